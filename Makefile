@@ -1,0 +1,80 @@
+# Lakegate: two commands do everything on a fresh Debian/Ubuntu machine.
+#   make run    install what is missing, build, open the window
+#   make test   the same set-up, then every check and test
+# Other targets: make build, make bindings, make e2e, make clean.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := run
+.PHONY: run test build ui deps system-deps ui-deps e2e-deps tauri-driver lint rust-tests ui-tests e2e bindings clean
+
+CARGO ?= cargo
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# System packages for building and running a Tauri 2 (WebKitGTK 4.1) app, and for the
+# headless end-to-end run (Xvfb, WebKitWebDriver, a D-Bus session with gnome-keyring).
+APT_PACKAGES := build-essential pkg-config libssl-dev curl file \
+  libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev \
+  librsvg2-dev libayatana-appindicator3-dev \
+  xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring libsecret-tools at-spi2-core \
+  imagemagick x11-utils fonts-dejavu-core
+STAMP := target/.stamps
+
+run: deps build
+	@./target/debug/lakegate
+
+test: deps e2e-deps lint rust-tests ui-tests e2e
+	@echo "make test: every check passed"
+
+deps: system-deps ui-deps
+
+system-deps: $(STAMP)/system
+$(STAMP)/system:
+	@command -v $(CARGO) >/dev/null || { echo "Rust is missing: install it from https://rustup.rs, then run make again"; exit 1; }
+	@command -v npm >/dev/null || { echo "Node.js 20+ and npm are missing: install them (e.g. apt-get install nodejs npm, or nodesource), then run make again"; exit 1; }
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:" $$missing; \
+	  $(SUDO) apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@mkdir -p $(STAMP) && touch $@
+
+ui-deps: ui/node_modules/.package-lock.json
+ui/node_modules/.package-lock.json: ui/package-lock.json
+	cd ui && npm ci --no-audit --no-fund
+
+e2e-deps: tests/e2e/node_modules/.package-lock.json tauri-driver
+tests/e2e/node_modules/.package-lock.json: tests/e2e/package-lock.json
+	cd tests/e2e && npm ci --no-audit --no-fund
+
+tauri-driver:
+	@command -v tauri-driver >/dev/null || [ -x "$$HOME/.cargo/bin/tauri-driver" ] || \
+	  $(CARGO) install tauri-driver --locked --version '^2'
+
+ui:
+	cd ui && npm run --silent build
+
+build: ui
+	$(CARGO) build
+
+bindings:
+	UPDATE_BINDINGS=1 $(CARGO) test --no-default-features --test bindings
+
+lint: ui
+	$(CARGO) fmt --check
+	$(CARGO) clippy --no-default-features --all-targets -- -D warnings
+	$(CARGO) clippy --all-targets -- -D warnings
+
+rust-tests: ui
+	tests/with-keyring.sh $(CARGO) test --no-default-features
+	tests/with-keyring.sh $(CARGO) test
+
+ui-tests: ui-deps
+	cd ui && npm run --silent check && npm run --silent test
+
+e2e: build e2e-deps
+	tests/e2e/run.sh
+
+clean:
+	$(CARGO) clean
+	rm -rf ui/dist ui/node_modules tests/e2e/node_modules

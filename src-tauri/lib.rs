@@ -1,0 +1,10 @@
+//! Lakegate's core. The window (`gui`, behind the feature of the same name) and the
+//! command line (`cli`) are two thin callers of the functions defined here.
+
+pub mod bridge;
+pub mod cli;
+pub mod error;
+pub mod platform;
+
+#[cfg(feature = "gui")]
+pub mod gui;

@@ -1,0 +1,28 @@
+// Shared set-up for every journey: one app session per test file.
+import path from 'node:path';
+import { Session } from './webdriver.mjs';
+
+const repo = path.resolve(import.meta.dirname, '..', '..');
+export const outDir = path.join(repo, 'target', 'e2e');
+
+function required(name) {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run the journeys through tests/e2e/run.sh (make e2e)`);
+  return v;
+}
+
+/** Starts the app in a new window. Its home is the throwaway one run.sh gave tauri-driver. */
+export async function launchApp() {
+  const home = required('LAKEGATE_E2E_HOME');
+  const env = {
+    XDG_CONFIG_HOME: path.join(home, 'config'),
+    XDG_DATA_HOME: path.join(home, 'data'),
+  };
+  const session = await Session.start(required('WEBDRIVER_URL'), required('LAKEGATE_BIN'));
+  return { session, home, env };
+}
+
+/** Saves the end state of a journey as target/e2e/<name>.png. */
+export function shot(session, name) {
+  return session.screenshot(path.join(outDir, `${name}.png`));
+}

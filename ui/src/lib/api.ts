@@ -1,0 +1,40 @@
+// The only module that talks to the Rust side. Every command goes through `call`,
+// so every failure reaches the UI as one typed value with a `kind`.
+import { invoke } from '@tauri-apps/api/core';
+import type { AppInfo, UiError } from './bindings';
+
+/** A failure of the bridge itself (no Tauri, a command not granted), not of a command. */
+export type BridgeError = { kind: 'Bridge'; message: string };
+export type AppError = UiError | BridgeError;
+
+export class CommandFailed extends Error {
+  constructor(readonly error: AppError) {
+    super(error.message);
+    this.name = 'CommandFailed';
+  }
+}
+
+/** Turns whatever `invoke` rejected with into an `AppError`. */
+export function toAppError(raw: unknown): AppError {
+  if (raw && typeof raw === 'object' && 'kind' in raw && 'message' in raw) {
+    const { kind, message } = raw as { kind: unknown; message: unknown };
+    if (typeof kind === 'string' && typeof message === 'string') return raw as AppError;
+  }
+  const text = typeof raw === 'string' ? raw : raw instanceof Error ? raw.message : String(raw);
+  return {
+    kind: 'Bridge',
+    message: `Lakegate's window could not reach its backend (${text}). Restart Lakegate; if this keeps happening, report it with this message.`,
+  };
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (raw) {
+    throw new CommandFailed(toAppError(raw));
+  }
+}
+
+export const api = {
+  appInfo: () => call<AppInfo>('app_info'),
+};
