@@ -5,6 +5,8 @@ pub mod bridge;
 pub mod cli;
 pub mod error;
 pub mod platform;
+pub mod sandbox;
+pub mod secrets;
 
 #[cfg(feature = "gui")]
 pub mod gui;

@@ -1,0 +1,321 @@
+//! What the sandbox's running apps do once the proxy lets a request through:
+//! small FastAPI-like services with real endpoints and an OpenAPI document.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+
+/// Who the proxy says is calling, from its X-Forwarded-* headers.
+pub struct Caller {
+    pub user: String,
+    pub email: String,
+    pub preferred_username: String,
+    pub display_name: String,
+}
+
+pub struct AppRequest {
+    pub app: &'static str,
+    pub method: Method,
+    pub uri: Uri,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+    pub caller: Caller,
+}
+
+const CATEGORIES: [&str; 4] = ["hardware", "software", "service", "training"];
+const NAMES: [&str; 12] = [
+    "Widget", "Gadget", "Sprocket", "Gear", "Bolt", "Panel", "Sensor", "Valve", "Cable", "Switch",
+    "Filter", "Pump",
+];
+/// The largest `seconds` /api/slow accepts (the proxy's own timeout ends it sooner).
+const MAX_SLOW_SECS: u64 = 600;
+
+fn items() -> Vec<Value> {
+    (0..30)
+        .map(|i| {
+            json!({
+                "id": i + 1,
+                "name": format!("{} {}", NAMES[i % NAMES.len()], i / NAMES.len() + 1),
+                "category": CATEGORIES[i % CATEGORIES.len()],
+                "quantity": (i * 7) % 50,
+                "price": ((i * 1379) % 10000) as f64 / 100.0,
+            })
+        })
+        .collect()
+}
+
+/// A FastAPI-style validation error.
+fn unprocessable(errors: Vec<Value>) -> Response {
+    (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Json(json!({ "detail": errors })),
+    )
+        .into_response()
+}
+
+fn field_error(loc: &[&str], msg: &str, kind: &str) -> Value {
+    json!({ "loc": loc, "msg": msg, "type": kind })
+}
+
+fn not_found() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        Json(json!({ "detail": "Not Found" })),
+    )
+        .into_response()
+}
+
+fn method_not_allowed() -> Response {
+    (
+        StatusCode::METHOD_NOT_ALLOWED,
+        Json(json!({ "detail": "Method Not Allowed" })),
+    )
+        .into_response()
+}
+
+pub async fn serve(r: AppRequest) -> Response {
+    let query: HashMap<String, String> = r
+        .uri
+        .query()
+        .map(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .into_owned()
+                .collect()
+        })
+        .unwrap_or_default();
+    match (r.uri.path(), &r.method) {
+        ("/api/hello", &Method::GET) => Json(json!({
+            "message": format!("Hello, {}!", r.caller.display_name),
+            "app": r.app,
+            "user": r.caller.email,
+        }))
+        .into_response(),
+        ("/api/hello", _) => method_not_allowed(),
+        ("/api/echo", _) => echo(&r, &query),
+        ("/api/items", &Method::GET) => list_items(&query),
+        ("/api/items", &Method::POST) => create_item(&r),
+        ("/api/items", _) => method_not_allowed(),
+        ("/api/slow", &Method::GET) => slow(&query).await,
+        ("/api/slow", _) => method_not_allowed(),
+        ("/api/openapi.json", &Method::GET) => Json(openapi(r.app)).into_response(),
+        _ => not_found(),
+    }
+}
+
+fn echo(r: &AppRequest, query: &HashMap<String, String>) -> Response {
+    let headers: serde_json::Map<String, Value> = r
+        .headers
+        .iter()
+        .map(|(k, v)| {
+            let shown = if k.as_str() == "x-forwarded-access-token" {
+                format!("(masked: {} characters)", v.len())
+            } else {
+                String::from_utf8_lossy(v.as_bytes()).into_owned()
+            };
+            (k.as_str().to_string(), Value::String(shown))
+        })
+        .collect();
+    let body = match serde_json::from_slice::<Value>(&r.body) {
+        Ok(v) => v,
+        Err(_) => Value::String(String::from_utf8_lossy(&r.body).into_owned()),
+    };
+    Json(json!({
+        "app": r.app,
+        "method": r.method.as_str(),
+        "path": r.uri.path(),
+        "query": query,
+        "headers": headers,
+        "body": if r.body.is_empty() { Value::Null } else { body },
+        "user": r.caller.user,
+        "email": r.caller.email,
+        "preferred_username": r.caller.preferred_username,
+    }))
+    .into_response()
+}
+
+fn int_param(
+    query: &HashMap<String, String>,
+    name: &str,
+    default: i64,
+    min: i64,
+    max: i64,
+) -> Result<i64, Value> {
+    match query.get(name) {
+        None => Ok(default),
+        Some(raw) => match raw.parse::<i64>() {
+            Ok(n) if (min..=max).contains(&n) => Ok(n),
+            Ok(_) => Err(field_error(
+                &["query", name],
+                &format!("Input should be between {min} and {max}"),
+                "value_error",
+            )),
+            Err(_) => Err(field_error(
+                &["query", name],
+                "Input should be a valid integer",
+                "int_parsing",
+            )),
+        },
+    }
+}
+
+fn list_items(query: &HashMap<String, String>) -> Response {
+    let limit = int_param(query, "limit", 10, 1, 100);
+    let offset = int_param(query, "offset", 0, 0, 10_000);
+    let (limit, offset) = match (limit, offset) {
+        (Ok(l), Ok(o)) => (l as usize, o as usize),
+        (l, o) => return unprocessable([l.err(), o.err()].into_iter().flatten().collect()),
+    };
+    let needle = query.get("q").map(|q| q.to_lowercase());
+    let matching: Vec<Value> = items()
+        .into_iter()
+        .filter(|it| match &needle {
+            Some(n) => {
+                it["name"].as_str().unwrap_or("").to_lowercase().contains(n)
+                    || it["category"] == n.as_str()
+            }
+            None => true,
+        })
+        .collect();
+    let total = matching.len();
+    let page: Vec<Value> = matching.into_iter().skip(offset).take(limit).collect();
+    Json(json!({ "items": page, "total": total, "limit": limit, "offset": offset })).into_response()
+}
+
+fn create_item(r: &AppRequest) -> Response {
+    let is_json = r
+        .headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    let parsed: Result<Value, _> = serde_json::from_slice(&r.body);
+    let Ok(Value::Object(obj)) = parsed.as_ref().map(Clone::clone) else {
+        let msg = if !is_json && !r.body.is_empty() {
+            "Input should be a JSON object (send Content-Type: application/json)"
+        } else {
+            "Input should be a valid JSON object"
+        };
+        return unprocessable(vec![field_error(&["body"], msg, "model_attributes_type")]);
+    };
+    let mut errors = Vec::new();
+    let name = match obj.get("name") {
+        Some(Value::String(s)) if !s.trim().is_empty() && s.len() <= 100 => Some(s.clone()),
+        Some(Value::String(_)) => {
+            errors.push(field_error(
+                &["body", "name"],
+                "String should have 1 to 100 characters",
+                "string_too_short",
+            ));
+            None
+        }
+        Some(_) => {
+            errors.push(field_error(
+                &["body", "name"],
+                "Input should be a valid string",
+                "string_type",
+            ));
+            None
+        }
+        None => {
+            errors.push(field_error(&["body", "name"], "Field required", "missing"));
+            None
+        }
+    };
+    let quantity = match obj.get("quantity") {
+        Some(Value::Number(n)) if n.as_u64().is_some_and(|q| q <= 1_000_000) => n.as_u64(),
+        Some(_) => {
+            errors.push(field_error(
+                &["body", "quantity"],
+                "Input should be an integer from 0 to 1000000",
+                "int_type",
+            ));
+            None
+        }
+        None => {
+            errors.push(field_error(
+                &["body", "quantity"],
+                "Field required",
+                "missing",
+            ));
+            None
+        }
+    };
+    let category = match obj.get("category") {
+        None | Some(Value::Null) => Some("hardware".to_string()),
+        Some(Value::String(c)) if CATEGORIES.contains(&c.as_str()) => Some(c.clone()),
+        Some(_) => {
+            errors.push(field_error(
+                &["body", "category"],
+                &format!("Input should be one of {}", CATEGORIES.join(", ")),
+                "enum",
+            ));
+            None
+        }
+    };
+    match (name, quantity, category) {
+        (Some(name), Some(quantity), Some(category)) if errors.is_empty() => (
+            StatusCode::CREATED,
+            Json(json!({ "id": 31, "name": name, "quantity": quantity, "category": category, "created_by": r.caller.email })),
+        )
+            .into_response(),
+        _ => unprocessable(errors),
+    }
+}
+
+async fn slow(query: &HashMap<String, String>) -> Response {
+    match int_param(query, "seconds", 1, 0, MAX_SLOW_SECS as i64) {
+        Ok(secs) => {
+            tokio::time::sleep(Duration::from_secs(secs as u64)).await;
+            Json(json!({ "slept_seconds": secs })).into_response()
+        }
+        Err(e) => unprocessable(vec![e]),
+    }
+}
+
+fn openapi(app: &str) -> Value {
+    let int_q = |name: &str, min: i64, max: i64, default: i64, desc: &str| {
+        json!({ "name": name, "in": "query", "required": false, "description": desc,
+                "schema": { "type": "integer", "minimum": min, "maximum": max, "default": default } })
+    };
+    let ok = |desc: &str| json!({ "200": { "description": desc, "content": { "application/json": { "schema": { "type": "object" } } } } });
+    json!({
+        "openapi": "3.1.0",
+        "info": { "title": app, "version": "1.0.0", "description": format!("The {app} app of the Lakegate sandbox workspace.") },
+        "paths": {
+            "/api/hello": { "get": { "operationId": "hello", "summary": "Say hello to the caller", "responses": ok("A greeting") } },
+            "/api/echo": {
+                "get": { "operationId": "echo_get", "summary": "Echo what the app received (the forwarded token is masked)", "responses": ok("The request as the app saw it") },
+                "post": { "operationId": "echo_post", "summary": "Echo a request with a body",
+                          "requestBody": { "content": { "application/json": { "schema": { "type": "object" } } } },
+                          "responses": ok("The request as the app saw it") }
+            },
+            "/api/items": {
+                "get": { "operationId": "list_items", "summary": "List items",
+                         "parameters": [
+                            { "name": "q", "in": "query", "required": false, "description": "Text in the name, or a category", "schema": { "type": "string" } },
+                            int_q("limit", 1, 100, 10, "How many items to return"),
+                            int_q("offset", 0, 10000, 0, "How many items to skip"),
+                         ],
+                         "responses": ok("A page of items") },
+                "post": { "operationId": "create_item", "summary": "Create an item",
+                          "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ItemIn" } } } },
+                          "responses": { "201": { "description": "Created" }, "422": { "description": "Validation error" } } }
+            },
+            "/api/slow": { "get": { "operationId": "slow", "summary": "Answer after a delay",
+                                    "parameters": [int_q("seconds", 0, MAX_SLOW_SECS as i64, 1, "How long to wait")],
+                                    "responses": ok("Done waiting") } }
+        },
+        "components": { "schemas": { "ItemIn": {
+            "type": "object", "required": ["name", "quantity"],
+            "properties": {
+                "name": { "type": "string", "minLength": 1, "maxLength": 100 },
+                "quantity": { "type": "integer", "minimum": 0, "maximum": 1_000_000 },
+                "category": { "type": "string", "enum": CATEGORIES }
+            }
+        } } }
+    })
+}
