@@ -6,7 +6,7 @@
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := run
-.PHONY: run test build ui deps system-deps ui-deps e2e-deps tauri-driver lint rust-tests ui-tests e2e bindings clean
+.PHONY: run test build ui deps system-deps ui-deps e2e-deps sdk-deps tauri-driver lint rust-tests ui-tests sdk-tests e2e sandbox bindings clean
 
 CARGO ?= cargo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -16,13 +16,13 @@ APT_PACKAGES := build-essential pkg-config libssl-dev curl file \
   libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev \
   librsvg2-dev libayatana-appindicator3-dev \
   xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring libsecret-tools at-spi2-core \
-  imagemagick x11-utils fonts-dejavu-core
+  imagemagick x11-utils fonts-dejavu-core python3 python3-venv
 STAMP := target/.stamps
 
 run: deps build
 	@./target/debug/lakegate
 
-test: deps e2e-deps lint rust-tests ui-tests e2e
+test: deps e2e-deps sdk-deps lint rust-tests ui-tests sdk-tests e2e
 	@echo "make test: every check passed"
 
 deps: system-deps ui-deps
@@ -47,6 +47,14 @@ e2e-deps: tests/e2e/node_modules/.package-lock.json tauri-driver
 tests/e2e/node_modules/.package-lock.json: tests/e2e/package-lock.json
 	cd tests/e2e && npm ci --no-audit --no-fund
 
+# Databricks' own Python SDK (pinned), in an ignored venv, to check the sandbox's fidelity.
+PYENV := target/pyenv
+sdk-deps: $(PYENV)/.installed
+$(PYENV)/.installed: tests/sdk/requirements.txt
+	python3 -m venv $(PYENV)
+	$(PYENV)/bin/pip install --quiet --disable-pip-version-check -r tests/sdk/requirements.txt
+	@touch $@
+
 tauri-driver:
 	@command -v tauri-driver >/dev/null || [ -x "$$HOME/.cargo/bin/tauri-driver" ] || \
 	  $(CARGO) install tauri-driver --locked --version '^2'
@@ -68,6 +76,13 @@ lint: ui
 rust-tests: ui
 	tests/with-keyring.sh $(CARGO) test --no-default-features
 	tests/with-keyring.sh $(CARGO) test
+
+sdk-tests: build sdk-deps
+	$(PYENV)/bin/python -m pytest -q tests/sdk
+
+# The sandbox workspace on its own (see src-tauri/sandbox/README.md); Ctrl+C stops it.
+sandbox: build
+	./target/debug/lakegate sandbox
 
 ui-tests: ui-deps
 	cd ui && npm run --silent check && npm run --silent test

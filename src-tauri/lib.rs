@@ -4,6 +4,7 @@
 pub mod bridge;
 pub mod cli;
 pub mod error;
+pub mod http;
 pub mod platform;
 pub mod sandbox;
 pub mod secrets;

@@ -1,0 +1,183 @@
+//! Helpers shared by the integration tests: a sandbox on a free loopback port and an
+//! HTTPS client that trusts its CA. Test-side protocol code (PKCE, JWT peeking) is
+//! written here on purpose, apart from both the sandbox and Lakegate's client.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use base64::Engine;
+use lakegate::http::LoopbackAwareResolver;
+use lakegate::sandbox::{Sandbox, SandboxConfig};
+use serde_json::Value;
+
+pub async fn sandbox(config: SandboxConfig) -> Sandbox {
+    Sandbox::start(config).await.expect("sandbox starts")
+}
+
+pub async fn default_sandbox() -> Sandbox {
+    sandbox(SandboxConfig::default()).await
+}
+
+/// Trusts only the sandbox's CA, follows no redirect, resolves *.localhost to loopback.
+pub fn client(sb: &Sandbox) -> reqwest::Client {
+    let pem = std::fs::read(&sb.info.ca_file).expect("CA file written");
+    let ca = reqwest::Certificate::from_pem(&pem).expect("CA parses");
+    reqwest::Client::builder()
+        .add_root_certificate(ca)
+        .redirect(reqwest::redirect::Policy::none())
+        .dns_resolver(Arc::new(LoopbackAwareResolver))
+        .build()
+        .unwrap()
+}
+
+pub fn app_url(sb: &Sandbox, name: &str) -> String {
+    sb.info
+        .apps
+        .iter()
+        .find(|a| a.name == name)
+        .expect("seeded app")
+        .url
+        .clone()
+}
+
+pub fn user_pat(sb: &Sandbox, email: &str) -> String {
+    sb.info
+        .users
+        .iter()
+        .find(|u| u.email == email)
+        .expect("seeded user")
+        .pat
+        .clone()
+}
+
+pub struct Pkce {
+    pub verifier: String,
+    pub challenge: String,
+}
+
+pub fn pkce(seed: u8) -> Pkce {
+    let verifier: String = (0..64)
+        .map(|i| (b'a' + ((i as u8).wrapping_mul(7).wrapping_add(seed)) % 26) as char)
+        .collect();
+    let digest = ring::digest::digest(&ring::digest::SHA256, verifier.as_bytes());
+    Pkce {
+        verifier,
+        challenge: B64.encode(digest.as_ref()),
+    }
+}
+
+/// The claims of a JWT, read without any check (test-side only).
+pub fn claims(jwt: &str) -> Value {
+    let part = jwt.split('.').nth(1).expect("three parts");
+    serde_json::from_slice(&B64.decode(part).expect("base64url")).expect("JSON claims")
+}
+
+pub fn query_of(location: &str) -> std::collections::HashMap<String, String> {
+    let url = url::Url::parse(location).expect("absolute Location");
+    url.query_pairs().into_owned().collect()
+}
+
+pub const CLI_REDIRECT: &str = "http://localhost:8020";
+
+pub fn authorize_url(
+    sb: &Sandbox,
+    client_id: &str,
+    redirect: &str,
+    challenge: &str,
+    scope: &str,
+    state: &str,
+) -> String {
+    let mut u = url::Url::parse(&format!("{}/oidc/v1/authorize", sb.info.host)).unwrap();
+    u.query_pairs_mut()
+        .append_pair("client_id", client_id)
+        .append_pair("redirect_uri", redirect)
+        .append_pair("response_type", "code")
+        .append_pair("code_challenge", challenge)
+        .append_pair("code_challenge_method", "S256")
+        .append_pair("scope", scope)
+        .append_pair("state", state);
+    u.to_string()
+}
+
+/// Signs `email` in through the sign-in page and returns the token response.
+pub async fn sign_in(sb: &Sandbox, http: &reqwest::Client, email: &str, scope: &str) -> Value {
+    let p = pkce(email.len() as u8);
+    let page = http
+        .get(authorize_url(
+            sb,
+            "databricks-cli",
+            CLI_REDIRECT,
+            &p.challenge,
+            scope,
+            "st",
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    let request = html
+        .split("name=\"request\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the page carries its request id")
+        .to_string();
+    let decided = http
+        .post(format!("{}/oidc/v1/authorize", sb.info.host))
+        .form(&[("request", request.as_str()), ("user", email)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(decided.status(), 302);
+    let location = decided.headers()["location"].to_str().unwrap().to_string();
+    let code = query_of(&location)["code"].clone();
+    exchange(sb, http, &code, &p.verifier, CLI_REDIRECT, "databricks-cli")
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
+pub async fn exchange(
+    sb: &Sandbox,
+    http: &reqwest::Client,
+    code: &str,
+    verifier: &str,
+    redirect: &str,
+    client_id: &str,
+) -> reqwest::Response {
+    http.post(format!("{}/oidc/v1/token", sb.info.host))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("code_verifier", verifier),
+            ("redirect_uri", redirect),
+            ("client_id", client_id),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+pub async fn m2m(
+    sb: &Sandbox,
+    http: &reqwest::Client,
+    sp: usize,
+    scope: &str,
+) -> reqwest::Response {
+    let sp = &sb.info.service_principals[sp];
+    http.post(format!("{}/oidc/v1/token", sb.info.host))
+        .basic_auth(&sp.client_id, Some(&sp.client_secret))
+        .form(&[("grant_type", "client_credentials"), ("scope", scope)])
+        .send()
+        .await
+        .unwrap()
+}
+
+pub async fn m2m_token(sb: &Sandbox, http: &reqwest::Client, scope: &str) -> String {
+    let r = m2m(sb, http, 0, scope).await;
+    assert_eq!(r.status(), 200);
+    let v: Value = r.json().await.unwrap();
+    v["access_token"].as_str().unwrap().to_string()
+}
