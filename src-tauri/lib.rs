@@ -3,9 +3,13 @@
 
 pub mod bridge;
 pub mod cli;
+pub mod connections;
 pub mod error;
+pub mod host;
 pub mod http;
+pub mod oauth;
 pub mod platform;
+pub mod profiles;
 pub mod sandbox;
 pub mod secrets;
 

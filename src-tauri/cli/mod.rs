@@ -7,7 +7,9 @@ use clap::{Parser, Subcommand};
 
 use crate::bridge;
 use crate::error::UiError;
-use crate::sandbox::{Sandbox, SandboxConfig};
+
+mod auth;
+mod sandbox;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -37,28 +39,43 @@ pub enum Command {
     /// until interrupted. Point the databricks CLI or SDK at it with the CA file, e.g.
     /// REQUESTS_CA_BUNDLE=<ca_file> for Python.
     Sandbox(SandboxArgs),
+    /// List connections, or add, remove or export one.
+    ///
+    /// Connections come from three places, in this order: the ones saved in Lakegate,
+    /// the environment (DATABRICKS_HOST with DATABRICKS_TOKEN or DATABRICKS_CLIENT_ID and
+    /// DATABRICKS_CLIENT_SECRET, or DATABRICKS_CONFIG_PROFILE), and the profiles of
+    /// ~/.databrickscfg (or DATABRICKS_CONFIG_FILE), named profile:NAME.
+    Connections(auth::ConnectionsArgs),
+    /// Sign in to a user connection in the system browser (authorization code + PKCE).
+    ///
+    /// BROWSER chooses the browser; BROWSER=none or --no-browser prints the link instead.
+    Login(auth::LoginArgs),
+    /// Print a valid access token for a connection, like `databricks auth token`.
+    Token(auth::TokenArgs),
+    /// Sign out: delete every secret of a connection from the keychain.
+    Logout(auth::ConnectionArg),
 }
 
 #[derive(Debug, clap::Args)]
 pub struct SandboxArgs {
     /// Port on 127.0.0.1 (0 picks a free one).
     #[arg(long, default_value_t = 0)]
-    port: u16,
+    pub port: u16,
     /// Sign this sandbox user in at once instead of showing the sign-in page.
     #[arg(long, value_name = "EMAIL")]
-    auto_approve: Option<String>,
+    pub auto_approve: Option<String>,
     /// Lifetime of access tokens, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..=86_400))]
-    token_ttl: u64,
+    pub token_ttl: u64,
     /// Folder for ca.pem (default: a temporary folder removed on exit).
     #[arg(long, value_name = "DIR")]
-    dir: Option<std::path::PathBuf>,
+    pub dir: Option<std::path::PathBuf>,
     /// The Apps proxy answers 504 to requests that take longer, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..=3600))]
-    proxy_timeout: u64,
+    pub proxy_timeout: u64,
     /// Status for a token without an app's user-authorization scopes (Databricks documents 401 or 403).
     #[arg(long, value_name = "STATUS", default_value_t = 403, value_parser = auth_status)]
-    missing_scope_status: u16,
+    pub missing_scope_status: u16,
 }
 
 fn auth_status(raw: &str) -> Result<u16, String> {
@@ -73,7 +90,11 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         None => open_window(),
-        Some(Command::Sandbox(args)) => run_sandbox(args),
+        Some(Command::Sandbox(args)) => sandbox::run(args),
+        Some(Command::Connections(args)) => auth::connections(args),
+        Some(Command::Login(args)) => auth::login(args),
+        Some(Command::Token(args)) => auth::token(args),
+        Some(Command::Logout(args)) => auth::logout(args),
         Some(Command::Info { json }) => report(bridge::app_info(), json, |info| {
             format!(
                 "{} {}\nplatform: {}\nsettings: {}\ndata:     {}",
@@ -83,7 +104,7 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -93,56 +114,8 @@ fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
         })
 }
 
-fn run_sandbox(args: SandboxArgs) -> ExitCode {
-    use std::io::Write;
-    use std::time::Duration;
-
-    let config = SandboxConfig {
-        port: args.port,
-        auto_approve: args.auto_approve,
-        token_ttl: Duration::from_secs(args.token_ttl),
-        dir: args.dir,
-        proxy_timeout: Duration::from_secs(args.proxy_timeout),
-        missing_scope_status: args.missing_scope_status,
-        ..SandboxConfig::default()
-    };
-    let rt = match runtime() {
-        Ok(rt) => rt,
-        Err(code) => return code,
-    };
-    rt.block_on(async move {
-        let sandbox = match Sandbox::start(config).await {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("lakegate sandbox: {e}");
-                return ExitCode::FAILURE;
-            }
-        };
-        let line = match serde_json::to_string(&sandbox.info) {
-            Ok(line) => line,
-            Err(e) => {
-                eprintln!("lakegate sandbox: could not write the ready line: {e}");
-                return ExitCode::FAILURE;
-            }
-        };
-        let mut out = std::io::stdout().lock();
-        if writeln!(out, "{line}").and_then(|()| out.flush()).is_err() {
-            return ExitCode::FAILURE;
-        }
-        drop(out);
-        eprintln!(
-            "lakegate sandbox: serving {} (CA: {}); Ctrl+C stops it",
-            sandbox.info.host,
-            sandbox.info.ca_file.display()
-        );
-        wait_for_shutdown().await;
-        sandbox.stop().await;
-        ExitCode::SUCCESS
-    })
-}
-
 /// Resolves on Ctrl+C, or SIGTERM where there is one.
-async fn wait_for_shutdown() {
+pub(crate) async fn wait_for_shutdown() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
@@ -165,7 +138,7 @@ async fn wait_for_shutdown() {
 }
 
 /// Prints a command's answer as text or JSON, or its error on stderr.
-fn report<T: serde::Serialize>(
+pub(crate) fn report<T: serde::Serialize>(
     result: Result<T, UiError>,
     json: bool,
     text: impl FnOnce(&T) -> String,

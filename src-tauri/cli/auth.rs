@@ -1,0 +1,535 @@
+//! `lakegate connections | login | token | logout`: connections and their tokens,
+//! headless, on the same core as the window.
+
+use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Args, Subcommand};
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::json;
+
+use super::{runtime, wait_for_shutdown};
+use crate::connections::registry::{self, Listing};
+use crate::connections::{
+    validate_name, Connection, ConnectionKind, ConnectionStore, Origin, Session, TokenError,
+};
+use crate::host::{HeadlessHost, Host, HostError};
+use crate::oauth::{normalize_host, DEFAULT_CLIENT_ID};
+use crate::secrets::Keychain;
+use crate::{platform, profiles};
+
+#[derive(Debug, Args)]
+pub struct ConnectionsArgs {
+    #[command(subcommand)]
+    action: Option<ConnectionsAction>,
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum ConnectionsAction {
+    /// Save a new connection. Secrets (client secret, PAT) are read from standard input
+    /// (one line) or LAKEGATE_SECRET, checked against the workspace, and kept in the keychain.
+    Add(AddArgs),
+    /// Forget a saved connection and delete its secrets.
+    Remove(ConnectionArg),
+    /// Write a saved connection into ~/.databrickscfg as a new profile (the rest of the file is kept as it is).
+    SaveProfile {
+        name: String,
+        /// The profile's name (default: the connection's).
+        #[arg(long)]
+        profile: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+struct AddArgs {
+    name: String,
+    /// The workspace URL (https://… or just the host name).
+    #[arg(long)]
+    host: String,
+    /// A person signs in in the browser (the default).
+    #[arg(long, group = "kind")]
+    user: bool,
+    /// A service principal's client credentials (needs --client-id; the secret from stdin).
+    #[arg(long, group = "kind")]
+    service_principal: bool,
+    /// A personal access token from stdin (workspace APIs only: Databricks Apps refuse PATs).
+    #[arg(long, group = "kind")]
+    pat: bool,
+    /// Tokens from the databricks CLI for this profile (`databricks auth token --profile P`).
+    #[arg(long, group = "kind", value_name = "PROFILE")]
+    cli_profile: Option<String>,
+    /// OAuth client id: your organisation's own app for --user (default databricks-cli), the service principal's for --service-principal.
+    #[arg(long)]
+    client_id: Option<String>,
+    /// The loopback redirect registered for your own OAuth app, e.g. http://127.0.0.1:8765/callback.
+    #[arg(long)]
+    redirect_uri: Option<String>,
+    /// Scopes to ask for, space-separated (default: all-apis, plus offline_access for --user).
+    #[arg(long)]
+    scopes: Option<String>,
+    /// A PEM CA bundle to trust for this connection, on top of the system's.
+    #[arg(long, value_name = "PEM")]
+    ca_bundle: Option<PathBuf>,
+    /// Save without checking the credentials against the workspace.
+    #[arg(long)]
+    no_check: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ConnectionArg {
+    /// The connection (default: the environment's, or the only one).
+    name: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    name: Option<String>,
+    /// Print the sign-in link instead of opening a browser.
+    #[arg(long)]
+    no_browser: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    name: Option<String>,
+    /// Print JSON with token_type and expiry too.
+    #[arg(long)]
+    json: bool,
+}
+
+fn fail(msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("lakegate: {msg}");
+    ExitCode::FAILURE
+}
+
+struct Ctx {
+    store: ConnectionStore,
+    session: Session,
+}
+
+fn ctx(no_browser: bool) -> Result<Ctx, ExitCode> {
+    let dir = platform::config_dir().map_err(fail)?;
+    let store = ConnectionStore::in_dir(&dir);
+    let host: Arc<dyn Host> = Arc::new(HeadlessHost { no_browser });
+    let session = Session::new(
+        Arc::new(Keychain::default()),
+        host,
+        Some(ConnectionStore::in_dir(&dir)),
+    );
+    Ok(Ctx { store, session })
+}
+
+fn listing(store: &ConnectionStore) -> Result<Listing, ExitCode> {
+    let listing = registry::list(store, &|k| std::env::var(k).ok()).map_err(fail)?;
+    for note in &listing.notes {
+        eprintln!("lakegate: note: {note}");
+    }
+    Ok(listing)
+}
+
+fn choose(listing: &Listing, name: Option<&str>) -> Result<Connection, ExitCode> {
+    match name {
+        Some(n) => registry::find(listing, n).cloned().map_err(fail),
+        None => registry::pick_default(listing).cloned().map_err(fail),
+    }
+}
+
+fn describe_kind(c: &Connection) -> String {
+    match &c.kind {
+        ConnectionKind::User { client_id, .. } if client_id != DEFAULT_CLIENT_ID => {
+            format!("user sign-in (client {client_id})")
+        }
+        ConnectionKind::ServicePrincipal { client_id, .. } => {
+            format!("service principal {client_id}")
+        }
+        ConnectionKind::CliProfile { profile } => format!("databricks CLI profile {profile}"),
+        k => k.label().to_string(),
+    }
+}
+
+fn origin(c: &Connection) -> &'static str {
+    match c.origin {
+        Origin::Saved => "saved",
+        Origin::Environment => "environment",
+        Origin::Profile => "databrickscfg",
+        Origin::Sandbox => "sandbox",
+    }
+}
+
+pub fn connections(args: ConnectionsArgs) -> ExitCode {
+    let Ok(ctx) = ctx(true) else {
+        return ExitCode::FAILURE;
+    };
+    match args.action {
+        None => {
+            let Ok(listing) = listing(&ctx.store) else {
+                return ExitCode::FAILURE;
+            };
+            if args.json {
+                let rows: Vec<_> = listing
+                    .connections
+                    .iter()
+                    .map(|c| {
+                        json!({
+                            "name": c.name, "host": c.host, "kind": c.kind, "origin": origin(c),
+                            "signed_in_as": c.signed_in_as, "needs_sign_in": c.needs_sign_in,
+                        })
+                    })
+                    .collect();
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&rows).unwrap_or_default()
+                );
+            } else if listing.connections.is_empty() {
+                println!("No connections yet. Add one with `lakegate connections add NAME --host URL`, or set DATABRICKS_HOST, or create ~/.databrickscfg profiles.");
+            } else {
+                for c in &listing.connections {
+                    let status = if c.needs_sign_in {
+                        " — sign in again".to_string()
+                    } else {
+                        c.signed_in_as
+                            .as_ref()
+                            .map(|w| format!(" — signed in as {w}"))
+                            .unwrap_or_default()
+                    };
+                    println!(
+                        "{}\t{}\t{} ({}){}",
+                        c.name,
+                        c.host,
+                        describe_kind(c),
+                        origin(c),
+                        status
+                    );
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Some(ConnectionsAction::Add(a)) => add(ctx, a),
+        Some(ConnectionsAction::Remove(ConnectionArg { name })) => {
+            let Some(name) = name else {
+                return fail("name the connection to remove");
+            };
+            let Ok(listing) = listing(&ctx.store) else {
+                return ExitCode::FAILURE;
+            };
+            let Ok(conn) = choose(&listing, Some(&name)) else {
+                return ExitCode::FAILURE;
+            };
+            if conn.origin != Origin::Saved {
+                return fail(format!(
+                    "{name} comes from the {}; change it there",
+                    origin(&conn)
+                ));
+            }
+            let Ok(rt) = runtime() else {
+                return ExitCode::FAILURE;
+            };
+            if let Err(e) = rt.block_on(ctx.session.sign_out(&conn)) {
+                return fail(e);
+            }
+            match ctx.store.remove(&name) {
+                Ok(()) => {
+                    println!("Removed {name} and deleted its secrets.");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            }
+        }
+        Some(ConnectionsAction::SaveProfile { name, profile }) => {
+            let Ok(listing) = listing(&ctx.store) else {
+                return ExitCode::FAILURE;
+            };
+            let Ok(conn) = choose(&listing, Some(&name)) else {
+                return ExitCode::FAILURE;
+            };
+            let Some(path) = profiles::config_path() else {
+                return fail("the home directory is not known");
+            };
+            let profile = profile.unwrap_or_else(|| conn.name.clone());
+            let mut entries: Vec<(&str, &str)> = vec![("host", conn.host.as_str())];
+            match &conn.kind {
+                ConnectionKind::User { .. } => entries.push(("auth_type", "databricks-cli")),
+                // The secret stays in the keychain; the file gets only what is not secret.
+                ConnectionKind::ServicePrincipal { client_id, .. } => {
+                    entries.push(("client_id", client_id.as_str()))
+                }
+                ConnectionKind::PersonalAccessToken => {}
+                ConnectionKind::CliProfile { .. } => {
+                    return fail(format!("{name} already is a databricks CLI profile"))
+                }
+            }
+            match profiles::write_profile(&path, &profile, &entries) {
+                Ok(()) => {
+                    println!("Wrote profile [{profile}] to {}.", path.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            }
+        }
+    }
+}
+
+fn read_secret(what: &str) -> Result<SecretString, ExitCode> {
+    if let Some(s) = std::env::var("LAKEGATE_SECRET")
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+    {
+        return Ok(SecretString::from(s.trim().to_string()));
+    }
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("{what} (input is not shown back anywhere): ");
+    }
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line).map_err(fail)?;
+    let value = line.trim().to_string();
+    if value.is_empty() {
+        return Err(fail(format!(
+            "no {what} given: pipe it on standard input or set LAKEGATE_SECRET"
+        )));
+    }
+    Ok(SecretString::from(value))
+}
+
+fn add(ctx: Ctx, a: AddArgs) -> ExitCode {
+    if let Err(e) = validate_name(&a.name) {
+        return fail(e);
+    }
+    let host = match normalize_host(&a.host) {
+        Ok(h) => h.as_str().trim_end_matches('/').to_string(),
+        Err(e) => return fail(e),
+    };
+    let scopes: Vec<String> = a
+        .scopes
+        .as_deref()
+        .unwrap_or("")
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    let kind = if a.service_principal {
+        let Some(client_id) = a.client_id.clone() else {
+            return fail("--service-principal needs --client-id");
+        };
+        ConnectionKind::ServicePrincipal { client_id, scopes }
+    } else if a.pat {
+        ConnectionKind::PersonalAccessToken
+    } else if let Some(profile) = a.cli_profile.clone() {
+        ConnectionKind::CliProfile { profile }
+    } else {
+        ConnectionKind::User {
+            client_id: a
+                .client_id
+                .clone()
+                .unwrap_or_else(|| DEFAULT_CLIENT_ID.to_string()),
+            redirect_uri: a.redirect_uri.clone(),
+            scopes,
+        }
+    };
+    let mut conn = Connection::new(&a.name, &host, kind);
+    if let Some(ca) = &a.ca_bundle {
+        if let Err(e) = crate::http::extra_roots(&crate::http::Trust {
+            ca_files: vec![ca.clone()],
+            ca_pems: vec![],
+            ignore_env: true,
+        }) {
+            return fail(e);
+        }
+        conn.ca_bundle = Some(std::fs::canonicalize(ca).unwrap_or_else(|_| ca.clone()));
+    }
+    let secret = match conn.kind {
+        ConnectionKind::ServicePrincipal { .. } => match read_secret("client secret") {
+            Ok(s) => Some(s),
+            Err(code) => return code,
+        },
+        ConnectionKind::PersonalAccessToken => match read_secret("personal access token") {
+            Ok(s) => Some(s),
+            Err(code) => return code,
+        },
+        _ => None,
+    };
+    if ctx
+        .store
+        .load()
+        .is_ok_and(|(all, _)| all.iter().any(|c| c.name == conn.name))
+    {
+        return fail(format!(
+            "a connection named {:?} already exists: pick another name",
+            conn.name
+        ));
+    }
+    let Ok(rt) = runtime() else {
+        return ExitCode::FAILURE;
+    };
+    let result: Result<(), TokenError> = rt.block_on(async {
+        if let (Some(secret), false) = (&secret, a.no_check) {
+            // Check with the secret held in memory; nothing is saved unless it works.
+            let mut probe = conn.clone();
+            probe.name = format!("{}#check", conn.name);
+            probe.inline_secret = Some(secret.clone());
+            ctx.session.access_token(&probe).await?;
+        } else if !a.no_check {
+            ctx.session.oauth_endpoints(&conn).await?;
+        }
+        ctx.store.add(conn.clone())?;
+        if let Some(secret) = secret {
+            if let Err(e) = ctx.session.save_secret(&conn, secret).await {
+                let _ = ctx.store.remove(&conn.name);
+                return Err(e);
+            }
+        }
+        Ok(())
+    });
+    match result {
+        Ok(()) => {
+            let next = match conn.kind {
+                ConnectionKind::User { .. } => format!(" Sign in with `lakegate login {}`.", conn.name),
+                ConnectionKind::PersonalAccessToken => " Note: Databricks Apps refuse personal access tokens; use it for workspace APIs.".to_string(),
+                _ => String::new(),
+            };
+            println!("Saved {} ({}).{next}", conn.name, describe_kind(&conn));
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
+    }
+}
+
+pub fn login(args: LoginArgs) -> ExitCode {
+    let Ok(ctx) = ctx(args.no_browser) else {
+        return ExitCode::FAILURE;
+    };
+    let Ok(listing) = listing(&ctx.store) else {
+        return ExitCode::FAILURE;
+    };
+    let Ok(conn) = choose(&listing, args.name.as_deref()) else {
+        return ExitCode::FAILURE;
+    };
+    let Ok(rt) = runtime() else {
+        return ExitCode::FAILURE;
+    };
+    let result: Result<String, TokenError> = rt.block_on(async {
+        if !matches!(conn.kind, ConnectionKind::User { .. }) {
+            // Other kinds sign in without a browser: getting a token proves the credentials.
+            ctx.session.access_token(&conn).await?;
+            return Ok(format!("{} works ({})", conn.name, describe_kind(&conn)));
+        }
+        let (pending, client) = ctx.session.begin_sign_in(&conn).await?;
+        match ctx.session.host().open_url(&pending.authorize_url) {
+            Ok(()) => eprintln!("Sign in to {} in the browser window that opened.\nIf none did, open this link:\n{}", conn.host, pending.authorize_url),
+            Err(HostError::NoBrowser) => eprintln!("Open this link in a browser to sign in to {}:\n{}", conn.host, pending.authorize_url),
+            Err(e) => eprintln!("{e}:\n{}", pending.authorize_url),
+        }
+        eprintln!("Waiting for the browser (Ctrl+C cancels)…");
+        let tokens = pending.finish(&client, wait_for_shutdown()).await?;
+        let who = ctx.session.complete_sign_in(&conn, tokens, &client).await?;
+        Ok(format!("Signed in to {} as {who}", conn.name))
+    });
+    match result {
+        Ok(msg) => {
+            println!("{msg}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
+    }
+}
+
+pub fn token(args: TokenArgs) -> ExitCode {
+    let Ok(ctx) = ctx(true) else {
+        return ExitCode::FAILURE;
+    };
+    let Ok(listing) = listing(&ctx.store) else {
+        return ExitCode::FAILURE;
+    };
+    let Ok(conn) = choose(&listing, args.name.as_deref()) else {
+        return ExitCode::FAILURE;
+    };
+    let Ok(rt) = runtime() else {
+        return ExitCode::FAILURE;
+    };
+    match rt.block_on(ctx.session.access_token(&conn)) {
+        Ok(t) if args.json => {
+            let expiry = t.expires_at.map(rfc3339);
+            // Printing the token is what this command is for; it is never logged.
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json!({
+                    "access_token": t.token.expose_secret(),
+                    "token_type": "Bearer",
+                    "expiry": expiry,
+                }))
+                .unwrap_or_default()
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(t) => {
+            println!("{}", t.token.expose_secret());
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
+    }
+}
+
+pub fn logout(args: ConnectionArg) -> ExitCode {
+    let Ok(ctx) = ctx(true) else {
+        return ExitCode::FAILURE;
+    };
+    let Ok(listing) = listing(&ctx.store) else {
+        return ExitCode::FAILURE;
+    };
+    let Ok(conn) = choose(&listing, args.name.as_deref()) else {
+        return ExitCode::FAILURE;
+    };
+    let Ok(rt) = runtime() else {
+        return ExitCode::FAILURE;
+    };
+    match rt.block_on(ctx.session.sign_out(&conn)) {
+        Ok(()) => {
+            println!(
+                "Signed out of {}: its secrets are deleted from the keychain.",
+                conn.name
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
+    }
+}
+
+/// `2026-11-29T10:00:00Z` from Unix seconds.
+pub fn rfc3339(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    // Civil date from days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rfc3339;
+    use crate::connections::parse_rfc3339;
+
+    #[test]
+    fn rfc3339_round_trips() {
+        for t in [0, 1_795_946_400, 951_782_400, 4_102_444_799] {
+            assert_eq!(parse_rfc3339(&rfc3339(t)), Some(t), "{}", rfc3339(t));
+        }
+        assert_eq!(rfc3339(1_795_946_400), "2026-11-29T10:00:00Z");
+    }
+}

@@ -1,0 +1,54 @@
+//! `lakegate sandbox`: the sandbox workspace as a standalone server.
+
+use std::process::ExitCode;
+
+use super::{runtime, wait_for_shutdown, SandboxArgs};
+use crate::sandbox::{Sandbox, SandboxConfig};
+
+pub fn run(args: SandboxArgs) -> ExitCode {
+    use std::io::Write;
+    use std::time::Duration;
+
+    let config = SandboxConfig {
+        port: args.port,
+        auto_approve: args.auto_approve,
+        token_ttl: Duration::from_secs(args.token_ttl),
+        dir: args.dir,
+        proxy_timeout: Duration::from_secs(args.proxy_timeout),
+        missing_scope_status: args.missing_scope_status,
+        ..SandboxConfig::default()
+    };
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(code) => return code,
+    };
+    rt.block_on(async move {
+        let sandbox = match Sandbox::start(config).await {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("lakegate sandbox: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let line = match serde_json::to_string(&sandbox.info) {
+            Ok(line) => line,
+            Err(e) => {
+                eprintln!("lakegate sandbox: could not write the ready line: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let mut out = std::io::stdout().lock();
+        if writeln!(out, "{line}").and_then(|()| out.flush()).is_err() {
+            return ExitCode::FAILURE;
+        }
+        drop(out);
+        eprintln!(
+            "lakegate sandbox: serving {} (CA: {}); Ctrl+C stops it",
+            sandbox.info.host,
+            sandbox.info.ca_file.display()
+        );
+        wait_for_shutdown().await;
+        sandbox.stop().await;
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,162 @@
+//! Connections: how Lakegate gets a token for a workspace. Saved ones live in
+//! `connections.json` (never a secret); the environment and `~/.databrickscfg`
+//! profiles add more on the fly. Secrets live in the keychain (see `secrets`).
+
+mod cli_token;
+pub mod registry;
+mod store;
+mod tokens;
+
+pub use cli_token::{parse_rfc3339, CliError};
+pub use store::{ConnectionStore, LoadReport, StoreError};
+pub use tokens::{
+    whoami, AccessToken, Clock, Session, SignInState, TokenError, REFRESH_MARGIN_SECS,
+};
+
+use std::path::PathBuf;
+
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ConnectionKind {
+    /// A person signs in in the system browser (authorization code + PKCE).
+    User {
+        client_id: String,
+        /// An organisation's own registered loopback redirect; `None`: databricks-cli's 8020–8040.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        redirect_uri: Option<String>,
+        /// Picked scopes; empty: `all-apis offline_access`.
+        #[serde(default)]
+        scopes: Vec<String>,
+    },
+    /// A service principal's client credentials (secret in the keychain).
+    ServicePrincipal {
+        client_id: String,
+        #[serde(default)]
+        scopes: Vec<String>,
+    },
+    /// A personal access token: workspace APIs only (Apps refuse PATs).
+    PersonalAccessToken,
+    /// Tokens the `databricks` CLI manages for one of its profiles.
+    CliProfile { profile: String },
+}
+
+impl ConnectionKind {
+    pub fn label(&self) -> &'static str {
+        match self {
+            ConnectionKind::User { .. } => "user sign-in",
+            ConnectionKind::ServicePrincipal { .. } => "service principal",
+            ConnectionKind::PersonalAccessToken => "personal access token",
+            ConnectionKind::CliProfile { .. } => "databricks CLI profile",
+        }
+    }
+}
+
+/// Where a connection comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    Saved,
+    /// `DATABRICKS_*` variables (how one Databricks App calls another).
+    Environment,
+    /// A profile of a `.databrickscfg` file.
+    Profile,
+    /// The sandbox this window started.
+    Sandbox,
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Connection {
+    /// Unique, shown to people, and the keychain account's suffix.
+    pub name: String,
+    /// `https://host[:port]`, normalised.
+    pub host: String,
+    pub kind: ConnectionKind,
+    /// A PEM bundle trusted for this connection on top of the system roots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_bundle: Option<PathBuf>,
+    /// Who the last sign-in was (e.g. `alice@example.com`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_in_as: Option<String>,
+    /// The refresh token died: sign in again (everything else is kept).
+    #[serde(default)]
+    pub needs_sign_in: bool,
+    #[serde(skip, default = "saved")]
+    pub origin: Origin,
+    /// A secret that came with the connection (environment, profile file): never saved anywhere.
+    #[serde(skip)]
+    pub inline_secret: Option<SecretString>,
+    /// In-memory CA (the window's own sandbox).
+    #[serde(skip)]
+    pub ca_pem: Option<String>,
+}
+
+fn saved() -> Origin {
+    Origin::Saved
+}
+
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection")
+            .field("name", &self.name)
+            .field("host", &self.host)
+            .field("kind", &self.kind)
+            .field("origin", &self.origin)
+            .field(
+                "inline_secret",
+                &self.inline_secret.as_ref().map(|_| "[redacted]"),
+            )
+            .finish()
+    }
+}
+
+impl Connection {
+    pub fn new(name: &str, host: &str, kind: ConnectionKind) -> Self {
+        Connection {
+            name: name.to_string(),
+            host: host.to_string(),
+            kind,
+            ca_bundle: None,
+            signed_in_as: None,
+            needs_sign_in: false,
+            origin: Origin::Saved,
+            inline_secret: None,
+            ca_pem: None,
+        }
+    }
+
+    /// The keychain account holding this connection's secrets (one entry per connection).
+    pub fn keychain_account(&self) -> String {
+        format!("connection:{}", self.name)
+    }
+
+    pub fn trust(&self) -> crate::http::Trust {
+        crate::http::Trust {
+            ca_files: self.ca_bundle.iter().cloned().collect(),
+            ca_pems: self.ca_pem.iter().cloned().collect(),
+            ignore_env: false,
+        }
+    }
+}
+
+/// Checks a connection name people typed.
+pub fn validate_name(name: &str) -> Result<(), String> {
+    let n = name.trim();
+    if n.is_empty() {
+        return Err("give the connection a name".into());
+    }
+    if n.len() > 64 {
+        return Err("a connection name has at most 64 characters".into());
+    }
+    if n.starts_with("profile:") || n == "env" || n == "sandbox" {
+        return Err(format!(
+            "{n:?} is reserved (env, sandbox and profile:… name connections Lakegate finds itself)"
+        ));
+    }
+    if n.chars().any(|c| c.is_control() || c == '/' || c == '\\') {
+        return Err("a connection name cannot hold control characters or slashes".into());
+    }
+    Ok(())
+}

@@ -1,0 +1,233 @@
+//! Every connection Lakegate knows, in the SDKs' precedence: the user's explicit
+//! (saved) connections, then the environment, then `.databrickscfg` profiles.
+
+use secrecy::SecretString;
+
+use super::{Connection, ConnectionKind, ConnectionStore, Origin, StoreError};
+use crate::oauth::normalize_host;
+use crate::profiles::{self, CfgFile};
+
+/// The connections, and what was noticed while finding them (shown, never fatal).
+pub struct Listing {
+    pub connections: Vec<Connection>,
+    pub notes: Vec<String>,
+}
+
+/// The environment's connection (`DATABRICKS_*`, as one Databricks App calls another):
+/// variables win over the values of the profile `DATABRICKS_CONFIG_PROFILE` names.
+pub fn from_environment(
+    get: &dyn Fn(&str) -> Option<String>,
+    cfg: &CfgFile,
+) -> Result<Option<Connection>, String> {
+    let var = |k: &str| {
+        get(k)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let profile_name = var("DATABRICKS_CONFIG_PROFILE");
+    let profile = match &profile_name {
+        Some(p) => Some(cfg.section(p).ok_or_else(|| {
+            format!("DATABRICKS_CONFIG_PROFILE names [{p}], which the config file does not have")
+        })?),
+        None => None,
+    };
+    let from_profile = |k: &str| profile.and_then(|s| s.get(k)).map(str::to_string);
+    let pick = |env: &str, key: &str| var(env).or_else(|| from_profile(key));
+    if var("DATABRICKS_HOST").is_none() && profile.is_none() {
+        return Ok(None);
+    }
+    let Some(host) = pick("DATABRICKS_HOST", "host") else {
+        return Err("DATABRICKS_CONFIG_PROFILE is set but its profile has no host".into());
+    };
+    let host = normalize_host(&host).map_err(|e| format!("DATABRICKS_HOST: {e}"))?;
+    let host = host.as_str().trim_end_matches('/').to_string();
+    let (kind, secret) = if let Some(token) = pick("DATABRICKS_TOKEN", "token") {
+        (ConnectionKind::PersonalAccessToken, Some(token))
+    } else if let (Some(id), Some(secret)) = (
+        pick("DATABRICKS_CLIENT_ID", "client_id"),
+        pick("DATABRICKS_CLIENT_SECRET", "client_secret"),
+    ) {
+        (
+            ConnectionKind::ServicePrincipal {
+                client_id: id,
+                scopes: Vec::new(),
+            },
+            Some(secret),
+        )
+    } else if let Some(p) = profile_name {
+        (ConnectionKind::CliProfile { profile: p }, None)
+    } else {
+        return Err("DATABRICKS_HOST is set, but neither DATABRICKS_TOKEN nor DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET are".into());
+    };
+    let mut conn = Connection::new("env", &host, kind);
+    conn.origin = Origin::Environment;
+    conn.inline_secret = secret.map(SecretString::from);
+    Ok(Some(conn))
+}
+
+pub fn list(
+    store: &ConnectionStore,
+    get: &dyn Fn(&str) -> Option<String>,
+) -> Result<Listing, StoreError> {
+    let (mut connections, report) = store.load()?;
+    let mut notes = Vec::new();
+    if let Some((aside, reason)) = report.set_aside {
+        notes.push(format!(
+            "{} could not be read ({reason}); it was kept as {} and Lakegate started with no saved connections",
+            store.path().display(),
+            aside.display()
+        ));
+    }
+    let cfg = match profiles::config_path() {
+        Some(path) => match profiles::read(&path) {
+            Ok((_, cfg)) => {
+                if !cfg.skipped_lines.is_empty() {
+                    notes.push(format!(
+                        "{}: lines {:?} were not understood and were skipped",
+                        path.display(),
+                        cfg.skipped_lines
+                    ));
+                }
+                cfg
+            }
+            Err(e) => {
+                notes.push(e.to_string());
+                CfgFile::default()
+            }
+        },
+        None => CfgFile::default(),
+    };
+    match from_environment(get, &cfg) {
+        Ok(Some(env)) => connections.push(env),
+        Ok(None) => {}
+        Err(why) => notes.push(format!("the environment's connection was skipped: {why}")),
+    }
+    for section in cfg.profiles() {
+        match profiles::to_connection(section) {
+            Ok(c) => connections.push(c),
+            Err(why) if section.name == "DEFAULT" && section.entries.is_empty() => drop(why),
+            Err(why) => notes.push(format!("profile [{}] was skipped: {why}", section.name)),
+        }
+    }
+    Ok(Listing { connections, notes })
+}
+
+/// Which connection a command means when it names none: `DATABRICKS_CONFIG_PROFILE`
+/// or the environment's, else the only one there is.
+pub fn pick_default(listing: &Listing) -> Result<&Connection, String> {
+    if let Some(env) = listing
+        .connections
+        .iter()
+        .find(|c| c.origin == Origin::Environment)
+    {
+        return Ok(env);
+    }
+    match listing.connections.as_slice() {
+        [one] => Ok(one),
+        [] => Err("there is no connection yet: add one (lakegate connections add --help)".into()),
+        many => Err(format!(
+            "name the connection to use: {}",
+            many.iter()
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+pub fn find<'a>(listing: &'a Listing, name: &str) -> Result<&'a Connection, String> {
+    listing
+        .connections
+        .iter()
+        .find(|c| c.name == name)
+        .ok_or_else(|| {
+            format!(
+                "there is no connection named {name:?}; known: {}",
+                if listing.connections.is_empty() {
+                    "none".to_string()
+                } else {
+                    listing
+                        .connections
+                        .iter()
+                        .map(|c| c.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profiles::parse;
+    use std::collections::HashMap;
+
+    fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn environment_kinds_and_precedence() {
+        let cfg = parse("[p]\nhost = https://file.example\nclient_id = file-id\nclient_secret = file-secret\n[c]\nhost = https://cli.example\n");
+        assert!(from_environment(&env(&[]), &cfg).unwrap().is_none());
+        let pat = from_environment(
+            &env(&[
+                ("DATABRICKS_HOST", "x.example"),
+                ("DATABRICKS_TOKEN", "dapi1"),
+            ]),
+            &cfg,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(pat.kind, ConnectionKind::PersonalAccessToken);
+        assert_eq!(pat.host, "https://x.example");
+        // The profile supplies what the environment does not; the environment wins where both speak.
+        let sp = from_environment(
+            &env(&[
+                ("DATABRICKS_CONFIG_PROFILE", "p"),
+                ("DATABRICKS_HOST", "https://env.example"),
+            ]),
+            &cfg,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(sp.host, "https://env.example");
+        assert_eq!(
+            sp.kind,
+            ConnectionKind::ServicePrincipal {
+                client_id: "file-id".into(),
+                scopes: vec![]
+            }
+        );
+        let cli = from_environment(&env(&[("DATABRICKS_CONFIG_PROFILE", "c")]), &cfg)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            cli.kind,
+            ConnectionKind::CliProfile {
+                profile: "c".into()
+            }
+        );
+        assert!(
+            from_environment(&env(&[("DATABRICKS_CONFIG_PROFILE", "nope")]), &cfg)
+                .unwrap_err()
+                .contains("[nope]")
+        );
+        assert!(
+            from_environment(&env(&[("DATABRICKS_HOST", "x.example")]), &cfg)
+                .unwrap_err()
+                .contains("DATABRICKS_TOKEN")
+        );
+        assert!(from_environment(
+            &env(&[("DATABRICKS_HOST", "http://x"), ("DATABRICKS_TOKEN", "t")]),
+            &cfg
+        )
+        .unwrap_err()
+        .contains("https"));
+    }
+}

@@ -1,0 +1,573 @@
+//! Getting a valid access token for a connection, whatever its kind: cached in
+//! memory, refreshed 5 minutes before expiry, one refresh at a time per connection
+//! (single-flight), rotated refresh tokens saved to the keychain before use.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::cli_token::{self, CliError};
+use super::{Connection, ConnectionKind, ConnectionStore, Origin, StoreError};
+use crate::host::Host;
+use crate::http::{self, HttpError};
+use crate::oauth::{
+    self, discover, DiscoveryError, GrantError, LoginError, LoginOptions, OAuthEndpoints,
+    PendingLogin, RedirectChoice, TokenSet, LOGIN_TIMEOUT,
+};
+use crate::secrets::{SecretStore, SecretsError};
+
+/// Refresh this long before the access token expires.
+pub const REFRESH_MARGIN_SECS: u64 = 300;
+
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    #[error("{0} is not signed in: sign in first (in the window, or `lakegate login {0}`)")]
+    SignInNeeded(String),
+    #[error("{connection} needs you to sign in again: {reason}")]
+    SignInAgain { connection: String, reason: String },
+    #[error("the {what} of {connection} is not in the keychain: add the connection again with its {what}")]
+    NoSecret {
+        connection: String,
+        what: &'static str,
+    },
+    #[error("{0} is not a user sign-in connection: it gets its tokens without a browser")]
+    NotUserLogin(String),
+    #[error(transparent)]
+    Keychain(#[from] SecretsError),
+    #[error(transparent)]
+    Discovery(#[from] DiscoveryError),
+    #[error(transparent)]
+    Grant(#[from] GrantError),
+    #[error(transparent)]
+    Http(#[from] HttpError),
+    #[error(transparent)]
+    Login(#[from] LoginError),
+    #[error(transparent)]
+    Cli(#[from] CliError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the keychain task failed: {0}")]
+    Join(String),
+}
+
+/// A usable access token. Never printed: the value is a `SecretString`.
+pub struct AccessToken {
+    pub token: SecretString,
+    pub expires_at: Option<u64>,
+    pub scopes: Vec<String>,
+}
+
+impl Clone for AccessToken {
+    fn clone(&self) -> Self {
+        AccessToken {
+            token: self.token.clone(),
+            expires_at: self.expires_at,
+            scopes: self.scopes.clone(),
+        }
+    }
+}
+
+/// What the keychain entry of a connection holds (one entry per connection).
+#[derive(Default)]
+struct Stored {
+    refresh_token: Option<SecretString>,
+    access_token: Option<SecretString>,
+    expires_at: Option<u64>,
+    scopes: Vec<String>,
+    client_secret: Option<SecretString>,
+    pat: Option<SecretString>,
+}
+
+#[derive(Deserialize)]
+struct StoredPlain {
+    refresh_token: Option<String>,
+    access_token: Option<String>,
+    expires_at: Option<u64>,
+    #[serde(default)]
+    scopes: Vec<String>,
+    client_secret: Option<String>,
+    pat: Option<String>,
+}
+
+impl Stored {
+    fn decode(raw: &SecretString) -> Stored {
+        match serde_json::from_str::<StoredPlain>(raw.expose_secret()) {
+            Ok(p) => Stored {
+                refresh_token: p.refresh_token.map(SecretString::from),
+                access_token: p.access_token.map(SecretString::from),
+                expires_at: p.expires_at,
+                scopes: p.scopes,
+                client_secret: p.client_secret.map(SecretString::from),
+                pat: p.pat.map(SecretString::from),
+            },
+            // An entry Lakegate cannot read holds nothing usable: start over.
+            Err(_) => Stored::default(),
+        }
+    }
+
+    /// The one place the secrets are put together, for the keychain only.
+    fn encode(&self) -> SecretString {
+        let s = |v: &Option<SecretString>| v.as_ref().map(|x| x.expose_secret().to_string());
+        let value = json!({
+            "refresh_token": s(&self.refresh_token),
+            "access_token": s(&self.access_token),
+            "expires_at": self.expires_at,
+            "scopes": self.scopes,
+            "client_secret": s(&self.client_secret),
+            "pat": s(&self.pat),
+        });
+        SecretString::from(value.to_string())
+    }
+}
+
+#[derive(Default)]
+struct Slot {
+    cached: Option<AccessToken>,
+    endpoints: Option<OAuthEndpoints>,
+    client: Option<reqwest::Client>,
+    /// Bumped whenever a new token is obtained: waiters that saw an older value reuse it.
+    generation: u64,
+}
+
+struct SlotHandle {
+    slot: tokio::sync::Mutex<Slot>,
+    generation: AtomicU64,
+    refreshes: AtomicU64,
+}
+
+pub type Clock = Arc<dyn Fn() -> u64 + Send + Sync>;
+
+/// The token source of one running Lakegate (window or command).
+pub struct Session {
+    secrets: Arc<dyn SecretStore>,
+    host: Arc<dyn Host>,
+    store: Option<ConnectionStore>,
+    slots: Mutex<HashMap<String, Arc<SlotHandle>>>,
+    clock: Clock,
+    timeout: Duration,
+}
+
+impl Session {
+    pub fn new(
+        secrets: Arc<dyn SecretStore>,
+        host: Arc<dyn Host>,
+        store: Option<ConnectionStore>,
+    ) -> Self {
+        Session {
+            secrets,
+            host,
+            store,
+            slots: Mutex::new(HashMap::new()),
+            clock: Arc::new(oauth::unix_now),
+            timeout: Duration::from_secs(60),
+        }
+    }
+
+    /// Replaces the clock (tests move time forward with it).
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    pub fn host(&self) -> &Arc<dyn Host> {
+        &self.host
+    }
+
+    fn handle(&self, name: &str) -> Arc<SlotHandle> {
+        let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        slots
+            .entry(name.to_string())
+            .or_insert_with(|| {
+                Arc::new(SlotHandle {
+                    slot: tokio::sync::Mutex::new(Slot::default()),
+                    generation: AtomicU64::new(0),
+                    refreshes: AtomicU64::new(0),
+                })
+            })
+            .clone()
+    }
+
+    /// How many tokens were fetched from the network for `name` (tests check single-flight).
+    pub fn fetch_count(&self, name: &str) -> u64 {
+        self.handle(name).refreshes.load(Ordering::SeqCst)
+    }
+
+    /// The HTTP client for a connection's trust settings.
+    pub fn client(&self, conn: &Connection) -> Result<reqwest::Client, TokenError> {
+        Ok(http::client(&conn.trust(), self.timeout)?)
+    }
+
+    async fn read(&self, conn: &Connection) -> Result<Stored, TokenError> {
+        let secrets = self.secrets.clone();
+        let account = conn.keychain_account();
+        let raw = tokio::task::spawn_blocking(move || secrets.get(&account))
+            .await
+            .map_err(|e| TokenError::Join(e.to_string()))??;
+        Ok(raw.map(|r| Stored::decode(&r)).unwrap_or_default())
+    }
+
+    async fn write(&self, conn: &Connection, stored: &Stored) -> Result<(), TokenError> {
+        let secrets = self.secrets.clone();
+        let account = conn.keychain_account();
+        let value = stored.encode();
+        tokio::task::spawn_blocking(move || secrets.put(&account, &value))
+            .await
+            .map_err(|e| TokenError::Join(e.to_string()))??;
+        Ok(())
+    }
+
+    /// Keeps a client secret (service principal) or PAT in the connection's keychain entry.
+    pub async fn save_secret(
+        &self,
+        conn: &Connection,
+        secret: SecretString,
+    ) -> Result<(), TokenError> {
+        let mut stored = self.read(conn).await?;
+        match conn.kind {
+            ConnectionKind::ServicePrincipal { .. } => stored.client_secret = Some(secret),
+            ConnectionKind::PersonalAccessToken => stored.pat = Some(secret),
+            _ => return Ok(()),
+        }
+        self.write(conn, &stored).await?;
+        self.forget(&conn.name).await;
+        Ok(())
+    }
+
+    async fn forget(&self, name: &str) {
+        let handle = self.handle(name);
+        let mut slot = handle.slot.lock().await;
+        slot.cached = None;
+    }
+
+    /// Signs out: deletes every secret of the connection and forgets its tokens.
+    pub async fn sign_out(&self, conn: &Connection) -> Result<(), TokenError> {
+        let secrets = self.secrets.clone();
+        let account = conn.keychain_account();
+        tokio::task::spawn_blocking(move || secrets.delete(&account))
+            .await
+            .map_err(|e| TokenError::Join(e.to_string()))??;
+        self.forget(&conn.name).await;
+        self.mark(conn, |c| c.signed_in_as = None)?;
+        Ok(())
+    }
+
+    fn mark(
+        &self,
+        conn: &Connection,
+        change: impl FnOnce(&mut Connection),
+    ) -> Result<(), TokenError> {
+        if conn.origin == Origin::Saved {
+            if let Some(store) = &self.store {
+                match store.update(&conn.name, change) {
+                    Ok(()) | Err(StoreError::Unknown(_)) => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn endpoints(
+        &self,
+        conn: &Connection,
+        slot: &mut Slot,
+    ) -> Result<(reqwest::Client, OAuthEndpoints), TokenError> {
+        let client = match &slot.client {
+            Some(c) => c.clone(),
+            None => {
+                let c = self.client(conn)?;
+                slot.client = Some(c.clone());
+                c
+            }
+        };
+        if let Some(ep) = &slot.endpoints {
+            return Ok((client, ep.clone()));
+        }
+        let host = oauth::normalize_host(&conn.host).map_err(|e| DiscoveryError::Unreachable {
+            host: conn.host.clone(),
+            reason: e.to_string(),
+        })?;
+        let ep = discover(&client, &host).await?;
+        slot.endpoints = Some(ep.clone());
+        Ok((client, ep))
+    }
+
+    /// OAuth metadata of the connection's workspace (scopes it advertises and so on).
+    pub async fn oauth_endpoints(&self, conn: &Connection) -> Result<OAuthEndpoints, TokenError> {
+        let handle = self.handle(&conn.name);
+        let mut slot = handle.slot.lock().await;
+        Ok(self.endpoints(conn, &mut slot).await?.1)
+    }
+
+    /// A valid access token for `conn`, fetching or refreshing it when needed.
+    pub async fn access_token(&self, conn: &Connection) -> Result<AccessToken, TokenError> {
+        let handle = self.handle(&conn.name);
+        let seen = handle.generation.load(Ordering::SeqCst);
+        let mut slot = handle.slot.lock().await;
+        let now = (self.clock)();
+        if let Some(cached) = &slot.cached {
+            let fresh = cached
+                .expires_at
+                .is_none_or(|e| e > now + REFRESH_MARGIN_SECS);
+            // Someone refreshed while this caller waited: that token is the answer.
+            let just_fetched = slot.generation != seen && cached.expires_at.is_none_or(|e| e > now);
+            if fresh || just_fetched {
+                return Ok(cached.clone());
+            }
+        }
+        let token = self.fetch(conn, &mut slot, now, &handle).await?;
+        slot.cached = Some(token.clone());
+        slot.generation += 1;
+        handle.generation.store(slot.generation, Ordering::SeqCst);
+        Ok(token)
+    }
+
+    async fn fetch(
+        &self,
+        conn: &Connection,
+        slot: &mut Slot,
+        now: u64,
+        handle: &SlotHandle,
+    ) -> Result<AccessToken, TokenError> {
+        match &conn.kind {
+            ConnectionKind::PersonalAccessToken => {
+                let pat = match &conn.inline_secret {
+                    Some(p) => p.clone(),
+                    None => self
+                        .read(conn)
+                        .await?
+                        .pat
+                        .ok_or_else(|| TokenError::NoSecret {
+                            connection: conn.name.clone(),
+                            what: "personal access token",
+                        })?,
+                };
+                Ok(AccessToken {
+                    token: pat,
+                    expires_at: None,
+                    scopes: Vec::new(),
+                })
+            }
+            ConnectionKind::ServicePrincipal { client_id, scopes } => {
+                let secret = match &conn.inline_secret {
+                    Some(s) => s.clone(),
+                    None => self.read(conn).await?.client_secret.ok_or_else(|| {
+                        TokenError::NoSecret {
+                            connection: conn.name.clone(),
+                            what: "client secret",
+                        }
+                    })?,
+                };
+                let (client, ep) = self.endpoints(conn, slot).await?;
+                let scopes = if scopes.is_empty() {
+                    vec!["all-apis".to_string()]
+                } else {
+                    scopes.clone()
+                };
+                handle.refreshes.fetch_add(1, Ordering::SeqCst);
+                let ts = oauth::client_credentials(
+                    &client,
+                    &ep.token_endpoint,
+                    client_id,
+                    &secret,
+                    &scopes,
+                )
+                .await?;
+                Ok(AccessToken {
+                    token: ts.access_token,
+                    expires_at: Some(ts.expires_at),
+                    scopes: ts.scopes,
+                })
+            }
+            ConnectionKind::CliProfile { profile } => {
+                handle.refreshes.fetch_add(1, Ordering::SeqCst);
+                let t = cli_token::token(self.host.as_ref(), &cli_token::cli_program(), profile)
+                    .await?;
+                Ok(AccessToken {
+                    token: t.token,
+                    expires_at: t.expires_at,
+                    scopes: Vec::new(),
+                })
+            }
+            ConnectionKind::User { client_id, .. } => {
+                let mut stored = self.read(conn).await?;
+                if let (Some(at), Some(exp)) = (&stored.access_token, stored.expires_at) {
+                    if exp > now + REFRESH_MARGIN_SECS {
+                        return Ok(AccessToken {
+                            token: at.clone(),
+                            expires_at: Some(exp),
+                            scopes: stored.scopes.clone(),
+                        });
+                    }
+                }
+                let Some(rt) = stored.refresh_token.clone() else {
+                    return Err(TokenError::SignInNeeded(conn.name.clone()));
+                };
+                let (client, ep) = self.endpoints(conn, slot).await?;
+                handle.refreshes.fetch_add(1, Ordering::SeqCst);
+                match oauth::refresh(&client, &ep.token_endpoint, client_id, &rt, &stored.scopes)
+                    .await
+                {
+                    Ok(ts) => {
+                        // Rotation: the new refresh token is in the keychain before the new access token is used.
+                        stored.refresh_token = ts.refresh_token.clone().or(Some(rt));
+                        stored.access_token = Some(ts.access_token.clone());
+                        stored.expires_at = Some(ts.expires_at);
+                        stored.scopes = ts.scopes.clone();
+                        self.write(conn, &stored).await?;
+                        Ok(AccessToken {
+                            token: ts.access_token,
+                            expires_at: Some(ts.expires_at),
+                            scopes: ts.scopes,
+                        })
+                    }
+                    Err(GrantError::RefreshTokenInvalid(said)) => {
+                        stored.refresh_token = None;
+                        stored.access_token = None;
+                        stored.expires_at = None;
+                        self.write(conn, &stored).await?;
+                        self.mark(conn, |c| c.needs_sign_in = true)?;
+                        Err(TokenError::SignInAgain {
+                            connection: conn.name.clone(),
+                            reason: said,
+                        })
+                    }
+                    Err(e) => Err(e.into()),
+                }
+            }
+        }
+    }
+
+    /// Starts a user sign-in: binds the loopback listener and builds the link to open.
+    pub async fn begin_sign_in(
+        &self,
+        conn: &Connection,
+    ) -> Result<(PendingLogin, reqwest::Client), TokenError> {
+        let ConnectionKind::User {
+            client_id,
+            redirect_uri,
+            scopes,
+        } = &conn.kind
+        else {
+            return Err(TokenError::NotUserLogin(conn.name.clone()));
+        };
+        let handle = self.handle(&conn.name);
+        let (client, endpoints) = {
+            let mut slot = handle.slot.lock().await;
+            self.endpoints(conn, &mut slot).await?
+        };
+        let redirect = match redirect_uri {
+            Some(r) => RedirectChoice::Fixed(r.clone()),
+            None => RedirectChoice::DatabricksCli,
+        };
+        let pending = PendingLogin::start(LoginOptions {
+            endpoints,
+            client_id: client_id.clone(),
+            redirect,
+            scopes: oauth::user_scopes(scopes),
+            timeout: LOGIN_TIMEOUT,
+        })
+        .await?;
+        Ok((pending, client))
+    }
+
+    /// Finishes a sign-in: keeps the tokens in the keychain and learns who signed in.
+    pub async fn complete_sign_in(
+        &self,
+        conn: &Connection,
+        ts: TokenSet,
+        client: &reqwest::Client,
+    ) -> Result<String, TokenError> {
+        let mut stored = self.read(conn).await?;
+        stored.refresh_token = ts.refresh_token.clone();
+        stored.access_token = Some(ts.access_token.clone());
+        stored.expires_at = Some(ts.expires_at);
+        stored.scopes = ts.scopes.clone();
+        self.write(conn, &stored).await?;
+        let handle = self.handle(&conn.name);
+        {
+            let mut slot = handle.slot.lock().await;
+            slot.cached = Some(AccessToken {
+                token: ts.access_token.clone(),
+                expires_at: Some(ts.expires_at),
+                scopes: ts.scopes.clone(),
+            });
+            slot.generation += 1;
+            handle.generation.store(slot.generation, Ordering::SeqCst);
+        }
+        let who = whoami(client, &conn.host, &ts.access_token)
+            .await
+            .unwrap_or_else(|_| "(unknown user)".into());
+        let name = who.clone();
+        self.mark(conn, move |c| {
+            c.signed_in_as = Some(name);
+            c.needs_sign_in = false;
+        })?;
+        Ok(who)
+    }
+
+    /// What the keychain says about a connection's sign-in, without exposing a secret.
+    pub async fn sign_in_state(&self, conn: &Connection) -> Result<SignInState, TokenError> {
+        if conn.inline_secret.is_some() {
+            return Ok(SignInState {
+                has_credentials: true,
+                expires_at: None,
+            });
+        }
+        if let ConnectionKind::CliProfile { .. } = conn.kind {
+            return Ok(SignInState {
+                has_credentials: true,
+                expires_at: None,
+            });
+        }
+        let handle = self.handle(&conn.name);
+        if let Some(c) = &handle.slot.lock().await.cached {
+            return Ok(SignInState {
+                has_credentials: true,
+                expires_at: c.expires_at,
+            });
+        }
+        let stored = self.read(conn).await?;
+        Ok(SignInState {
+            has_credentials: stored.refresh_token.is_some()
+                || stored.client_secret.is_some()
+                || stored.pat.is_some()
+                || stored.access_token.is_some(),
+            expires_at: stored.expires_at,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct SignInState {
+    pub has_credentials: bool,
+    pub expires_at: Option<u64>,
+}
+
+/// `userName` from SCIM Me: who a token speaks for.
+pub async fn whoami(
+    client: &reqwest::Client,
+    host: &str,
+    token: &SecretString,
+) -> Result<String, String> {
+    let url = format!("{}/api/2.0/preview/scim/v2/Me", host.trim_end_matches('/'));
+    let resp = client
+        .get(url)
+        .bearer_auth(token.expose_secret())
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    if !resp.status().is_success() {
+        return Err(format!("SCIM Me answered {}", resp.status()));
+    }
+    let v: serde_json::Value = resp.json().await.map_err(|e| e.to_string())?;
+    v["userName"]
+        .as_str()
+        .map(str::to_string)
+        .ok_or_else(|| "SCIM Me has no userName".into())
+}

@@ -1,0 +1,125 @@
+//! Finding a workspace's OAuth endpoints: `/.well-known/databricks-config` (its
+//! `oidc_endpoint`), else `/oidc/.well-known/oauth-authorization-server`.
+
+use serde::Deserialize;
+use url::Url;
+
+#[derive(Debug, Clone)]
+pub struct OAuthEndpoints {
+    pub issuer: String,
+    pub authorization_endpoint: Url,
+    pub token_endpoint: Url,
+    pub scopes_supported: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DiscoveryError {
+    #[error(
+        "{host} does not support Databricks OAuth: {url} answered {status}{excerpt}. \
+         Check that this is your workspace URL (as in the browser's address bar)"
+    )]
+    NotDatabricks {
+        host: String,
+        url: String,
+        status: String,
+        excerpt: String,
+    },
+    #[error("{host} could not be reached: {reason}")]
+    Unreachable { host: String, reason: String },
+}
+
+#[derive(Deserialize)]
+struct DatabricksConfig {
+    oidc_endpoint: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Metadata {
+    issuer: Option<String>,
+    authorization_endpoint: String,
+    token_endpoint: String,
+    #[serde(default)]
+    scopes_supported: Vec<String>,
+}
+
+fn excerpt(body: &str) -> String {
+    let text: String = body.chars().filter(|c| !c.is_control()).take(160).collect();
+    if text.trim().is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", text.trim())
+    }
+}
+
+fn unreachable(host: &Url, e: &reqwest::Error) -> DiscoveryError {
+    let mut reason = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        reason = format!("{reason}: {s}");
+        source = s.source();
+    }
+    DiscoveryError::Unreachable {
+        host: host.as_str().trim_end_matches('/').into(),
+        reason,
+    }
+}
+
+pub async fn discover(
+    http: &reqwest::Client,
+    host: &Url,
+) -> Result<OAuthEndpoints, DiscoveryError> {
+    let host_str = host.as_str().trim_end_matches('/').to_string();
+    let mut metadata_url = format!("{host_str}/oidc/.well-known/oauth-authorization-server");
+    let cfg = http
+        .get(format!("{host_str}/.well-known/databricks-config"))
+        .send()
+        .await
+        .map_err(|e| unreachable(host, &e))?;
+    if cfg.status().is_success() {
+        if let Ok(DatabricksConfig {
+            oidc_endpoint: Some(oidc),
+        }) = cfg.json::<DatabricksConfig>().await
+        {
+            metadata_url = format!(
+                "{}/.well-known/oauth-authorization-server",
+                oidc.trim_end_matches('/')
+            );
+        }
+    }
+    let resp = http
+        .get(&metadata_url)
+        .send()
+        .await
+        .map_err(|e| unreachable(host, &e))?;
+    let status = resp.status();
+    let body = resp.text().await.unwrap_or_default();
+    let not_databricks = |status: String, excerpt: String| DiscoveryError::NotDatabricks {
+        host: host_str.clone(),
+        url: metadata_url.clone(),
+        status,
+        excerpt,
+    };
+    if !status.is_success() {
+        return Err(not_databricks(status.to_string(), excerpt(&body)));
+    }
+    let meta: Metadata = serde_json::from_str(&body).map_err(|_| {
+        not_databricks(
+            format!("{status} but not with OAuth metadata"),
+            excerpt(&body),
+        )
+    })?;
+    let parse = |u: &str| {
+        Url::parse(u).map_err(|_| {
+            not_databricks(
+                format!("{status} with an unusable endpoint {u:?}"),
+                String::new(),
+            )
+        })
+    };
+    Ok(OAuthEndpoints {
+        issuer: meta.issuer.unwrap_or_else(|| format!("{host_str}/oidc")),
+        authorization_endpoint: parse(&meta.authorization_endpoint)?,
+        token_endpoint: parse(&meta.token_endpoint)?,
+        scopes_supported: meta.scopes_supported,
+    })
+}

@@ -1,0 +1,109 @@
+//! A workspace host as people type it: `https://host`, `host`, trailing slashes,
+//! a pasted URL with a path or `?o=` — all become `https://host[:port]`.
+
+use url::Url;
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum HostError {
+    #[error(
+        "enter the workspace address, e.g. https://adb-1234567890123456.7.azuredatabricks.net"
+    )]
+    Empty,
+    #[error("{0:?} is not a web address: enter the workspace URL as it appears in your browser")]
+    NotAUrl(String),
+    #[error("{0:?} uses {1}: Databricks workspaces are reached over https")]
+    NotHttps(String, String),
+}
+
+pub fn normalize_host(input: &str) -> Result<Url, HostError> {
+    let trimmed = input.trim();
+    if trimmed.is_empty() {
+        return Err(HostError::Empty);
+    }
+    let with_scheme = if trimmed.contains("://") {
+        trimmed.to_string()
+    } else {
+        format!("https://{trimmed}")
+    };
+    let url = Url::parse(&with_scheme).map_err(|_| HostError::NotAUrl(trimmed.to_string()))?;
+    if url.scheme() != "https" {
+        return Err(HostError::NotHttps(
+            trimmed.to_string(),
+            url.scheme().to_string(),
+        ));
+    }
+    let host = url.host_str().filter(|h| !h.is_empty() && !h.contains(' '));
+    let Some(host) = host else {
+        return Err(HostError::NotAUrl(trimmed.to_string()));
+    };
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(HostError::NotAUrl(trimmed.to_string()));
+    }
+    let origin = match url.port() {
+        Some(port) => format!("https://{host}:{port}"),
+        None => format!("https://{host}"),
+    };
+    Url::parse(&origin).map_err(|_| HostError::NotAUrl(trimmed.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(s: &str) -> String {
+        normalize_host(s)
+            .unwrap()
+            .as_str()
+            .trim_end_matches('/')
+            .to_string()
+    }
+
+    #[test]
+    fn the_forms_people_type() {
+        assert_eq!(
+            ok("https://dbc-1.cloud.databricks.com"),
+            "https://dbc-1.cloud.databricks.com"
+        );
+        assert_eq!(
+            ok("dbc-1.cloud.databricks.com"),
+            "https://dbc-1.cloud.databricks.com"
+        );
+        assert_eq!(
+            ok("  https://dbc-1.cloud.databricks.com///  "),
+            "https://dbc-1.cloud.databricks.com"
+        );
+        assert_eq!(
+            ok("https://ADB-1.azuredatabricks.net/?o=123#x"),
+            "https://adb-1.azuredatabricks.net"
+        );
+        assert_eq!(
+            ok("https://localhost:8443/some/path"),
+            "https://localhost:8443"
+        );
+    }
+
+    #[test]
+    fn what_is_refused() {
+        assert_eq!(normalize_host("  "), Err(HostError::Empty));
+        assert!(matches!(
+            normalize_host("http://x.example"),
+            Err(HostError::NotHttps(..))
+        ));
+        assert!(matches!(
+            normalize_host("ftp://x.example"),
+            Err(HostError::NotHttps(..))
+        ));
+        assert!(matches!(
+            normalize_host("https://"),
+            Err(HostError::NotAUrl(_))
+        ));
+        assert!(matches!(
+            normalize_host("not a host"),
+            Err(HostError::NotAUrl(_))
+        ));
+        assert!(matches!(
+            normalize_host("https://user:pw@x.example"),
+            Err(HostError::NotAUrl(_))
+        ));
+    }
+}

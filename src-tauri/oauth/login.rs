@@ -1,0 +1,419 @@
+//! The user sign-in (U2M) of RFC 8252: authorization code + PKCE S256 in the system
+//! browser, answered on a loopback listener that accepts only the redirect path,
+//! only with the state it issued, and only once; it closes on success, error,
+//! cancel or timeout.
+
+use std::future::Future;
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::time::Duration;
+
+use oauth2::basic::BasicClient;
+use oauth2::{
+    AuthType, AuthUrl, AuthorizationCode, ClientId, CsrfToken, PkceCodeChallenge, PkceCodeVerifier,
+    RedirectUrl, Scope, TokenUrl,
+};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use url::Url;
+
+use super::grants::{classify, token_set, GrantError};
+use super::{OAuthEndpoints, TokenSet};
+
+/// How long a sign-in waits for the browser.
+pub const LOGIN_TIMEOUT: Duration = Duration::from_secs(300);
+const CLI_PORTS: (u16, u16) = (8020, 8040);
+
+#[derive(Debug, Clone)]
+pub enum RedirectChoice {
+    /// `http://localhost:<first free port of 8020–8040>`, as `databricks-cli` registers.
+    DatabricksCli,
+    /// The loopback redirect an organisation registered for its own OAuth app, e.g.
+    /// `http://127.0.0.1:8765/callback`; port 0 or none picks a free port.
+    Fixed(String),
+}
+
+pub struct LoginOptions {
+    pub endpoints: OAuthEndpoints,
+    pub client_id: String,
+    pub redirect: RedirectChoice,
+    pub scopes: Vec<String>,
+    pub timeout: Duration,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoginError {
+    #[error(
+        "no free port for the sign-in: 127.0.0.1 ports {0}–{1} are all in use (the databricks-cli \
+         client accepts only these). Close other sign-ins, or use your organisation's own OAuth app"
+    )]
+    NoFreePort(u16, u16),
+    #[error("the sign-in could not listen on {addr}: {reason}")]
+    Bind { addr: String, reason: String },
+    #[error(
+        "{0:?} cannot be a sign-in redirect: it must be http://127.0.0.1:<port>, \
+         http://[::1]:<port> or http://localhost:<port> (RFC 8252 loopback)"
+    )]
+    BadRedirect(String),
+    #[error("the sign-in was cancelled")]
+    Cancelled,
+    #[error(
+        "the sign-in timed out: the browser did not come back within {0} minutes. Start it again"
+    )]
+    TimedOut(u64),
+    #[error("the workspace ended the sign-in with {error}{}", description.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
+    Provider {
+        error: String,
+        description: Option<String>,
+    },
+    #[error(
+        "the sign-in answer came from {got}, not from {expected}, the workspace it was sent to; \
+         it was refused (a mix-up attack or a misconfigured proxy)"
+    )]
+    IssuerMismatch { expected: String, got: String },
+    #[error("the code could not be exchanged for tokens: {0}")]
+    Exchange(#[from] GrantError),
+}
+
+/// A sign-in waiting for the browser.
+pub struct PendingLogin {
+    /// What the browser must open. Holds the state and the PKCE challenge, no secret.
+    pub authorize_url: String,
+    pub redirect_uri: String,
+    listeners: Vec<TcpListener>,
+    path: String,
+    state: CsrfToken,
+    verifier: PkceCodeVerifier,
+    endpoints: OAuthEndpoints,
+    client_id: String,
+    scopes: Vec<String>,
+    timeout: Duration,
+}
+
+async fn bind(addr: SocketAddr) -> Result<TcpListener, std::io::Error> {
+    TcpListener::bind(addr).await
+}
+
+/// Binds loopback only: 127.0.0.1, and [::1] on the same port when `localhost` may mean either.
+async fn bind_loopback(port: u16, v4: bool, v6: bool) -> Result<Vec<TcpListener>, std::io::Error> {
+    let mut listeners = Vec::new();
+    let mut port = port;
+    if v4 {
+        let l = bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await?;
+        port = l.local_addr()?.port();
+        listeners.push(l);
+    }
+    if v6 {
+        match bind(SocketAddr::from((Ipv6Addr::LOCALHOST, port))).await {
+            Ok(l) => listeners.push(l),
+            Err(e) if !v4 => return Err(e),
+            Err(_) => {} // no IPv6 loopback here: 127.0.0.1 serves
+        }
+    }
+    Ok(listeners)
+}
+
+impl PendingLogin {
+    pub async fn start(opts: LoginOptions) -> Result<PendingLogin, LoginError> {
+        let (listeners, redirect_uri, path) = match &opts.redirect {
+            RedirectChoice::DatabricksCli => {
+                let mut found = None;
+                for port in CLI_PORTS.0..=CLI_PORTS.1 {
+                    if let Ok(ls) = bind_loopback(port, true, true).await {
+                        found = Some((ls, format!("http://localhost:{port}"), "/".to_string()));
+                        break;
+                    }
+                }
+                found.ok_or(LoginError::NoFreePort(CLI_PORTS.0, CLI_PORTS.1))?
+            }
+            RedirectChoice::Fixed(raw) => {
+                let url = Url::parse(raw).map_err(|_| LoginError::BadRedirect(raw.clone()))?;
+                let (v4, v6) = match url.host_str() {
+                    Some("127.0.0.1") => (true, false),
+                    Some("[::1]") => (false, true),
+                    Some("localhost") => (true, true),
+                    _ => return Err(LoginError::BadRedirect(raw.clone())),
+                };
+                if url.scheme() != "http" || url.query().is_some() || url.fragment().is_some() {
+                    return Err(LoginError::BadRedirect(raw.clone()));
+                }
+                let want = url.port().unwrap_or(0);
+                let ls = bind_loopback(want, v4, v6)
+                    .await
+                    .map_err(|e| LoginError::Bind {
+                        addr: format!("{}:{want}", url.host_str().unwrap_or("")),
+                        reason: e.to_string(),
+                    })?;
+                let port = ls[0]
+                    .local_addr()
+                    .map_err(|e| LoginError::Bind {
+                        addr: raw.clone(),
+                        reason: e.to_string(),
+                    })?
+                    .port();
+                // Keep the registered spelling: the server compares redirect URIs exactly.
+                let redirect = if want == 0 {
+                    let mut u = url.clone();
+                    let _ = u.set_port(Some(port));
+                    let s = u.to_string();
+                    if raw.ends_with('/') || url.path() != "/" {
+                        s
+                    } else {
+                        s.trim_end_matches('/').to_string()
+                    }
+                } else {
+                    raw.clone()
+                };
+                (ls, redirect, url.path().to_string())
+            }
+        };
+        let redirect_url = RedirectUrl::new(redirect_uri.clone())
+            .map_err(|_| LoginError::BadRedirect(redirect_uri.clone()))?;
+        let client = BasicClient::new(ClientId::new(opts.client_id.clone()))
+            .set_auth_uri(AuthUrl::from_url(
+                opts.endpoints.authorization_endpoint.clone(),
+            ))
+            .set_redirect_uri(redirect_url);
+        // A fresh verifier and a fresh one-time state for every sign-in.
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        let (url, state) = client
+            .authorize_url(CsrfToken::new_random)
+            .add_scopes(opts.scopes.iter().map(|s| Scope::new(s.clone())))
+            .set_pkce_challenge(challenge)
+            .url();
+        Ok(PendingLogin {
+            authorize_url: url.to_string(),
+            redirect_uri,
+            listeners,
+            path,
+            state,
+            verifier,
+            endpoints: opts.endpoints,
+            client_id: opts.client_id,
+            scopes: opts.scopes,
+            timeout: opts.timeout,
+        })
+    }
+
+    /// Where the listener waits (loopback addresses only).
+    pub fn listening_on(&self) -> Vec<SocketAddr> {
+        self.listeners
+            .iter()
+            .filter_map(|l| l.local_addr().ok())
+            .collect()
+    }
+
+    /// Waits for the browser's redirect, then exchanges the code. `cancel` ends the wait.
+    pub async fn finish(
+        self,
+        http: &reqwest::Client,
+        cancel: impl Future<Output = ()>,
+    ) -> Result<TokenSet, LoginError> {
+        let PendingLogin {
+            listeners,
+            path,
+            state,
+            verifier,
+            endpoints,
+            client_id,
+            scopes,
+            timeout,
+            redirect_uri,
+            ..
+        } = self;
+        let deadline = tokio::time::sleep(timeout);
+        tokio::pin!(deadline);
+        tokio::pin!(cancel);
+        let code = loop {
+            let stream = tokio::select! {
+                _ = &mut deadline => return Err(LoginError::TimedOut(timeout.as_secs().div_ceil(60))),
+                _ = &mut cancel => return Err(LoginError::Cancelled),
+                accepted = accept_any(&listeners) => match accepted {
+                    Ok(stream) => stream,
+                    Err(_) => continue,
+                },
+            };
+            match answer(stream, &path, state.secret(), &endpoints.issuer).await {
+                Callback::Ignored => continue,
+                Callback::Code(code) => break code,
+                Callback::Failed(e) => return Err(e),
+            }
+        };
+        // Closed before the exchange: nothing more is answered on this port.
+        drop(listeners);
+        let client = BasicClient::new(ClientId::new(client_id))
+            .set_token_uri(TokenUrl::from_url(endpoints.token_endpoint.clone()))
+            .set_redirect_uri(
+                RedirectUrl::new(redirect_uri.clone())
+                    .map_err(|_| LoginError::BadRedirect(redirect_uri))?,
+            )
+            .set_auth_type(AuthType::RequestBody);
+        let resp = client
+            .exchange_code(AuthorizationCode::new(code))
+            .set_pkce_verifier(verifier)
+            .request_async(http)
+            .await
+            .map_err(|e| LoginError::Exchange(classify(e)))?;
+        Ok(token_set(&resp, &scopes))
+    }
+}
+
+async fn accept_any(listeners: &[TcpListener]) -> std::io::Result<TcpStream> {
+    match listeners {
+        [one] => one.accept().await.map(|(s, _)| s),
+        [a, b, ..] => tokio::select! {
+            r = a.accept() => r.map(|(s, _)| s),
+            r = b.accept() => r.map(|(s, _)| s),
+        },
+        [] => std::future::pending().await,
+    }
+}
+
+enum Callback {
+    /// Not the answer (another path, a wrong or missing state): keep waiting.
+    Ignored,
+    Code(String),
+    Failed(LoginError),
+}
+
+const MAX_REQUEST_HEAD: usize = 16 * 1024;
+
+async fn read_head(stream: &mut TcpStream) -> Option<String> {
+    let mut buf = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 1024];
+    let read = async {
+        loop {
+            let n = stream.read(&mut chunk).await.ok()?;
+            if n == 0 {
+                return None;
+            }
+            buf.extend_from_slice(&chunk[..n]);
+            if buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                return Some(());
+            }
+            if buf.len() > MAX_REQUEST_HEAD {
+                return None;
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), read)
+        .await
+        .ok()??;
+    String::from_utf8(buf).ok()
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+async fn respond(stream: &mut TcpStream, status: &str, title: &str, message: &str) {
+    let body = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>\
+         <style>body{{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;line-height:1.5}}</style>\
+         </head><body><h1>{title}</h1><p>{}</p></body></html>",
+        escape(message)
+    );
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\n\
+         Referrer-Policy: no-referrer\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n\
+         Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(head.as_bytes()).await;
+    let _ = stream.write_all(body.as_bytes()).await;
+    let _ = stream.shutdown().await;
+}
+
+async fn answer(mut stream: TcpStream, path: &str, state: &str, issuer: &str) -> Callback {
+    let Some(head) = read_head(&mut stream).await else {
+        return Callback::Ignored;
+    };
+    let mut parts = head.lines().next().unwrap_or("").split(' ');
+    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    let Ok(url) = Url::parse(&format!("http://loopback{target}")) else {
+        respond(
+            &mut stream,
+            "400 Bad Request",
+            "Bad request",
+            "Lakegate could not read this request.",
+        )
+        .await;
+        return Callback::Ignored;
+    };
+    if url.path() != path {
+        respond(
+            &mut stream,
+            "404 Not Found",
+            "Not found",
+            "Nothing is served here.",
+        )
+        .await;
+        return Callback::Ignored;
+    }
+    if method != "GET" {
+        respond(
+            &mut stream,
+            "405 Method Not Allowed",
+            "Not allowed",
+            "Only the browser's sign-in redirect is answered here.",
+        )
+        .await;
+        return Callback::Ignored;
+    }
+    let q: std::collections::HashMap<String, String> = url.query_pairs().into_owned().collect();
+    if q.get("state").map(String::as_str) != Some(state) {
+        respond(
+            &mut stream,
+            "400 Bad Request",
+            "Not this sign-in",
+            "This answer does not belong to the sign-in Lakegate is waiting for. Start the sign-in again from Lakegate.",
+        )
+        .await;
+        return Callback::Ignored;
+    }
+    if let Some(got) = q.get("iss") {
+        if got != issuer {
+            respond(&mut stream, "400 Bad Request", "Sign-in refused", "The answer came from another server than the workspace. You can return to Lakegate.").await;
+            return Callback::Failed(LoginError::IssuerMismatch {
+                expected: issuer.into(),
+                got: got.clone(),
+            });
+        }
+    }
+    if let Some(error) = q.get("error") {
+        let description = q.get("error_description").cloned();
+        let shown = match &description {
+            Some(d) => format!("The workspace said: {error}: {d}. You can return to Lakegate."),
+            None => format!("The workspace said: {error}. You can return to Lakegate."),
+        };
+        respond(&mut stream, "200 OK", "Sign-in did not complete", &shown).await;
+        return Callback::Failed(LoginError::Provider {
+            error: error.clone(),
+            description,
+        });
+    }
+    match q.get("code").filter(|c| !c.is_empty()) {
+        Some(code) => {
+            respond(
+                &mut stream,
+                "200 OK",
+                "Signed in",
+                "You are signed in. You can return to Lakegate and close this tab.",
+            )
+            .await;
+            Callback::Code(code.clone())
+        }
+        None => {
+            respond(
+                &mut stream,
+                "400 Bad Request",
+                "No code",
+                "The answer carried no authorization code. Start the sign-in again from Lakegate.",
+            )
+            .await;
+            Callback::Ignored
+        }
+    }
+}
