@@ -2,7 +2,7 @@
 //! TypeScript twin; `typescript_bindings` writes them all into one file,
 //! `ui/src/lib/bindings.ts`, which is committed and checked by a test.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::UiError;
@@ -20,6 +20,8 @@ pub struct AppInfo {
     pub config_dir: String,
     /// Where history and saved requests are kept.
     pub data_dir: String,
+    /// Whether this build can open the window (the `gui` feature).
+    pub has_window: bool,
 }
 
 /// Describes this installation. Shared by the window and `lakegate info`.
@@ -30,7 +32,130 @@ pub fn app_info() -> Result<AppInfo, UiError> {
         platform: format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
         config_dir: platform::config_dir()?.display().to_string(),
         data_dir: platform::data_dir()?.display().to_string(),
+        has_window: cfg!(feature = "gui"),
     })
+}
+
+/// A connection as the sidebar shows it. Never carries a secret.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionView {
+    pub name: String,
+    pub host: String,
+    pub kind: ConnectionKindName,
+    /// e.g. "user sign-in", "service principal".
+    pub kind_label: String,
+    pub client_id: Option<String>,
+    pub scopes: Vec<String>,
+    pub origin: OriginName,
+    pub signed_in_as: Option<String>,
+    /// The refresh token died: the user must sign in again.
+    pub needs_sign_in: bool,
+    /// A token, refresh token, secret or PAT is available.
+    pub has_credentials: bool,
+    /// Unix seconds, when known.
+    pub expires_at: Option<u64>,
+    /// Saved connections can be removed; the others live in the environment or a file.
+    pub removable: bool,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, TS, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub enum ConnectionKindName {
+    User,
+    ServicePrincipal,
+    Pat,
+    CliProfile,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, TS, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub enum OriginName {
+    Saved,
+    Environment,
+    Profile,
+    Sandbox,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct KeychainStatus {
+    pub available: bool,
+    /// The user chose to keep secrets in memory for this run.
+    pub in_memory: bool,
+    /// Why the keychain cannot be used, when it cannot.
+    pub problem: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionsOverview {
+    pub connections: Vec<ConnectionView>,
+    /// Things noticed while reading files and the environment.
+    pub notes: Vec<String>,
+    pub keychain: KeychainStatus,
+    /// The sandbox workspace this window started, if any.
+    pub sandbox: Option<SandboxView>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SandboxView {
+    pub host: String,
+    /// Point other clients at it with this CA file.
+    pub ca_file: String,
+    pub users: Vec<String>,
+}
+
+/// What the "Add connection" form sends. The secret crosses once, to be kept in the keychain.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NewConnection {
+    pub name: String,
+    pub host: String,
+    pub kind: ConnectionKindName,
+    pub client_id: Option<String>,
+    pub redirect_uri: Option<String>,
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    /// Client secret (service principal) or personal access token.
+    pub secret: Option<String>,
+    /// The databricks CLI profile for `cliProfile`.
+    pub profile: Option<String>,
+    /// A PEM CA bundle file to trust for this connection.
+    pub ca_bundle: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInStarted {
+    pub connection: String,
+    /// The link the browser was asked to open (for "copy the sign-in link").
+    pub link: String,
+    /// Whether a browser was opened; when not, the link must be opened by hand.
+    pub browser_opened: bool,
+    pub browser_problem: Option<String>,
+}
+
+/// What the token inspector shows: decoded header and claims, never the token itself.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenInspection {
+    pub connection: String,
+    /// "jwt", or "opaque" for tokens with no readable claims (PATs).
+    pub format: String,
+    /// Pretty JSON.
+    pub header: Option<String>,
+    pub claims: Option<String>,
+    pub subject: Option<String>,
+    pub client: Option<String>,
+    pub issuer: Option<String>,
+    pub audience: Option<String>,
+    pub scopes: Vec<String>,
+    pub issued_at: Option<u64>,
+    pub expires_at: Option<u64>,
+    /// Why the claims could not be read, when they could not.
+    pub problem: Option<String>,
 }
 
 /// The committed TypeScript file's path, relative to the repository root.
@@ -39,7 +164,19 @@ pub const BINDINGS_PATH: &str = "ui/src/lib/bindings.ts";
 /// The full text of `ui/src/lib/bindings.ts`.
 pub fn typescript_bindings() -> String {
     let cfg = ts_rs::Config::new().with_large_int("number");
-    let decls = [AppInfo::decl(&cfg), UiError::decl(&cfg)];
+    let decls = [
+        AppInfo::decl(&cfg),
+        UiError::decl(&cfg),
+        ConnectionView::decl(&cfg),
+        ConnectionKindName::decl(&cfg),
+        OriginName::decl(&cfg),
+        KeychainStatus::decl(&cfg),
+        ConnectionsOverview::decl(&cfg),
+        SandboxView::decl(&cfg),
+        NewConnection::decl(&cfg),
+        SignInStarted::decl(&cfg),
+        TokenInspection::decl(&cfg),
+    ];
     let mut out = String::from(
         "// Generated from the Rust types in src-tauri/bridge.rs and src-tauri/error.rs.\n\
          // Do not edit: run `make bindings` (a test fails when this file is stale).\n\n",

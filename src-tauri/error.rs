@@ -1,16 +1,123 @@
 //! The one error the UI sees. `kind` is what the UI branches on; `message` is what
-//! a person reads: what happened, what it means, what to do next.
+//! a person reads: what happened, what it means, what to do next. Messages never
+//! hold a secret: every error they come from is built without one.
 
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::connections::{StoreError, TokenError};
+use crate::oauth::{GrantError, LoginError};
+
 #[derive(Debug, thiserror::Error, Serialize, TS)]
 #[serde(tag = "kind", rename_all_fields = "camelCase")]
 pub enum UiError {
-    /// A folder Lakegate keeps its files in cannot be found or used.
+    /// A folder or file Lakegate keeps its data in cannot be used.
     #[error("{message}")]
     Storage {
         message: String,
         path: Option<String>,
     },
+    /// The OS keychain cannot be reached; secrets can be kept in memory for this run.
+    #[error("{message}")]
+    Keychain { message: String },
+    /// Something typed is not usable; `field` names the form field.
+    #[error("{message}")]
+    InvalidInput { message: String, field: String },
+    /// The connection has no usable sign-in yet.
+    #[error("{message}")]
+    SignInNeeded { message: String, connection: String },
+    /// The refresh token died: sign in again (the connection is kept).
+    #[error("{message}")]
+    SignInAgain { message: String, connection: String },
+    /// The host answered, but not as a Databricks workspace.
+    #[error("{message}")]
+    NotDatabricks { message: String },
+    /// The host could not be reached (DNS, TCP, TLS, proxy).
+    #[error("{message}")]
+    Network { message: String },
+    /// The workspace refused (bad secret, scopes not allowed, an OAuth error).
+    #[error("{message}")]
+    Refused { message: String },
+    /// The user cancelled, or the browser never came back.
+    #[error("{message}")]
+    Cancelled { message: String },
+    #[error("{message}")]
+    TimedOut { message: String },
+    /// The databricks CLI is missing, too old or failed.
+    #[error("{message}")]
+    Cli { message: String },
+    /// The sandbox workspace could not start.
+    #[error("{message}")]
+    Sandbox { message: String },
+    /// Nothing is known by that name.
+    #[error("{message}")]
+    NotFound { message: String },
+}
+
+impl UiError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        UiError::InvalidInput {
+            message: message.into(),
+            field: field.into(),
+        }
+    }
+}
+
+impl From<StoreError> for UiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Duplicate(_) => UiError::invalid("name", e.to_string()),
+            StoreError::Unknown(_) => UiError::NotFound {
+                message: e.to_string(),
+            },
+            other => UiError::Storage {
+                message: other.to_string(),
+                path: None,
+            },
+        }
+    }
+}
+
+impl From<TokenError> for UiError {
+    fn from(e: TokenError) -> Self {
+        let message = e.to_string();
+        match e {
+            TokenError::SignInNeeded(connection) | TokenError::NoSecret { connection, .. } => {
+                UiError::SignInNeeded {
+                    message,
+                    connection,
+                }
+            }
+            TokenError::SignInAgain { connection, .. } => UiError::SignInAgain {
+                message,
+                connection,
+            },
+            TokenError::NotUserLogin(_) => UiError::invalid("kind", message),
+            TokenError::Keychain(_) | TokenError::Join(_) => UiError::Keychain { message },
+            TokenError::Discovery(crate::oauth::DiscoveryError::NotDatabricks { .. }) => {
+                UiError::NotDatabricks { message }
+            }
+            TokenError::Discovery(_) | TokenError::Http(_) => UiError::Network { message },
+            TokenError::Grant(GrantError::Network(_)) => UiError::Network { message },
+            TokenError::Grant(GrantError::RefreshTokenInvalid(_)) => UiError::SignInAgain {
+                message,
+                connection: String::new(),
+            },
+            TokenError::Grant(_) => UiError::Refused { message },
+            TokenError::Login(LoginError::Cancelled) => UiError::Cancelled { message },
+            TokenError::Login(LoginError::TimedOut(_)) => UiError::TimedOut { message },
+            TokenError::Login(LoginError::Exchange(GrantError::Network(_))) => {
+                UiError::Network { message }
+            }
+            TokenError::Login(_) => UiError::Refused { message },
+            TokenError::Cli(_) => UiError::Cli { message },
+            TokenError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<LoginError> for UiError {
+    fn from(e: LoginError) -> Self {
+        TokenError::Login(e).into()
+    }
 }

@@ -1,7 +1,104 @@
-use crate::bridge::{self, AppInfo};
+use std::time::Duration;
+
+use secrecy::ExposeSecret;
+use tauri::{AppHandle, State};
+use tauri_plugin_clipboard_manager::ClipboardExt;
+
+use crate::app::App;
+use crate::bridge::{
+    self, AppInfo, ConnectionView, ConnectionsOverview, NewConnection, SignInStarted,
+    TokenInspection,
+};
 use crate::error::UiError;
+
+/// How long a copied token stays on the clipboard.
+const CLIPBOARD_CLEAR_AFTER: Duration = Duration::from_secs(30);
 
 #[tauri::command]
 pub fn app_info() -> Result<AppInfo, UiError> {
     bridge::app_info()
+}
+
+#[tauri::command]
+pub async fn connections_overview(app: State<'_, App>) -> Result<ConnectionsOverview, UiError> {
+    app.overview().await
+}
+
+#[tauri::command]
+pub async fn start_sandbox(app: State<'_, App>) -> Result<ConnectionView, UiError> {
+    app.start_sandbox().await
+}
+
+#[tauri::command]
+pub async fn begin_sign_in(app: State<'_, App>, name: String) -> Result<SignInStarted, UiError> {
+    app.begin_sign_in(&name).await
+}
+
+#[tauri::command]
+pub async fn finish_sign_in(app: State<'_, App>, name: String) -> Result<ConnectionView, UiError> {
+    app.finish_sign_in(&name).await
+}
+
+#[tauri::command]
+pub fn cancel_sign_in(app: State<'_, App>, name: String) {
+    app.cancel_sign_in(&name);
+}
+
+#[tauri::command]
+pub async fn sign_out(app: State<'_, App>, name: String) -> Result<ConnectionView, UiError> {
+    app.sign_out(&name).await
+}
+
+#[tauri::command]
+pub async fn add_connection(
+    app: State<'_, App>,
+    input: NewConnection,
+) -> Result<ConnectionView, UiError> {
+    app.add_connection(input).await
+}
+
+#[tauri::command]
+pub async fn remove_connection(app: State<'_, App>, name: String) -> Result<(), UiError> {
+    app.remove_connection(&name).await
+}
+
+#[tauri::command]
+pub async fn inspect_token(app: State<'_, App>, name: String) -> Result<TokenInspection, UiError> {
+    app.inspect_token(&name).await
+}
+
+/// Puts the access token on the clipboard from Rust (it never crosses to the webview)
+/// and clears it after 30 s if it is still there.
+#[tauri::command]
+pub async fn copy_token(
+    handle: AppHandle,
+    app: State<'_, App>,
+    name: String,
+) -> Result<u64, UiError> {
+    let token = app.access_token_for_clipboard(&name).await?;
+    let clipboard_error = |e: tauri_plugin_clipboard_manager::Error| UiError::Storage {
+        message: format!("the clipboard could not be used: {e}"),
+        path: None,
+    };
+    handle
+        .clipboard()
+        .write_text(token.expose_secret().to_string())
+        .map_err(clipboard_error)?;
+    let handle = handle.clone();
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(CLIPBOARD_CLEAR_AFTER).await;
+        let still_there = handle
+            .clipboard()
+            .read_text()
+            .is_ok_and(|t| t == token.expose_secret());
+        if still_there {
+            let _ = handle.clipboard().write_text(String::new());
+        }
+    });
+    Ok(CLIPBOARD_CLEAR_AFTER.as_secs())
+}
+
+#[tauri::command]
+pub fn use_memory_secrets(app: State<'_, App>) {
+    app.use_memory_secrets();
 }

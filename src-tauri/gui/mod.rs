@@ -1,16 +1,45 @@
 //! The window: a thin shell over the core. Commands only translate between IPC and
-//! core functions; no protocol or storage logic lives here.
+//! `crate::app::App`; no protocol or storage logic lives here.
 
 mod command_names;
 mod commands;
+mod host;
+
+use std::sync::Arc;
+
+use tauri::Manager;
 
 pub use command_names::COMMANDS;
 
 pub fn run() -> tauri::Result<()> {
     tauri::Builder::default()
-        // Used from Rust only (the core's host interface); the webview has no permission for either.
+        // Used from Rust only (the core's host interface, the token copy); the webview
+        // has no permission for any of them.
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_shell::init())
-        .invoke_handler(tauri::generate_handler![commands::app_info])
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .setup(|app| {
+            let host = Arc::new(host::TauriHost {
+                app: app.handle().clone(),
+            });
+            let state = crate::app::App::new(host)
+                .map_err(|e| Box::new(e) as Box<dyn std::error::Error>)?;
+            app.manage(state);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::connections_overview,
+            commands::start_sandbox,
+            commands::begin_sign_in,
+            commands::finish_sign_in,
+            commands::cancel_sign_in,
+            commands::sign_out,
+            commands::add_connection,
+            commands::remove_connection,
+            commands::inspect_token,
+            commands::copy_token,
+            commands::use_memory_secrets
+        ])
         .run(tauri::generate_context!())
 }

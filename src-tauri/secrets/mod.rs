@@ -127,3 +127,47 @@ impl SecretStore for MemoryStore {
         Ok(())
     }
 }
+
+/// The keychain, or — after the user's explicit choice when it cannot be reached —
+/// memory for this run. Whoever holds it sees the switch at once.
+pub struct SwitchableStore {
+    inner: std::sync::RwLock<std::sync::Arc<dyn SecretStore>>,
+    in_memory: std::sync::atomic::AtomicBool,
+}
+
+impl SwitchableStore {
+    pub fn new(store: std::sync::Arc<dyn SecretStore>) -> Self {
+        Self {
+            inner: std::sync::RwLock::new(store),
+            in_memory: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    /// The opt-in: secrets live in this process only, from now on.
+    pub fn use_memory(&self) {
+        *self.inner.write().unwrap_or_else(|e| e.into_inner()) =
+            std::sync::Arc::new(MemoryStore::default());
+        self.in_memory
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub fn in_memory(&self) -> bool {
+        self.in_memory.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    fn current(&self) -> std::sync::Arc<dyn SecretStore> {
+        self.inner.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+impl SecretStore for SwitchableStore {
+    fn put(&self, account: &str, secret: &SecretString) -> Result<(), SecretsError> {
+        self.current().put(account, secret)
+    }
+    fn get(&self, account: &str) -> Result<Option<SecretString>, SecretsError> {
+        self.current().get(account)
+    }
+    fn delete(&self, account: &str) -> Result<(), SecretsError> {
+        self.current().delete(account)
+    }
+}

@@ -8,6 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 bin=${LAKEGATE_BIN:-$repo/target/debug/lakegate}
 [ -x "$bin" ] || { echo "e2e: $bin is not built (run make build)" >&2; exit 1; }
+"$bin" info --json | grep -q '"hasWindow": true' || { echo "e2e: $bin was built without the window (gui feature): run make build" >&2; exit 1; }
 driver=$(command -v tauri-driver || echo "$HOME/.cargo/bin/tauri-driver")
 [ -x "$driver" ] || { echo "e2e: tauri-driver is missing (make e2e-deps installs it)" >&2; exit 1; }
 native=$(command -v WebKitWebDriver || true)
@@ -46,7 +47,9 @@ native_port=$(free_port)
 e2e_home=$(mktemp -d "${TMPDIR:-/tmp}/lakegate-e2e.XXXXXX")
 cleanup_dirs=("$e2e_home")
 export LAKEGATE_E2E_HOME="$e2e_home"
+# The system browser is a script that signs in to the window's sandbox as a person would.
 HOME="$e2e_home" XDG_CONFIG_HOME="$e2e_home/config" XDG_DATA_HOME="$e2e_home/data" XDG_CACHE_HOME="$e2e_home/cache" \
+  BROWSER="$here/sandbox-browser.sh" \
   "$driver" --port "$port" --native-port "$native_port" --native-driver "$native" >"$log/tauri-driver.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 100); do
@@ -58,7 +61,7 @@ curl -fsS "http://127.0.0.1:$port/status" >/dev/null || { echo "e2e: tauri-drive
 export WEBDRIVER_URL="http://127.0.0.1:$port" LAKEGATE_BIN="$bin"
 cd "$here"
 status=0
-node --test --test-concurrency=1 --test-reporter=spec "$@" ./*.test.mjs || status=$?
+node --test --test-concurrency=1 --test-timeout=240000 --test-reporter=spec "$@" ./*.test.mjs || status=$?
 echo "e2e: screenshots in target/e2e/: $(cd "$repo/target/e2e" && ls ./*.png 2>/dev/null | tr '\n' ' ')"
 [ "$status" = 0 ] || { echo "e2e: logs in $log" >&2; tail -n 30 "$log/tauri-driver.log" >&2; }
 exit "$status"

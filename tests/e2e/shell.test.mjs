@@ -17,7 +17,7 @@ test('the window shows the shell: connections, request and response regions', as
   const sidebar = await s.waitFor('nav[aria-labelledby="connections-heading"]');
   assert.ok(await sidebar.displayed());
   assert.match(await (await s.find('#connections-heading')).text(), /connections/i);
-  assert.match(await (await s.find('[data-testid="connections-empty"]')).text(), /No connection yet/);
+  assert.match(await (await s.waitFor('[data-testid="connections-empty"]')).text(), /No connection yet/);
   assert.match(await (await s.find('#request-heading')).text(), /request/i);
   assert.match(await (await s.find('#response-heading')).text(), /response/i);
 });

@@ -1,7 +1,15 @@
 // The only module that talks to the Rust side. Every command goes through `call`,
 // so every failure reaches the UI as one typed value with a `kind`.
 import { invoke } from '@tauri-apps/api/core';
-import type { AppInfo, UiError } from './bindings';
+import type {
+  AppInfo,
+  ConnectionView,
+  ConnectionsOverview,
+  NewConnection,
+  SignInStarted,
+  TokenInspection,
+  UiError,
+} from './bindings';
 
 /** A failure of the bridge itself (no Tauri, a command not granted), not of a command. */
 export type BridgeError = { kind: 'Bridge'; message: string };
@@ -16,6 +24,7 @@ export class CommandFailed extends Error {
 
 /** Turns whatever `invoke` rejected with into an `AppError`. */
 export function toAppError(raw: unknown): AppError {
+  if (raw instanceof CommandFailed) return raw.error;
   if (raw && typeof raw === 'object' && 'kind' in raw && 'message' in raw) {
     const { kind, message } = raw as { kind: unknown; message: unknown };
     if (typeof kind === 'string' && typeof message === 'string') return raw as AppError;
@@ -37,4 +46,16 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 
 export const api = {
   appInfo: () => call<AppInfo>('app_info'),
+  overview: () => call<ConnectionsOverview>('connections_overview'),
+  startSandbox: () => call<ConnectionView>('start_sandbox'),
+  beginSignIn: (name: string) => call<SignInStarted>('begin_sign_in', { name }),
+  finishSignIn: (name: string) => call<ConnectionView>('finish_sign_in', { name }),
+  cancelSignIn: (name: string) => call<void>('cancel_sign_in', { name }),
+  signOut: (name: string) => call<ConnectionView>('sign_out', { name }),
+  addConnection: (input: NewConnection) => call<ConnectionView>('add_connection', { input }),
+  removeConnection: (name: string) => call<void>('remove_connection', { name }),
+  inspectToken: (name: string) => call<TokenInspection>('inspect_token', { name }),
+  /** Copies the token from Rust; resolves to the seconds until the clipboard is cleared. */
+  copyToken: (name: string) => call<number>('copy_token', { name }),
+  useMemorySecrets: () => call<void>('use_memory_secrets'),
 };

@@ -1,0 +1,501 @@
+//! The operations the window offers, independent of Tauri: the GUI's commands are
+//! one-line calls into these, and tests call them directly.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use secrecy::{ExposeSecret, SecretString};
+use tokio::sync::oneshot;
+
+use crate::bridge::{
+    ConnectionKindName, ConnectionView, ConnectionsOverview, KeychainStatus, NewConnection,
+    OriginName, SandboxView, SignInStarted, TokenInspection,
+};
+use crate::connections::registry;
+use crate::connections::{
+    validate_name, Connection, ConnectionKind, ConnectionStore, Origin, Session,
+};
+use crate::error::UiError;
+use crate::host::{Host, HostError};
+use crate::oauth::{jwt, normalize_host, PendingLogin, DEFAULT_CLIENT_ID};
+use crate::sandbox::{Sandbox, SandboxConfig};
+use crate::secrets::{Keychain, SecretStore, SecretsError, SwitchableStore};
+
+/// The name of the connection to the sandbox this window starts.
+pub const SANDBOX_CONNECTION: &str = "Sandbox";
+
+/// Reads one environment variable (a closure, so tests pass their own).
+pub type EnvLookup = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
+/// Checks that the keychain answers.
+pub type KeychainProbe = Box<dyn Fn() -> Result<(), SecretsError> + Send + Sync>;
+
+enum SignIn {
+    /// Link opened, not yet awaited.
+    Started(Box<(PendingLogin, reqwest::Client)>),
+    /// Being awaited; sending cancels it.
+    Waiting(oneshot::Sender<()>),
+}
+
+pub struct App {
+    session: Session,
+    store: ConnectionStore,
+    secrets: Arc<SwitchableStore>,
+    keychain_probe: KeychainProbe,
+    data_dir: PathBuf,
+    env: EnvLookup,
+    sandbox: tokio::sync::Mutex<Option<(Sandbox, Connection)>>,
+    sign_ins: Mutex<HashMap<String, SignIn>>,
+}
+
+impl App {
+    /// An app on the OS keychain, the user's folders and the process environment.
+    pub fn new(host: Arc<dyn Host>) -> Result<App, UiError> {
+        let keychain = Arc::new(Keychain::default());
+        let probe = keychain.clone();
+        Ok(App::with_parts(
+            host,
+            keychain,
+            Box::new(move || probe.probe()),
+            crate::platform::config_dir()?,
+            crate::platform::data_dir()?,
+            Box::new(|k| std::env::var(k).ok()),
+        ))
+    }
+
+    pub fn with_parts(
+        host: Arc<dyn Host>,
+        secrets: Arc<dyn SecretStore>,
+        keychain_probe: KeychainProbe,
+        config_dir: PathBuf,
+        data_dir: PathBuf,
+        env: EnvLookup,
+    ) -> App {
+        let secrets = Arc::new(SwitchableStore::new(secrets));
+        let session = Session::new(
+            secrets.clone(),
+            host,
+            Some(ConnectionStore::in_dir(&config_dir)),
+        );
+        App {
+            session,
+            store: ConnectionStore::in_dir(&config_dir),
+            secrets,
+            keychain_probe,
+            data_dir,
+            env,
+            sandbox: tokio::sync::Mutex::new(None),
+            sign_ins: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn sign_ins(&self) -> std::sync::MutexGuard<'_, HashMap<String, SignIn>> {
+        self.sign_ins.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    async fn keychain_status(&self) -> KeychainStatus {
+        if self.secrets.in_memory() {
+            return KeychainStatus {
+                available: false,
+                in_memory: true,
+                problem: None,
+            };
+        }
+        let probe = &self.keychain_probe;
+        match probe() {
+            Ok(()) => KeychainStatus {
+                available: true,
+                in_memory: false,
+                problem: None,
+            },
+            Err(e) => KeychainStatus {
+                available: false,
+                in_memory: false,
+                problem: Some(e.to_string()),
+            },
+        }
+    }
+
+    /// The opt-in when the keychain cannot be reached.
+    pub fn use_memory_secrets(&self) {
+        self.secrets.use_memory();
+    }
+
+    async fn all(&self) -> Result<(Vec<Connection>, Vec<String>), UiError> {
+        let listing = registry::list(&self.store, &*self.env)?;
+        let mut connections = listing.connections;
+        // The sandbox's connection (and who signed in to it) lives with the running sandbox, not on disk.
+        if let Some((_, conn)) = &*self.sandbox.lock().await {
+            connections.insert(0, conn.clone());
+        }
+        Ok((connections, listing.notes))
+    }
+
+    async fn find(&self, name: &str) -> Result<Connection, UiError> {
+        let (all, _) = self.all().await?;
+        all.into_iter()
+            .find(|c| c.name == name)
+            .ok_or_else(|| UiError::NotFound {
+                message: format!("there is no connection named {name:?}"),
+            })
+    }
+
+    async fn view(&self, c: &Connection) -> ConnectionView {
+        let state = self.session.sign_in_state(c).await.ok();
+        let (kind, client_id, scopes) = match &c.kind {
+            ConnectionKind::User {
+                client_id, scopes, ..
+            } => (
+                ConnectionKindName::User,
+                Some(client_id.clone()),
+                scopes.clone(),
+            ),
+            ConnectionKind::ServicePrincipal { client_id, scopes } => (
+                ConnectionKindName::ServicePrincipal,
+                Some(client_id.clone()),
+                scopes.clone(),
+            ),
+            ConnectionKind::PersonalAccessToken => (ConnectionKindName::Pat, None, Vec::new()),
+            ConnectionKind::CliProfile { .. } => (ConnectionKindName::CliProfile, None, Vec::new()),
+        };
+        ConnectionView {
+            name: c.name.clone(),
+            host: c.host.clone(),
+            kind,
+            kind_label: c.kind.label().to_string(),
+            client_id,
+            scopes,
+            origin: match c.origin {
+                Origin::Saved => OriginName::Saved,
+                Origin::Environment => OriginName::Environment,
+                Origin::Profile => OriginName::Profile,
+                Origin::Sandbox => OriginName::Sandbox,
+            },
+            signed_in_as: c.signed_in_as.clone(),
+            needs_sign_in: c.needs_sign_in,
+            has_credentials: state.is_some_and(|s| s.has_credentials),
+            expires_at: state.and_then(|s| s.expires_at),
+            removable: c.origin == Origin::Saved,
+        }
+    }
+
+    pub async fn overview(&self) -> Result<ConnectionsOverview, UiError> {
+        let (all, notes) = self.all().await?;
+        let mut connections = Vec::new();
+        for c in &all {
+            connections.push(self.view(c).await);
+        }
+        let sandbox = self
+            .sandbox
+            .lock()
+            .await
+            .as_ref()
+            .map(|(sb, _)| SandboxView {
+                host: sb.info.host.clone(),
+                ca_file: sb.info.ca_file.display().to_string(),
+                users: sb.info.users.iter().map(|u| u.email.clone()).collect(),
+            });
+        Ok(ConnectionsOverview {
+            connections,
+            notes,
+            keychain: self.keychain_status().await,
+            sandbox,
+        })
+    }
+
+    /// Starts the sandbox workspace in this process (once) and adds its connection,
+    /// whose CA is trusted for it alone.
+    pub async fn start_sandbox(&self) -> Result<ConnectionView, UiError> {
+        let mut guard = self.sandbox.lock().await;
+        if let Some((_, conn)) = &*guard {
+            return Ok(self.view(conn).await);
+        }
+        let sandbox = Sandbox::start(SandboxConfig {
+            dir: Some(self.data_dir.join("sandbox")),
+            ..SandboxConfig::default()
+        })
+        .await
+        .map_err(|e| UiError::Sandbox {
+            message: e.to_string(),
+        })?;
+        let ca_pem =
+            std::fs::read_to_string(&sandbox.info.ca_file).map_err(|e| UiError::Sandbox {
+                message: format!("its CA file could not be read back: {e}"),
+            })?;
+        let mut conn = Connection::new(
+            SANDBOX_CONNECTION,
+            &sandbox.info.host,
+            ConnectionKind::User {
+                client_id: DEFAULT_CLIENT_ID.into(),
+                redirect_uri: None,
+                scopes: Vec::new(),
+            },
+        );
+        conn.origin = Origin::Sandbox;
+        conn.ca_pem = Some(ca_pem);
+        // A sandbox restarts empty: whatever an earlier run kept under its name is stale.
+        let _ = self.session.sign_out(&conn).await;
+        let view = self.view(&conn).await;
+        *guard = Some((sandbox, conn));
+        Ok(view)
+    }
+
+    /// Opens the sign-in in the system browser; `finish_sign_in` then waits for it.
+    pub async fn begin_sign_in(&self, name: &str) -> Result<SignInStarted, UiError> {
+        let conn = self.find(name).await?;
+        if let Some(SignIn::Waiting(cancel)) = self.sign_ins().remove(name) {
+            let _ = cancel.send(());
+        }
+        let (pending, client) = self.session.begin_sign_in(&conn).await?;
+        let link = pending.authorize_url.clone();
+        let (browser_opened, browser_problem) = match self.session.host().open_url(&link) {
+            Ok(()) => (true, None),
+            Err(e @ HostError::NoBrowser) => (false, Some(e.to_string())),
+            Err(e) => (false, Some(e.to_string())),
+        };
+        self.sign_ins().insert(
+            name.to_string(),
+            SignIn::Started(Box::new((pending, client))),
+        );
+        Ok(SignInStarted {
+            connection: name.to_string(),
+            link,
+            browser_opened,
+            browser_problem,
+        })
+    }
+
+    /// Waits for the browser (5 minutes at most, or until cancelled) and keeps the tokens.
+    pub async fn finish_sign_in(&self, name: &str) -> Result<ConnectionView, UiError> {
+        let (tx, rx) = oneshot::channel();
+        let started = {
+            let mut map = self.sign_ins();
+            match map.remove(name) {
+                Some(SignIn::Started(started)) => {
+                    let (pending, client) = *started;
+                    map.insert(name.to_string(), SignIn::Waiting(tx));
+                    (pending, client)
+                }
+                other => {
+                    if let Some(o) = other {
+                        map.insert(name.to_string(), o);
+                    }
+                    return Err(UiError::NotFound {
+                        message: format!("no sign-in to {name} is waiting: start it again"),
+                    });
+                }
+            }
+        };
+        let (pending, client) = started;
+        let result = pending
+            .finish(&client, async move {
+                let _ = rx.await;
+            })
+            .await;
+        self.sign_ins().remove(name);
+        let tokens = result?;
+        let mut conn = self.find(name).await?;
+        let who = self
+            .session
+            .complete_sign_in(&conn, tokens, &client)
+            .await?;
+        conn.signed_in_as = Some(who.clone());
+        conn.needs_sign_in = false;
+        if conn.origin == Origin::Sandbox {
+            if let Some((_, c)) = &mut *self.sandbox.lock().await {
+                c.signed_in_as = Some(who);
+            }
+        }
+        Ok(self.view(&conn).await)
+    }
+
+    pub fn cancel_sign_in(&self, name: &str) {
+        if let Some(SignIn::Waiting(cancel)) = self.sign_ins().remove(name) {
+            let _ = cancel.send(());
+        }
+    }
+
+    pub async fn sign_out(&self, name: &str) -> Result<ConnectionView, UiError> {
+        let mut conn = self.find(name).await?;
+        self.session.sign_out(&conn).await?;
+        conn.signed_in_as = None;
+        if conn.origin == Origin::Sandbox {
+            if let Some((_, c)) = &mut *self.sandbox.lock().await {
+                c.signed_in_as = None;
+            }
+        }
+        Ok(self.view(&conn).await)
+    }
+
+    pub async fn add_connection(&self, input: NewConnection) -> Result<ConnectionView, UiError> {
+        let name = input.name.trim().to_string();
+        validate_name(&name).map_err(|m| UiError::invalid("name", m))?;
+        if self.all().await?.0.iter().any(|c| c.name == name) {
+            return Err(UiError::invalid(
+                "name",
+                format!("a connection named {name:?} already exists: pick another name"),
+            ));
+        }
+        let host =
+            normalize_host(&input.host).map_err(|e| UiError::invalid("host", e.to_string()))?;
+        let host = host.as_str().trim_end_matches('/').to_string();
+        let text = |v: &Option<String>| {
+            v.as_ref()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+        };
+        let scopes: Vec<String> = input
+            .scopes
+            .iter()
+            .flat_map(|s| s.split_whitespace())
+            .map(str::to_string)
+            .collect();
+        let kind = match input.kind {
+            ConnectionKindName::User => {
+                let redirect_uri = text(&input.redirect_uri);
+                if let Some(r) = &redirect_uri {
+                    let ok = url::Url::parse(r).is_ok_and(|u| {
+                        u.scheme() == "http"
+                            && matches!(u.host_str(), Some("127.0.0.1" | "[::1]" | "localhost"))
+                    });
+                    if !ok {
+                        return Err(UiError::invalid("redirectUri", "the redirect must be a loopback address such as http://127.0.0.1:8765/callback (RFC 8252)"));
+                    }
+                }
+                ConnectionKind::User {
+                    client_id: text(&input.client_id).unwrap_or_else(|| DEFAULT_CLIENT_ID.into()),
+                    redirect_uri,
+                    scopes,
+                }
+            }
+            ConnectionKindName::ServicePrincipal => ConnectionKind::ServicePrincipal {
+                client_id: text(&input.client_id).ok_or_else(|| {
+                    UiError::invalid(
+                        "clientId",
+                        "enter the service principal's client id (application id)",
+                    )
+                })?,
+                scopes,
+            },
+            ConnectionKindName::Pat => ConnectionKind::PersonalAccessToken,
+            ConnectionKindName::CliProfile => ConnectionKind::CliProfile {
+                profile: text(&input.profile).ok_or_else(|| {
+                    UiError::invalid("profile", "enter the databricks CLI profile's name")
+                })?,
+            },
+        };
+        let mut conn = Connection::new(&name, &host, kind);
+        if let Some(ca) = text(&input.ca_bundle) {
+            let path = PathBuf::from(&ca);
+            crate::http::extra_roots(&crate::http::Trust {
+                ca_files: vec![path.clone()],
+                ca_pems: vec![],
+                ignore_env: true,
+            })
+            .map_err(|e| UiError::invalid("caBundle", e.to_string()))?;
+            conn.ca_bundle = Some(path);
+        }
+        let secret = match conn.kind {
+            ConnectionKind::ServicePrincipal { .. } | ConnectionKind::PersonalAccessToken => {
+                let what = if matches!(conn.kind, ConnectionKind::PersonalAccessToken) {
+                    "personal access token"
+                } else {
+                    "client secret"
+                };
+                Some(SecretString::from(text(&input.secret).ok_or_else(
+                    || UiError::invalid("secret", format!("enter the {what}")),
+                )?))
+            }
+            _ => None,
+        };
+        // Check before saving anything: discovery for every kind, a token where one can be had.
+        if let Some(secret) = &secret {
+            let mut probe = conn.clone();
+            probe.name = format!("{name}#check");
+            probe.inline_secret = Some(secret.clone());
+            if matches!(conn.kind, ConnectionKind::ServicePrincipal { .. }) {
+                self.session.access_token(&probe).await?;
+            } else {
+                let client = self.session.client(&probe)?;
+                let token = self.session.access_token(&probe).await?;
+                crate::connections::whoami(&client, &host, &token.token)
+                    .await
+                    .map_err(|why| UiError::Refused {
+                        message: format!(
+                            "the workspace did not accept this personal access token ({why})"
+                        ),
+                    })?;
+            }
+        } else if !matches!(conn.kind, ConnectionKind::CliProfile { .. }) {
+            self.session.oauth_endpoints(&conn).await?;
+        }
+        self.store.add(conn.clone())?;
+        if let Some(secret) = secret {
+            if let Err(e) = self.session.save_secret(&conn, secret).await {
+                let _ = self.store.remove(&name);
+                return Err(e.into());
+            }
+        }
+        Ok(self.view(&conn).await)
+    }
+
+    pub async fn remove_connection(&self, name: &str) -> Result<(), UiError> {
+        let conn = self.find(name).await?;
+        if conn.origin != Origin::Saved {
+            return Err(UiError::invalid(
+                "name",
+                format!("{name} is not saved in Lakegate: change it where it comes from"),
+            ));
+        }
+        self.session.sign_out(&conn).await?;
+        self.store.remove(name)?;
+        Ok(())
+    }
+
+    /// The token inspector: what the current access token says, never the token.
+    pub async fn inspect_token(&self, name: &str) -> Result<TokenInspection, UiError> {
+        let conn = self.find(name).await?;
+        let token = self.session.access_token(&conn).await?;
+        let pretty = |v: &serde_json::Value| serde_json::to_string_pretty(v).ok();
+        Ok(match jwt::decode_unverified(token.token.expose_secret()) {
+            Ok(d) => TokenInspection {
+                connection: name.into(),
+                format: "jwt".into(),
+                header: pretty(&d.header),
+                claims: pretty(&d.claims),
+                subject: d.subject(),
+                client: d.client(),
+                issuer: d.issuer(),
+                audience: d.audience(),
+                scopes: if d.scopes().is_empty() {
+                    token.scopes.clone()
+                } else {
+                    d.scopes()
+                },
+                issued_at: d.issued_at(),
+                expires_at: d.expires_at().or(token.expires_at),
+                problem: None,
+            },
+            Err(e) => TokenInspection {
+                connection: name.into(),
+                format: "opaque".into(),
+                header: None,
+                claims: None,
+                subject: conn.signed_in_as.clone(),
+                client: None,
+                issuer: None,
+                audience: None,
+                scopes: token.scopes.clone(),
+                issued_at: None,
+                expires_at: token.expires_at,
+                problem: Some(e.to_string()),
+            },
+        })
+    }
+
+    /// The access token itself, for the one place that needs it (the clipboard).
+    pub async fn access_token_for_clipboard(&self, name: &str) -> Result<SecretString, UiError> {
+        let conn = self.find(name).await?;
+        Ok(self.session.access_token(&conn).await?.token)
+    }
+}

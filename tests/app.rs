@@ -1,0 +1,395 @@
+//! The window's operations (`lakegate::app::App`, which the GUI commands call one to
+//! one) against the in-process sandbox, with the real Secret Service. Every value
+//! they return is what crosses the IPC to the webview: the canary checks them all.
+
+mod common;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use lakegate::app::{App, SANDBOX_CONNECTION};
+use lakegate::bridge::{ConnectionKindName, NewConnection};
+use lakegate::error::UiError;
+use lakegate::host::{BoxFuture, Host, HostError, ProgramOutput};
+use lakegate::secrets::{Keychain, SecretStore, SecretsError};
+use secrecy::{ExposeSecret, SecretString};
+
+/// A person at the system browser: opens the sign-in page, picks Alice, returns.
+struct Person {
+    sandbox_ca: Arc<Mutex<Option<std::path::PathBuf>>>,
+}
+
+impl Host for Person {
+    fn open_url(&self, url: &str) -> Result<(), HostError> {
+        let Some(ca) = self.sandbox_ca.lock().unwrap().clone() else {
+            return Ok(()); // the person closed the tab: nothing comes back
+        };
+        let url = url.to_string();
+        tokio::spawn(async move {
+            let pem = std::fs::read(ca).unwrap();
+            let http = reqwest::Client::builder()
+                .add_root_certificate(reqwest::Certificate::from_pem(&pem).unwrap())
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap();
+            let page = http.get(&url).send().await.unwrap().text().await.unwrap();
+            let request = page
+                .split("name=\"request\" value=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .to_string();
+            let origin = url.split("/oidc/").next().unwrap().to_string();
+            let back = http
+                .post(format!("{origin}/oidc/v1/authorize"))
+                .form(&[("request", request.as_str()), ("user", "alice@example.com")])
+                .send()
+                .await
+                .unwrap();
+            let location = back.headers()["location"].to_str().unwrap().to_string();
+            reqwest::Client::new().get(location).send().await.unwrap();
+        });
+        Ok(())
+    }
+    fn run<'a>(
+        &'a self,
+        program: &'a str,
+        _: &'a [String],
+    ) -> BoxFuture<'a, Result<ProgramOutput, HostError>> {
+        Box::pin(async move {
+            Err(HostError::NotFound {
+                program: program.into(),
+            })
+        })
+    }
+}
+
+struct Broken;
+
+impl SecretStore for Broken {
+    fn put(&self, _: &str, _: &SecretString) -> Result<(), SecretsError> {
+        Err(SecretsError::Unavailable {
+            cause: "no Secret Service on the session bus".into(),
+        })
+    }
+    fn get(&self, _: &str) -> Result<Option<SecretString>, SecretsError> {
+        Err(SecretsError::Unavailable {
+            cause: "no Secret Service on the session bus".into(),
+        })
+    }
+    fn delete(&self, _: &str) -> Result<(), SecretsError> {
+        Err(SecretsError::Unavailable {
+            cause: "no Secret Service on the session bus".into(),
+        })
+    }
+}
+
+struct Harness {
+    app: App,
+    ca: Arc<Mutex<Option<std::path::PathBuf>>>,
+    dir: std::path::PathBuf,
+    /// Everything the operations returned, as the IPC would carry it.
+    ipc: Mutex<String>,
+}
+
+impl Harness {
+    fn record<T: serde::Serialize>(&self, value: &T) {
+        let mut log = self.ipc.lock().unwrap();
+        log.push_str(&serde_json::to_string(value).unwrap());
+        log.push('\n');
+    }
+}
+
+fn harness(
+    secrets: Arc<dyn SecretStore>,
+    probe: Box<dyn Fn() -> Result<(), SecretsError> + Send + Sync>,
+) -> Harness {
+    static N: AtomicU64 = AtomicU64::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "lakegate-app-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    let ca = Arc::new(Mutex::new(None));
+    let app = App::with_parts(
+        Arc::new(Person {
+            sandbox_ca: ca.clone(),
+        }),
+        secrets,
+        probe,
+        dir.join("config"),
+        dir.join("data"),
+        Box::new(|_| None),
+    );
+    Harness {
+        app,
+        ca,
+        dir,
+        ipc: Mutex::new(String::new()),
+    }
+}
+
+fn keychain_harness() -> Harness {
+    let keychain = Arc::new(Keychain::with_service(&format!(
+        "lakegate-test-app-{}",
+        std::process::id()
+    )));
+    let probe = keychain.clone();
+    harness(keychain, Box::new(move || probe.probe()))
+}
+
+async fn sign_in_to_sandbox(h: &Harness) {
+    let view = h.app.start_sandbox().await.unwrap();
+    h.record(&view);
+    assert_eq!(view.name, SANDBOX_CONNECTION);
+    assert!(!view.has_credentials);
+    *h.ca.lock().unwrap() = Some(h.dir.join("data/sandbox/ca.pem"));
+    let started = h.app.begin_sign_in(SANDBOX_CONNECTION).await.unwrap();
+    h.record(&started);
+    assert!(started.browser_opened);
+    let done = h.app.finish_sign_in(SANDBOX_CONNECTION).await.unwrap();
+    h.record(&done);
+    assert_eq!(done.signed_in_as.as_deref(), Some("alice@example.com"));
+}
+
+#[tokio::test]
+async fn the_sandbox_tour_and_the_ipc_canary() {
+    let h = keychain_harness();
+    let first = h.app.overview().await.unwrap();
+    assert!(first.connections.is_empty());
+    assert!(first.keychain.available, "{:?}", first.keychain.problem);
+    sign_in_to_sandbox(&h).await;
+
+    let overview = h.app.overview().await.unwrap();
+    h.record(&overview);
+    let sandbox = &overview.connections[0];
+    assert!(sandbox.has_credentials);
+    assert!(sandbox.expires_at.is_some());
+    assert!(overview
+        .sandbox
+        .as_ref()
+        .unwrap()
+        .users
+        .contains(&"admin@example.com".to_string()));
+
+    let inspection = h.app.inspect_token(SANDBOX_CONNECTION).await.unwrap();
+    h.record(&inspection);
+    assert_eq!(inspection.format, "jwt");
+    assert_eq!(inspection.subject.as_deref(), Some("alice@example.com"));
+    assert_eq!(inspection.scopes, ["all-apis", "offline_access"]);
+
+    // The canary: the token exists, and appears in nothing the webview received.
+    let token = h
+        .app
+        .access_token_for_clipboard(SANDBOX_CONNECTION)
+        .await
+        .unwrap();
+    let log = h.ipc.lock().unwrap().clone();
+    assert!(!log.contains(token.expose_secret()));
+    for shape in ["doau", "dose", "dapi"] {
+        assert!(!log.contains(shape), "{shape}-shaped secret in IPC");
+    }
+    assert!(!log.contains("eyJ"), "no JWT in IPC payloads");
+
+    let out = h.app.sign_out(SANDBOX_CONNECTION).await.unwrap();
+    assert!(!out.has_credentials);
+    assert!(matches!(
+        h.app.inspect_token(SANDBOX_CONNECTION).await,
+        Err(UiError::SignInNeeded { .. })
+    ));
+}
+
+fn new_connection(name: &str, host: &str, kind: ConnectionKindName) -> NewConnection {
+    NewConnection {
+        name: name.into(),
+        host: host.into(),
+        kind,
+        client_id: None,
+        redirect_uri: None,
+        scopes: vec![],
+        secret: None,
+        profile: None,
+        ca_bundle: None,
+    }
+}
+
+#[tokio::test]
+async fn adding_connections_checks_them_and_saves_only_what_works() {
+    let h = keychain_harness();
+    h.app.start_sandbox().await.unwrap();
+    let sb = common::default_sandbox().await; // a second, standalone workspace to add
+    let ca = sb.info.ca_file.display().to_string();
+    let sp = &sb.info.service_principals[0];
+
+    let mut bot = new_connection("bot", &sb.info.host, ConnectionKindName::ServicePrincipal);
+    bot.client_id = Some(sp.client_id.clone());
+    bot.ca_bundle = Some(ca.clone());
+    bot.secret = Some("dose-wrong".into());
+    assert!(matches!(
+        h.app.add_connection(bot.clone()).await,
+        Err(UiError::Refused { .. })
+    ));
+    assert!(
+        h.app
+            .overview()
+            .await
+            .unwrap()
+            .connections
+            .iter()
+            .all(|c| c.name != "bot"),
+        "nothing saved"
+    );
+
+    bot.secret = Some(sp.client_secret.clone());
+    let added = h.app.add_connection(bot.clone()).await.unwrap();
+    h.record(&added);
+    assert!(added.has_credentials);
+    assert_eq!(
+        h.app.inspect_token("bot").await.unwrap().subject.as_deref(),
+        Some(sp.client_id.as_str())
+    );
+
+    match h.app.add_connection(bot).await {
+        Err(UiError::InvalidInput { field, .. }) => assert_eq!(field, "name"),
+        other => panic!("{other:?}"),
+    }
+    let mut bad_host = new_connection("x", "http://plain.example", ConnectionKindName::User);
+    match h.app.add_connection(bad_host.clone()).await {
+        Err(UiError::InvalidInput { field, message }) => {
+            assert_eq!(field, "host");
+            assert!(message.contains("https"));
+        }
+        other => panic!("{other:?}"),
+    }
+    bad_host.host = app_like_host(&sb);
+    bad_host.ca_bundle = Some(ca.clone());
+    assert!(matches!(
+        h.app.add_connection(bad_host).await,
+        Err(UiError::NotDatabricks { .. })
+    ));
+    let mut no_ca = new_connection("no-ca", &sb.info.host, ConnectionKindName::User);
+    no_ca.ca_bundle = Some("/nonexistent.pem".into());
+    assert!(
+        matches!(h.app.add_connection(no_ca).await, Err(UiError::InvalidInput { field, .. }) if field == "caBundle")
+    );
+
+    let mut pat = new_connection("pat", &sb.info.host, ConnectionKindName::Pat);
+    pat.ca_bundle = Some(ca.clone());
+    pat.secret = Some(sb.info.users[0].pat.clone());
+    let added = h.app.add_connection(pat.clone()).await.unwrap();
+    h.record(&added);
+    let inspection = h.app.inspect_token("pat").await.unwrap();
+    assert_eq!(inspection.format, "opaque");
+    h.record(&inspection);
+    pat.name = "pat2".into();
+    pat.secret = Some("dapi00000000000000000000000000000000".into());
+    assert!(matches!(
+        h.app.add_connection(pat).await,
+        Err(UiError::Refused { .. })
+    ));
+
+    h.app.remove_connection("bot").await.unwrap();
+    assert!(h
+        .app
+        .overview()
+        .await
+        .unwrap()
+        .connections
+        .iter()
+        .all(|c| c.name != "bot"));
+    assert!(matches!(
+        h.app.remove_connection(SANDBOX_CONNECTION).await,
+        Err(UiError::InvalidInput { .. })
+    ));
+
+    let log = h.ipc.lock().unwrap().clone();
+    assert!(!log.contains(&sp.client_secret) && !log.contains(&sb.info.users[0].pat));
+}
+
+fn app_like_host(sb: &lakegate::sandbox::Sandbox) -> String {
+    common::app_url(sb, "hello")
+}
+
+#[tokio::test]
+async fn no_keychain_is_a_clear_error_and_memory_is_an_explicit_choice() {
+    let h = harness(
+        Arc::new(Broken),
+        Box::new(|| {
+            Err(SecretsError::Unavailable {
+                cause: "no Secret Service on the session bus".into(),
+            })
+        }),
+    );
+    let overview = h.app.overview().await.unwrap();
+    assert!(!overview.keychain.available);
+    assert!(!overview.keychain.in_memory);
+    let problem = overview.keychain.problem.unwrap();
+    assert!(
+        problem.contains("no Secret Service on the session bus")
+            && problem.contains("in memory for this run"),
+        "{problem}"
+    );
+
+    h.app.start_sandbox().await.unwrap();
+    *h.ca.lock().unwrap() = Some(h.dir.join("data/sandbox/ca.pem"));
+    h.app.begin_sign_in(SANDBOX_CONNECTION).await.unwrap();
+    match h.app.finish_sign_in(SANDBOX_CONNECTION).await {
+        Err(UiError::Keychain { message }) => {
+            assert!(message.contains("keychain cannot be reached"), "{message}")
+        }
+        other => panic!("expected a keychain error, got {other:?}"),
+    }
+    // Nothing was written anywhere else instead.
+    let mut files = Vec::new();
+    collect(&h.dir, &mut files);
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap_or_default();
+        assert!(
+            !text.contains("eyJ") && !text.contains("doau"),
+            "{}",
+            f.display()
+        );
+    }
+
+    h.app.use_memory_secrets();
+    assert!(h.app.overview().await.unwrap().keychain.in_memory);
+    h.app.begin_sign_in(SANDBOX_CONNECTION).await.unwrap();
+    let done = h.app.finish_sign_in(SANDBOX_CONNECTION).await.unwrap();
+    assert!(done.has_credentials);
+}
+
+fn collect(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            collect(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_sign_in_can_be_cancelled() {
+    let h = harness(
+        Arc::new(lakegate::secrets::MemoryStore::default()),
+        Box::new(|| Ok(())),
+    );
+    h.app.start_sandbox().await.unwrap();
+    // No CA known to the "person": the browser never comes back, as when a tab is closed.
+    h.app.begin_sign_in(SANDBOX_CONNECTION).await.ok();
+    let app = &h.app;
+    let waiting = app.finish_sign_in(SANDBOX_CONNECTION);
+    let cancel = async {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        app.cancel_sign_in(SANDBOX_CONNECTION);
+    };
+    let (result, ()) = tokio::join!(waiting, cancel);
+    assert!(
+        matches!(result, Err(UiError::Cancelled { .. })),
+        "{result:?}"
+    );
+}
