@@ -158,6 +158,128 @@ pub struct TokenInspection {
     pub problem: Option<String>,
 }
 
+/// An app in the explorer.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AppView {
+    pub name: String,
+    pub url: Option<String>,
+    pub description: Option<String>,
+    pub app_state: Option<String>,
+    pub app_message: Option<String>,
+    pub compute_state: Option<String>,
+    pub compute_message: Option<String>,
+    pub deployment_state: Option<String>,
+    pub user_api_scopes: Vec<String>,
+    pub effective_user_api_scopes: Vec<String>,
+    pub creator: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ParameterView {
+    pub name: String,
+    pub location: String,
+    pub required: bool,
+    pub description: Option<String>,
+    pub kind: Option<String>,
+    pub default: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OperationView {
+    pub method: String,
+    pub path: String,
+    pub summary: Option<String>,
+    pub parameters: Vec<ParameterView>,
+    pub body_skeleton: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EndpointsView {
+    /// Where the OpenAPI document was found.
+    pub source: Option<String>,
+    pub operations: Vec<OperationView>,
+    /// Why there is no list (the app has no reachable OpenAPI document): type the path.
+    pub problem: Option<String>,
+}
+
+/// A request as the builder holds it. No secret: the connection adds the token in Rust.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestInput {
+    pub connection: Option<String>,
+    pub method: String,
+    pub url: String,
+    #[serde(default)]
+    pub query: Vec<(String, String)>,
+    #[serde(default)]
+    pub headers: Vec<(String, String)>,
+    pub body: Option<String>,
+    pub timeout_secs: u64,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TimingsView {
+    pub dns_ms: f64,
+    pub connect_ms: f64,
+    pub tls_ms: f64,
+    pub first_byte_ms: f64,
+    pub total_ms: f64,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ResponseView {
+    pub status: u16,
+    pub reason: String,
+    pub headers: Vec<(String, String)>,
+    /// "json", "text", "binary" or "empty".
+    pub body_kind: String,
+    /// Pretty JSON or text; `None` for binary bodies.
+    pub body_text: Option<String>,
+    pub content_type: Option<String>,
+    /// Bytes received.
+    pub size: u64,
+    /// The body was larger than the cap: the view holds its beginning only.
+    pub truncated: bool,
+    pub cap: u64,
+    pub timings: TimingsView,
+    pub remote: Option<String>,
+    pub via_proxy: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SnippetsView {
+    pub curl: String,
+    pub python_requests: String,
+    pub python_sdk: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryView {
+    pub id: String,
+    pub at: u64,
+    pub request: RequestInput,
+    pub status: Option<u16>,
+    pub total_ms: Option<f64>,
+    pub size: Option<u64>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedView {
+    pub collection: String,
+    pub name: String,
+    pub request: RequestInput,
+}
+
 /// The committed TypeScript file's path, relative to the repository root.
 pub const BINDINGS_PATH: &str = "ui/src/lib/bindings.ts";
 
@@ -176,6 +298,16 @@ pub fn typescript_bindings() -> String {
         NewConnection::decl(&cfg),
         SignInStarted::decl(&cfg),
         TokenInspection::decl(&cfg),
+        AppView::decl(&cfg),
+        ParameterView::decl(&cfg),
+        OperationView::decl(&cfg),
+        EndpointsView::decl(&cfg),
+        RequestInput::decl(&cfg),
+        TimingsView::decl(&cfg),
+        ResponseView::decl(&cfg),
+        SnippetsView::decl(&cfg),
+        HistoryView::decl(&cfg),
+        SavedView::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in src-tauri/bridge.rs and src-tauri/error.rs.\n\

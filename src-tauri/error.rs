@@ -43,6 +43,12 @@ pub enum UiError {
     Cancelled { message: String },
     #[error("{message}")]
     TimedOut { message: String },
+    /// The server's certificate is not trusted (a CA bundle may be missing).
+    #[error("{message}")]
+    TlsUntrusted { message: String },
+    /// A proxy refused, or needs authentication.
+    #[error("{message}")]
+    Proxy { message: String },
     /// The databricks CLI is missing, too old or failed.
     #[error("{message}")]
     Cli { message: String },
@@ -112,6 +118,45 @@ impl From<TokenError> for UiError {
             TokenError::Login(_) => UiError::Refused { message },
             TokenError::Cli(_) => UiError::Cli { message },
             TokenError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<crate::http::call::CallError> for UiError {
+    fn from(e: crate::http::call::CallError) -> Self {
+        use crate::http::call::CallError as C;
+        let message = e.to_string();
+        match e {
+            C::Invalid(_) => UiError::invalid("url", message),
+            C::TlsUntrusted { .. } => UiError::TlsUntrusted { message },
+            C::ProxyAuth { .. } | C::ProxyRefused { .. } => UiError::Proxy { message },
+            C::Timeout { .. } => UiError::TimedOut { message },
+            C::Cancelled => UiError::Cancelled { message },
+            C::Dns { .. } | C::Connect { .. } | C::Tls { .. } | C::Broken { .. } | C::Setup(_) => {
+                UiError::Network { message }
+            }
+        }
+    }
+}
+
+impl From<crate::workspace::WorkspaceError> for UiError {
+    fn from(e: crate::workspace::WorkspaceError) -> Self {
+        let message = e.to_string();
+        match e {
+            crate::workspace::WorkspaceError::Network(_) => UiError::Network { message },
+            _ => UiError::Refused { message },
+        }
+    }
+}
+
+impl From<crate::history::HistoryError> for UiError {
+    fn from(e: crate::history::HistoryError) -> Self {
+        match e {
+            crate::history::HistoryError::Exists(..) => UiError::invalid("name", e.to_string()),
+            other => UiError::Storage {
+                message: other.to_string(),
+                path: None,
+            },
         }
     }
 }

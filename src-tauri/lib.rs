@@ -6,6 +6,7 @@ pub mod bridge;
 pub mod cli;
 pub mod connections;
 pub mod error;
+pub mod history;
 pub mod host;
 pub mod http;
 pub mod oauth;
@@ -13,6 +14,9 @@ pub mod platform;
 pub mod profiles;
 pub mod sandbox;
 pub mod secrets;
+pub mod settings;
+pub mod snippets;
+pub mod workspace;
 
 #[cfg(feature = "gui")]
 pub mod gui;

@@ -102,7 +102,7 @@ pub struct TokenArgs {
     json: bool,
 }
 
-fn fail(msg: impl std::fmt::Display) -> ExitCode {
+pub(super) fn fail(msg: impl std::fmt::Display) -> ExitCode {
     eprintln!("lakegate: {msg}");
     ExitCode::FAILURE
 }
@@ -124,7 +124,7 @@ fn ctx(no_browser: bool) -> Result<Ctx, ExitCode> {
     Ok(Ctx { store, session })
 }
 
-fn listing(store: &ConnectionStore) -> Result<Listing, ExitCode> {
+pub(super) fn listing(store: &ConnectionStore) -> Result<Listing, ExitCode> {
     let listing = registry::list(store, &|k| std::env::var(k).ok()).map_err(fail)?;
     for note in &listing.notes {
         eprintln!("lakegate: note: {note}");
@@ -132,7 +132,7 @@ fn listing(store: &ConnectionStore) -> Result<Listing, ExitCode> {
     Ok(listing)
 }
 
-fn choose(listing: &Listing, name: Option<&str>) -> Result<Connection, ExitCode> {
+pub(super) fn choose(listing: &Listing, name: Option<&str>) -> Result<Connection, ExitCode> {
     match name {
         Some(n) => registry::find(listing, n).cloned().map_err(fail),
         None => registry::pick_default(listing).cloned().map_err(fail),

@@ -10,6 +10,7 @@ use crate::error::UiError;
 
 mod auth;
 mod sandbox;
+mod workbench;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -54,6 +55,12 @@ pub enum Command {
     Token(auth::TokenArgs),
     /// Sign out: delete every secret of a connection from the keychain.
     Logout(auth::ConnectionArg),
+    /// List the apps of a connection's workspace (every page), or show one.
+    Apps(workbench::AppsArgs),
+    /// Send a request with a connection's token, e.g. `lakegate call GET https://…/api/hello`.
+    ///
+    /// Exits with 1 when the answer is an HTTP error (400 or more), showing its status and body.
+    Call(workbench::CallArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -95,6 +102,8 @@ pub fn main() -> ExitCode {
         Some(Command::Login(args)) => auth::login(args),
         Some(Command::Token(args)) => auth::token(args),
         Some(Command::Logout(args)) => auth::logout(args),
+        Some(Command::Apps(args)) => workbench::apps(args),
+        Some(Command::Call(args)) => workbench::call(args),
         Some(Command::Info { json }) => report(bridge::app_info(), json, |info| {
             format!(
                 "{} {}\nplatform: {}\nsettings: {}\ndata:     {}",

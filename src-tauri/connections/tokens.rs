@@ -144,6 +144,7 @@ pub type Clock = Arc<dyn Fn() -> u64 + Send + Sync>;
 
 /// The token source of one running Lakegate (window or command).
 pub struct Session {
+    network: std::sync::RwLock<crate::settings::Settings>,
     secrets: Arc<dyn SecretStore>,
     host: Arc<dyn Host>,
     store: Option<ConnectionStore>,
@@ -159,6 +160,7 @@ impl Session {
         store: Option<ConnectionStore>,
     ) -> Self {
         Session {
+            network: std::sync::RwLock::new(crate::settings::Settings::default()),
             secrets,
             host,
             store,
@@ -197,9 +199,40 @@ impl Session {
         self.handle(name).refreshes.load(Ordering::SeqCst)
     }
 
-    /// The HTTP client for a connection's trust settings.
+    /// Applies network settings (proxy, global CA) to every later call.
+    pub fn set_network(&self, settings: crate::settings::Settings) {
+        *self.network.write().unwrap_or_else(|e| e.into_inner()) = settings;
+        let slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        for handle in slots.values() {
+            if let Ok(mut slot) = handle.slot.try_lock() {
+                slot.client = None;
+            }
+        }
+    }
+
+    /// What a call for `conn` trusts and which proxy it takes.
+    pub fn network_for(&self, conn: &Connection) -> (http::Trust, http::call::ProxySettings) {
+        let net = self
+            .network
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let mut trust = conn.trust();
+        trust.ca_files.extend(net.ca_bundle.clone());
+        (
+            trust,
+            http::call::ProxySettings {
+                proxy: net.proxy.clone(),
+                no_proxy: net.no_proxy.clone(),
+                ignore_env: false,
+            },
+        )
+    }
+
+    /// The HTTP client for a connection's trust and proxy settings.
     pub fn client(&self, conn: &Connection) -> Result<reqwest::Client, TokenError> {
-        Ok(http::client(&conn.trust(), self.timeout)?)
+        let (trust, proxy) = self.network_for(conn);
+        Ok(http::client_with_proxy(&trust, &proxy, self.timeout)?)
     }
 
     async fn read(&self, conn: &Connection) -> Result<Stored, TokenError> {

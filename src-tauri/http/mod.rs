@@ -2,6 +2,8 @@
 //! setting, the OS's roots through the platform verifier plus `SSL_CERT_FILE` and
 //! any CA bundle the connection names, `*.localhost` on loopback, no redirects.
 
+pub mod call;
+
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -70,9 +72,8 @@ pub fn extra_roots(trust: &Trust) -> Result<Vec<CertificateDer<'static>>, HttpEr
     Ok(roots)
 }
 
-/// A client that follows no redirect (token calls must not; for app calls a redirect
-/// is itself the answer worth showing).
-pub fn client(trust: &Trust, timeout: Duration) -> Result<reqwest::Client, HttpError> {
+/// The TLS settings every Lakegate connection uses: the platform verifier with the extra roots.
+pub fn tls_config(trust: &Trust) -> Result<rustls::ClientConfig, HttpError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let verifier = rustls_platform_verifier::Verifier::new_with_extra_roots(
         extra_roots(trust)?,
@@ -86,7 +87,27 @@ pub fn client(trust: &Trust, timeout: Duration) -> Result<reqwest::Client, HttpE
         .with_custom_certificate_verifier(Arc::new(verifier))
         .with_no_client_auth();
     tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Ok(tls)
+}
+
+/// A client that follows no redirect (token calls must not; for app calls a redirect
+/// is itself the answer worth showing).
+pub fn client(trust: &Trust, timeout: Duration) -> Result<reqwest::Client, HttpError> {
+    client_with_proxy(trust, &call::ProxySettings::default(), timeout)
+}
+
+/// A client whose proxy choice is the same as the request builder's (`call::proxy_for`).
+pub fn client_with_proxy(
+    trust: &Trust,
+    proxy: &call::ProxySettings,
+    timeout: Duration,
+) -> Result<reqwest::Client, HttpError> {
+    let tls = tls_config(trust)?;
+    let settings = proxy.clone();
+    let chooser = reqwest::Proxy::custom(move |url| call::proxy_for(url, &settings));
     reqwest::Client::builder()
+        .no_proxy()
+        .proxy(chooser)
         .use_preconfigured_tls(tls)
         .redirect(reqwest::redirect::Policy::none())
         .dns_resolver(Arc::new(LoopbackAwareResolver))

@@ -265,7 +265,7 @@ pub async fn list_apps(
         return rejection.into_response();
     }
     let page_size = match q.get("page_size").map(|v| v.parse::<usize>()) {
-        None => 100,
+        None => s.config.default_page_size.max(1),
         Some(Ok(n)) if (1..=1000).contains(&n) => n,
         Some(_) => {
             return api_error(

@@ -64,6 +64,8 @@ pub struct SandboxConfig {
     pub unavailable_status: u16,
     /// Status for an app whose process crashed.
     pub crashed_status: u16,
+    /// Apps per page when the caller sends no `page_size`.
+    pub default_page_size: usize,
 }
 
 impl Default for SandboxConfig {
@@ -77,6 +79,7 @@ impl Default for SandboxConfig {
             missing_scope_status: 403,
             unavailable_status: 503,
             crashed_status: 502,
+            default_page_size: 100,
         }
     }
 }

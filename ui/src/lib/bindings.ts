@@ -19,7 +19,7 @@ dataDir: string,
  */
 hasWindow: boolean, };
 
-export type UiError = { "kind": "Storage", message: string, path: string | null, } | { "kind": "Keychain", message: string, } | { "kind": "InvalidInput", message: string, field: string, } | { "kind": "SignInNeeded", message: string, connection: string, } | { "kind": "SignInAgain", message: string, connection: string, } | { "kind": "NotDatabricks", message: string, } | { "kind": "Network", message: string, } | { "kind": "Refused", message: string, } | { "kind": "Cancelled", message: string, } | { "kind": "TimedOut", message: string, } | { "kind": "Cli", message: string, } | { "kind": "Sandbox", message: string, } | { "kind": "NotFound", message: string, };
+export type UiError = { "kind": "Storage", message: string, path: string | null, } | { "kind": "Keychain", message: string, } | { "kind": "InvalidInput", message: string, field: string, } | { "kind": "SignInNeeded", message: string, connection: string, } | { "kind": "SignInAgain", message: string, connection: string, } | { "kind": "NotDatabricks", message: string, } | { "kind": "Network", message: string, } | { "kind": "Refused", message: string, } | { "kind": "Cancelled", message: string, } | { "kind": "TimedOut", message: string, } | { "kind": "TlsUntrusted", message: string, } | { "kind": "Proxy", message: string, } | { "kind": "Cli", message: string, } | { "kind": "Sandbox", message: string, } | { "kind": "NotFound", message: string, };
 
 export type ConnectionView = { name: string, host: string, kind: ConnectionKindName, 
 /**
@@ -110,3 +110,47 @@ header: string | null, claims: string | null, subject: string | null, client: st
  * Why the claims could not be read, when they could not.
  */
 problem: string | null, };
+
+export type AppView = { name: string, url: string | null, description: string | null, appState: string | null, appMessage: string | null, computeState: string | null, computeMessage: string | null, deploymentState: string | null, userApiScopes: Array<string>, effectiveUserApiScopes: Array<string>, creator: string | null, };
+
+export type ParameterView = { name: string, location: string, required: boolean, description: string | null, kind: string | null, default: string | null, };
+
+export type OperationView = { method: string, path: string, summary: string | null, parameters: Array<ParameterView>, bodySkeleton: string | null, };
+
+export type EndpointsView = { 
+/**
+ * Where the OpenAPI document was found.
+ */
+source: string | null, operations: Array<OperationView>, 
+/**
+ * Why there is no list (the app has no reachable OpenAPI document): type the path.
+ */
+problem: string | null, };
+
+export type RequestInput = { connection: string | null, method: string, url: string, query: Array<[string, string]>, headers: Array<[string, string]>, body: string | null, timeoutSecs: number, };
+
+export type TimingsView = { dnsMs: number, connectMs: number, tlsMs: number, firstByteMs: number, totalMs: number, };
+
+export type ResponseView = { status: number, reason: string, headers: Array<[string, string]>, 
+/**
+ * "json", "text", "binary" or "empty".
+ */
+bodyKind: string, 
+/**
+ * Pretty JSON or text; `None` for binary bodies.
+ */
+bodyText: string | null, contentType: string | null, 
+/**
+ * Bytes received.
+ */
+size: number, 
+/**
+ * The body was larger than the cap: the view holds its beginning only.
+ */
+truncated: boolean, cap: number, timings: TimingsView, remote: string | null, viaProxy: string | null, };
+
+export type SnippetsView = { curl: string, pythonRequests: string, pythonSdk: string, };
+
+export type HistoryView = { id: string, at: number, request: RequestInput, status: number | null, totalMs: number | null, size: number | null, error: string | null, };
+
+export type SavedView = { collection: string, name: string, request: RequestInput, };

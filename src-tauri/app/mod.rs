@@ -1,6 +1,8 @@
 //! The operations the window offers, independent of Tauri: the GUI's commands are
 //! one-line calls into these, and tests call them directly.
 
+mod workbench;
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -46,6 +48,10 @@ pub struct App {
     env: EnvLookup,
     sandbox: tokio::sync::Mutex<Option<(Sandbox, Connection)>>,
     sign_ins: Mutex<HashMap<String, SignIn>>,
+    history: crate::history::History,
+    config_dir: PathBuf,
+    /// Requests in flight, by the id the UI gave them; sending cancels.
+    in_flight: Mutex<HashMap<String, oneshot::Sender<()>>>,
 }
 
 impl App {
@@ -77,7 +83,12 @@ impl App {
             host,
             Some(ConnectionStore::in_dir(&config_dir)),
         );
+        // Unreadable settings: defaults until fixed.
+        session.set_network(crate::settings::load(&config_dir).unwrap_or_default());
         App {
+            history: crate::history::History::in_dir(&data_dir),
+            config_dir: config_dir.clone(),
+            in_flight: Mutex::new(HashMap::new()),
             session,
             store: ConnectionStore::in_dir(&config_dir),
             secrets,
@@ -131,7 +142,7 @@ impl App {
         Ok((connections, listing.notes))
     }
 
-    async fn find(&self, name: &str) -> Result<Connection, UiError> {
+    pub(crate) async fn find(&self, name: &str) -> Result<Connection, UiError> {
         let (all, _) = self.all().await?;
         all.into_iter()
             .find(|c| c.name == name)

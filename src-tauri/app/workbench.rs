@@ -1,0 +1,411 @@
+//! The request workbench: apps, endpoints from OpenAPI, sending with timings and a
+//! body cap, snippets, history and saved requests.
+
+use std::time::Duration;
+
+use tokio::sync::oneshot;
+
+use super::App;
+use crate::bridge::{
+    AppView, EndpointsView, HistoryView, OperationView, ParameterView, RequestInput, ResponseView,
+    SavedView, SnippetsView, TimingsView,
+};
+use crate::error::UiError;
+use crate::history::{HistoryEntry, RequestDraft};
+use crate::http::call::{self, CallSpec, DEFAULT_BODY_CAP};
+use crate::workspace::{self, openapi, AppSummary};
+
+/// The longest timeout a request may ask for.
+pub const MAX_TIMEOUT_SECS: u64 = 600;
+
+pub fn app_view(a: AppSummary) -> AppView {
+    AppView {
+        name: a.name,
+        url: a.url,
+        description: a.description,
+        app_state: a.app_state,
+        app_message: a.app_message,
+        compute_state: a.compute_state,
+        compute_message: a.compute_message,
+        deployment_state: a.deployment_state,
+        user_api_scopes: a.user_api_scopes,
+        effective_user_api_scopes: a.effective_user_api_scopes,
+        creator: a.creator,
+    }
+}
+
+fn draft(input: &RequestInput) -> RequestDraft {
+    RequestDraft {
+        connection: input.connection.clone(),
+        method: input.method.clone(),
+        url: input.url.clone(),
+        query: input.query.clone(),
+        headers: input.headers.clone(),
+        body: input.body.clone(),
+        timeout_secs: input.timeout_secs,
+    }
+}
+
+fn input(d: RequestDraft) -> RequestInput {
+    RequestInput {
+        connection: d.connection,
+        method: d.method,
+        url: d.url,
+        query: d.query,
+        headers: d.headers,
+        body: d.body,
+        timeout_secs: d.timeout_secs,
+    }
+}
+
+/// How the view shows a body: pretty JSON, text, or only its size.
+pub fn body_view(
+    body: &[u8],
+    content_type: Option<&str>,
+    truncated: bool,
+) -> (String, Option<String>) {
+    if body.is_empty() {
+        return ("empty".into(), None);
+    }
+    let looks_json = content_type.is_some_and(|c| c.contains("json"))
+        || matches!(body.first(), Some(b'{' | b'['));
+    if looks_json && !truncated {
+        if let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) {
+            return ("json".into(), serde_json::to_string_pretty(&v).ok());
+        }
+    }
+    match std::str::from_utf8(body) {
+        Ok(text) => ("text".into(), Some(text.to_string())),
+        // A cut may fall inside a character: keep what decodes.
+        Err(e) if truncated && e.valid_up_to() + 4 >= body.len() => (
+            "text".into(),
+            Some(String::from_utf8_lossy(&body[..e.valid_up_to()]).into_owned()),
+        ),
+        Err(_) => ("binary".into(), None),
+    }
+}
+
+pub fn response_view(r: call::CallResult, cap: usize) -> ResponseView {
+    let content_type = r
+        .headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+        .map(|(_, v)| v.clone());
+    let (body_kind, body_text) = body_view(&r.body, content_type.as_deref(), r.truncated);
+    ResponseView {
+        status: r.status,
+        reason: r.reason,
+        headers: r.headers,
+        body_kind,
+        body_text,
+        content_type,
+        size: r.received,
+        truncated: r.truncated,
+        cap: cap as u64,
+        timings: TimingsView {
+            dns_ms: r.timings.dns_ms,
+            connect_ms: r.timings.connect_ms,
+            tls_ms: r.timings.tls_ms,
+            first_byte_ms: r.timings.first_byte_ms,
+            total_ms: r.timings.total_ms,
+        },
+        remote: r.remote.map(|a| a.to_string()),
+        via_proxy: r.via_proxy,
+    }
+}
+
+impl App {
+    pub async fn list_apps(&self, connection: &str) -> Result<Vec<AppView>, UiError> {
+        let conn = self.find(connection).await?;
+        let token = self.session.access_token(&conn).await?;
+        let client = self.session.client(&conn)?;
+        let apps = workspace::list_apps(&client, &conn.host, &token.token).await?;
+        Ok(apps.into_iter().map(app_view).collect())
+    }
+
+    /// The app's OpenAPI document through the same auth: `/openapi.json` (FastAPI's
+    /// default; the Apps proxy may send it to sign-in), then `/api/openapi.json`.
+    pub async fn discover_endpoints(
+        &self,
+        connection: &str,
+        app_url: &str,
+    ) -> Result<EndpointsView, UiError> {
+        let conn = self.find(connection).await?;
+        let token = self.session.access_token(&conn).await?;
+        let (trust, proxy) = self.session.network_for(&conn);
+        let mut tried = Vec::new();
+        for path in ["/openapi.json", "/api/openapi.json"] {
+            let url = format!("{}{path}", app_url.trim_end_matches('/'));
+            let spec = CallSpec {
+                method: "GET".into(),
+                url: url.clone(),
+                query: vec![],
+                headers: vec![("Accept".into(), "application/json".into())],
+                body: None,
+                timeout: Duration::from_secs(20),
+                body_cap: 8 * 1024 * 1024,
+            };
+            match call::call(
+                &trust,
+                &proxy,
+                &spec,
+                Some(&token.token),
+                std::future::pending(),
+            )
+            .await
+            {
+                Ok(r) if r.status == 200 => match openapi::parse(&r.body) {
+                    Ok(ops) => {
+                        return Ok(EndpointsView {
+                            source: Some(url),
+                            operations: ops
+                                .into_iter()
+                                .map(|o| OperationView {
+                                    method: o.method,
+                                    path: o.path,
+                                    summary: o.summary,
+                                    parameters: o
+                                        .parameters
+                                        .into_iter()
+                                        .map(|p| ParameterView {
+                                            name: p.name,
+                                            location: p.location,
+                                            required: p.required,
+                                            description: p.description,
+                                            kind: p.kind,
+                                            default: p.default,
+                                        })
+                                        .collect(),
+                                    body_skeleton: o.body_skeleton,
+                                })
+                                .collect(),
+                            problem: None,
+                        })
+                    }
+                    Err(e) => tried.push(format!("{path}: {e}")),
+                },
+                Ok(r) => tried.push(format!("{path}: {} {}", r.status, r.reason)),
+                Err(e) => tried.push(format!("{path}: {e}")),
+            }
+        }
+        Ok(EndpointsView {
+            source: None,
+            operations: Vec::new(),
+            problem: Some(format!(
+                "No OpenAPI document could be read ({}). Type the path of the endpoint instead.",
+                tried.join("; ")
+            )),
+        })
+    }
+
+    /// Sends a request; `id` lets `cancel_request` stop it. Every send goes to history.
+    pub async fn send_request(
+        &self,
+        id: &str,
+        request: RequestInput,
+    ) -> Result<ResponseView, UiError> {
+        let timeout = request.timeout_secs.clamp(1, MAX_TIMEOUT_SECS);
+        let (token, trust, proxy) = match request.connection.as_deref() {
+            Some(name) => {
+                let conn = self.find(name).await?;
+                let token = self.session.access_token(&conn).await?;
+                let (trust, proxy) = self.session.network_for(&conn);
+                (Some(token.token), trust, proxy)
+            }
+            None => {
+                let settings = crate::settings::load(&self.config_dir).unwrap_or_default();
+                let trust = crate::http::Trust {
+                    ca_files: settings.ca_bundle.into_iter().collect(),
+                    ..Default::default()
+                };
+                (
+                    None,
+                    trust,
+                    call::ProxySettings {
+                        proxy: settings.proxy,
+                        no_proxy: settings.no_proxy,
+                        ignore_env: false,
+                    },
+                )
+            }
+        };
+        let spec = CallSpec {
+            method: request.method.clone(),
+            url: request.url.clone(),
+            query: request.query.clone(),
+            headers: request.headers.clone(),
+            body: request
+                .body
+                .clone()
+                .filter(|b| !b.is_empty())
+                .map(String::into_bytes),
+            timeout: Duration::from_secs(timeout),
+            body_cap: DEFAULT_BODY_CAP,
+        };
+        let (tx, rx) = oneshot::channel();
+        self.in_flight
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id.to_string(), tx);
+        let result = call::call(&trust, &proxy, &spec, token.as_ref(), async move {
+            let _ = rx.await;
+        })
+        .await;
+        self.in_flight
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(id);
+        let at = crate::oauth::unix_now();
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let entry_id = format!("{at}-{nanos:09}");
+        let entry = |status, total_ms, size, error| HistoryEntry {
+            id: entry_id.clone(),
+            at,
+            request: draft(&request),
+            status,
+            total_ms,
+            size,
+            error,
+        };
+        match result {
+            Ok(r) => {
+                let _ = self.history.record(entry(
+                    Some(r.status),
+                    Some(r.timings.total_ms),
+                    Some(r.received),
+                    None,
+                ));
+                Ok(response_view(r, DEFAULT_BODY_CAP))
+            }
+            Err(e) => {
+                let _ = self
+                    .history
+                    .record(entry(None, None, None, Some(e.to_string())));
+                Err(e.into())
+            }
+        }
+    }
+
+    pub fn cancel_request(&self, id: &str) {
+        if let Some(tx) = self
+            .in_flight
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(id)
+        {
+            let _ = tx.send(());
+        }
+    }
+
+    pub fn snippets(&self, request: RequestInput) -> Result<SnippetsView, UiError> {
+        let spec = CallSpec {
+            method: request.method.clone(),
+            url: request.url.clone(),
+            query: request.query.clone(),
+            headers: vec![],
+            body: None,
+            timeout: Duration::from_secs(1),
+            body_cap: 0,
+        };
+        let url = call::full_url(&spec)?;
+        let headers = crate::history::redact_headers(&request.headers);
+        let input = crate::snippets::SnippetInput {
+            method: &request.method,
+            url: url.as_str(),
+            headers: &headers,
+            body: request.body.as_deref(),
+        };
+        Ok(SnippetsView {
+            curl: crate::snippets::curl(&input),
+            python_requests: crate::snippets::python_requests(&input),
+            python_sdk: crate::snippets::python_sdk(&input),
+        })
+    }
+
+    pub fn history(
+        &self,
+        connection: Option<&str>,
+        filter: &str,
+    ) -> Result<Vec<HistoryView>, UiError> {
+        let (entries, _) = self.history.list(connection, filter, 200)?;
+        Ok(entries
+            .into_iter()
+            .map(|e| HistoryView {
+                id: e.id,
+                at: e.at,
+                request: input(e.request),
+                status: e.status,
+                total_ms: e.total_ms,
+                size: e.size,
+                error: e.error,
+            })
+            .collect())
+    }
+
+    pub fn save_request(
+        &self,
+        collection: &str,
+        name: &str,
+        request: RequestInput,
+    ) -> Result<(), UiError> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(UiError::invalid("name", "give the saved request a name"));
+        }
+        let collection = if collection.trim().is_empty() {
+            "Saved"
+        } else {
+            collection.trim()
+        };
+        Ok(self.history.save(collection, name, &draft(&request))?)
+    }
+
+    pub fn saved_requests(&self) -> Result<Vec<SavedView>, UiError> {
+        Ok(self
+            .history
+            .saved()?
+            .into_iter()
+            .map(|s| SavedView {
+                collection: s.collection,
+                name: s.name,
+                request: input(s.request),
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::body_view;
+
+    #[test]
+    fn bodies_are_shown_by_kind() {
+        assert_eq!(body_view(b"", None, false).0, "empty");
+        let (k, t) = body_view(b"{\"a\":1}", Some("application/json"), false);
+        assert_eq!(
+            (k.as_str(), t.unwrap().as_str()),
+            ("json", "{\n  \"a\": 1\n}")
+        );
+        assert_eq!(
+            body_view(b"{\"a\":", Some("application/json"), true).0,
+            "text",
+            "a cut JSON body is shown as text"
+        );
+        assert_eq!(body_view(b"hello", Some("text/plain"), false).0, "text");
+        assert_eq!(
+            body_view(
+                &[0xff, 0xfe, 0x00, 0x01, 0x80, 0x80, 0x80, 0x80],
+                None,
+                false
+            )
+            .0,
+            "binary"
+        );
+        let cut = "é".as_bytes()[..1].to_vec();
+        let mut body = b"abc".to_vec();
+        body.extend(cut);
+        assert_eq!(body_view(&body, None, true).1.as_deref(), Some("abc"));
+    }
+}

@@ -1,0 +1,261 @@
+//! `lakegate apps` and `lakegate call`: the workbench, headless.
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Args;
+
+use super::auth::{choose, fail, listing};
+use super::{runtime, wait_for_shutdown};
+use crate::app::App;
+use crate::bridge::RequestInput;
+use crate::connections::ConnectionStore;
+use crate::host::HeadlessHost;
+
+#[derive(Debug, Args)]
+pub struct AppsArgs {
+    /// Show this app only.
+    app: Option<String>,
+    /// The connection (default: the environment's, or the only one).
+    #[arg(long, short)]
+    connection: Option<String>,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CallArgs {
+    /// GET, POST, PUT, PATCH, DELETE…
+    method: String,
+    /// The full URL, e.g. an app's url plus /api/…
+    url: String,
+    /// A header, `Name: value` (repeatable).
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+    headers: Vec<String>,
+    /// The body (`@file` reads a file; `-` reads standard input).
+    #[arg(short = 'd', long = "data", value_name = "BODY")]
+    data: Option<String>,
+    /// The connection whose token is sent (default: the environment's, or the only one).
+    #[arg(long, short)]
+    connection: Option<String>,
+    /// Send no token at all.
+    #[arg(long, conflicts_with = "connection")]
+    no_auth: bool,
+    /// Give up after this many seconds.
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=600))]
+    timeout: u64,
+    /// Print the status, headers, timings and body as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Print the status line and headers before the body.
+    #[arg(long, short)]
+    include: bool,
+}
+
+fn app() -> Result<App, ExitCode> {
+    App::new(Arc::new(HeadlessHost { no_browser: true })).map_err(fail)
+}
+
+fn connection_name(name: Option<&str>) -> Result<String, ExitCode> {
+    let dir = crate::platform::config_dir().map_err(fail)?;
+    let l = listing(&ConnectionStore::in_dir(&dir))?;
+    Ok(choose(&l, name)?.name)
+}
+
+pub fn apps(args: AppsArgs) -> ExitCode {
+    let Ok(name) = connection_name(args.connection.as_deref()) else {
+        return ExitCode::FAILURE;
+    };
+    let Ok(app) = app() else {
+        return ExitCode::FAILURE;
+    };
+    let Ok(rt) = runtime() else {
+        return ExitCode::FAILURE;
+    };
+    let apps = match rt.block_on(app.list_apps(&name)) {
+        Ok(apps) => apps,
+        Err(e) => return fail(e),
+    };
+    let apps: Vec<_> = match &args.app {
+        Some(wanted) => match apps.into_iter().find(|a| &a.name == wanted) {
+            Some(a) => vec![a],
+            None => return fail(format!("{name}'s workspace has no app named {wanted:?}")),
+        },
+        None => apps,
+    };
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&apps).unwrap_or_default()
+        );
+        return ExitCode::SUCCESS;
+    }
+    if apps.is_empty() {
+        println!("No apps in this workspace (or none this identity can see).");
+    }
+    for a in &apps {
+        let state = format!(
+            "{} / {}",
+            a.app_state.as_deref().unwrap_or("?"),
+            a.compute_state.as_deref().unwrap_or("?")
+        );
+        let scopes = if a.user_api_scopes.is_empty() {
+            String::new()
+        } else {
+            format!("  scopes: {}", a.user_api_scopes.join(" "))
+        };
+        println!(
+            "{}\t{}\t{}{}",
+            a.name,
+            state,
+            a.url.as_deref().unwrap_or("(not deployed)"),
+            scopes
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+fn read_body(data: &str) -> Result<String, String> {
+    if data == "-" {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+            .map_err(|e| format!("standard input: {e}"))?;
+        return Ok(s);
+    }
+    match data.strip_prefix('@') {
+        Some(path) => std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}")),
+        None => Ok(data.to_string()),
+    }
+}
+
+pub fn call(args: CallArgs) -> ExitCode {
+    let mut headers = Vec::new();
+    for h in &args.headers {
+        match h.split_once(':') {
+            Some((k, v)) if !k.trim().is_empty() => {
+                headers.push((k.trim().to_string(), v.trim().to_string()))
+            }
+            _ => return fail(format!("-H {h:?}: write headers as `Name: value`")),
+        }
+    }
+    let body = match args.data.as_deref().map(read_body).transpose() {
+        Ok(b) => b,
+        Err(e) => return fail(e),
+    };
+    if body.is_some()
+        && !headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+    {
+        let json = body
+            .as_deref()
+            .is_some_and(|b| serde_json::from_str::<serde_json::Value>(b).is_ok());
+        headers.push((
+            "Content-Type".into(),
+            if json {
+                "application/json"
+            } else {
+                "text/plain; charset=utf-8"
+            }
+            .into(),
+        ));
+    }
+    let connection = if args.no_auth {
+        None
+    } else {
+        match connection_name(args.connection.as_deref()) {
+            Ok(n) => Some(n),
+            Err(code) => return code,
+        }
+    };
+    if let Ok(u) = url::Url::parse(&args.url) {
+        if connection.is_some()
+            && !u.path().starts_with("/api/")
+            && u.host_str()
+                .is_some_and(|h| h.contains(".apps.") || h.contains("databricksapps"))
+        {
+            eprintln!("lakegate: note: apps accept tokens on /api/ routes only; {} will likely answer with a redirect to sign-in", u.path());
+        }
+    }
+    let Ok(app) = app() else {
+        return ExitCode::FAILURE;
+    };
+    let Ok(rt) = runtime() else {
+        return ExitCode::FAILURE;
+    };
+    let request = RequestInput {
+        connection,
+        method: args.method.clone(),
+        url: args.url.clone(),
+        query: vec![],
+        headers,
+        body,
+        timeout_secs: args.timeout,
+    };
+    let result = rt.block_on(async {
+        tokio::select! {
+            r = app.send_request("cli", request) => r,
+            _ = wait_for_shutdown() => Err(crate::error::UiError::Cancelled { message: "the request was cancelled".into() }),
+        }
+    });
+    let resp = match result {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    let failed = resp.status >= 400;
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&resp).unwrap_or_default()
+        );
+    } else {
+        let mut out = std::io::stdout().lock();
+        if args.include {
+            let _ = writeln!(out, "HTTP {} {}", resp.status, resp.reason);
+            for (k, v) in &resp.headers {
+                let _ = writeln!(out, "{k}: {v}");
+            }
+            let _ = writeln!(out);
+        }
+        match &resp.body_text {
+            Some(text) => {
+                let _ = writeln!(out, "{text}");
+            }
+            None if resp.body_kind == "binary" => {
+                let _ = writeln!(
+                    out,
+                    "[{} bytes of {}]",
+                    resp.size,
+                    resp.content_type.as_deref().unwrap_or("binary data")
+                );
+            }
+            None => {}
+        }
+    }
+    if resp.truncated {
+        eprintln!(
+            "lakegate: the body was larger than {} MiB; only its beginning is shown",
+            resp.cap / 1024 / 1024
+        );
+    }
+    if (300..400).contains(&resp.status) {
+        let location = resp
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("location"))
+            .map_or("(no Location)", |(_, v)| v.as_str());
+        eprintln!(
+            "lakegate: HTTP {} {} → {location} (redirects are shown, not followed)",
+            resp.status, resp.reason
+        );
+    }
+    if failed {
+        eprintln!(
+            "lakegate: HTTP {} {} ({:.0} ms)",
+            resp.status, resp.reason, resp.timings.total_ms
+        );
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,316 @@
+//! History of sent requests (`history.jsonl`, one JSON object per line, appended) and
+//! saved requests (`saved.json`, written atomically). Readable files that never hold a
+//! secret: sensitive header values are replaced before anything is written.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::platform::write_atomically;
+
+/// Header names whose values are never written down.
+pub fn is_sensitive_header(name: &str) -> bool {
+    let n = name.trim().to_ascii_lowercase();
+    matches!(
+        n.as_str(),
+        "authorization"
+            | "proxy-authorization"
+            | "cookie"
+            | "set-cookie"
+            | "x-forwarded-access-token"
+    ) || ["token", "secret", "password", "api-key", "apikey"]
+        .iter()
+        .any(|w| n.contains(w))
+}
+
+pub const REDACTED: &str = "[redacted]";
+
+pub fn redact_headers(headers: &[(String, String)]) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                if is_sensitive_header(k) {
+                    REDACTED.to_string()
+                } else {
+                    v.clone()
+                },
+            )
+        })
+        .collect()
+}
+
+/// One request as the builder had it (no secret).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RequestDraft {
+    pub connection: Option<String>,
+    pub method: String,
+    pub url: String,
+    #[serde(default)]
+    pub query: Vec<(String, String)>,
+    #[serde(default)]
+    pub headers: Vec<(String, String)>,
+    pub body: Option<String>,
+    pub timeout_secs: u64,
+}
+
+impl RequestDraft {
+    pub fn redacted(&self) -> RequestDraft {
+        RequestDraft {
+            headers: redact_headers(&self.headers),
+            ..self.clone()
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub id: String,
+    /// Unix seconds.
+    pub at: u64,
+    pub request: RequestDraft,
+    pub status: Option<u16>,
+    pub total_ms: Option<f64>,
+    pub size: Option<u64>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum HistoryError {
+    #[error("{path} could not be written: {reason}")]
+    Write { path: String, reason: String },
+    #[error("{path} could not be read: {reason}")]
+    Read { path: String, reason: String },
+    #[error("a saved request named {0:?} already exists in {1:?}")]
+    Exists(String, String),
+}
+
+/// Bodies larger than this are not kept in history.
+const MAX_BODY_IN_HISTORY: usize = 64 * 1024;
+
+pub struct History {
+    dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SavedRequest {
+    pub collection: String,
+    pub name: String,
+    pub request: RequestDraft,
+}
+
+#[derive(Serialize, Deserialize, Default)]
+struct SavedFile {
+    version: u32,
+    requests: Vec<SavedRequest>,
+}
+
+impl History {
+    pub fn in_dir(dir: &Path) -> Self {
+        Self {
+            dir: dir.to_path_buf(),
+        }
+    }
+
+    fn history_path(&self) -> PathBuf {
+        self.dir.join("history.jsonl")
+    }
+
+    fn saved_path(&self) -> PathBuf {
+        self.dir.join("saved.json")
+    }
+
+    pub fn record(&self, mut entry: HistoryEntry) -> Result<(), HistoryError> {
+        entry.request = entry.request.redacted();
+        if entry
+            .request
+            .body
+            .as_ref()
+            .is_some_and(|b| b.len() > MAX_BODY_IN_HISTORY)
+        {
+            entry.request.body = Some(format!(
+                "[{} bytes, not kept in history]",
+                entry.request.body.as_ref().map_or(0, String::len)
+            ));
+        }
+        let path = self.history_path();
+        let fail = |e: std::io::Error| HistoryError::Write {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        };
+        std::fs::create_dir_all(&self.dir).map_err(fail)?;
+        let mut line = serde_json::to_string(&entry).map_err(|e| HistoryError::Write {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        line.push('\n');
+        // One write of a whole line: a crash leaves at most a torn last line, which reading skips.
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .map_err(fail)?;
+        f.write_all(line.as_bytes()).map_err(fail)?;
+        f.sync_data().map_err(fail)
+    }
+
+    /// Newest first; `filter` matches method, URL, connection or status; lines that
+    /// cannot be read are skipped and counted.
+    pub fn list(
+        &self,
+        connection: Option<&str>,
+        filter: &str,
+        limit: usize,
+    ) -> Result<(Vec<HistoryEntry>, usize), HistoryError> {
+        let path = self.history_path();
+        let text = match std::fs::read(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((Vec::new(), 0)),
+            Err(e) => {
+                return Err(HistoryError::Read {
+                    path: path.display().to_string(),
+                    reason: e.to_string(),
+                })
+            }
+        };
+        let needle = filter.trim().to_lowercase();
+        let mut skipped = 0;
+        let mut out = Vec::new();
+        for line in text.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+            let Ok(entry) = serde_json::from_slice::<HistoryEntry>(line) else {
+                skipped += 1;
+                continue;
+            };
+            if connection.is_some_and(|c| entry.request.connection.as_deref() != Some(c)) {
+                continue;
+            }
+            let hay = format!(
+                "{} {} {} {}",
+                entry.request.method,
+                entry.request.url,
+                entry.request.connection.as_deref().unwrap_or(""),
+                entry.status.map(|s| s.to_string()).unwrap_or_default()
+            )
+            .to_lowercase();
+            if needle.is_empty() || hay.contains(&needle) {
+                out.push(entry);
+            }
+        }
+        out.reverse();
+        out.truncate(limit);
+        Ok((out, skipped))
+    }
+
+    pub fn saved(&self) -> Result<Vec<SavedRequest>, HistoryError> {
+        let path = self.saved_path();
+        match std::fs::read(&path) {
+            Ok(t) => serde_json::from_slice::<SavedFile>(&t)
+                .map(|f| f.requests)
+                .map_err(|e| HistoryError::Read {
+                    path: path.display().to_string(),
+                    reason: format!("not valid ({e}); it was left as it is"),
+                }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+            Err(e) => Err(HistoryError::Read {
+                path: path.display().to_string(),
+                reason: e.to_string(),
+            }),
+        }
+    }
+
+    pub fn save(
+        &self,
+        collection: &str,
+        name: &str,
+        request: &RequestDraft,
+    ) -> Result<(), HistoryError> {
+        let mut all = self.saved()?;
+        if all
+            .iter()
+            .any(|s| s.collection == collection && s.name == name)
+        {
+            return Err(HistoryError::Exists(name.into(), collection.into()));
+        }
+        all.push(SavedRequest {
+            collection: collection.into(),
+            name: name.into(),
+            request: request.redacted(),
+        });
+        let path = self.saved_path();
+        let text = serde_json::to_vec_pretty(&SavedFile {
+            version: 1,
+            requests: all,
+        })
+        .map_err(|e| HistoryError::Write {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        write_atomically(&path, &text).map_err(|e| HistoryError::Write {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft() -> RequestDraft {
+        RequestDraft {
+            connection: Some("c".into()),
+            method: "GET".into(),
+            url: "https://a/api/x".into(),
+            query: vec![],
+            headers: vec![
+                ("Authorization".into(), "Bearer eyJsecret".into()),
+                ("X-Api-Key".into(), "k".into()),
+                ("Accept".into(), "application/json".into()),
+            ],
+            body: None,
+            timeout_secs: 30,
+        }
+    }
+
+    #[test]
+    fn secrets_never_reach_the_files_and_torn_lines_are_skipped() {
+        let dir = std::env::temp_dir().join(format!("lakegate-history-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let h = History::in_dir(&dir);
+        h.record(HistoryEntry {
+            id: "1".into(),
+            at: 1,
+            request: draft(),
+            status: Some(200),
+            total_ms: Some(1.0),
+            size: Some(3),
+            error: None,
+        })
+        .unwrap();
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(dir.join("history.jsonl"))
+            .unwrap()
+            .write_all(b"{\"torn")
+            .unwrap();
+        h.save("default", "x", &draft()).unwrap();
+        assert!(matches!(
+            h.save("default", "x", &draft()),
+            Err(HistoryError::Exists(..))
+        ));
+        for f in ["history.jsonl", "saved.json"] {
+            let text = std::fs::read_to_string(dir.join(f)).unwrap();
+            assert!(
+                !text.contains("eyJsecret") && !text.contains("\"k\""),
+                "{f}: {text}"
+            );
+            assert!(text.contains("application/json"));
+        }
+        let (entries, skipped) = h.list(Some("c"), "api/x", 10).unwrap();
+        assert_eq!((entries.len(), skipped), (1, 1));
+        assert_eq!(h.list(None, "404", 10).unwrap().0.len(), 0);
+        assert_eq!(h.saved().unwrap()[0].request.headers[0].1, REDACTED);
+    }
+}

@@ -1,0 +1,614 @@
+//! Sending one request the way the request builder means it, over a connection of
+//! its own so every phase is measured for real: DNS, TCP connect, proxy tunnel, TLS,
+//! first byte, total. The body is read up to a cap; past it the view is cut and says so.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use rustls::pki_types::ServerName;
+use secrecy::{ExposeSecret, SecretString};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpStream;
+use url::Url;
+
+use super::{is_localhost_name, HttpError, Trust};
+
+/// What to send.
+#[derive(Debug, Clone)]
+pub struct CallSpec {
+    pub method: String,
+    pub url: String,
+    pub query: Vec<(String, String)>,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<Vec<u8>>,
+    pub timeout: Duration,
+    /// Bytes of body kept for the view.
+    pub body_cap: usize,
+}
+
+/// The default body cap: 20 MiB.
+pub const DEFAULT_BODY_CAP: usize = 20 * 1024 * 1024;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Timings {
+    pub dns_ms: f64,
+    pub connect_ms: f64,
+    pub tls_ms: f64,
+    pub first_byte_ms: f64,
+    pub total_ms: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct CallResult {
+    pub status: u16,
+    pub reason: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// Bytes received (at least; when truncated, reading stopped at the cap).
+    pub received: u64,
+    pub truncated: bool,
+    pub timings: Timings,
+    pub remote: Option<SocketAddr>,
+    pub via_proxy: Option<String>,
+}
+
+/// The phase a request was in, for timeouts and errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Dns,
+    Connect,
+    Proxy,
+    Tls,
+    Waiting,
+    Body,
+}
+
+impl std::fmt::Display for Phase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Phase::Dns => "looking up the host name (DNS)",
+            Phase::Connect => "connecting (TCP)",
+            Phase::Proxy => "opening a tunnel through the proxy",
+            Phase::Tls => "the TLS handshake",
+            Phase::Waiting => "waiting for the first byte of the answer",
+            Phase::Body => "reading the answer's body",
+        })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CallError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("the host name {host} could not be resolved (DNS): {reason}")]
+    Dns { host: String, reason: String },
+    #[error("could not connect to {addr}: {reason}")]
+    Connect { addr: String, reason: String },
+    #[error("the proxy {proxy} asks for authentication (407): set the user and password in the proxy URL (http://user:password@proxy:port)")]
+    ProxyAuth { proxy: String },
+    #[error("the proxy {proxy} refused to open a tunnel to {target}: {status}")]
+    ProxyRefused {
+        proxy: String,
+        target: String,
+        status: String,
+    },
+    #[error("the server's certificate is not trusted: {reason}. If your company inspects HTTPS, add its CA bundle (PEM) to the connection or set SSL_CERT_FILE")]
+    TlsUntrusted { reason: String },
+    #[error("the TLS handshake failed: {reason}")]
+    Tls { reason: String },
+    #[error("no answer within {secs} s, while {phase}")]
+    Timeout { phase: Phase, secs: u64 },
+    #[error("the request was cancelled")]
+    Cancelled,
+    #[error("the connection broke while {phase}: {reason}")]
+    Broken { phase: Phase, reason: String },
+    #[error(transparent)]
+    Setup(#[from] HttpError),
+}
+
+/// Proxy settings: an explicit proxy URL, else the environment (`HTTPS_PROXY`, `NO_PROXY`).
+#[derive(Debug, Clone, Default)]
+pub struct ProxySettings {
+    pub proxy: Option<String>,
+    pub no_proxy: Option<String>,
+    /// Ignore the environment (tests).
+    pub ignore_env: bool,
+}
+
+fn env_any(names: &[&str]) -> Option<String> {
+    names
+        .iter()
+        .find_map(|n| std::env::var(n).ok())
+        .filter(|v| !v.trim().is_empty())
+}
+
+fn bypassed(host: &str, no_proxy: &str) -> bool {
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase();
+    no_proxy
+        .split(',')
+        .map(|e| e.trim().to_ascii_lowercase())
+        .filter(|e| !e.is_empty())
+        .any(|entry| {
+            if entry == "*" {
+                return true;
+            }
+            let entry = entry
+                .split(':')
+                .next()
+                .unwrap_or("")
+                .trim_start_matches('*')
+                .trim_start_matches('.')
+                .to_string();
+            host == entry || host.ends_with(&format!(".{entry}"))
+        })
+}
+
+/// The proxy a request to `url` goes through, if any. A proxy from the environment is
+/// never used for loopback; the explicit setting applies to everything but `no_proxy`.
+pub fn proxy_for(url: &Url, settings: &ProxySettings) -> Option<Url> {
+    let host = url.host_str()?;
+    let from_env = |names: &[&str]| {
+        if settings.ignore_env {
+            None
+        } else {
+            env_any(names)
+        }
+    };
+    let no_proxy = settings
+        .no_proxy
+        .clone()
+        .or_else(|| from_env(&["NO_PROXY", "no_proxy"]))
+        .unwrap_or_default();
+    if bypassed(host, &no_proxy) {
+        return None;
+    }
+    let loopback = is_localhost_name(host)
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+        || host == "[::1]";
+    let raw = match &settings.proxy {
+        Some(p) => p.clone(),
+        None if loopback => return None,
+        None => match url.scheme() {
+            "https" => from_env(&["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]),
+            _ => from_env(&["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]),
+        }?,
+    };
+    let with_scheme = if raw.contains("://") {
+        raw
+    } else {
+        format!("http://{raw}")
+    };
+    Url::parse(&with_scheme).ok()
+}
+
+trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
+
+fn ms(since: Instant) -> f64 {
+    since.elapsed().as_secs_f64() * 1000.0
+}
+
+/// The full URL with the query pairs appended.
+pub fn full_url(spec: &CallSpec) -> Result<Url, CallError> {
+    let mut url = Url::parse(spec.url.trim())
+        .map_err(|e| CallError::Invalid(format!("{:?} is not a URL: {e}", spec.url)))?;
+    if !matches!(url.scheme(), "https" | "http") {
+        return Err(CallError::Invalid(format!(
+            "{} URLs cannot be called: use https",
+            url.scheme()
+        )));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(CallError::Invalid(format!("{:?} has no host", spec.url)));
+    }
+    if !spec.query.is_empty() {
+        let mut pairs = url.query_pairs_mut();
+        for (k, v) in &spec.query {
+            pairs.append_pair(k, v);
+        }
+    }
+    Ok(url)
+}
+
+async fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>, String> {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    if let Ok(ip) = bare.parse::<std::net::IpAddr>() {
+        return Ok(vec![SocketAddr::new(ip, port)]);
+    }
+    if is_localhost_name(bare) {
+        return Ok(vec![
+            SocketAddr::from(([127, 0, 0, 1], port)),
+            SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, port)),
+        ]);
+    }
+    let found: Vec<SocketAddr> = tokio::net::lookup_host((bare, port))
+        .await
+        .map_err(|e| e.to_string())?
+        .collect();
+    if found.is_empty() {
+        return Err("no address".into());
+    }
+    Ok(found)
+}
+
+async fn connect(addrs: &[SocketAddr]) -> Result<(TcpStream, SocketAddr), String> {
+    let mut last = String::from("no address to try");
+    for addr in addrs {
+        match TcpStream::connect(addr).await {
+            Ok(s) => {
+                let _ = s.set_nodelay(true);
+                return Ok((s, *addr));
+            }
+            Err(e) => last = format!("{addr}: {e}"),
+        }
+    }
+    Err(last)
+}
+
+async fn tunnel(stream: &mut TcpStream, proxy: &Url, target: &str) -> Result<(), CallError> {
+    let mut head = format!("CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n");
+    if !proxy.username().is_empty() {
+        let user = url::form_urlencoded::parse(proxy.username().as_bytes())
+            .map(|(k, _)| k.into_owned())
+            .collect::<String>();
+        let pass = proxy.password().unwrap_or("");
+        let creds = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"));
+        head.push_str(&format!("Proxy-Authorization: Basic {creds}\r\n"));
+    }
+    head.push_str("\r\n");
+    let shown = format!(
+        "{}:{}",
+        proxy.host_str().unwrap_or(""),
+        proxy.port_or_known_default().unwrap_or(0)
+    );
+    let broken = |e: std::io::Error| CallError::Broken {
+        phase: Phase::Proxy,
+        reason: e.to_string(),
+    };
+    stream.write_all(head.as_bytes()).await.map_err(broken)?;
+    let mut buf = Vec::new();
+    let mut byte = [0u8; 1];
+    while !buf.ends_with(b"\r\n\r\n") {
+        if stream.read(&mut byte).await.map_err(broken)? == 0 || buf.len() > 16 * 1024 {
+            return Err(CallError::ProxyRefused {
+                proxy: shown,
+                target: target.into(),
+                status: "it closed the connection".into(),
+            });
+        }
+        buf.push(byte[0]);
+    }
+    let status_line = String::from_utf8_lossy(&buf)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_string();
+    let code = status_line.split_whitespace().nth(1).unwrap_or("");
+    match code {
+        "200" => Ok(()),
+        "407" => Err(CallError::ProxyAuth { proxy: shown }),
+        _ => Err(CallError::ProxyRefused {
+            proxy: shown,
+            target: target.into(),
+            status: status_line,
+        }),
+    }
+}
+
+fn tls_error(e: std::io::Error) -> CallError {
+    let text = e.to_string();
+    let inner = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>());
+    match inner {
+        Some(rustls::Error::InvalidCertificate(cert)) => CallError::TlsUntrusted {
+            reason: format!("{cert:?}"),
+        },
+        _ if text.contains("UnknownIssuer") || text.contains("invalid peer certificate") => {
+            CallError::TlsUntrusted { reason: text }
+        }
+        _ => CallError::Tls { reason: text },
+    }
+}
+
+fn reason_phrase(status: u16) -> String {
+    hyper::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("")
+        .to_string()
+}
+
+/// Sends `spec` (with `bearer` as the Authorization header when given), ending early on
+/// timeout or when `cancel` resolves.
+pub async fn call(
+    trust: &Trust,
+    proxy: &ProxySettings,
+    spec: &CallSpec,
+    bearer: Option<&SecretString>,
+    cancel: impl Future<Output = ()>,
+) -> Result<CallResult, CallError> {
+    let phase = Arc::new(Mutex::new(Phase::Dns));
+    let work = send(trust, proxy, spec, bearer, phase.clone());
+    tokio::select! {
+        r = tokio::time::timeout(spec.timeout, work) => match r {
+            Ok(result) => result,
+            Err(_) => Err(CallError::Timeout { phase: *phase.lock().unwrap_or_else(|e| e.into_inner()), secs: spec.timeout.as_secs() }),
+        },
+        _ = cancel => Err(CallError::Cancelled),
+    }
+}
+
+async fn send(
+    trust: &Trust,
+    proxy_settings: &ProxySettings,
+    spec: &CallSpec,
+    bearer: Option<&SecretString>,
+    phase: Arc<Mutex<Phase>>,
+) -> Result<CallResult, CallError> {
+    let set = |p: Phase| *phase.lock().unwrap_or_else(|e| e.into_inner()) = p;
+    let url = full_url(spec)?;
+    let method = hyper::Method::from_bytes(spec.method.trim().to_ascii_uppercase().as_bytes())
+        .map_err(|_| CallError::Invalid(format!("{:?} is not an HTTP method", spec.method)))?;
+    let host = url.host_str().unwrap_or_default().to_string();
+    let port = url.port_or_known_default().unwrap_or(443);
+    let proxy = proxy_for(&url, proxy_settings);
+    let started = Instant::now();
+    let mut timings = Timings::default();
+
+    set(Phase::Dns);
+    let (dial_host, dial_port) = match &proxy {
+        Some(p) => (
+            p.host_str().unwrap_or_default().to_string(),
+            p.port_or_known_default().unwrap_or(3128),
+        ),
+        None => (host.clone(), port),
+    };
+    let addrs = resolve(&dial_host, dial_port)
+        .await
+        .map_err(|reason| CallError::Dns {
+            host: dial_host.clone(),
+            reason,
+        })?;
+    timings.dns_ms = ms(started);
+
+    set(Phase::Connect);
+    let t = Instant::now();
+    let (mut tcp, remote) = connect(&addrs).await.map_err(|reason| CallError::Connect {
+        addr: format!("{dial_host}:{dial_port}"),
+        reason,
+    })?;
+    timings.connect_ms = ms(t);
+
+    if let Some(p) = &proxy {
+        set(Phase::Proxy);
+        if url.scheme() == "https" {
+            tunnel(&mut tcp, p, &format!("{host}:{port}")).await?;
+        }
+    }
+
+    let stream: Box<dyn Io> = if url.scheme() == "https" {
+        set(Phase::Tls);
+        let t = Instant::now();
+        let mut config = super::tls_config(trust)?;
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        let name = ServerName::try_from(
+            host.trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_string(),
+        )
+        .map_err(|e| CallError::Invalid(format!("{host} cannot be a TLS server name: {e}")))?;
+        let tls = tokio_rustls::TlsConnector::from(Arc::new(config))
+            .connect(name, tcp)
+            .await
+            .map_err(tls_error)?;
+        timings.tls_ms = ms(t);
+        Box::new(tls)
+    } else {
+        Box::new(tcp)
+    };
+
+    set(Phase::Waiting);
+    let broken = |phase: Phase| {
+        move |e: hyper::Error| CallError::Broken {
+            phase,
+            reason: e.to_string(),
+        }
+    };
+    let (mut sender, conn) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+            .await
+            .map_err(broken(Phase::Waiting))?;
+    let driver = tokio::spawn(async move {
+        let _ = conn.await;
+    });
+
+    let absolute_proxy_form = proxy.is_some() && url.scheme() == "http";
+    let target = if absolute_proxy_form {
+        url.to_string()
+    } else {
+        format!(
+            "{}{}",
+            url.path(),
+            url.query().map(|q| format!("?{q}")).unwrap_or_default()
+        )
+    };
+    let host_header = match url.port() {
+        Some(p) => format!("{host}:{p}"),
+        None => host.clone(),
+    };
+    let mut req = hyper::Request::builder()
+        .method(method)
+        .uri(target)
+        .header(hyper::header::HOST, host_header);
+    let mut has_user_agent = false;
+    for (name, value) in &spec.headers {
+        let n = name.trim();
+        if n.is_empty() {
+            continue;
+        }
+        // The connection's token wins over any Authorization typed by hand.
+        if bearer.is_some() && n.eq_ignore_ascii_case("authorization")
+            || n.eq_ignore_ascii_case("host")
+        {
+            continue;
+        }
+        has_user_agent |= n.eq_ignore_ascii_case("user-agent");
+        hyper::header::HeaderName::from_bytes(n.as_bytes())
+            .map_err(|_| CallError::Invalid(format!("{n:?} is not a valid header name")))?;
+        hyper::header::HeaderValue::from_str(value).map_err(|_| {
+            CallError::Invalid(format!(
+                "the value of header {n} is not valid (line breaks or control characters)"
+            ))
+        })?;
+        req = req.header(n, value.as_str());
+    }
+    if !has_user_agent {
+        req = req.header(
+            hyper::header::USER_AGENT,
+            concat!("lakegate/", env!("CARGO_PKG_VERSION")),
+        );
+    }
+    if let Some(token) = bearer {
+        req = req.header(
+            hyper::header::AUTHORIZATION,
+            format!("Bearer {}", token.expose_secret()),
+        );
+    }
+    let body = spec.body.clone().unwrap_or_default();
+    let request = req
+        .body(Full::new(Bytes::from(body)))
+        .map_err(|e| CallError::Invalid(e.to_string()))?;
+
+    let response = sender
+        .send_request(request)
+        .await
+        .map_err(broken(Phase::Waiting))?;
+    timings.first_byte_ms = ms(started);
+    set(Phase::Body);
+    let status = response.status().as_u16();
+    let headers: Vec<(String, String)> = response
+        .headers()
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let mut body = response.into_body();
+    let mut kept = Vec::new();
+    let mut received: u64 = 0;
+    let mut truncated = false;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(broken(Phase::Body))?;
+        if let Some(data) = frame.data_ref() {
+            received += data.len() as u64;
+            let room = spec.body_cap.saturating_sub(kept.len());
+            kept.extend_from_slice(&data[..room.min(data.len())]);
+            if data.len() > room {
+                truncated = true;
+                break;
+            }
+        }
+    }
+    driver.abort();
+    timings.total_ms = ms(started);
+    Ok(CallResult {
+        status,
+        reason: reason_phrase(status),
+        headers,
+        body: kept,
+        received,
+        truncated,
+        timings,
+        remote: Some(remote),
+        via_proxy: proxy.map(|p| {
+            format!(
+                "{}:{}",
+                p.host_str().unwrap_or(""),
+                p.port_or_known_default().unwrap_or(0)
+            )
+        }),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_proxy_rules() {
+        assert!(bypassed("a.example.com", "example.com"));
+        assert!(bypassed("a.example.com", ".example.com"));
+        assert!(bypassed("a.example.com", "*.example.com"));
+        assert!(bypassed("example.com", "foo, example.com:443"));
+        assert!(bypassed("anything", "*"));
+        assert!(!bypassed("notexample.com", "example.com"));
+        assert!(!bypassed("example.com", ""));
+    }
+
+    #[test]
+    fn settings_win_and_loopback_skips_the_environment() {
+        let s = ProxySettings {
+            proxy: Some("proxy.corp:3128".into()),
+            no_proxy: None,
+            ignore_env: true,
+        };
+        assert!(
+            proxy_for(&Url::parse("https://127.0.0.1/").unwrap(), &s).is_some(),
+            "an explicit proxy takes everything"
+        );
+        let none = ProxySettings {
+            proxy: None,
+            no_proxy: None,
+            ignore_env: true,
+        };
+        assert!(proxy_for(
+            &Url::parse("https://hello-1.apps.localhost:8443/api").unwrap(),
+            &none
+        )
+        .is_none());
+        let p = proxy_for(&Url::parse("https://x.cloud.databricks.com/").unwrap(), &s).unwrap();
+        assert_eq!(p.as_str(), "http://proxy.corp:3128/");
+        let s = ProxySettings {
+            proxy: Some("http://p:1".into()),
+            no_proxy: Some("databricks.com".into()),
+            ignore_env: true,
+        };
+        assert!(proxy_for(&Url::parse("https://x.cloud.databricks.com/").unwrap(), &s).is_none());
+    }
+
+    #[test]
+    fn urls_and_queries() {
+        let spec = CallSpec {
+            method: "GET".into(),
+            url: "https://h.example/api/items?a=1".into(),
+            query: vec![("q".into(), "a b&c".into())],
+            headers: vec![],
+            body: None,
+            timeout: Duration::from_secs(1),
+            body_cap: 10,
+        };
+        assert_eq!(
+            full_url(&spec).unwrap().as_str(),
+            "https://h.example/api/items?a=1&q=a+b%26c"
+        );
+        for bad in ["", "ftp://x/", "https://", "not a url"] {
+            let s = CallSpec {
+                url: bad.into(),
+                ..spec.clone()
+            };
+            assert!(matches!(full_url(&s), Err(CallError::Invalid(_))), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,182 @@
+//! The Databricks workspace REST APIs Lakegate reads: the Apps list (every page) and
+//! one app. Field names as Databricks sends them; the app's `url` is used as given.
+
+pub mod openapi;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WorkspaceError {
+    #[error("the workspace could not be reached: {0}")]
+    Network(String),
+    #[error("the workspace refused the token ({status}): {message}. Sign in again or check the connection's scopes")]
+    Unauthorized { status: u16, message: String },
+    #[error("the workspace answered {status}: {message}")]
+    Api { status: u16, message: String },
+    #[error("the workspace's answer could not be read: {0}")]
+    BadAnswer(String),
+    #[error("the Apps list did not end: page token {0:?} came back twice")]
+    Looping(String),
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+struct Status {
+    state: Option<String>,
+    message: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+struct Deployment {
+    status: Option<Status>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct RawApp {
+    name: String,
+    url: Option<String>,
+    description: Option<String>,
+    app_status: Option<Status>,
+    compute_status: Option<Status>,
+    active_deployment: Option<Deployment>,
+    #[serde(default)]
+    user_api_scopes: Vec<String>,
+    #[serde(default)]
+    effective_user_api_scopes: Vec<String>,
+    creator: Option<String>,
+}
+
+/// One app as the explorer shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppSummary {
+    pub name: String,
+    /// The app's address from the API; `None` when it has never been deployed.
+    pub url: Option<String>,
+    pub description: Option<String>,
+    pub app_state: Option<String>,
+    pub app_message: Option<String>,
+    pub compute_state: Option<String>,
+    pub compute_message: Option<String>,
+    pub deployment_state: Option<String>,
+    pub user_api_scopes: Vec<String>,
+    pub effective_user_api_scopes: Vec<String>,
+    pub creator: Option<String>,
+}
+
+impl From<RawApp> for AppSummary {
+    fn from(a: RawApp) -> Self {
+        let app = a.app_status.unwrap_or_default();
+        let compute = a.compute_status.unwrap_or_default();
+        AppSummary {
+            name: a.name,
+            url: a.url.filter(|u| !u.is_empty()),
+            description: a.description.filter(|d| !d.is_empty()),
+            app_state: app.state,
+            app_message: app.message,
+            compute_state: compute.state,
+            compute_message: compute.message,
+            deployment_state: a
+                .active_deployment
+                .and_then(|d| d.status)
+                .and_then(|s| s.state),
+            user_api_scopes: a.user_api_scopes,
+            effective_user_api_scopes: a.effective_user_api_scopes,
+            creator: a.creator,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Page {
+    #[serde(default)]
+    apps: Vec<RawApp>,
+    next_page_token: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ApiError {
+    message: Option<String>,
+    error_code: Option<String>,
+}
+
+async fn get_json<T: serde::de::DeserializeOwned>(
+    client: &reqwest::Client,
+    url: &str,
+    token: &SecretString,
+) -> Result<T, WorkspaceError> {
+    let resp = client
+        .get(url)
+        .bearer_auth(token.expose_secret())
+        .send()
+        .await
+        .map_err(|e| WorkspaceError::Network(e.to_string()))?;
+    let status = resp.status().as_u16();
+    let body = resp
+        .bytes()
+        .await
+        .map_err(|e| WorkspaceError::Network(e.to_string()))?;
+    if !(200..300).contains(&status) {
+        let message = serde_json::from_slice::<ApiError>(&body)
+            .ok()
+            .map(|e| match (e.error_code, e.message) {
+                (Some(c), Some(m)) => format!("{c}: {m}"),
+                (None, Some(m)) => m,
+                (Some(c), None) => c,
+                (None, None) => String::new(),
+            })
+            .filter(|m| !m.is_empty())
+            .unwrap_or_else(|| String::from_utf8_lossy(&body).chars().take(200).collect());
+        return Err(if status == 401 || status == 403 {
+            WorkspaceError::Unauthorized { status, message }
+        } else {
+            WorkspaceError::Api { status, message }
+        });
+    }
+    serde_json::from_slice(&body).map_err(|e| WorkspaceError::BadAnswer(e.to_string()))
+}
+
+/// Every app of the workspace, following `next_page_token` to the end.
+pub async fn list_apps(
+    client: &reqwest::Client,
+    host: &str,
+    token: &SecretString,
+) -> Result<Vec<AppSummary>, WorkspaceError> {
+    let base = format!("{}/api/2.0/apps", host.trim_end_matches('/'));
+    let mut apps = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut page_token: Option<String> = None;
+    loop {
+        let url = match &page_token {
+            Some(t) => {
+                let mut u =
+                    url::Url::parse(&base).map_err(|e| WorkspaceError::BadAnswer(e.to_string()))?;
+                u.query_pairs_mut().append_pair("page_token", t);
+                u.to_string()
+            }
+            None => base.clone(),
+        };
+        let page: Page = get_json(client, &url, token).await?;
+        apps.extend(page.apps.into_iter().map(AppSummary::from));
+        match page.next_page_token.filter(|t| !t.is_empty()) {
+            Some(t) if !seen.insert(t.clone()) => return Err(WorkspaceError::Looping(t)),
+            Some(t) => page_token = Some(t),
+            None => return Ok(apps),
+        }
+    }
+}
+
+pub async fn get_app(
+    client: &reqwest::Client,
+    host: &str,
+    token: &SecretString,
+    name: &str,
+) -> Result<AppSummary, WorkspaceError> {
+    let mut u = url::Url::parse(&format!("{}/api/2.0/apps/", host.trim_end_matches('/')))
+        .map_err(|e| WorkspaceError::BadAnswer(e.to_string()))?;
+    u.path_segments_mut()
+        .map_err(|_| WorkspaceError::BadAnswer("bad host".into()))?
+        .pop_if_empty()
+        .push(name);
+    let raw: RawApp = get_json(client, u.as_str(), token).await?;
+    Ok(raw.into())
+}

@@ -1,0 +1,650 @@
+//! The request workbench against the sandbox over real HTTPS: apps (all pages),
+//! OpenAPI discovery, sending with timings, caps, timeouts, cancel, a real local
+//! proxy, CA bundles, snippets that actually run, history and saved requests.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use lakegate::app::App;
+use lakegate::bridge::{ConnectionKindName, NewConnection, RequestInput};
+use lakegate::error::UiError;
+use lakegate::host::HeadlessHost;
+use lakegate::http::call::{self, CallError, CallSpec, ProxySettings};
+use lakegate::http::Trust;
+use lakegate::sandbox::{Sandbox, SandboxConfig};
+use lakegate::secrets::{Keychain, SecretStore};
+use secrecy::ExposeSecret;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+struct Bench {
+    sb: Sandbox,
+    app: App,
+    dir: PathBuf,
+}
+
+async fn bench(config: SandboxConfig) -> Bench {
+    static N: AtomicU64 = AtomicU64::new(0);
+    let sb = common::sandbox(config).await;
+    let dir = std::env::temp_dir().join(format!(
+        "lakegate-bench-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    let keychain = Arc::new(Keychain::with_service(&format!(
+        "lakegate-test-workbench-{}-{}",
+        std::process::id(),
+        sb.addr.port()
+    )));
+    let probe = keychain.clone();
+    let app = App::with_parts(
+        Arc::new(HeadlessHost { no_browser: true }),
+        keychain as Arc<dyn SecretStore>,
+        Box::new(move || probe.probe()),
+        dir.join("config"),
+        dir.join("data"),
+        Box::new(|_| None),
+    );
+    let sp = &sb.info.service_principals[0];
+    app.add_connection(NewConnection {
+        name: "bot".into(),
+        host: sb.info.host.clone(),
+        kind: ConnectionKindName::ServicePrincipal,
+        client_id: Some(sp.client_id.clone()),
+        redirect_uri: None,
+        scopes: vec![],
+        secret: Some(sp.client_secret.clone()),
+        profile: None,
+        ca_bundle: Some(sb.info.ca_file.display().to_string()),
+    })
+    .await
+    .unwrap();
+    Bench { sb, app, dir }
+}
+
+fn request(url: String) -> RequestInput {
+    RequestInput {
+        connection: Some("bot".into()),
+        method: "GET".into(),
+        url,
+        query: vec![],
+        headers: vec![],
+        body: None,
+        timeout_secs: 30,
+    }
+}
+
+fn sandbox_trust(sb: &Sandbox) -> Trust {
+    Trust {
+        ca_files: vec![sb.info.ca_file.clone()],
+        ca_pems: vec![],
+        ignore_env: true,
+    }
+}
+
+#[tokio::test]
+async fn apps_are_listed_across_every_page() {
+    let b = bench(SandboxConfig {
+        default_page_size: 2,
+        ..Default::default()
+    })
+    .await;
+    let apps = b.app.list_apps("bot").await.unwrap();
+    let names: Vec<&str> = apps.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "hello",
+            "sales",
+            "genie-chat",
+            "finance",
+            "report",
+            "forecast",
+            "inventory"
+        ]
+    );
+    let sales = &apps[1];
+    assert_eq!(
+        sales.url.as_deref(),
+        Some(common::app_url(&b.sb, "sales").as_str())
+    );
+    assert_eq!(sales.user_api_scopes, ["sql"]);
+    assert_eq!(apps[4].compute_state.as_deref(), Some("STOPPED"));
+    assert_eq!(apps[5].deployment_state.as_deref(), Some("IN_PROGRESS"));
+}
+
+#[tokio::test]
+async fn endpoints_come_from_the_apps_openapi_document() {
+    let b = bench(SandboxConfig::default()).await;
+    let found = b
+        .app
+        .discover_endpoints("bot", &common::app_url(&b.sb, "hello"))
+        .await
+        .unwrap();
+    assert!(
+        found
+            .source
+            .as_deref()
+            .unwrap()
+            .ends_with("/api/openapi.json"),
+        "falls back past the proxy's redirect"
+    );
+    let list = found
+        .operations
+        .iter()
+        .find(|o| o.method == "GET" && o.path == "/api/items")
+        .unwrap();
+    assert_eq!(
+        list.parameters
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>(),
+        ["q", "limit", "offset"]
+    );
+    let create = found
+        .operations
+        .iter()
+        .find(|o| o.method == "POST" && o.path == "/api/items")
+        .unwrap();
+    let body: serde_json::Value =
+        serde_json::from_str(create.body_skeleton.as_deref().unwrap()).unwrap();
+    assert_eq!(body["quantity"], 0);
+    // An app that is not running has no document: the answer says so, and typing a path still works.
+    let none = b
+        .app
+        .discover_endpoints("bot", &common::app_url(&b.sb, "report"))
+        .await
+        .unwrap();
+    assert!(none.operations.is_empty());
+    let problem = none.problem.unwrap();
+    assert!(problem.contains("/api/openapi.json: 403"), "{problem}");
+}
+
+#[tokio::test]
+async fn a_request_is_sent_with_the_connections_token_and_measured() {
+    let b = bench(SandboxConfig::default()).await;
+    let mut r = request(format!("{}/api/echo", common::app_url(&b.sb, "hello")));
+    r.method = "POST".into();
+    r.query = vec![("q".into(), "a b".into())];
+    r.headers = vec![
+        ("Content-Type".into(), "application/json".into()),
+        ("Authorization".into(), "Bearer typed-by-hand".into()),
+    ];
+    r.body = Some("{\"x\": 1}".into());
+    let resp = b.app.send_request("r1", r).await.unwrap();
+    assert_eq!(resp.status, 200);
+    assert_eq!(resp.body_kind, "json");
+    let echo: serde_json::Value = serde_json::from_str(resp.body_text.as_deref().unwrap()).unwrap();
+    assert_eq!(echo["method"], "POST");
+    assert_eq!(echo["query"]["q"], "a b");
+    assert_eq!(echo["body"]["x"], 1);
+    assert_eq!(
+        echo["email"], b.sb.info.service_principals[0].client_id,
+        "the connection's token, not the typed one"
+    );
+    let t = &resp.timings;
+    assert!(
+        t.tls_ms > 0.0 && t.first_byte_ms >= t.tls_ms && t.total_ms >= t.first_byte_ms,
+        "{t:?}"
+    );
+    assert!(resp.remote.as_deref().unwrap().contains("127.0.0.1"));
+
+    let status = b
+        .app
+        .send_request(
+            "r2",
+            request(format!("{}/api/nope", common::app_url(&b.sb, "hello"))),
+        )
+        .await
+        .unwrap();
+    assert_eq!(status.status, 404);
+    let redirect = b
+        .app
+        .send_request(
+            "r3",
+            request(format!("{}/", common::app_url(&b.sb, "hello"))),
+        )
+        .await
+        .unwrap();
+    assert_eq!(redirect.status, 302, "redirects are shown, not followed");
+    let mut bad = request("not a url".into());
+    assert!(matches!(
+        b.app.send_request("r4", bad.clone()).await,
+        Err(UiError::InvalidInput { .. })
+    ));
+    bad.url = format!("{}/api/hello", common::app_url(&b.sb, "hello"));
+    bad.headers = vec![("Bad Header".into(), "x".into())];
+    assert!(matches!(
+        b.app.send_request("r5", bad).await,
+        Err(UiError::InvalidInput { .. })
+    ));
+}
+
+#[tokio::test]
+async fn big_bodies_are_cut_at_the_cap_and_say_so() {
+    let sb = common::default_sandbox().await;
+    let http = common::client(&sb);
+    let token = common::m2m_token(&sb, &http, "all-apis").await;
+    let spec = CallSpec {
+        method: "GET".into(),
+        url: format!("{}/api/items?limit=100", common::app_url(&sb, "hello")),
+        query: vec![],
+        headers: vec![],
+        body: None,
+        timeout: Duration::from_secs(10),
+        body_cap: 100,
+    };
+    let r = call::call(
+        &sandbox_trust(&sb),
+        &ProxySettings {
+            ignore_env: true,
+            ..Default::default()
+        },
+        &spec,
+        Some(&secrecy::SecretString::from(token)),
+        std::future::pending(),
+    )
+    .await
+    .unwrap();
+    assert!(r.truncated);
+    assert_eq!(r.body.len(), 100);
+    assert!(r.received > 100);
+}
+
+#[tokio::test]
+async fn slow_answers_time_out_and_requests_can_be_cancelled() {
+    let b = bench(SandboxConfig::default()).await;
+    let mut slow = request(format!(
+        "{}/api/slow?seconds=30",
+        common::app_url(&b.sb, "hello")
+    ));
+    slow.timeout_secs = 1;
+    match b.app.send_request("slow", slow.clone()).await {
+        Err(UiError::TimedOut { message }) => {
+            assert!(message.contains("waiting for the first byte"), "{message}")
+        }
+        other => panic!("{other:?}"),
+    }
+    slow.timeout_secs = 60;
+    let started = std::time::Instant::now();
+    let (result, ()) = tokio::join!(b.app.send_request("cancel-me", slow), async {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        b.app.cancel_request("cancel-me");
+    });
+    assert!(
+        matches!(result, Err(UiError::Cancelled { .. })),
+        "{result:?}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[tokio::test]
+async fn an_untrusted_certificate_names_the_fix() {
+    let sb = common::default_sandbox().await;
+    let spec = CallSpec {
+        method: "GET".into(),
+        url: format!("{}/oidc/jwks.json", sb.info.host),
+        query: vec![],
+        headers: vec![],
+        body: None,
+        timeout: Duration::from_secs(10),
+        body_cap: 1000,
+    };
+    let no_ca = Trust {
+        ignore_env: true,
+        ..Default::default()
+    };
+    let err = call::call(
+        &no_ca,
+        &ProxySettings {
+            ignore_env: true,
+            ..Default::default()
+        },
+        &spec,
+        None,
+        std::future::pending(),
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, CallError::TlsUntrusted { .. }), "{err}");
+    assert!(err.to_string().contains("CA bundle"));
+    let ok = call::call(
+        &sandbox_trust(&sb),
+        &ProxySettings {
+            ignore_env: true,
+            ..Default::default()
+        },
+        &spec,
+        None,
+        std::future::pending(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(ok.status, 200);
+    // A port nobody listens on.
+    let closed = CallSpec {
+        url: "https://127.0.0.1:1/".into(),
+        ..spec.clone()
+    };
+    let err = call::call(
+        &no_ca,
+        &ProxySettings {
+            ignore_env: true,
+            ..Default::default()
+        },
+        &closed,
+        None,
+        std::future::pending(),
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, CallError::Connect { .. }), "{err}");
+    let nowhere = CallSpec {
+        url: "https://nothing.invalid/".into(),
+        ..spec
+    };
+    let err = call::call(
+        &no_ca,
+        &ProxySettings {
+            ignore_env: true,
+            ..Default::default()
+        },
+        &nowhere,
+        None,
+        std::future::pending(),
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, CallError::Dns { .. }), "{err}");
+}
+
+/// A real CONNECT proxy on loopback: tunnels bytes, or answers 407 when `refuse`.
+async fn start_proxy(refuse: bool) -> (u16, Arc<AtomicU64>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let tunnels = Arc::new(AtomicU64::new(0));
+    let count = tunnels.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut client, _)) = listener.accept().await else {
+                return;
+            };
+            let count = count.clone();
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") {
+                    if client.read(&mut byte).await.unwrap_or(0) == 0 {
+                        return;
+                    }
+                    head.push(byte[0]);
+                }
+                let line = String::from_utf8_lossy(&head)
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .to_string();
+                let target = line.split_whitespace().nth(1).unwrap_or("").to_string();
+                if refuse {
+                    let _ = client.write_all(b"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\nContent-Length: 0\r\n\r\n").await;
+                    return;
+                }
+                let Ok(mut upstream) =
+                    tokio::net::TcpStream::connect(target.replace("localhost", "127.0.0.1")).await
+                else {
+                    return;
+                };
+                count.fetch_add(1, Ordering::SeqCst);
+                let _ = client
+                    .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                    .await;
+                let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
+            });
+        }
+    });
+    (port, tunnels)
+}
+
+#[tokio::test]
+async fn calls_go_through_a_real_local_proxy_and_a_refusing_one_is_explained() {
+    let sb = common::default_sandbox().await;
+    let spec = CallSpec {
+        method: "GET".into(),
+        url: format!("{}/oidc/jwks.json", sb.info.host),
+        query: vec![],
+        headers: vec![],
+        body: None,
+        timeout: Duration::from_secs(10),
+        body_cap: 10_000,
+    };
+    let (port, tunnels) = start_proxy(false).await;
+    let via = ProxySettings {
+        proxy: Some(format!("http://127.0.0.1:{port}")),
+        no_proxy: None,
+        ignore_env: true,
+    };
+    let r = call::call(
+        &sandbox_trust(&sb),
+        &via,
+        &spec,
+        None,
+        std::future::pending(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        tunnels.load(Ordering::SeqCst),
+        1,
+        "the request went through the tunnel"
+    );
+    assert_eq!(
+        r.via_proxy.as_deref(),
+        Some(format!("127.0.0.1:{port}").as_str())
+    );
+    // OAuth calls take the same proxy.
+    let http =
+        lakegate::http::client_with_proxy(&sandbox_trust(&sb), &via, Duration::from_secs(10))
+            .unwrap();
+    let sp = &sb.info.service_principals[0];
+    let ep = lakegate::oauth::discover(&http, &url::Url::parse(&sb.info.host).unwrap())
+        .await
+        .unwrap();
+    lakegate::oauth::client_credentials(
+        &http,
+        &ep.token_endpoint,
+        &sp.client_id,
+        &secrecy::SecretString::from(sp.client_secret.clone()),
+        &["all-apis".into()],
+    )
+    .await
+    .unwrap();
+    assert!(
+        tunnels.load(Ordering::SeqCst) >= 2,
+        "discovery and the token call were tunnelled too"
+    );
+
+    let (port, _) = start_proxy(true).await;
+    let refusing = ProxySettings {
+        proxy: Some(format!("http://127.0.0.1:{port}")),
+        no_proxy: None,
+        ignore_env: true,
+    };
+    let err = call::call(
+        &sandbox_trust(&sb),
+        &refusing,
+        &spec,
+        None,
+        std::future::pending(),
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, CallError::ProxyAuth { .. }), "{err}");
+    let bypass = ProxySettings {
+        no_proxy: Some("localhost".into()),
+        ..refusing
+    };
+    assert_eq!(
+        call::call(
+            &sandbox_trust(&sb),
+            &bypass,
+            &spec,
+            None,
+            std::future::pending()
+        )
+        .await
+        .unwrap()
+        .status,
+        200,
+        "NO_PROXY is honoured"
+    );
+}
+
+/// Runs a program off the test's runtime thread (the sandbox serves on that runtime).
+async fn run(mut cmd: Command) -> std::process::Output {
+    tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap()
+}
+
+fn pyenv_python() -> PathBuf {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/pyenv/bin/python");
+    assert!(
+        p.exists(),
+        "{} is missing: run `make sdk-deps` (make test does)",
+        p.display()
+    );
+    p
+}
+
+#[tokio::test]
+async fn the_snippets_run_and_give_the_same_answer() {
+    let b = bench(SandboxConfig::default()).await;
+    let http = common::client(&b.sb);
+    let token = common::m2m_token(&b.sb, &http, "all-apis").await;
+    let ca = b.sb.info.ca_file.display().to_string();
+    let sp = &b.sb.info.service_principals[0];
+
+    // curl, against an app (curl resolves *.localhost itself).
+    let mut app_req = request(format!("{}/api/items", common::app_url(&b.sb, "hello")));
+    app_req.query = vec![
+        ("limit".into(), "3".into()),
+        ("q".into(), "it's gear".into()),
+    ];
+    app_req.headers = vec![("Accept".into(), "application/json".into())];
+    let ours = b.app.send_request("s1", app_req.clone()).await.unwrap();
+    let snippets = b.app.snippets(app_req).unwrap();
+    assert!(!snippets.curl.contains(&token));
+    let mut curl = Command::new("sh");
+    curl.arg("-c")
+        .arg(&snippets.curl)
+        .env("DATABRICKS_TOKEN", &token)
+        .env("CURL_CA_BUNDLE", &ca);
+    let out = run(curl).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let theirs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        theirs,
+        serde_json::from_str::<serde_json::Value>(ours.body_text.as_deref().unwrap()).unwrap()
+    );
+
+    // Python requests and the Databricks SDK, against the workspace API (Python cannot resolve *.localhost).
+    let mut ws_req = request(format!("{}/api/2.0/apps/sales", b.sb.info.host));
+    ws_req.headers = vec![("Accept".into(), "application/json".into())];
+    let ours: serde_json::Value = serde_json::from_str(
+        b.app
+            .send_request("s2", ws_req.clone())
+            .await
+            .unwrap()
+            .body_text
+            .as_deref()
+            .unwrap(),
+    )
+    .unwrap();
+    let snippets = b.app.snippets(ws_req).unwrap();
+    for (code, env) in [
+        (
+            &snippets.python_requests,
+            vec![("DATABRICKS_TOKEN", token.clone())],
+        ),
+        (
+            &snippets.python_sdk,
+            vec![
+                ("DATABRICKS_HOST", b.sb.info.host.clone()),
+                ("DATABRICKS_CLIENT_ID", sp.client_id.clone()),
+                ("DATABRICKS_CLIENT_SECRET", sp.client_secret.clone()),
+            ],
+        ),
+    ] {
+        let mut cmd = Command::new(pyenv_python());
+        cmd.arg("-c")
+            .arg(code)
+            .env("REQUESTS_CA_BUNDLE", &ca)
+            .env("DATABRICKS_CONFIG_FILE", b.dir.join("none.cfg"))
+            .env_remove("DATABRICKS_TOKEN");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = run(cmd).await;
+        assert!(
+            out.status.success(),
+            "{code}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        let (status, body) = text.split_once('\n').unwrap();
+        assert_eq!(status, "200", "{code}");
+        let theirs: serde_json::Value = serde_json::from_str(body.trim()).unwrap();
+        assert_eq!(theirs["name"], ours["name"]);
+        assert_eq!(theirs["url"], ours["url"]);
+    }
+}
+
+#[tokio::test]
+async fn history_and_saved_requests_hold_no_secret() {
+    let b = bench(SandboxConfig::default()).await;
+    let mut r = request(format!("{}/api/hello", common::app_url(&b.sb, "hello")));
+    r.headers = vec![
+        ("X-Api-Key".into(), "typed-secret-value".into()),
+        ("Accept".into(), "application/json".into()),
+    ];
+    b.app.send_request("h1", r.clone()).await.unwrap();
+    b.app
+        .send_request(
+            "h2",
+            request(format!("{}/api/nope", common::app_url(&b.sb, "hello"))),
+        )
+        .await
+        .unwrap();
+    let all = b.app.history(Some("bot"), "").unwrap();
+    assert_eq!(all.len(), 2);
+    assert!(all[0].request.url.ends_with("/api/nope"), "newest first");
+    assert_eq!(all[0].status, Some(404));
+    assert_eq!(b.app.history(None, "api/hello").unwrap().len(), 1);
+    b.app.save_request("Demo", "hello", r.clone()).unwrap();
+    assert!(matches!(
+        b.app.save_request("Demo", "hello", r.clone()),
+        Err(UiError::InvalidInput { .. })
+    ));
+    let saved = b.app.saved_requests().unwrap();
+    assert_eq!(saved[0].request.headers[0].1, "[redacted]");
+
+    let token = b.app.access_token_for_clipboard("bot").await.unwrap();
+    for f in ["history.jsonl", "saved.json"] {
+        let text = std::fs::read_to_string(b.dir.join("data").join(f)).unwrap();
+        assert!(
+            !text.contains(token.expose_secret()) && !text.contains("typed-secret-value"),
+            "{f}"
+        );
+        assert!(!text.contains(&b.sb.info.service_principals[0].client_secret));
+    }
+}
