@@ -72,3 +72,26 @@ fn unknown_arguments_are_a_usage_error_not_a_panic() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--no-such-flag"));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_closed_output_pipe_ends_quietly_not_with_a_panic() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = lakegate()
+        .args(["info", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    child.wait().unwrap();
+    assert!(!err.contains("panicked"), "{err}");
+}

@@ -13,4 +13,12 @@ pub const COMMANDS: &[&str] = &[
     "inspect_token",
     "copy_token",
     "use_memory_secrets",
+    "list_apps",
+    "discover_endpoints",
+    "send_request",
+    "cancel_request",
+    "snippets",
+    "history",
+    "save_request",
+    "saved_requests",
 ];

@@ -6,7 +6,8 @@ use tauri_plugin_clipboard_manager::ClipboardExt;
 
 use crate::app::App;
 use crate::bridge::{
-    self, AppInfo, ConnectionView, ConnectionsOverview, NewConnection, SignInStarted,
+    self, AppInfo, AppView, ConnectionView, ConnectionsOverview, EndpointsView, HistoryView,
+    NewConnection, RequestInput, ResponseView, SavedView, SignInStarted, SnippetsView,
     TokenInspection,
 };
 use crate::error::UiError;
@@ -101,4 +102,61 @@ pub async fn copy_token(
 #[tauri::command]
 pub fn use_memory_secrets(app: State<'_, App>) {
     app.use_memory_secrets();
+}
+
+#[tauri::command]
+pub async fn list_apps(app: State<'_, App>, connection: String) -> Result<Vec<AppView>, UiError> {
+    app.list_apps(&connection).await
+}
+
+#[tauri::command]
+pub async fn discover_endpoints(
+    app: State<'_, App>,
+    connection: String,
+    app_url: String,
+) -> Result<EndpointsView, UiError> {
+    app.discover_endpoints(&connection, &app_url).await
+}
+
+#[tauri::command]
+pub async fn send_request(
+    app: State<'_, App>,
+    id: String,
+    request: RequestInput,
+) -> Result<ResponseView, UiError> {
+    app.send_request(&id, request).await
+}
+
+#[tauri::command]
+pub fn cancel_request(app: State<'_, App>, id: String) {
+    app.cancel_request(&id);
+}
+
+#[tauri::command]
+pub fn snippets(app: State<'_, App>, request: RequestInput) -> Result<SnippetsView, UiError> {
+    app.snippets(request)
+}
+
+#[tauri::command]
+pub fn history(
+    app: State<'_, App>,
+    connection: Option<String>,
+    filter: String,
+) -> Result<Vec<HistoryView>, UiError> {
+    app.history(connection.as_deref(), &filter)
+}
+
+#[tauri::command]
+pub fn save_request(
+    app: State<'_, App>,
+    collection: String,
+    name: String,
+    request: RequestInput,
+) -> Result<(), UiError> {
+    app.save_request(&collection, &name, request)
+}
+
+#[tauri::command]
+pub fn saved_requests(app: State<'_, App>) -> Result<Vec<SavedView>, UiError> {
+    app.saved_requests()
 }

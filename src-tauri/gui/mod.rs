@@ -39,7 +39,15 @@ pub fn run() -> tauri::Result<()> {
             commands::remove_connection,
             commands::inspect_token,
             commands::copy_token,
-            commands::use_memory_secrets
+            commands::use_memory_secrets,
+            commands::list_apps,
+            commands::discover_endpoints,
+            commands::send_request,
+            commands::cancel_request,
+            commands::snippets,
+            commands::history,
+            commands::save_request,
+            commands::saved_requests
         ])
         .run(tauri::generate_context!())
 }

@@ -3,6 +3,13 @@
 import { invoke } from '@tauri-apps/api/core';
 import type {
   AppInfo,
+  AppView,
+  EndpointsView,
+  HistoryView,
+  RequestInput,
+  ResponseView,
+  SavedView,
+  SnippetsView,
   ConnectionView,
   ConnectionsOverview,
   NewConnection,
@@ -58,4 +65,14 @@ export const api = {
   /** Copies the token from Rust; resolves to the seconds until the clipboard is cleared. */
   copyToken: (name: string) => call<number>('copy_token', { name }),
   useMemorySecrets: () => call<void>('use_memory_secrets'),
+  listApps: (connection: string) => call<AppView[]>('list_apps', { connection }),
+  discoverEndpoints: (connection: string, appUrl: string) =>
+    call<EndpointsView>('discover_endpoints', { connection, appUrl }),
+  sendRequest: (id: string, request: RequestInput) => call<ResponseView>('send_request', { id, request }),
+  cancelRequest: (id: string) => call<void>('cancel_request', { id }),
+  snippets: (request: RequestInput) => call<SnippetsView>('snippets', { request }),
+  history: (connection: string | null, filter: string) => call<HistoryView[]>('history', { connection, filter }),
+  saveRequest: (collection: string, name: string, request: RequestInput) =>
+    call<void>('save_request', { collection, name, request }),
+  savedRequests: () => call<SavedView[]>('saved_requests'),
 };

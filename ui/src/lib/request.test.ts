@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { applyOperation, emptyDraft, fromInput, jsonProblem, pathWarning, toInput } from './request';
+
+describe('toInput', () => {
+  it('keeps enabled rows, adds a content type for JSON bodies, clamps the timeout', () => {
+    const d = emptyDraft('https://a.apps.localhost/api/items');
+    d.method = 'POST';
+    d.params = [
+      { key: 'limit', value: '5', on: true },
+      { key: 'off', value: 'x', on: false },
+      { key: ' ', value: 'blank', on: true },
+    ];
+    d.body = '{"a": 1}';
+    d.timeoutSecs = 5000;
+    const input = toInput(d, 'bot');
+    expect(input.query).toEqual([['limit', '5']]);
+    expect(input.headers).toEqual([['Content-Type', 'application/json']]);
+    expect(input.timeoutSecs).toBe(600);
+    expect(input.connection).toBe('bot');
+    expect(fromInput(input).params).toEqual([{ key: 'limit', value: '5', on: true }]);
+  });
+  it('sends no body with GET', () => {
+    const d = emptyDraft('https://x/api/y');
+    d.body = '{}';
+    expect(toInput(d, null).body).toBeNull();
+  });
+});
+
+describe('pathWarning', () => {
+  it('warns about app paths outside /api/', () => {
+    expect(pathWarning('https://hello-1.apps.localhost:8443/')).toMatch(/only on \/api\//);
+    expect(pathWarning('https://hello-1.aws.databricksapps.com/index.html')).toMatch(/only on \/api\//);
+    expect(pathWarning('https://hello-1.aws.databricksapps.com/api/x')).toBeNull();
+    expect(pathWarning('https://workspace.cloud.databricks.com/api/2.0/apps')).toBeNull();
+    expect(pathWarning('http://x/api')).toMatch(/https/);
+    expect(pathWarning('nope')).toMatch(/not a full URL/);
+    expect(pathWarning('')).toBeNull();
+  });
+});
+
+describe('jsonProblem', () => {
+  it('names what does not parse', () => {
+    expect(jsonProblem('')).toBeNull();
+    expect(jsonProblem('{"a":1}')).toBeNull();
+    expect(jsonProblem('{"a":')).not.toBeNull();
+  });
+});
+
+describe('applyOperation', () => {
+  it('fills method, path, query parameters and the body skeleton', () => {
+    const d = applyOperation('https://h.apps.localhost/', {
+      method: 'POST',
+      path: '/api/items',
+      summary: null,
+      parameters: [
+        { name: 'limit', location: 'query', required: false, description: null, kind: 'integer', default: '10' },
+        { name: 'q', location: 'query', required: false, description: null, kind: 'string', default: null },
+      ],
+      bodySkeleton: '{\n  "name": ""\n}',
+    });
+    expect(d.url).toBe('https://h.apps.localhost/api/items');
+    expect(d.method).toBe('POST');
+    expect(d.params).toEqual([
+      { key: 'limit', value: '10', on: true },
+      { key: 'q', value: '', on: false },
+    ]);
+    expect(d.body).toContain('"name"');
+  });
+});

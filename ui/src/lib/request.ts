@@ -1,0 +1,108 @@
+// The request builder's state and the pure rules around it.
+import type { OperationView, RequestInput } from './bindings';
+
+export type Row = { key: string; value: string; on: boolean };
+
+export type Draft = {
+  method: string;
+  url: string;
+  params: Row[];
+  headers: Row[];
+  body: string;
+  timeoutSecs: number;
+};
+
+export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+
+export function emptyDraft(url = ''): Draft {
+  return { method: 'GET', url, params: [], headers: [], body: '', timeoutSecs: 60 };
+}
+
+const pairs = (rows: Row[]): [string, string][] =>
+  rows.filter((r) => r.on && r.key.trim() !== '').map((r) => [r.key.trim(), r.value]);
+
+export function toInput(d: Draft, connection: string | null): RequestInput {
+  const sendsBody = !['GET', 'HEAD'].includes(d.method) && d.body.trim() !== '';
+  const headers = pairs(d.headers);
+  if (sendsBody && !headers.some(([k]) => k.toLowerCase() === 'content-type')) {
+    headers.push(['Content-Type', jsonProblem(d.body) === null ? 'application/json' : 'text/plain; charset=utf-8']);
+  }
+  return {
+    connection,
+    method: d.method,
+    url: d.url.trim(),
+    query: pairs(d.params),
+    headers,
+    body: sendsBody ? d.body : null,
+    timeoutSecs: Math.min(600, Math.max(1, Math.round(d.timeoutSecs) || 60)),
+  };
+}
+
+export function fromInput(r: RequestInput): Draft {
+  return {
+    method: r.method,
+    url: r.url,
+    params: r.query.map(([key, value]) => ({ key, value, on: true })),
+    headers: r.headers.map(([key, value]) => ({ key, value, on: true })),
+    body: r.body ?? '',
+    timeoutSecs: r.timeoutSecs,
+  };
+}
+
+/** Why the URL will not take a token, or null. */
+export function pathWarning(url: string): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    return url.trim() === '' ? null : 'This is not a full URL yet (https://…).';
+  }
+  if (parsed.protocol !== 'https:') return 'Databricks Apps are reached over https.';
+  const isApp = /\.apps\.localhost$|databricksapps\.com$/.test(parsed.hostname);
+  if (isApp && !parsed.pathname.startsWith('/api/')) {
+    return 'Apps accept tokens only on /api/ routes: this path will answer with a redirect to sign-in.';
+  }
+  return null;
+}
+
+/** What is wrong with a JSON body, or null when it parses (or is empty). */
+export function jsonProblem(body: string): string | null {
+  if (body.trim() === '') return null;
+  try {
+    JSON.parse(body);
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
+
+/** Fills the draft from an OpenAPI operation of the app at `appUrl`. */
+export function applyOperation(appUrl: string, op: OperationView): Draft {
+  const d = emptyDraft(appUrl.replace(/\/+$/, '') + op.path);
+  d.method = op.method;
+  d.params = op.parameters
+    .filter((p) => p.location === 'query')
+    .map((p) => ({ key: p.name, value: p.default ?? '', on: p.required || p.default !== null }));
+  d.headers = op.parameters
+    .filter((p) => p.location === 'header')
+    .map((p) => ({ key: p.name, value: p.default ?? '', on: p.required }));
+  d.body = op.bodySkeleton ?? '';
+  return d;
+}
+
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export function formatMs(ms: number): string {
+  return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
+}
+
+/** An icon and a word for an HTTP status class: never colour alone. */
+export function statusTone(status: number): { icon: string; tone: 'ok' | 'warn' | 'error' } {
+  if (status < 300) return { icon: '✔', tone: 'ok' };
+  if (status < 400) return { icon: '↪', tone: 'warn' };
+  return { icon: '✖', tone: 'error' };
+}
