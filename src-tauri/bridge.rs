@@ -280,6 +280,21 @@ pub struct SavedView {
     pub request: RequestInput,
 }
 
+/// Network settings for every call, OAuth included.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NetworkSettings {
+    /// `http://[user:password@]host:port`; empty: `HTTPS_PROXY` from the environment.
+    pub proxy: Option<String>,
+    /// Hosts that skip the proxy, comma-separated.
+    pub no_proxy: Option<String>,
+    /// A PEM bundle trusted for every connection, on top of the system roots.
+    pub ca_bundle: Option<String>,
+    /// What the environment says, for reference.
+    #[serde(default)]
+    pub env_proxy: Option<String>,
+}
+
 /// The committed TypeScript file's path, relative to the repository root.
 pub const BINDINGS_PATH: &str = "ui/src/lib/bindings.ts";
 
@@ -308,6 +323,7 @@ pub fn typescript_bindings() -> String {
         SnippetsView::decl(&cfg),
         HistoryView::decl(&cfg),
         SavedView::decl(&cfg),
+        NetworkSettings::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in src-tauri/bridge.rs and src-tauri/error.rs.\n\

@@ -394,9 +394,14 @@ async fn start_proxy(refuse: bool) -> (u16, Arc<AtomicU64>) {
                     let _ = client.write_all(b"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\nContent-Length: 0\r\n\r\n").await;
                     return;
                 }
-                let Ok(mut upstream) =
-                    tokio::net::TcpStream::connect(target.replace("localhost", "127.0.0.1")).await
-                else {
+                // Like a resolver that knows *.localhost (RFC 6761) is loopback.
+                let (host, port) = target.rsplit_once(':').unwrap_or((target.as_str(), "443"));
+                let dial = if host == "localhost" || host.ends_with(".localhost") {
+                    format!("127.0.0.1:{port}")
+                } else {
+                    target.clone()
+                };
+                let Ok(mut upstream) = tokio::net::TcpStream::connect(dial).await else {
                     return;
                 };
                 count.fetch_add(1, Ordering::SeqCst);
@@ -647,4 +652,47 @@ async fn history_and_saved_requests_hold_no_secret() {
         );
         assert!(!text.contains(&b.sb.info.service_principals[0].client_secret));
     }
+}
+
+#[tokio::test]
+async fn network_settings_are_checked_saved_and_used() {
+    let b = bench(SandboxConfig::default()).await;
+    let mut s = b.app.network_settings().unwrap();
+    assert!(s.proxy.is_none());
+    s.proxy = Some("not a proxy".into());
+    assert!(
+        matches!(b.app.save_network_settings(s.clone()), Err(UiError::InvalidInput { field, .. }) if field == "proxy")
+    );
+    s.proxy = None;
+    s.ca_bundle = Some("/nonexistent/ca.pem".into());
+    assert!(
+        matches!(b.app.save_network_settings(s.clone()), Err(UiError::InvalidInput { field, .. }) if field == "caBundle")
+    );
+    assert!(
+        !b.dir.join("config/settings.json").exists(),
+        "nothing saved when invalid"
+    );
+
+    let (port, tunnels) = start_proxy(false).await;
+    s.ca_bundle = None;
+    s.proxy = Some(format!("127.0.0.1:{port}"));
+    let saved = b.app.save_network_settings(s).unwrap();
+    assert_eq!(
+        saved.proxy.as_deref(),
+        Some(format!("127.0.0.1:{port}").as_str())
+    );
+    assert!(std::fs::read_to_string(b.dir.join("config/settings.json"))
+        .unwrap()
+        .contains(&port.to_string()));
+    let r = b
+        .app
+        .send_request(
+            "via-proxy",
+            request(format!("{}/api/hello", common::app_url(&b.sb, "hello"))),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200);
+    assert!(r.via_proxy.is_some());
+    assert!(tunnels.load(Ordering::SeqCst) >= 1);
 }

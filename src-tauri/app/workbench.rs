@@ -7,8 +7,8 @@ use tokio::sync::oneshot;
 
 use super::App;
 use crate::bridge::{
-    AppView, EndpointsView, HistoryView, OperationView, ParameterView, RequestInput, ResponseView,
-    SavedView, SnippetsView, TimingsView,
+    AppView, EndpointsView, HistoryView, NetworkSettings, OperationView, ParameterView,
+    RequestInput, ResponseView, SavedView, SnippetsView, TimingsView,
 };
 use crate::error::UiError;
 use crate::history::{HistoryEntry, RequestDraft};
@@ -360,6 +360,64 @@ impl App {
             collection.trim()
         };
         Ok(self.history.save(collection, name, &draft(&request))?)
+    }
+
+    pub fn network_settings(&self) -> Result<NetworkSettings, UiError> {
+        let s = crate::settings::load(&self.config_dir).map_err(|e| UiError::Storage {
+            message: e.to_string(),
+            path: None,
+        })?;
+        let env_proxy = ["HTTPS_PROXY", "https_proxy"]
+            .iter()
+            .find_map(|k| std::env::var(k).ok())
+            .filter(|v| !v.is_empty());
+        Ok(NetworkSettings {
+            proxy: s.proxy,
+            no_proxy: s.no_proxy,
+            ca_bundle: s.ca_bundle.map(|p| p.display().to_string()),
+            env_proxy,
+        })
+    }
+
+    /// Checks and saves the network settings; they apply to the next call.
+    pub fn save_network_settings(
+        &self,
+        input: NetworkSettings,
+    ) -> Result<NetworkSettings, UiError> {
+        let text = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let proxy = text(input.proxy);
+        if let Some(p) = &proxy {
+            let with_scheme = if p.contains("://") {
+                p.clone()
+            } else {
+                format!("http://{p}")
+            };
+            let ok = url::Url::parse(&with_scheme)
+                .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
+            if !ok {
+                return Err(UiError::invalid("proxy", format!("{p:?} is not a proxy address: write http://host:port (optionally http://user:password@host:port)")));
+            }
+        }
+        let ca_bundle = text(input.ca_bundle).map(std::path::PathBuf::from);
+        if let Some(ca) = &ca_bundle {
+            crate::http::extra_roots(&crate::http::Trust {
+                ca_files: vec![ca.clone()],
+                ca_pems: vec![],
+                ignore_env: true,
+            })
+            .map_err(|e| UiError::invalid("caBundle", e.to_string()))?;
+        }
+        let settings = crate::settings::Settings {
+            proxy,
+            no_proxy: text(input.no_proxy),
+            ca_bundle,
+        };
+        crate::settings::save(&self.config_dir, &settings).map_err(|e| UiError::Storage {
+            message: e.to_string(),
+            path: None,
+        })?;
+        self.session.set_network(settings);
+        self.network_settings()
     }
 
     pub fn saved_requests(&self) -> Result<Vec<SavedView>, UiError> {

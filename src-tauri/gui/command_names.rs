@@ -21,4 +21,6 @@ pub const COMMANDS: &[&str] = &[
     "history",
     "save_request",
     "saved_requests",
+    "network_settings",
+    "save_network_settings",
 ];

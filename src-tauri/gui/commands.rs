@@ -7,8 +7,8 @@ use tauri_plugin_clipboard_manager::ClipboardExt;
 use crate::app::App;
 use crate::bridge::{
     self, AppInfo, AppView, ConnectionView, ConnectionsOverview, EndpointsView, HistoryView,
-    NewConnection, RequestInput, ResponseView, SavedView, SignInStarted, SnippetsView,
-    TokenInspection,
+    NetworkSettings, NewConnection, RequestInput, ResponseView, SavedView, SignInStarted,
+    SnippetsView, TokenInspection,
 };
 use crate::error::UiError;
 
@@ -159,4 +159,17 @@ pub fn save_request(
 #[tauri::command]
 pub fn saved_requests(app: State<'_, App>) -> Result<Vec<SavedView>, UiError> {
     app.saved_requests()
+}
+
+#[tauri::command]
+pub fn network_settings(app: State<'_, App>) -> Result<NetworkSettings, UiError> {
+    app.network_settings()
+}
+
+#[tauri::command]
+pub fn save_network_settings(
+    app: State<'_, App>,
+    settings: NetworkSettings,
+) -> Result<NetworkSettings, UiError> {
+    app.save_network_settings(settings)
 }

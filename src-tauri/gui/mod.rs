@@ -47,7 +47,9 @@ pub fn run() -> tauri::Result<()> {
             commands::snippets,
             commands::history,
             commands::save_request,
-            commands::saved_requests
+            commands::saved_requests,
+            commands::network_settings,
+            commands::save_network_settings
         ])
         .run(tauri::generate_context!())
 }

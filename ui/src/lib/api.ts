@@ -6,6 +6,7 @@ import type {
   AppView,
   EndpointsView,
   HistoryView,
+  NetworkSettings,
   RequestInput,
   ResponseView,
   SavedView,
@@ -75,4 +76,6 @@ export const api = {
   saveRequest: (collection: string, name: string, request: RequestInput) =>
     call<void>('save_request', { collection, name, request }),
   savedRequests: () => call<SavedView[]>('saved_requests'),
+  networkSettings: () => call<NetworkSettings>('network_settings'),
+  saveNetworkSettings: (settings: NetworkSettings) => call<NetworkSettings>('save_network_settings', { settings }),
 };

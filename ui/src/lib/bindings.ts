@@ -154,3 +154,21 @@ export type SnippetsView = { curl: string, pythonRequests: string, pythonSdk: st
 export type HistoryView = { id: string, at: number, request: RequestInput, status: number | null, totalMs: number | null, size: number | null, error: string | null, };
 
 export type SavedView = { collection: string, name: string, request: RequestInput, };
+
+export type NetworkSettings = { 
+/**
+ * `http://[user:password@]host:port`; empty: `HTTPS_PROXY` from the environment.
+ */
+proxy: string | null, 
+/**
+ * Hosts that skip the proxy, comma-separated.
+ */
+noProxy: string | null, 
+/**
+ * A PEM bundle trusted for every connection, on top of the system roots.
+ */
+caBundle: string | null, 
+/**
+ * What the environment says, for reference.
+ */
+envProxy: string | null, };
