@@ -295,6 +295,37 @@ pub struct NetworkSettings {
     pub env_proxy: Option<String>,
 }
 
+/// Apps as rows, scopes as columns: what each app needs against what the token has.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ScopeMatrix {
+    pub connection: String,
+    /// Every user-authorization scope some app needs.
+    pub scopes: Vec<String>,
+    /// The scopes of the connection's current token.
+    pub granted: Vec<String>,
+    pub rows: Vec<ScopeMatrixRow>,
+    /// Whether "sign in with the missing scopes" is possible (user sign-in connections).
+    pub can_sign_in: bool,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ScopeMatrixRow {
+    pub app: String,
+    pub required: Vec<String>,
+    pub effective: Vec<String>,
+    pub missing: Vec<String>,
+}
+
+/// Where an exported Doctor report was written.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportedReport {
+    pub markdown: String,
+    pub json: String,
+}
+
 /// The committed TypeScript file's path, relative to the repository root.
 pub const BINDINGS_PATH: &str = "ui/src/lib/bindings.ts";
 
@@ -324,6 +355,12 @@ pub fn typescript_bindings() -> String {
         HistoryView::decl(&cfg),
         SavedView::decl(&cfg),
         NetworkSettings::decl(&cfg),
+        ScopeMatrix::decl(&cfg),
+        ExportedReport::decl(&cfg),
+        ScopeMatrixRow::decl(&cfg),
+        crate::doctor::Verdict::decl(&cfg),
+        crate::doctor::Finding::decl(&cfg),
+        crate::doctor::Report::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in src-tauri/bridge.rs and src-tauri/error.rs.\n\

@@ -5,6 +5,7 @@ pub mod app;
 pub mod bridge;
 pub mod cli;
 pub mod connections;
+pub mod doctor;
 pub mod error;
 pub mod history;
 pub mod host;

@@ -1,6 +1,7 @@
 //! The operations the window offers, independent of Tauri: the GUI's commands are
 //! one-line calls into these, and tests call them directly.
 
+mod diagnosis;
 mod workbench;
 
 use std::collections::HashMap;
@@ -52,6 +53,7 @@ pub struct App {
     config_dir: PathBuf,
     /// Requests in flight, by the id the UI gave them; sending cancels.
     in_flight: Mutex<HashMap<String, oneshot::Sender<()>>>,
+    last_report: Mutex<Option<crate::doctor::Report>>,
 }
 
 impl App {
@@ -89,6 +91,7 @@ impl App {
             history: crate::history::History::in_dir(&data_dir),
             config_dir: config_dir.clone(),
             in_flight: Mutex::new(HashMap::new()),
+            last_report: Mutex::new(None),
             session,
             store: ConnectionStore::in_dir(&config_dir),
             secrets,

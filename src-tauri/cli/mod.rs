@@ -61,6 +61,11 @@ pub enum Command {
     ///
     /// Exits with 1 when the answer is an HTTP error (400 or more), showing its status and body.
     Call(workbench::CallArgs),
+    /// Diagnose a failing app URL: every check in order (URL, DNS, TCP, proxy, TLS, OAuth,
+    /// token, identity, app, permission, scopes, endpoint, the request), each with the fix.
+    ///
+    /// Exits with 1 when a check fails.
+    Doctor(workbench::DoctorArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -104,6 +109,7 @@ pub fn main() -> ExitCode {
         Some(Command::Logout(args)) => auth::logout(args),
         Some(Command::Apps(args)) => workbench::apps(args),
         Some(Command::Call(args)) => workbench::call(args),
+        Some(Command::Doctor(args)) => workbench::doctor(args),
         Some(Command::Info { json }) => report(bridge::app_info(), json, |info| {
             format!(
                 "{} {}\nplatform: {}\nsettings: {}\ndata:     {}",

@@ -259,3 +259,97 @@ pub fn call(args: CallArgs) -> ExitCode {
     }
     ExitCode::SUCCESS
 }
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// The app URL that fails, with its path, e.g. https://…databricksapps.com/api/hello
+    url: String,
+    /// The method to check.
+    #[arg(short = 'X', long, default_value = "GET")]
+    method: String,
+    /// The connection whose token is checked (default: the environment's, or the only one).
+    #[arg(long, short)]
+    connection: Option<String>,
+    /// Check without a connection (network and URL only).
+    #[arg(long, conflicts_with = "connection")]
+    no_auth: bool,
+    /// Print the report as JSON (secrets redacted).
+    #[arg(long)]
+    json: bool,
+    /// Also write the report as Markdown to this file (secrets redacted).
+    #[arg(long, value_name = "FILE")]
+    markdown: Option<std::path::PathBuf>,
+}
+
+pub fn doctor(args: DoctorArgs) -> ExitCode {
+    let connection = if args.no_auth {
+        None
+    } else {
+        match connection_name(args.connection.as_deref()) {
+            Ok(n) => Some(n),
+            Err(code) => return code,
+        }
+    };
+    let Ok(app) = app() else {
+        return ExitCode::FAILURE;
+    };
+    let Ok(rt) = runtime() else {
+        return ExitCode::FAILURE;
+    };
+    let live = !args.json;
+    let progress = move |f: &crate::doctor::Finding| {
+        if live {
+            let mark = match f.verdict {
+                crate::doctor::Verdict::Pass => "✔",
+                crate::doctor::Verdict::Warn => "⚠",
+                crate::doctor::Verdict::Fail => "✖",
+                crate::doctor::Verdict::Unknown => "?",
+                crate::doctor::Verdict::Skipped => "–",
+            };
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(
+                out,
+                "{mark} {}: {}",
+                f.title,
+                crate::doctor::redact(&f.observed)
+            );
+            if matches!(
+                f.verdict,
+                crate::doctor::Verdict::Fail
+                    | crate::doctor::Verdict::Warn
+                    | crate::doctor::Verdict::Unknown
+            ) {
+                if !f.meaning.is_empty() {
+                    let _ = writeln!(out, "    {}", f.meaning);
+                }
+                if !f.next_step.is_empty() {
+                    let _ = writeln!(out, "    → {}", crate::doctor::redact(&f.next_step));
+                }
+            }
+        }
+    };
+    let report = match rt.block_on(app.diagnose(
+        connection.as_deref(),
+        &args.url,
+        &args.method,
+        &progress,
+    )) {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    if args.json {
+        println!("{}", crate::doctor::to_json(&report));
+    }
+    if let Some(path) = &args.markdown {
+        if let Err(e) =
+            crate::platform::write_atomically(path, crate::doctor::to_markdown(&report).as_bytes())
+        {
+            return fail(format!("{}: {e}", path.display()));
+        }
+    }
+    if report.failed() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -23,4 +23,8 @@ pub const COMMANDS: &[&str] = &[
     "saved_requests",
     "network_settings",
     "save_network_settings",
+    "diagnose",
+    "export_report",
+    "scope_matrix",
+    "sign_in_with_scopes",
 ];

@@ -10,6 +10,7 @@ use crate::bridge::{
     NetworkSettings, NewConnection, RequestInput, ResponseView, SavedView, SignInStarted,
     SnippetsView, TokenInspection,
 };
+use crate::bridge::{ExportedReport, ScopeMatrix};
 use crate::error::UiError;
 
 /// How long a copied token stays on the clipboard.
@@ -172,4 +173,43 @@ pub fn save_network_settings(
     settings: NetworkSettings,
 ) -> Result<NetworkSettings, UiError> {
     app.save_network_settings(settings)
+}
+
+/// Runs the Doctor, sending each finding through `progress` as it is made.
+#[tauri::command]
+pub async fn diagnose(
+    app: State<'_, App>,
+    connection: Option<String>,
+    url: String,
+    method: String,
+    progress: tauri::ipc::Channel<crate::doctor::Finding>,
+) -> Result<crate::doctor::Report, UiError> {
+    let send = move |f: &crate::doctor::Finding| {
+        let _ = progress.send(f.clone());
+    };
+    app.diagnose(connection.as_deref(), &url, &method, &send)
+        .await
+}
+
+#[tauri::command]
+pub fn export_report(app: State<'_, App>) -> Result<ExportedReport, UiError> {
+    let (markdown, json) = app.export_report()?;
+    Ok(ExportedReport {
+        markdown: markdown.display().to_string(),
+        json: json.display().to_string(),
+    })
+}
+
+#[tauri::command]
+pub async fn scope_matrix(app: State<'_, App>, connection: String) -> Result<ScopeMatrix, UiError> {
+    app.scope_matrix(&connection).await
+}
+
+#[tauri::command]
+pub async fn sign_in_with_scopes(
+    app: State<'_, App>,
+    connection: String,
+    scopes: Vec<String>,
+) -> Result<SignInStarted, UiError> {
+    app.sign_in_with_scopes(&connection, scopes).await
 }

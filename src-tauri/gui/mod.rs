@@ -49,7 +49,11 @@ pub fn run() -> tauri::Result<()> {
             commands::save_request,
             commands::saved_requests,
             commands::network_settings,
-            commands::save_network_settings
+            commands::save_network_settings,
+            commands::diagnose,
+            commands::export_report,
+            commands::scope_matrix,
+            commands::sign_in_with_scopes
         ])
         .run(tauri::generate_context!())
 }

@@ -180,3 +180,118 @@ pub async fn get_app(
     let raw: RawApp = get_json(client, u.as_str(), token).await?;
     Ok(raw.into())
 }
+
+/// One entry of an app's access control list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AclEntry {
+    /// "user", "group" or "service_principal".
+    pub kind: String,
+    /// The user name, group name or service principal application id.
+    pub name: String,
+    pub display: Option<String>,
+    pub levels: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct RawAcl {
+    #[serde(default)]
+    access_control_list: Vec<RawAclEntry>,
+}
+
+#[derive(Deserialize)]
+struct RawAclEntry {
+    user_name: Option<String>,
+    group_name: Option<String>,
+    service_principal_name: Option<String>,
+    display_name: Option<String>,
+    #[serde(default)]
+    all_permissions: Vec<RawPermission>,
+}
+
+#[derive(Deserialize)]
+struct RawPermission {
+    permission_level: Option<String>,
+}
+
+/// `GET /api/2.0/permissions/apps/{name}` (readable by the app's managers).
+pub async fn app_permissions(
+    client: &reqwest::Client,
+    host: &str,
+    token: &SecretString,
+    name: &str,
+) -> Result<Vec<AclEntry>, WorkspaceError> {
+    let mut u = url::Url::parse(&format!(
+        "{}/api/2.0/permissions/apps/",
+        host.trim_end_matches('/')
+    ))
+    .map_err(|e| WorkspaceError::BadAnswer(e.to_string()))?;
+    u.path_segments_mut()
+        .map_err(|_| WorkspaceError::BadAnswer("bad host".into()))?
+        .pop_if_empty()
+        .push(name);
+    let raw: RawAcl = get_json(client, u.as_str(), token).await?;
+    Ok(raw
+        .access_control_list
+        .into_iter()
+        .filter_map(|e| {
+            let (kind, name) = if let Some(u) = e.user_name {
+                ("user", u)
+            } else if let Some(g) = e.group_name {
+                ("group", g)
+            } else {
+                ("service_principal", e.service_principal_name?)
+            };
+            Some(AclEntry {
+                kind: kind.into(),
+                name,
+                display: e.display_name,
+                levels: e
+                    .all_permissions
+                    .into_iter()
+                    .filter_map(|p| p.permission_level)
+                    .collect(),
+            })
+        })
+        .collect())
+}
+
+/// Who a token speaks for: `userName` and the groups, from SCIM Me.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub user_name: String,
+    pub display_name: Option<String>,
+    pub groups: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct RawMe {
+    #[serde(rename = "userName")]
+    user_name: String,
+    #[serde(rename = "displayName")]
+    display_name: Option<String>,
+    #[serde(default)]
+    groups: Vec<RawGroup>,
+}
+
+#[derive(Deserialize)]
+struct RawGroup {
+    display: Option<String>,
+}
+
+pub async fn me(
+    client: &reqwest::Client,
+    host: &str,
+    token: &SecretString,
+) -> Result<Identity, WorkspaceError> {
+    let raw: RawMe = get_json(
+        client,
+        &format!("{}/api/2.0/preview/scim/v2/Me", host.trim_end_matches('/')),
+        token,
+    )
+    .await?;
+    Ok(Identity {
+        user_name: raw.user_name,
+        display_name: raw.display_name,
+        groups: raw.groups.into_iter().filter_map(|g| g.display).collect(),
+    })
+}

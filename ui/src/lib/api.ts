@@ -1,11 +1,15 @@
 // The only module that talks to the Rust side. Every command goes through `call`,
 // so every failure reaches the UI as one typed value with a `kind`.
-import { invoke } from '@tauri-apps/api/core';
+import { Channel, invoke } from '@tauri-apps/api/core';
 import type {
   AppInfo,
   AppView,
   EndpointsView,
+  ExportedReport,
+  Finding,
   HistoryView,
+  Report,
+  ScopeMatrix,
   NetworkSettings,
   RequestInput,
   ResponseView,
@@ -78,4 +82,14 @@ export const api = {
   savedRequests: () => call<SavedView[]>('saved_requests'),
   networkSettings: () => call<NetworkSettings>('network_settings'),
   saveNetworkSettings: (settings: NetworkSettings) => call<NetworkSettings>('save_network_settings', { settings }),
+  /** Runs the Doctor; `onFinding` sees each check as it completes. */
+  diagnose: (connection: string | null, url: string, method: string, onFinding: (f: Finding) => void) => {
+    const progress = new Channel<Finding>();
+    progress.onmessage = onFinding;
+    return call<Report>('diagnose', { connection, url, method, progress });
+  },
+  exportReport: () => call<ExportedReport>('export_report'),
+  scopeMatrix: (connection: string) => call<ScopeMatrix>('scope_matrix', { connection }),
+  signInWithScopes: (connection: string, scopes: string[]) =>
+    call<SignInStarted>('sign_in_with_scopes', { connection, scopes }),
 };

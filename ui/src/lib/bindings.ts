@@ -172,3 +172,31 @@ caBundle: string | null,
  * What the environment says, for reference.
  */
 envProxy: string | null, };
+
+export type ScopeMatrix = { connection: string, 
+/**
+ * Every user-authorization scope some app needs.
+ */
+scopes: Array<string>, 
+/**
+ * The scopes of the connection's current token.
+ */
+granted: Array<string>, rows: Array<ScopeMatrixRow>, 
+/**
+ * Whether "sign in with the missing scopes" is possible (user sign-in connections).
+ */
+canSignIn: boolean, };
+
+export type ExportedReport = { markdown: string, json: string, };
+
+export type ScopeMatrixRow = { app: string, required: Array<string>, effective: Array<string>, missing: Array<string>, };
+
+export type Verdict = "pass" | "warn" | "fail" | "unknown" | "skipped";
+
+export type Finding = { check: string, title: string, verdict: Verdict, observed: string, meaning: string, nextStep: string, };
+
+export type Report = { url: string, method: string, connection: string | null, 
+/**
+ * Unix seconds.
+ */
+at: number, findings: Array<Finding>, };

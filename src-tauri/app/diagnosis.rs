@@ -1,0 +1,154 @@
+//! The Doctor and the scope matrix, as the window offers them.
+
+use std::path::PathBuf;
+
+use super::App;
+use crate::bridge::{ScopeMatrix, ScopeMatrixRow, SignInStarted};
+use crate::connections::{ConnectionKind, Origin};
+use crate::doctor::{self, Finding, Report};
+use crate::error::UiError;
+use crate::oauth::jwt;
+use crate::workspace;
+
+impl App {
+    /// Runs the Doctor; `progress` sees each finding as it is made.
+    pub async fn diagnose(
+        &self,
+        connection: Option<&str>,
+        url: &str,
+        method: &str,
+        progress: &(dyn Fn(&Finding) + Send + Sync),
+    ) -> Result<Report, UiError> {
+        let conn = match connection {
+            Some(name) => Some(self.find(name).await?),
+            None => None,
+        };
+        let report =
+            doctor::diagnose(&self.session, conn.as_ref(), url, method, true, progress).await;
+        *self.last_report.lock().unwrap_or_else(|e| e.into_inner()) = Some(report.clone());
+        Ok(report)
+    }
+
+    /// Writes the last report as Markdown and JSON (secrets redacted); returns both paths.
+    pub fn export_report(&self) -> Result<(PathBuf, PathBuf), UiError> {
+        let report = self
+            .last_report
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+            .ok_or_else(|| UiError::NotFound {
+                message: "there is no Doctor report yet: run the Doctor first".into(),
+            })?;
+        let dir = self.data_dir.join("reports");
+        let stem = format!("doctor-{}", report.at);
+        let md = dir.join(format!("{stem}.md"));
+        let json = dir.join(format!("{stem}.json"));
+        let write = |path: &PathBuf, text: String| {
+            crate::platform::write_atomically(path, text.as_bytes()).map_err(|e| UiError::Storage {
+                message: format!("{} could not be written: {e}", path.display()),
+                path: Some(path.display().to_string()),
+            })
+        };
+        write(&md, doctor::to_markdown(&report))?;
+        write(&json, doctor::to_json(&report))?;
+        Ok((md, json))
+    }
+
+    pub async fn scope_matrix(&self, connection: &str) -> Result<ScopeMatrix, UiError> {
+        let conn = self.find(connection).await?;
+        let token = self.session.access_token(&conn).await?;
+        let client = self.session.client(&conn)?;
+        let apps = workspace::list_apps(&client, &conn.host, &token.token).await?;
+        let mut granted = token.scopes.clone();
+        if let Ok(d) = jwt::decode_unverified(secrecy::ExposeSecret::expose_secret(&token.token)) {
+            if !d.scopes().is_empty() {
+                granted = d.scopes();
+            }
+        }
+        let mut scopes: Vec<String> = Vec::new();
+        for a in &apps {
+            for s in &a.user_api_scopes {
+                if !scopes.contains(s) {
+                    scopes.push(s.clone());
+                }
+            }
+        }
+        scopes.sort();
+        let rows = apps
+            .into_iter()
+            .map(|a| {
+                let missing = a
+                    .user_api_scopes
+                    .iter()
+                    .filter(|s| !granted.contains(s))
+                    .cloned()
+                    .collect();
+                ScopeMatrixRow {
+                    app: a.name,
+                    required: a.user_api_scopes,
+                    effective: a.effective_user_api_scopes,
+                    missing,
+                }
+            })
+            .collect();
+        let can_sign_in = matches!(conn.kind, ConnectionKind::User { .. });
+        Ok(ScopeMatrix {
+            connection: connection.into(),
+            scopes,
+            granted,
+            rows,
+            can_sign_in,
+        })
+    }
+
+    /// Signs in again asking for the scopes held so far plus `scopes` (and offline_access).
+    pub async fn sign_in_with_scopes(
+        &self,
+        connection: &str,
+        scopes: Vec<String>,
+    ) -> Result<SignInStarted, UiError> {
+        let conn = self.find(connection).await?;
+        let ConnectionKind::User {
+            client_id,
+            redirect_uri,
+            scopes: held,
+        } = &conn.kind
+        else {
+            return Err(UiError::invalid("kind", format!("{connection} is not a user sign-in: its scopes come from its secret or profile")));
+        };
+        let mut wanted: Vec<String> = if held.is_empty() {
+            vec!["all-apis".into()]
+        } else {
+            held.clone()
+        };
+        for s in scopes
+            .into_iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+        {
+            if !wanted.contains(&s) {
+                wanted.push(s);
+            }
+        }
+        let kind = ConnectionKind::User {
+            client_id: client_id.clone(),
+            redirect_uri: redirect_uri.clone(),
+            scopes: wanted,
+        };
+        match conn.origin {
+            Origin::Sandbox => {
+                if let Some((_, c)) = &mut *self.sandbox.lock().await {
+                    c.kind = kind;
+                }
+            }
+            Origin::Saved => self.store.update(connection, |c| c.kind = kind)?,
+            _ => return Err(UiError::invalid(
+                "kind",
+                format!(
+                    "{connection} is not saved in Lakegate: change its scopes where it comes from"
+                ),
+            )),
+        }
+        self.begin_sign_in(connection).await
+    }
+}

@@ -1,0 +1,412 @@
+//! The Doctor against the sandbox: one test per item of the source guide's
+//! troubleshooting list (401, 403, 404, network), each produced for real.
+
+mod common;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use lakegate::app::App;
+use lakegate::bridge::{ConnectionKindName, NetworkSettings, NewConnection};
+use lakegate::doctor::{Report, Verdict};
+use lakegate::host::HeadlessHost;
+use lakegate::sandbox::{Sandbox, SandboxConfig};
+use lakegate::secrets::{Keychain, SecretStore};
+
+struct Doc {
+    sb: Sandbox,
+    app: App,
+    dir: std::path::PathBuf,
+}
+
+async fn doc(config: SandboxConfig) -> Doc {
+    static N: AtomicU64 = AtomicU64::new(0);
+    let sb = common::sandbox(config).await;
+    let dir = std::env::temp_dir().join(format!(
+        "lakegate-doctor-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    let keychain = Arc::new(Keychain::with_service(&format!(
+        "lakegate-test-doctor-{}-{}",
+        std::process::id(),
+        sb.addr.port()
+    )));
+    let probe = keychain.clone();
+    let app = App::with_parts(
+        Arc::new(HeadlessHost { no_browser: true }),
+        keychain as Arc<dyn SecretStore>,
+        Box::new(move || probe.probe()),
+        dir.join("config"),
+        dir.join("data"),
+        Box::new(|_| None),
+    );
+    let sp = &sb.info.service_principals[0];
+    app.add_connection(conn(
+        "bot",
+        &sb,
+        ConnectionKindName::ServicePrincipal,
+        Some(sp.client_id.clone()),
+        &sp.client_secret,
+    ))
+    .await
+    .unwrap();
+    Doc { sb, app, dir }
+}
+
+fn conn(
+    name: &str,
+    sb: &Sandbox,
+    kind: ConnectionKindName,
+    client_id: Option<String>,
+    secret: &str,
+) -> NewConnection {
+    NewConnection {
+        name: name.into(),
+        host: sb.info.host.clone(),
+        kind,
+        client_id,
+        redirect_uri: None,
+        scopes: vec![],
+        secret: Some(secret.into()),
+        profile: None,
+        ca_bundle: Some(sb.info.ca_file.display().to_string()),
+    }
+}
+
+/// A connection that sends Alice's OAuth token (obtained as a browser would) as it is.
+async fn alice(d: &Doc, name: &str) {
+    let http = common::client(&d.sb);
+    let tokens = common::sign_in(&d.sb, &http, "alice@example.com", "all-apis").await;
+    let mut c = conn(
+        name,
+        &d.sb,
+        ConnectionKindName::Pat,
+        None,
+        tokens["access_token"].as_str().unwrap(),
+    );
+    c.kind = ConnectionKindName::Pat;
+    d.app.add_connection(c).await.unwrap();
+}
+
+async fn run(d: &Doc, connection: Option<&str>, url: &str) -> Report {
+    d.app
+        .diagnose(connection, url, "GET", &|_| {})
+        .await
+        .unwrap()
+}
+
+fn verdict(r: &Report, check: &str) -> Verdict {
+    r.findings
+        .iter()
+        .find(|f| f.check == check)
+        .unwrap_or_else(|| panic!("no {check} finding"))
+        .verdict
+}
+
+fn text(r: &Report, check: &str) -> String {
+    let f = r.findings.iter().find(|f| f.check == check).unwrap();
+    format!("{} | {} | {}", f.observed, f.meaning, f.next_step)
+}
+
+#[tokio::test]
+async fn a_healthy_call_passes_every_check_in_order() {
+    let d = doc(SandboxConfig::default()).await;
+    let seen = std::sync::Mutex::new(Vec::new());
+    let r = d
+        .app
+        .diagnose(
+            Some("bot"),
+            &format!("{}/api/hello", common::app_url(&d.sb, "hello")),
+            "GET",
+            &|f| seen.lock().unwrap().push(f.check.clone()),
+        )
+        .await
+        .unwrap();
+    let order = [
+        "url",
+        "dns",
+        "tcp",
+        "proxy",
+        "tls",
+        "oauth",
+        "token",
+        "identity",
+        "app",
+        "permission",
+        "scopes",
+        "endpoint",
+        "request",
+    ];
+    assert_eq!(
+        *seen.lock().unwrap(),
+        order,
+        "progress reports each check as it runs, in order"
+    );
+    for check in order {
+        let v = verdict(&r, check);
+        assert!(
+            v == Verdict::Pass || (check == "permission" && v == Verdict::Unknown),
+            "{check}: {v:?} {}",
+            text(&r, check)
+        );
+    }
+    assert!(!r.failed());
+}
+
+#[tokio::test]
+async fn _401_expired_token() {
+    let d = doc(SandboxConfig {
+        token_ttl: Duration::from_secs(1),
+        ..Default::default()
+    })
+    .await;
+    alice(&d, "pasted").await;
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let r = run(
+        &d,
+        Some("pasted"),
+        &format!("{}/api/hello", common::app_url(&d.sb, "hello")),
+    )
+    .await;
+    assert_eq!(verdict(&r, "token"), Verdict::Fail);
+    assert!(text(&r, "token").contains("expired"));
+    assert_eq!(verdict(&r, "request"), Verdict::Fail);
+    assert!(text(&r, "request").starts_with("401"));
+}
+
+#[tokio::test]
+async fn _401_403_missing_scopes() {
+    let d = doc(SandboxConfig::default()).await;
+    let r = run(
+        &d,
+        Some("bot"),
+        &format!("{}/api/hello", common::app_url(&d.sb, "sales")),
+    )
+    .await;
+    assert_eq!(verdict(&r, "scopes"), Verdict::Fail);
+    assert!(
+        text(&r, "scopes").contains("`sql`"),
+        "{}",
+        text(&r, "scopes")
+    );
+    assert!(text(&r, "request").contains("does not have required scopes: sql"));
+}
+
+#[tokio::test]
+async fn _403_no_can_use() {
+    let d = doc(SandboxConfig::default()).await;
+    alice(&d, "alice").await;
+    let r = run(
+        &d,
+        Some("alice"),
+        &format!("{}/api/hello", common::app_url(&d.sb, "finance")),
+    )
+    .await;
+    assert_eq!(
+        verdict(&r, "permission"),
+        Verdict::Unknown,
+        "alice may not read finance's permissions"
+    );
+    assert!(
+        text(&r, "permission").contains("admin@example.com"),
+        "names who to ask"
+    );
+    assert_eq!(verdict(&r, "request"), Verdict::Fail);
+    assert!(text(&r, "request").contains("CAN_USE"));
+}
+
+#[tokio::test]
+async fn _404_stopped_app() {
+    let d = doc(SandboxConfig::default()).await;
+    alice(&d, "alice").await;
+    let r = run(
+        &d,
+        Some("alice"),
+        &format!("{}/api/hello", common::app_url(&d.sb, "report")),
+    )
+    .await;
+    assert_eq!(verdict(&r, "app"), Verdict::Fail);
+    assert!(text(&r, "app").contains("STOPPED") && text(&r, "app").contains("Start the app"));
+}
+
+#[tokio::test]
+async fn _404_wrong_app_url() {
+    let d = doc(SandboxConfig::default()).await;
+    let wrong = format!(
+        "https://hello-999.apps.localhost:{}/api/hello",
+        d.sb.addr.port()
+    );
+    let r = run(&d, Some("bot"), &wrong).await;
+    assert_eq!(verdict(&r, "app"), Verdict::Fail);
+    assert!(text(&r, "app").contains("no app"), "{}", text(&r, "app"));
+    assert!(
+        text(&r, "app").contains("hello, sales"),
+        "lists the apps there are"
+    );
+}
+
+#[tokio::test]
+async fn _404_unknown_path() {
+    let d = doc(SandboxConfig::default()).await;
+    let r = run(
+        &d,
+        Some("bot"),
+        &format!("{}/api/nope", common::app_url(&d.sb, "hello")),
+    )
+    .await;
+    assert_eq!(verdict(&r, "endpoint"), Verdict::Fail);
+    assert!(
+        text(&r, "endpoint").contains("GET /api/hello"),
+        "offers the real endpoints"
+    );
+    assert!(text(&r, "request").starts_with("404"));
+}
+
+#[tokio::test]
+async fn network_a_port_nobody_listens_on() {
+    let d = doc(SandboxConfig::default()).await;
+    let r = run(
+        &d,
+        Some("bot"),
+        &format!(
+            "https://hello-{}.apps.localhost:1/api/hello",
+            d.sb.info.workspace_id
+        ),
+    )
+    .await;
+    assert_eq!(verdict(&r, "dns"), Verdict::Pass);
+    assert_eq!(verdict(&r, "tcp"), Verdict::Fail);
+    assert!(text(&r, "tcp").contains("outbound HTTPS"));
+    assert_eq!(verdict(&r, "request"), Verdict::Skipped);
+}
+
+#[tokio::test]
+async fn network_a_host_in_invalid() {
+    let d = doc(SandboxConfig::default()).await;
+    let r = run(&d, Some("bot"), "https://hello-1.nothing.invalid/api/hello").await;
+    assert_eq!(verdict(&r, "dns"), Verdict::Fail);
+    assert!(text(&r, "dns").contains(".invalid"));
+    assert_eq!(verdict(&r, "url"), Verdict::Warn, "not an Apps host");
+}
+
+#[tokio::test]
+async fn network_an_untrusted_certificate() {
+    let d = doc(SandboxConfig::default()).await;
+    let r = run(
+        &d,
+        None,
+        &format!("{}/api/hello", common::app_url(&d.sb, "hello")),
+    )
+    .await;
+    assert_eq!(verdict(&r, "tls"), Verdict::Fail);
+    assert!(text(&r, "tls").contains("CA bundle"));
+    assert_eq!(verdict(&r, "token"), Verdict::Skipped);
+}
+
+#[tokio::test]
+async fn network_a_refusing_proxy() {
+    let d = doc(SandboxConfig::default()).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        while let Ok((mut c, _)) = listener.accept().await {
+            let mut buf = [0u8; 1024];
+            let _ = c.read(&mut buf).await;
+            let _ = c
+                .write_all(
+                    b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n",
+                )
+                .await;
+        }
+    });
+    d.app
+        .save_network_settings(NetworkSettings {
+            proxy: Some(format!("http://127.0.0.1:{port}")),
+            no_proxy: None,
+            ca_bundle: None,
+            env_proxy: None,
+        })
+        .unwrap();
+    let r = run(
+        &d,
+        Some("bot"),
+        &format!("{}/api/hello", common::app_url(&d.sb, "hello")),
+    )
+    .await;
+    assert_eq!(verdict(&r, "proxy"), Verdict::Fail, "{}", text(&r, "proxy"));
+    assert!(text(&r, "proxy").contains("user and password"));
+}
+
+#[tokio::test]
+async fn a_pat_sent_to_an_app() {
+    let d = doc(SandboxConfig::default()).await;
+    d.app
+        .add_connection(conn(
+            "pat",
+            &d.sb,
+            ConnectionKindName::Pat,
+            None,
+            &d.sb.info.users[0].pat,
+        ))
+        .await
+        .unwrap();
+    let r = run(
+        &d,
+        Some("pat"),
+        &format!("{}/api/hello", common::app_url(&d.sb, "hello")),
+    )
+    .await;
+    assert_eq!(verdict(&r, "token"), Verdict::Fail);
+    assert!(text(&r, "token").contains("refuse personal access tokens"));
+    assert!(text(&r, "request").starts_with("302"));
+}
+
+#[tokio::test]
+async fn a_504_is_explained_as_the_proxy_timeout() {
+    let d = doc(SandboxConfig {
+        proxy_timeout: Duration::from_secs(1),
+        ..Default::default()
+    })
+    .await;
+    let r = run(
+        &d,
+        Some("bot"),
+        &format!("{}/api/slow?seconds=3", common::app_url(&d.sb, "hello")),
+    )
+    .await;
+    assert!(text(&r, "request").starts_with("504"));
+    assert!(text(&r, "request").contains("120 s"));
+}
+
+#[tokio::test]
+async fn the_report_exports_as_markdown_and_json_without_secrets() {
+    let d = doc(SandboxConfig::default()).await;
+    let r = run(
+        &d,
+        Some("bot"),
+        &format!("{}/api/hello", common::app_url(&d.sb, "sales")),
+    )
+    .await;
+    assert!(r.failed());
+    let (md, json) = d.app.export_report().unwrap();
+    let md = std::fs::read_to_string(md).unwrap();
+    let json = std::fs::read_to_string(json).unwrap();
+    assert!(
+        md.contains("| Scopes | ✖ fail |")
+            && md.contains("Next step: Sign in with these scopes: sql"),
+        "{md}"
+    );
+    let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(parsed["findings"].as_array().unwrap().len(), 13);
+    let token = d.app.access_token_for_clipboard("bot").await.unwrap();
+    for text in [&md, &json] {
+        assert!(!text.contains(secrecy::ExposeSecret::expose_secret(&token)));
+        assert!(!text.contains(&d.sb.info.service_principals[0].client_secret));
+        assert!(!text.contains("eyJ"));
+    }
+    let _ = std::fs::remove_dir_all(&d.dir);
+}

@@ -1,0 +1,29 @@
+// Words and icons for the Doctor's verdicts (never colour alone).
+import type { Finding, Verdict } from './bindings';
+
+export function verdictMark(v: Verdict): { icon: string; word: string } {
+  switch (v) {
+    case 'pass':
+      return { icon: '✔', word: 'pass' };
+    case 'warn':
+      return { icon: '⚠', word: 'warning' };
+    case 'fail':
+      return { icon: '✖', word: 'fail' };
+    case 'unknown':
+      return { icon: '?', word: 'unknown' };
+    default:
+      return { icon: '–', word: 'skipped' };
+  }
+}
+
+/** The short form after a failed request: what is wrong or unknown, in order. */
+export function shortForm(findings: Finding[]): Finding[] {
+  return findings.filter((f) => f.verdict === 'fail' || f.verdict === 'warn' || f.verdict === 'unknown');
+}
+
+/** The scopes a failed Scopes finding asks for ("Sign in with these scopes: sql files.files ..."). */
+export function missingScopes(findings: Finding[]): string[] {
+  const f = findings.find((x) => x.check === 'scopes' && x.verdict === 'fail');
+  const m = f?.nextStep.match(/Sign in with these scopes: ([^(]+)/);
+  return m ? m[1]!.trim().split(/\s+/) : [];
+}
