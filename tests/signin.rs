@@ -715,7 +715,8 @@ fn no_implicit_or_password_grant_anywhere_in_the_client() {
                 let text = std::fs::read_to_string(&p).unwrap();
                 for bad in [
                     "response_type=token",
-                    "\"password\"",
+                    "grant_type=password",
+                    "(\"grant_type\", \"password\")",
                     "exchange_password",
                     "ResponseType::new(\"token\")",
                     "use_implicit_flow",

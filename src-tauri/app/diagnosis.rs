@@ -142,12 +142,14 @@ impl App {
                 }
             }
             Origin::Saved => self.store.update(connection, |c| c.kind = kind)?,
-            _ => return Err(UiError::invalid(
-                "kind",
-                format!(
+            _ => {
+                return Err(UiError::invalid(
+                    "kind",
+                    format!(
                     "{connection} is not saved in Lakegate: change its scopes where it comes from"
                 ),
-            )),
+                ))
+            }
         }
         self.begin_sign_in(connection).await
     }
