@@ -129,8 +129,8 @@ async fn a_healthy_call_passes_every_check_in_order() {
         "url",
         "dns",
         "tcp",
-        "proxy",
         "tls",
+        "proxy",
         "oauth",
         "token",
         "identity",
@@ -303,6 +303,11 @@ async fn network_an_untrusted_certificate() {
     .await;
     assert_eq!(verdict(&r, "tls"), Verdict::Fail);
     assert!(text(&r, "tls").contains("CA bundle"));
+    assert!(
+        text(&r, "tls").contains("Lakegate Sandbox CA"),
+        "names the CA: {}",
+        text(&r, "tls")
+    );
     assert_eq!(verdict(&r, "token"), Verdict::Skipped);
 }
 

@@ -313,6 +313,10 @@ async fn an_untrusted_certificate_names_the_fix() {
     .unwrap_err();
     assert!(matches!(err, CallError::TlsUntrusted { .. }), "{err}");
     assert!(err.to_string().contains("CA bundle"));
+    assert!(
+        err.to_string().contains("Lakegate Sandbox CA"),
+        "names the CA: {err}"
+    );
     let ok = call::call(
         &sandbox_trust(&sb),
         &ProxySettings {

@@ -189,7 +189,7 @@ pub async fn diagnose(
         }
     }
 
-    // 2–5. DNS, TCP, proxy, TLS: one probe of the app host without a token.
+    // 2–5. DNS, TCP, TLS, proxy: one probe of the app host without a token.
     let probe = CallSpec {
         method: "GET".into(),
         url: format!("{origin}/"),
@@ -228,14 +228,6 @@ pub async fn diagnose(
                 "",
             ));
             run.add(finding(
-                "proxy",
-                "Proxy",
-                Verdict::Pass,
-                chosen_proxy.map_or("no proxy (direct)".into(), |p| format!("through {p}")),
-                "The route to the app works.",
-                "",
-            ));
-            run.add(finding(
                 "tls",
                 "TLS",
                 Verdict::Pass,
@@ -243,11 +235,19 @@ pub async fn diagnose(
                 "The connection is private and the server is who it says.",
                 "",
             ));
+            run.add(finding(
+                "proxy",
+                "Proxy",
+                Verdict::Pass,
+                chosen_proxy.map_or("no proxy (direct)".into(), |p| format!("through {p}")),
+                "The route to the app works.",
+                "",
+            ));
             true
         }
         Err(e) => {
             let (dns, tcp, prx, tls) = network_findings(&host, chosen_proxy.as_deref(), &e);
-            for f in [dns, tcp, prx, tls] {
+            for f in [dns, tcp, tls, prx] {
                 run.add(f);
             }
             false

@@ -398,8 +398,7 @@ async fn send(
     let stream: Box<dyn Io> = if url.scheme() == "https" {
         set(Phase::Tls);
         let t = Instant::now();
-        let mut config = super::tls_config(trust)?;
-        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        let (config, recorder) = super::tls_config_recording(trust)?;
         let name = ServerName::try_from(
             host.trim_start_matches('[')
                 .trim_end_matches(']')
@@ -409,7 +408,26 @@ async fn send(
         let tls = tokio_rustls::TlsConnector::from(Arc::new(config))
             .connect(name, tcp)
             .await
-            .map_err(tls_error)?;
+            .map_err(|e| match tls_error(e) {
+                // Name the CA that issued what the server presented: the one to trust, or to distrust.
+                CallError::TlsUntrusted { reason } => {
+                    let chain = recorder
+                        .seen
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .clone();
+                    let issuer = chain.last().and_then(|c| super::certificate_issuer(c));
+                    CallError::TlsUntrusted {
+                        reason: match issuer {
+                            Some(i) => format!(
+                                "issued by {i}, which this computer does not trust ({reason})"
+                            ),
+                            None => reason,
+                        },
+                    }
+                }
+                other => other,
+            })?;
         timings.tls_ms = ms(t);
         Box::new(tls)
     } else {

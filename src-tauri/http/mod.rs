@@ -162,6 +162,37 @@ mod tests {
     }
 
     #[test]
+    fn the_issuer_of_a_certificate_is_read_from_its_der() {
+        let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        ca_params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, "Corp Inspection CA");
+        ca_params
+            .distinguished_name
+            .push(rcgen::DnType::OrganizationName, "Corp");
+        let ca =
+            rcgen::CertifiedIssuer::self_signed(ca_params, rcgen::KeyPair::generate().unwrap())
+                .unwrap();
+        let leaf_key = rcgen::KeyPair::generate().unwrap();
+        let leaf = rcgen::CertificateParams::new(vec!["x.example".to_string()])
+            .unwrap()
+            .signed_by(&leaf_key, &ca)
+            .unwrap();
+        let issuer = certificate_issuer(leaf.der()).unwrap();
+        assert!(
+            issuer.contains("CN=Corp Inspection CA") && issuer.contains("O=Corp"),
+            "{issuer}"
+        );
+        assert_eq!(
+            certificate_issuer(b"\x30\x03\x02\x01"),
+            None,
+            "garbage is no panic"
+        );
+        assert_eq!(certificate_issuer(&[]), None);
+    }
+
+    #[test]
     fn a_ca_bundle_that_is_not_pem_is_named_with_the_reason() {
         let err = read_pem_certs(b"hello", "/tmp/x.pem")
             .unwrap_err()
@@ -171,4 +202,133 @@ mod tests {
             "{err}"
         );
     }
+}
+
+/// Reads one DER TLV: (tag, content, rest).
+fn der_tlv(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+    let (&tag, rest) = input.split_first()?;
+    let (&first, rest) = rest.split_first()?;
+    let (len, rest) = if first < 0x80 {
+        (first as usize, rest)
+    } else {
+        let n = (first & 0x7f) as usize;
+        if n == 0 || n > 4 || rest.len() < n {
+            return None;
+        }
+        let len = rest[..n]
+            .iter()
+            .fold(0usize, |acc, b| (acc << 8) | *b as usize);
+        (len, &rest[n..])
+    };
+    if rest.len() < len {
+        return None;
+    }
+    Some((tag, &rest[..len], &rest[len..]))
+}
+
+/// "CN, O" of a certificate's issuer, read straight from its DER (for error messages only).
+pub fn certificate_issuer(der: &[u8]) -> Option<String> {
+    let (_, cert, _) = der_tlv(der)?;
+    let (_, tbs, _) = der_tlv(cert)?;
+    let mut fields = tbs;
+    let mut index = 0;
+    while let Some((tag, content, rest)) = der_tlv(fields) {
+        fields = rest;
+        if tag == 0xa0 {
+            continue; // the explicit version
+        }
+        index += 1;
+        if index < 3 {
+            continue; // serial number, signature algorithm
+        }
+        let mut parts = Vec::new();
+        let mut rdns = content;
+        while let Some((_, set, next)) = der_tlv(rdns) {
+            rdns = next;
+            if let Some((_, atv, _)) = der_tlv(set) {
+                if let Some((0x06, oid, value)) = der_tlv(atv) {
+                    if let Some((_, text, _)) = der_tlv(value) {
+                        let label = match oid {
+                            [0x55, 0x04, 0x03] => "CN",
+                            [0x55, 0x04, 0x0a] => "O",
+                            _ => continue,
+                        };
+                        parts.push(format!("{label}={}", String::from_utf8_lossy(text)));
+                    }
+                }
+            }
+        }
+        return (!parts.is_empty()).then(|| parts.join(", "));
+    }
+    None
+}
+
+/// Remembers the chain the server presented, whether or not it is trusted.
+#[derive(Debug)]
+pub struct ChainRecorder {
+    inner: Arc<dyn rustls::client::danger::ServerCertVerifier>,
+    pub seen: std::sync::Mutex<Vec<CertificateDer<'static>>>,
+}
+
+impl rustls::client::danger::ServerCertVerifier for ChainRecorder {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &rustls::pki_types::ServerName<'_>,
+        ocsp: &[u8],
+        now: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        *seen = std::iter::once(end_entity)
+            .chain(intermediates)
+            .map(|c| c.clone().into_owned())
+            .collect();
+        drop(seen);
+        self.inner
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
+    }
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls12_signature(message, cert, dss)
+    }
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls13_signature(message, cert, dss)
+    }
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.inner.supported_verify_schemes()
+    }
+}
+
+/// Like `tls_config`, and the chain the server presents is kept for error messages.
+pub fn tls_config_recording(
+    trust: &Trust,
+) -> Result<(rustls::ClientConfig, Arc<ChainRecorder>), HttpError> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let verifier = rustls_platform_verifier::Verifier::new_with_extra_roots(
+        extra_roots(trust)?,
+        provider.clone(),
+    )
+    .map_err(|e| HttpError::Setup(e.to_string()))?;
+    let recorder = Arc::new(ChainRecorder {
+        inner: Arc::new(verifier),
+        seen: std::sync::Mutex::new(Vec::new()),
+    });
+    let mut tls = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| HttpError::Setup(e.to_string()))?
+        .dangerous()
+        .with_custom_certificate_verifier(recorder.clone())
+        .with_no_client_auth();
+    tls.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok((tls, recorder))
 }

@@ -70,7 +70,7 @@ test('J5: the full Doctor on a failing URL, with progress, then export', async (
   const findings = await (await s().find('[data-testid="doctor"] [data-testid="findings"]')).text();
   assert.match(findings, /STOPPED/);
   assert.match(findings, /Start the app/);
-  for (const title of ['URL shape', 'DNS', 'TCP connect', 'Proxy', 'TLS', 'Workspace OAuth', 'Token', 'Identity', 'App', 'Permission', 'Scopes', 'Endpoint', 'Request']) {
+  for (const title of ['URL shape', 'DNS', 'TCP connect', 'TLS', 'Proxy', 'Workspace OAuth', 'Token', 'Identity', 'App', 'Permission', 'Scopes', 'Endpoint', 'Request']) {
     assert.ok(findings.includes(title), `${title} is reported`);
   }
   assert.deepEqual(await s().seriousA11yViolations(), []);
