@@ -187,6 +187,12 @@ fn databrickscfg_profiles_and_writing_one_back() {
         .env("DATABRICKS_CONFIG_FILE", &cfg));
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout).trim(), pat);
+    // Without a name, [__settings__] default_profile decides.
+    let out = run(lakegate(&h, &sb)
+        .arg("token")
+        .env("DATABRICKS_CONFIG_FILE", &cfg));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).trim(), pat);
 
     let out = run(lakegate(&h, &sb)
         .args(["connections", "add", "mine", "--host", host, "--no-check"])

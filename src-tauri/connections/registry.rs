@@ -11,6 +11,8 @@ use crate::profiles::{self, CfgFile};
 pub struct Listing {
     pub connections: Vec<Connection>,
     pub notes: Vec<String>,
+    /// `[__settings__] default_profile` of the config file, as `profile:NAME`.
+    pub default_profile: Option<String>,
 }
 
 /// The environment's connection (`DATABRICKS_*`, as one Databricks App calls another):
@@ -97,6 +99,10 @@ pub fn list(
         },
         None => CfgFile::default(),
     };
+    let default_profile = cfg
+        .section("__settings__")
+        .and_then(|s| s.get("default_profile"))
+        .map(|p| format!("profile:{p}"));
     match from_environment(get, &cfg) {
         Ok(Some(env)) => connections.push(env),
         Ok(None) => {}
@@ -109,11 +115,15 @@ pub fn list(
             Err(why) => notes.push(format!("profile [{}] was skipped: {why}", section.name)),
         }
     }
-    Ok(Listing { connections, notes })
+    Ok(Listing {
+        connections,
+        notes,
+        default_profile,
+    })
 }
 
-/// Which connection a command means when it names none: `DATABRICKS_CONFIG_PROFILE`
-/// or the environment's, else the only one there is.
+/// Which connection a command means when it names none: the environment's (with
+/// `DATABRICKS_CONFIG_PROFILE`), else the file's `default_profile`, else the only one.
 pub fn pick_default(listing: &Listing) -> Result<&Connection, String> {
     if let Some(env) = listing
         .connections
@@ -121,6 +131,11 @@ pub fn pick_default(listing: &Listing) -> Result<&Connection, String> {
         .find(|c| c.origin == Origin::Environment)
     {
         return Ok(env);
+    }
+    if let Some(default) = &listing.default_profile {
+        if let Some(c) = listing.connections.iter().find(|c| &c.name == default) {
+            return Ok(c);
+        }
     }
     match listing.connections.as_slice() {
         [one] => Ok(one),

@@ -102,7 +102,10 @@ pub async fn serve(r: AppRequest) -> Response {
         ("/api/items", _) => method_not_allowed(),
         ("/api/slow", &Method::GET) => slow(&query).await,
         ("/api/slow", _) => method_not_allowed(),
-        ("/api/openapi.json", &Method::GET) => Json(openapi(r.app)).into_response(),
+        // FastAPI's default place, and under /api/ where the Apps proxy lets a token through.
+        ("/api/openapi.json" | "/openapi.json", &Method::GET) => {
+            Json(openapi(r.app)).into_response()
+        }
         _ => not_found(),
     }
 }
