@@ -38,13 +38,72 @@ pub struct CliToken {
     pub expires_at: Option<u64>,
 }
 
-/// The program to run: `LAKEGATE_DATABRICKS_CLI` when set, else `databricks`
-/// (`databricks.exe` on Windows is found through PATH by the same name).
+/// The CLI's file name on this platform.
+pub const CLI_NAME: &str = if cfg!(windows) {
+    "databricks.exe"
+} else {
+    "databricks"
+};
+
+/// Where installers put the CLI when PATH does not say (a window started from the
+/// desktop often has a shorter PATH than a terminal).
+fn usual_places() -> Vec<std::path::PathBuf> {
+    let mut places = Vec::new();
+    let home = dirs::home_dir();
+    if cfg!(target_os = "macos") {
+        places.push("/opt/homebrew/bin".into()); // Homebrew on Apple silicon
+        places.push("/usr/local/bin".into()); // Homebrew on Intel, the install script
+    } else if cfg!(windows) {
+        if let Some(local) = std::env::var_os("LOCALAPPDATA") {
+            places.push(
+                std::path::PathBuf::from(local)
+                    .join("Microsoft")
+                    .join("WinGet")
+                    .join("Links"),
+            );
+        }
+    } else {
+        places.push("/usr/local/bin".into());
+    }
+    if let Some(h) = home {
+        places.push(h.join(".local").join("bin"));
+        places.push(h.join("bin"));
+    }
+    places
+}
+
+/// Finds `name` in `path` (a PATH-style list), then in `extra`.
+pub fn find_program(
+    name: &str,
+    path: Option<&std::ffi::OsStr>,
+    extra: &[std::path::PathBuf],
+) -> Option<std::path::PathBuf> {
+    let from_path: Vec<std::path::PathBuf> = path
+        .map(|p| std::env::split_paths(p).collect())
+        .unwrap_or_default();
+    from_path
+        .iter()
+        .chain(extra)
+        .map(|dir| dir.join(name))
+        .find(|candidate| candidate.is_file())
+}
+
+/// The program to run: `LAKEGATE_DATABRICKS_CLI` when set, else `databricks` from PATH or
+/// the places installers use (Homebrew's on macOS, WinGet's on Windows).
 pub fn cli_program() -> String {
-    std::env::var("LAKEGATE_DATABRICKS_CLI")
+    if let Some(p) = std::env::var("LAKEGATE_DATABRICKS_CLI")
         .ok()
         .filter(|p| !p.trim().is_empty())
-        .unwrap_or_else(|| "databricks".to_string())
+    {
+        return p;
+    }
+    find_program(
+        CLI_NAME,
+        std::env::var_os("PATH").as_deref(),
+        &usual_places(),
+    )
+    .map(|p| p.display().to_string())
+    .unwrap_or_else(|| CLI_NAME.to_string())
 }
 
 fn excerpt(bytes: &[u8]) -> String {
@@ -155,7 +214,31 @@ pub fn parse_rfc3339(s: &str) -> Option<u64> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_rfc3339;
+    use super::{find_program, parse_rfc3339};
+
+    #[test]
+    fn the_cli_is_found_on_path_then_in_usual_places() {
+        let base = std::env::temp_dir().join(format!("lakegate-find-{}", std::process::id()));
+        let (a, b) = (base.join("a"), base.join("b"));
+        std::fs::create_dir_all(&a).unwrap();
+        std::fs::create_dir_all(&b).unwrap();
+        std::fs::write(b.join("databricks"), "").unwrap();
+        let path = std::env::join_paths([&a]).unwrap();
+        assert_eq!(
+            find_program("databricks", Some(&path), std::slice::from_ref(&b)),
+            Some(b.join("databricks"))
+        );
+        let path = std::env::join_paths([&b, &a]).unwrap();
+        assert_eq!(
+            find_program("databricks", Some(&path), &[]),
+            Some(b.join("databricks"))
+        );
+        assert_eq!(
+            find_program("databricks", None, std::slice::from_ref(&a)),
+            None
+        );
+        let _ = std::fs::remove_dir_all(&base);
+    }
 
     #[test]
     fn rfc3339_times() {
