@@ -6,7 +6,7 @@
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := run
-.PHONY: run test build ui deps system-deps ui-deps e2e-deps sdk-deps tauri-driver lint rust-tests ui-tests sdk-tests e2e sandbox bindings clean
+.PHONY: cross-check run test build ui deps system-deps ui-deps e2e-deps sdk-deps tauri-driver lint rust-tests ui-tests sdk-tests e2e sandbox bindings clean
 
 CARGO ?= cargo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -16,19 +16,20 @@ APT_PACKAGES := build-essential pkg-config libssl-dev curl file \
   libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev \
   librsvg2-dev libayatana-appindicator3-dev \
   xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring libsecret-tools at-spi2-core \
-  imagemagick x11-utils xclip fonts-dejavu-core python3 python3-venv
+  imagemagick x11-utils xclip fonts-dejavu-core python3 python3-venv \
+  gcc-mingw-w64-x86-64
 STAMP := target/.stamps
 
 run: deps build
 	@./target/debug/lakegate
 
-test: deps e2e-deps sdk-deps lint rust-tests ui-tests sdk-tests e2e
+test: deps e2e-deps sdk-deps lint cross-check rust-tests ui-tests sdk-tests e2e
 	@echo "make test: every check passed"
 
 deps: system-deps ui-deps
 
 system-deps: $(STAMP)/system
-$(STAMP)/system:
+$(STAMP)/system: Makefile
 	@command -v $(CARGO) >/dev/null || { echo "Rust is missing: install it from https://rustup.rs, then run make again"; exit 1; }
 	@command -v npm >/dev/null || { echo "Node.js 20+ and npm are missing: install them (e.g. apt-get install nodejs npm, or nodesource), then run make again"; exit 1; }
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
@@ -72,6 +73,10 @@ lint: ui
 	$(CARGO) fmt --check
 	$(CARGO) clippy --no-default-features --all-targets -- -D warnings
 	$(CARGO) clippy --all-targets -- -D warnings
+
+# Windows type-checked and linted from Linux (macOS: see the script).
+cross-check: system-deps ui
+	tests/cross-check.sh
 
 rust-tests: ui
 	tests/with-keyring.sh $(CARGO) test --no-default-features
