@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Draws Lakegate's icon (a lake under a gate arch) and writes every size the Tauri
-# bundler needs. Needs ImageMagick. Run from anywhere: bash icons/make-icons.sh
+# bundler needs: PNGs (Linux), icon.ico (Windows), icon.icns (macOS). Needs ImageMagick
+# and png2icns (Debian's icnsutils). Run from anywhere: bash icons/make-icons.sh
 set -euo pipefail
 cd "$(dirname "$0")"
 src=icon-source.png
@@ -15,3 +16,6 @@ for s in 32 128 256 512; do convert "$src" -resize ${s}x${s} -strip "${s}x${s}.p
 convert "$src" -resize 256x256 -strip 128x128@2x.png
 convert "$src" -resize 512x512 -strip icon.png
 convert "$src" -define icon:auto-resize=256,64,48,32,16 icon.ico
+for s in 16 32 48 128 256 512; do convert "$src" -resize ${s}x${s} -strip "icns-$s.png"; done
+png2icns icon.icns icns-16.png icns-32.png icns-48.png icns-128.png icns-256.png icns-512.png >/dev/null
+rm -f icns-*.png
