@@ -1,12 +1,13 @@
 # Lakegate: two commands do everything on a fresh Debian/Ubuntu machine.
 #   make run    install what is missing, build, open the window
 #   make test   the same set-up, then every check and test
-# Other targets: make build, make bindings, make e2e, make clean.
+# Other targets: make build, make bindings, make e2e, make bench, make sandbox,
+# make package-windows, make clean.
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := run
-.PHONY: cross-check run test build ui deps system-deps ui-deps e2e-deps sdk-deps tauri-driver lint rust-tests ui-tests sdk-tests e2e sandbox bindings clean
+.PHONY: bench package-windows cross-check run test build ui deps system-deps ui-deps e2e-deps sdk-deps tauri-driver lint rust-tests ui-tests sdk-tests e2e sandbox bindings clean
 
 CARGO ?= cargo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -17,13 +18,13 @@ APT_PACKAGES := build-essential pkg-config libssl-dev curl file \
   librsvg2-dev libayatana-appindicator3-dev \
   xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring libsecret-tools at-spi2-core \
   imagemagick x11-utils xclip fonts-dejavu-core python3 python3-venv \
-  gcc-mingw-w64-x86-64
+  gcc-mingw-w64-x86-64 clang
 STAMP := target/.stamps
 
 run: deps build
 	@./target/debug/lakegate
 
-test: deps e2e-deps sdk-deps lint cross-check rust-tests ui-tests sdk-tests e2e
+test: deps e2e-deps sdk-deps lint cross-check package-windows rust-tests ui-tests sdk-tests e2e
 	@echo "make test: every check passed"
 
 deps: system-deps ui-deps
@@ -78,12 +79,27 @@ lint: ui
 cross-check: system-deps ui
 	tests/cross-check.sh
 
+# A real Windows executable, cross-built with mingw-w64; its PE headers are checked
+# (GUI subsystem, icon, version and manifest resources), and the check itself is tested.
+WINDOWS_EXE := target/x86_64-pc-windows-gnu/release/lakegate.exe
+package-windows: system-deps ui
+	@rustup target list --installed | grep -qx x86_64-pc-windows-gnu || rustup target add x86_64-pc-windows-gnu
+	$(CARGO) build --release --target x86_64-pc-windows-gnu
+	python3 tests/pe/pe_check.py $(WINDOWS_EXE)
+	LAKEGATE_EXE=$(WINDOWS_EXE) python3 -m unittest discover -s tests/pe
+	@echo "package-windows: $(WINDOWS_EXE) ($$(du -h $(WINDOWS_EXE) | cut -f1))"
+
 rust-tests: ui
 	tests/with-keyring.sh $(CARGO) test --no-default-features
 	tests/with-keyring.sh $(CARGO) test
 
 sdk-tests: build sdk-deps
 	$(PYENV)/bin/python -m pytest -q tests/sdk
+
+# Whole-process figures against curl and the Python SDK (target/bench/report.md).
+bench: deps sdk-deps ui
+	$(CARGO) build --release
+	python3 bench/bench.py
 
 # The sandbox workspace on its own (see src-tauri/sandbox/README.md); Ctrl+C stops it.
 sandbox: build

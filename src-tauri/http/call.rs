@@ -220,6 +220,75 @@ pub fn full_url(spec: &CallSpec) -> Result<Url, CallError> {
     Ok(url)
 }
 
+/// The request as it goes on the wire: method, origin-form target (absolute-form through
+/// an HTTP proxy), Host, the typed headers (Host and, when the connection has a token,
+/// Authorization typed by hand are dropped), a User-Agent unless one was typed, and the
+/// bearer token. Bad input is an `Invalid` error naming what is wrong.
+pub fn build_request(
+    spec: &CallSpec,
+    url: &Url,
+    absolute_proxy_form: bool,
+    bearer: Option<&SecretString>,
+) -> Result<hyper::Request<Full<Bytes>>, CallError> {
+    let host = url.host_str().unwrap_or_default();
+    let method = hyper::Method::from_bytes(spec.method.trim().to_ascii_uppercase().as_bytes())
+        .map_err(|_| CallError::Invalid(format!("{:?} is not an HTTP method", spec.method)))?;
+    let target = if absolute_proxy_form {
+        url.to_string()
+    } else {
+        format!(
+            "{}{}",
+            url.path(),
+            url.query().map(|q| format!("?{q}")).unwrap_or_default()
+        )
+    };
+    let host_header = match url.port() {
+        Some(p) => format!("{host}:{p}"),
+        None => host.to_string(),
+    };
+    let mut req = hyper::Request::builder()
+        .method(method)
+        .uri(target)
+        .header(hyper::header::HOST, host_header);
+    let mut has_user_agent = false;
+    for (name, value) in &spec.headers {
+        let n = name.trim();
+        if n.is_empty() {
+            continue;
+        }
+        // The connection's token wins over any Authorization typed by hand.
+        if bearer.is_some() && n.eq_ignore_ascii_case("authorization")
+            || n.eq_ignore_ascii_case("host")
+        {
+            continue;
+        }
+        has_user_agent |= n.eq_ignore_ascii_case("user-agent");
+        hyper::header::HeaderName::from_bytes(n.as_bytes())
+            .map_err(|_| CallError::Invalid(format!("{n:?} is not a valid header name")))?;
+        hyper::header::HeaderValue::from_str(value).map_err(|_| {
+            CallError::Invalid(format!(
+                "the value of header {n} is not valid (line breaks or control characters)"
+            ))
+        })?;
+        req = req.header(n, value.as_str());
+    }
+    if !has_user_agent {
+        req = req.header(
+            hyper::header::USER_AGENT,
+            concat!("lakegate/", env!("CARGO_PKG_VERSION")),
+        );
+    }
+    if let Some(token) = bearer {
+        req = req.header(
+            hyper::header::AUTHORIZATION,
+            format!("Bearer {}", token.expose_secret()),
+        );
+    }
+    let body = spec.body.clone().unwrap_or_default();
+    req.body(Full::new(Bytes::from(body)))
+        .map_err(|e| CallError::Invalid(e.to_string()))
+}
+
 async fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>, String> {
     let bare = host.trim_start_matches('[').trim_end_matches(']');
     if let Ok(ip) = bare.parse::<std::net::IpAddr>() {
@@ -356,11 +425,16 @@ async fn send(
 ) -> Result<CallResult, CallError> {
     let set = |p: Phase| *phase.lock().unwrap_or_else(|e| e.into_inner()) = p;
     let url = full_url(spec)?;
-    let method = hyper::Method::from_bytes(spec.method.trim().to_ascii_uppercase().as_bytes())
-        .map_err(|_| CallError::Invalid(format!("{:?} is not an HTTP method", spec.method)))?;
+    let proxy = proxy_for(&url, proxy_settings);
+    // Everything typed by hand is checked before anything goes on the wire.
+    let request = build_request(
+        spec,
+        &url,
+        proxy.is_some() && url.scheme() == "http",
+        bearer,
+    )?;
     let host = url.host_str().unwrap_or_default().to_string();
     let port = url.port_or_known_default().unwrap_or(443);
-    let proxy = proxy_for(&url, proxy_settings);
     let started = Instant::now();
     let mut timings = Timings::default();
 
@@ -448,63 +522,6 @@ async fn send(
     let driver = tokio::spawn(async move {
         let _ = conn.await;
     });
-
-    let absolute_proxy_form = proxy.is_some() && url.scheme() == "http";
-    let target = if absolute_proxy_form {
-        url.to_string()
-    } else {
-        format!(
-            "{}{}",
-            url.path(),
-            url.query().map(|q| format!("?{q}")).unwrap_or_default()
-        )
-    };
-    let host_header = match url.port() {
-        Some(p) => format!("{host}:{p}"),
-        None => host.clone(),
-    };
-    let mut req = hyper::Request::builder()
-        .method(method)
-        .uri(target)
-        .header(hyper::header::HOST, host_header);
-    let mut has_user_agent = false;
-    for (name, value) in &spec.headers {
-        let n = name.trim();
-        if n.is_empty() {
-            continue;
-        }
-        // The connection's token wins over any Authorization typed by hand.
-        if bearer.is_some() && n.eq_ignore_ascii_case("authorization")
-            || n.eq_ignore_ascii_case("host")
-        {
-            continue;
-        }
-        has_user_agent |= n.eq_ignore_ascii_case("user-agent");
-        hyper::header::HeaderName::from_bytes(n.as_bytes())
-            .map_err(|_| CallError::Invalid(format!("{n:?} is not a valid header name")))?;
-        hyper::header::HeaderValue::from_str(value).map_err(|_| {
-            CallError::Invalid(format!(
-                "the value of header {n} is not valid (line breaks or control characters)"
-            ))
-        })?;
-        req = req.header(n, value.as_str());
-    }
-    if !has_user_agent {
-        req = req.header(
-            hyper::header::USER_AGENT,
-            concat!("lakegate/", env!("CARGO_PKG_VERSION")),
-        );
-    }
-    if let Some(token) = bearer {
-        req = req.header(
-            hyper::header::AUTHORIZATION,
-            format!("Bearer {}", token.expose_secret()),
-        );
-    }
-    let body = spec.body.clone().unwrap_or_default();
-    let request = req
-        .body(Full::new(Bytes::from(body)))
-        .map_err(|e| CallError::Invalid(e.to_string()))?;
 
     let response = sender
         .send_request(request)
