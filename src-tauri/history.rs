@@ -107,6 +107,18 @@ struct SavedFile {
     requests: Vec<SavedRequest>,
 }
 
+/// Whether the file's last byte is not a newline (a write cut short).
+fn ends_torn(f: &mut std::fs::File) -> std::io::Result<bool> {
+    use std::io::{Read, Seek, SeekFrom};
+    if f.metadata()?.len() == 0 {
+        return Ok(false);
+    }
+    f.seek(SeekFrom::End(-1))?;
+    let mut last = [0u8; 1];
+    f.read_exact(&mut last)?;
+    Ok(last[0] != b'\n')
+}
+
 impl History {
     pub fn in_dir(dir: &Path) -> Self {
         Self {
@@ -146,12 +158,18 @@ impl History {
             reason: e.to_string(),
         })?;
         line.push('\n');
-        // One write of a whole line: a crash leaves at most a torn last line, which reading skips.
+        // One write of a whole line: a crash leaves at most a torn last line, which reading
+        // skips. The next line starts on a line of its own, so a torn one never takes the
+        // next entry with it.
         let mut f = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
+            .read(true)
             .open(&path)
             .map_err(fail)?;
+        if ends_torn(&mut f).map_err(fail)? {
+            line.insert(0, '\n');
+        }
         f.write_all(line.as_bytes()).map_err(fail)?;
         f.sync_data().map_err(fail)
     }
@@ -312,5 +330,20 @@ mod tests {
         assert_eq!((entries.len(), skipped), (1, 1));
         assert_eq!(h.list(None, "404", 10).unwrap().0.len(), 0);
         assert_eq!(h.saved().unwrap()[0].request.headers[0].1, REDACTED);
+
+        // The entry written after a torn line is kept whole.
+        h.record(HistoryEntry {
+            id: "2".into(),
+            at: 2,
+            request: draft(),
+            status: Some(201),
+            total_ms: None,
+            size: None,
+            error: None,
+        })
+        .unwrap();
+        let (entries, skipped) = h.list(Some("c"), "", 10).unwrap();
+        let ids: Vec<&str> = entries.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!((ids, skipped), (vec!["2", "1"], 1));
     }
 }

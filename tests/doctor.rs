@@ -3,58 +3,11 @@
 
 mod common;
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
-use lakegate::app::App;
 use lakegate::bridge::{ConnectionKindName, NetworkSettings, NewConnection};
 use lakegate::doctor::{Report, Verdict};
-use lakegate::host::HeadlessHost;
 use lakegate::sandbox::{Sandbox, SandboxConfig};
-use lakegate::secrets::{Keychain, SecretStore};
-
-struct Doc {
-    sb: Sandbox,
-    app: App,
-    dir: std::path::PathBuf,
-}
-
-async fn doc(config: SandboxConfig) -> Doc {
-    static N: AtomicU64 = AtomicU64::new(0);
-    let sb = common::sandbox(config).await;
-    let dir = std::env::temp_dir().join(format!(
-        "lakegate-doctor-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    let keychain = Arc::new(Keychain::with_service(&format!(
-        "lakegate-test-doctor-{}-{}",
-        std::process::id(),
-        sb.addr.port()
-    )));
-    let probe = keychain.clone();
-    let app = App::with_parts(
-        Arc::new(HeadlessHost { no_browser: true }),
-        keychain as Arc<dyn SecretStore>,
-        Box::new(move || probe.probe()),
-        dir.join("config"),
-        dir.join("data"),
-        Box::new(|_| None),
-    );
-    let sp = &sb.info.service_principals[0];
-    app.add_connection(conn(
-        "bot",
-        &sb,
-        ConnectionKindName::ServicePrincipal,
-        Some(sp.client_id.clone()),
-        &sp.client_secret,
-    ))
-    .await
-    .unwrap();
-    Doc { sb, app, dir }
-}
 
 fn conn(
     name: &str,
@@ -77,7 +30,7 @@ fn conn(
 }
 
 /// A connection that sends Alice's OAuth token (obtained as a browser would) as it is.
-async fn alice(d: &Doc, name: &str) {
+async fn alice(d: &common::Bench, name: &str) {
     let http = common::client(&d.sb);
     let tokens = common::sign_in(&d.sb, &http, "alice@example.com", "all-apis").await;
     let mut c = conn(
@@ -91,7 +44,7 @@ async fn alice(d: &Doc, name: &str) {
     d.app.add_connection(c).await.unwrap();
 }
 
-async fn run(d: &Doc, connection: Option<&str>, url: &str) -> Report {
+async fn run(d: &common::Bench, connection: Option<&str>, url: &str) -> Report {
     d.app
         .diagnose(connection, url, "GET", &|_| {})
         .await
@@ -113,7 +66,7 @@ fn text(r: &Report, check: &str) -> String {
 
 #[tokio::test]
 async fn a_healthy_call_passes_every_check_in_order() {
-    let d = doc(SandboxConfig::default()).await;
+    let d = common::workbench(SandboxConfig::default()).await;
     let seen = std::sync::Mutex::new(Vec::new());
     let r = d
         .app
@@ -158,7 +111,7 @@ async fn a_healthy_call_passes_every_check_in_order() {
 
 #[tokio::test]
 async fn _401_expired_token() {
-    let d = doc(SandboxConfig {
+    let d = common::workbench(SandboxConfig {
         token_ttl: Duration::from_secs(1),
         ..Default::default()
     })
@@ -179,7 +132,7 @@ async fn _401_expired_token() {
 
 #[tokio::test]
 async fn _401_403_missing_scopes() {
-    let d = doc(SandboxConfig::default()).await;
+    let d = common::workbench(SandboxConfig::default()).await;
     let r = run(
         &d,
         Some("bot"),
@@ -197,7 +150,7 @@ async fn _401_403_missing_scopes() {
 
 #[tokio::test]
 async fn _403_no_can_use() {
-    let d = doc(SandboxConfig::default()).await;
+    let d = common::workbench(SandboxConfig::default()).await;
     alice(&d, "alice").await;
     let r = run(
         &d,
@@ -220,7 +173,7 @@ async fn _403_no_can_use() {
 
 #[tokio::test]
 async fn _404_stopped_app() {
-    let d = doc(SandboxConfig::default()).await;
+    let d = common::workbench(SandboxConfig::default()).await;
     alice(&d, "alice").await;
     let r = run(
         &d,
@@ -234,7 +187,7 @@ async fn _404_stopped_app() {
 
 #[tokio::test]
 async fn _404_wrong_app_url() {
-    let d = doc(SandboxConfig::default()).await;
+    let d = common::workbench(SandboxConfig::default()).await;
     let wrong = format!(
         "https://hello-999.apps.localhost:{}/api/hello",
         d.sb.addr.port()
@@ -250,7 +203,7 @@ async fn _404_wrong_app_url() {
 
 #[tokio::test]
 async fn _404_unknown_path() {
-    let d = doc(SandboxConfig::default()).await;
+    let d = common::workbench(SandboxConfig::default()).await;
     let r = run(
         &d,
         Some("bot"),
@@ -267,7 +220,7 @@ async fn _404_unknown_path() {
 
 #[tokio::test]
 async fn network_a_port_nobody_listens_on() {
-    let d = doc(SandboxConfig::default()).await;
+    let d = common::workbench(SandboxConfig::default()).await;
     let r = run(
         &d,
         Some("bot"),
@@ -285,7 +238,7 @@ async fn network_a_port_nobody_listens_on() {
 
 #[tokio::test]
 async fn network_a_host_in_invalid() {
-    let d = doc(SandboxConfig::default()).await;
+    let d = common::workbench(SandboxConfig::default()).await;
     let r = run(&d, Some("bot"), "https://hello-1.nothing.invalid/api/hello").await;
     assert_eq!(verdict(&r, "dns"), Verdict::Fail);
     assert!(text(&r, "dns").contains(".invalid"));
@@ -294,7 +247,7 @@ async fn network_a_host_in_invalid() {
 
 #[tokio::test]
 async fn network_an_untrusted_certificate() {
-    let d = doc(SandboxConfig::default()).await;
+    let d = common::workbench(SandboxConfig::default()).await;
     let r = run(
         &d,
         None,
@@ -313,7 +266,7 @@ async fn network_an_untrusted_certificate() {
 
 #[tokio::test]
 async fn network_a_refusing_proxy() {
-    let d = doc(SandboxConfig::default()).await;
+    let d = common::workbench(SandboxConfig::default()).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     tokio::spawn(async move {
@@ -348,7 +301,7 @@ async fn network_a_refusing_proxy() {
 
 #[tokio::test]
 async fn a_pat_sent_to_an_app() {
-    let d = doc(SandboxConfig::default()).await;
+    let d = common::workbench(SandboxConfig::default()).await;
     d.app
         .add_connection(conn(
             "pat",
@@ -372,7 +325,7 @@ async fn a_pat_sent_to_an_app() {
 
 #[tokio::test]
 async fn a_504_is_explained_as_the_proxy_timeout() {
-    let d = doc(SandboxConfig {
+    let d = common::workbench(SandboxConfig {
         proxy_timeout: Duration::from_secs(1),
         ..Default::default()
     })
@@ -389,7 +342,7 @@ async fn a_504_is_explained_as_the_proxy_timeout() {
 
 #[tokio::test]
 async fn the_report_exports_as_markdown_and_json_without_secrets() {
-    let d = doc(SandboxConfig::default()).await;
+    let d = common::workbench(SandboxConfig::default()).await;
     let r = run(
         &d,
         Some("bot"),

@@ -12,7 +12,7 @@ use common::*;
 use lakegate::connections::{Connection, ConnectionKind, ConnectionStore, Session, TokenError};
 use lakegate::host::{BoxFuture, Host, HostError, ProgramOutput};
 use lakegate::oauth::{self, GrantError, LoginError, LoginOptions, PendingLogin, RedirectChoice};
-use lakegate::sandbox::{Sandbox, SandboxConfig};
+use lakegate::sandbox::{Faults, Sandbox, SandboxConfig};
 use lakegate::secrets::{Keychain, SecretStore};
 use secrecy::{ExposeSecret, SecretString};
 
@@ -214,6 +214,58 @@ async fn refresh_happens_five_minutes_before_expiry_and_rotates_before_use() {
         .await
         .unwrap();
     assert_eq!(old.status(), 400);
+}
+
+#[tokio::test]
+async fn the_token_endpoint_down_mid_refresh_loses_nothing() {
+    let f = fixture(SandboxConfig::default()).await;
+    let conn = user_connection(&f.sb, "flaky");
+    sign_in_user(&f, &conn).await;
+    let first = stored(&f, &conn);
+    let first_token = first["access_token"].as_str().unwrap().to_string();
+    f.sb.set_faults(Faults {
+        token_endpoint_errors: 3,
+        ..Faults::default()
+    });
+    let before = f.session.fetch_count("flaky");
+
+    // Four minutes left: the refresh fails, the token that still works is used.
+    f.offset.store(3360, Ordering::SeqCst);
+    let t = f.session.access_token(&conn).await.unwrap();
+    assert_eq!(t.token.expose_secret(), first_token);
+    assert_eq!(
+        f.session.fetch_count("flaky"),
+        before + 1,
+        "a refresh was tried"
+    );
+    assert_eq!(stored(&f, &conn), first, "nothing in the keychain changed");
+
+    // Expired while the endpoint is still down: a clear error, and the sign-in is kept.
+    f.offset.store(3700, Ordering::SeqCst);
+    let err = match f.session.access_token(&conn).await {
+        Err(e) => e.to_string(),
+        Ok(_) => panic!("an expired token cannot be handed out"),
+    };
+    assert!(
+        err.contains("temporarily_unavailable") || err.contains("503"),
+        "{err}"
+    );
+    assert!(!err.contains(first["refresh_token"].as_str().unwrap()));
+    assert_eq!(stored(&f, &conn), first);
+    let (saved, _) = ConnectionStore::in_dir(&f.dir).load().unwrap();
+    assert!(
+        !saved
+            .iter()
+            .find(|c| c.name == "flaky")
+            .unwrap()
+            .needs_sign_in
+    );
+
+    // The endpoint is back: the kept refresh token works and rotates.
+    f.sb.set_faults(Faults::default());
+    let t = f.session.access_token(&conn).await.unwrap();
+    assert_ne!(t.token.expose_secret(), first_token);
+    assert_ne!(stored(&f, &conn)["refresh_token"], first["refresh_token"]);
 }
 
 #[tokio::test]

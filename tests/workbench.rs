@@ -10,74 +10,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use lakegate::app::App;
-use lakegate::bridge::{ConnectionKindName, NewConnection, RequestInput};
 use lakegate::error::UiError;
-use lakegate::host::HeadlessHost;
 use lakegate::http::call::{self, CallError, CallSpec, ProxySettings};
 use lakegate::http::Trust;
 use lakegate::sandbox::{Sandbox, SandboxConfig};
-use lakegate::secrets::{Keychain, SecretStore};
 use secrecy::ExposeSecret;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-struct Bench {
-    sb: Sandbox,
-    app: App,
-    dir: PathBuf,
-}
-
-async fn bench(config: SandboxConfig) -> Bench {
-    static N: AtomicU64 = AtomicU64::new(0);
-    let sb = common::sandbox(config).await;
-    let dir = std::env::temp_dir().join(format!(
-        "lakegate-bench-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    let keychain = Arc::new(Keychain::with_service(&format!(
-        "lakegate-test-workbench-{}-{}",
-        std::process::id(),
-        sb.addr.port()
-    )));
-    let probe = keychain.clone();
-    let app = App::with_parts(
-        Arc::new(HeadlessHost { no_browser: true }),
-        keychain as Arc<dyn SecretStore>,
-        Box::new(move || probe.probe()),
-        dir.join("config"),
-        dir.join("data"),
-        Box::new(|_| None),
-    );
-    let sp = &sb.info.service_principals[0];
-    app.add_connection(NewConnection {
-        name: "bot".into(),
-        host: sb.info.host.clone(),
-        kind: ConnectionKindName::ServicePrincipal,
-        client_id: Some(sp.client_id.clone()),
-        redirect_uri: None,
-        scopes: vec![],
-        secret: Some(sp.client_secret.clone()),
-        profile: None,
-        ca_bundle: Some(sb.info.ca_file.display().to_string()),
-    })
-    .await
-    .unwrap();
-    Bench { sb, app, dir }
-}
-
-fn request(url: String) -> RequestInput {
-    RequestInput {
-        connection: Some("bot".into()),
-        method: "GET".into(),
-        url,
-        query: vec![],
-        headers: vec![],
-        body: None,
-        timeout_secs: 30,
-    }
-}
 
 fn sandbox_trust(sb: &Sandbox) -> Trust {
     Trust {
@@ -89,7 +27,7 @@ fn sandbox_trust(sb: &Sandbox) -> Trust {
 
 #[tokio::test]
 async fn apps_are_listed_across_every_page() {
-    let b = bench(SandboxConfig {
+    let b = common::workbench(SandboxConfig {
         default_page_size: 2,
         ..Default::default()
     })
@@ -120,7 +58,7 @@ async fn apps_are_listed_across_every_page() {
 
 #[tokio::test]
 async fn endpoints_come_from_the_apps_openapi_document() {
-    let b = bench(SandboxConfig::default()).await;
+    let b = common::workbench(SandboxConfig::default()).await;
     let found = b
         .app
         .discover_endpoints("bot", &common::app_url(&b.sb, "hello"))
@@ -167,8 +105,8 @@ async fn endpoints_come_from_the_apps_openapi_document() {
 
 #[tokio::test]
 async fn a_request_is_sent_with_the_connections_token_and_measured() {
-    let b = bench(SandboxConfig::default()).await;
-    let mut r = request(format!("{}/api/echo", common::app_url(&b.sb, "hello")));
+    let b = common::workbench(SandboxConfig::default()).await;
+    let mut r = common::request(format!("{}/api/echo", common::app_url(&b.sb, "hello")));
     r.method = "POST".into();
     r.query = vec![("q".into(), "a b".into())];
     r.headers = vec![
@@ -198,7 +136,7 @@ async fn a_request_is_sent_with_the_connections_token_and_measured() {
         .app
         .send_request(
             "r2",
-            request(format!("{}/api/nope", common::app_url(&b.sb, "hello"))),
+            common::request(format!("{}/api/nope", common::app_url(&b.sb, "hello"))),
         )
         .await
         .unwrap();
@@ -207,12 +145,12 @@ async fn a_request_is_sent_with_the_connections_token_and_measured() {
         .app
         .send_request(
             "r3",
-            request(format!("{}/", common::app_url(&b.sb, "hello"))),
+            common::request(format!("{}/", common::app_url(&b.sb, "hello"))),
         )
         .await
         .unwrap();
     assert_eq!(redirect.status, 302, "redirects are shown, not followed");
-    let mut bad = request("not a url".into());
+    let mut bad = common::request("not a url".into());
     assert!(matches!(
         b.app.send_request("r4", bad.clone()).await,
         Err(UiError::InvalidInput { .. })
@@ -258,8 +196,8 @@ async fn big_bodies_are_cut_at_the_cap_and_say_so() {
 
 #[tokio::test]
 async fn slow_answers_time_out_and_requests_can_be_cancelled() {
-    let b = bench(SandboxConfig::default()).await;
-    let mut slow = request(format!(
+    let b = common::workbench(SandboxConfig::default()).await;
+    let mut slow = common::request(format!(
         "{}/api/slow?seconds=30",
         common::app_url(&b.sb, "hello")
     ));
@@ -533,14 +471,14 @@ fn pyenv_python() -> PathBuf {
 
 #[tokio::test]
 async fn the_snippets_run_and_give_the_same_answer() {
-    let b = bench(SandboxConfig::default()).await;
+    let b = common::workbench(SandboxConfig::default()).await;
     let http = common::client(&b.sb);
     let token = common::m2m_token(&b.sb, &http, "all-apis").await;
     let ca = b.sb.info.ca_file.display().to_string();
     let sp = &b.sb.info.service_principals[0];
 
     // curl, against an app (curl resolves *.localhost itself).
-    let mut app_req = request(format!("{}/api/items", common::app_url(&b.sb, "hello")));
+    let mut app_req = common::request(format!("{}/api/items", common::app_url(&b.sb, "hello")));
     app_req.query = vec![
         ("limit".into(), "3".into()),
         ("q".into(), "it's gear".into()),
@@ -567,7 +505,7 @@ async fn the_snippets_run_and_give_the_same_answer() {
     );
 
     // Python requests and the Databricks SDK, against the workspace API (Python cannot resolve *.localhost).
-    let mut ws_req = request(format!("{}/api/2.0/apps/sales", b.sb.info.host));
+    let mut ws_req = common::request(format!("{}/api/2.0/apps/sales", b.sb.info.host));
     ws_req.headers = vec![("Accept".into(), "application/json".into())];
     let ours: serde_json::Value = serde_json::from_str(
         b.app
@@ -620,8 +558,8 @@ async fn the_snippets_run_and_give_the_same_answer() {
 
 #[tokio::test]
 async fn history_and_saved_requests_hold_no_secret() {
-    let b = bench(SandboxConfig::default()).await;
-    let mut r = request(format!("{}/api/hello", common::app_url(&b.sb, "hello")));
+    let b = common::workbench(SandboxConfig::default()).await;
+    let mut r = common::request(format!("{}/api/hello", common::app_url(&b.sb, "hello")));
     r.headers = vec![
         ("X-Api-Key".into(), "typed-secret-value".into()),
         ("Accept".into(), "application/json".into()),
@@ -630,7 +568,7 @@ async fn history_and_saved_requests_hold_no_secret() {
     b.app
         .send_request(
             "h2",
-            request(format!("{}/api/nope", common::app_url(&b.sb, "hello"))),
+            common::request(format!("{}/api/nope", common::app_url(&b.sb, "hello"))),
         )
         .await
         .unwrap();
@@ -660,7 +598,7 @@ async fn history_and_saved_requests_hold_no_secret() {
 
 #[tokio::test]
 async fn network_settings_are_checked_saved_and_used() {
-    let b = bench(SandboxConfig::default()).await;
+    let b = common::workbench(SandboxConfig::default()).await;
     let mut s = b.app.network_settings().unwrap();
     assert!(s.proxy.is_none());
     s.proxy = Some("not a proxy".into());
@@ -692,7 +630,7 @@ async fn network_settings_are_checked_saved_and_used() {
         .app
         .send_request(
             "via-proxy",
-            request(format!("{}/api/hello", common::app_url(&b.sb, "hello"))),
+            common::request(format!("{}/api/hello", common::app_url(&b.sb, "hello"))),
         )
         .await
         .unwrap();

@@ -353,7 +353,17 @@ impl Session {
                 return Ok(cached.clone());
             }
         }
-        let token = self.fetch(conn, &mut slot, now, &handle).await?;
+        let token = match self.fetch(conn, &mut slot, now, &handle).await {
+            Ok(token) => token,
+            // A refresh that fails (token endpoint down, network) while the current token
+            // still works: keep using it; the next call tries again. A dead refresh token
+            // is the exception: that sign-in is over.
+            Err(e) if !matches!(e, TokenError::SignInAgain { .. }) => match &slot.cached {
+                Some(c) if c.expires_at.is_some_and(|exp| exp > now) => return Ok(c.clone()),
+                _ => return Err(e),
+            },
+            Err(e) => return Err(e),
+        };
         slot.cached = Some(token.clone());
         slot.generation += 1;
         handle.generation.store(slot.generation, Ordering::SeqCst);
@@ -470,7 +480,15 @@ impl Session {
                             reason: said,
                         })
                     }
-                    Err(e) => Err(e.into()),
+                    // The saved token still works: see `access_token`.
+                    Err(e) => match (stored.access_token, stored.expires_at) {
+                        (Some(at), Some(exp)) if exp > now => Ok(AccessToken {
+                            token: at,
+                            expires_at: Some(exp),
+                            scopes: stored.scopes,
+                        }),
+                        _ => Err(e.into()),
+                    },
                 }
             }
         }

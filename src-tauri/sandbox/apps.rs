@@ -102,6 +102,9 @@ pub async fn serve(r: AppRequest) -> Response {
         ("/api/items", _) => method_not_allowed(),
         ("/api/slow", &Method::GET) => slow(&query).await,
         ("/api/slow", _) => method_not_allowed(),
+        (path, &Method::GET) if path.starts_with("/api/stress/") => {
+            stress(&path["/api/stress/".len()..], &query)
+        }
         // FastAPI's default place, and under /api/ where the Apps proxy lets a token through.
         ("/api/openapi.json" | "/openapi.json", &Method::GET) => {
             Json(openapi(r.app)).into_response()
@@ -276,6 +279,107 @@ async fn slow(query: &HashMap<String, String>) -> Response {
             Json(json!({ "slept_seconds": secs })).into_response()
         }
         Err(e) => unprocessable(vec![e]),
+    }
+}
+
+/// The largest body /api/stress/bytes streams: 4 GiB.
+const MAX_STRESS_BYTES: i64 = 4 << 30;
+
+/// Answers that go wrong the ways real servers do, to see what a client makes of them
+/// (see the sandbox README): huge, dripping, cut short, malformed, not UTF-8, 5xx.
+fn stress(kind: &str, query: &HashMap<String, String>) -> Response {
+    use axum::body::Body;
+    use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+    use futures_util::stream;
+
+    type Chunk = Result<Bytes, std::io::Error>;
+    match kind {
+        // `size` bytes of 'x', streamed in 64 KiB chunks, never held in memory.
+        "bytes" => match int_param(query, "size", 1 << 20, 0, MAX_STRESS_BYTES) {
+            Ok(size) => {
+                let chunk = Bytes::from(vec![b'x'; 64 * 1024]);
+                let body = stream::unfold(size as u64, move |left| {
+                    let chunk = chunk.clone();
+                    async move {
+                        (left > 0).then(|| {
+                            let n = left.min(chunk.len() as u64);
+                            (Ok::<_, std::io::Error>(chunk.slice(..n as usize)), left - n)
+                        })
+                    }
+                });
+                (
+                    [
+                        (CONTENT_TYPE, "application/octet-stream".to_string()),
+                        (CONTENT_LENGTH, size.to_string()),
+                    ],
+                    Body::from_stream(body),
+                )
+                    .into_response()
+            }
+            Err(e) => unprocessable(vec![e]),
+        },
+        // A JSON document one byte every `interval_ms`, `bytes` of them.
+        "drip" => {
+            let (interval, count) = match (
+                int_param(query, "interval_ms", 250, 1, 60_000),
+                int_param(query, "bytes", 40, 1, 100_000),
+            ) {
+                (Ok(i), Ok(c)) => (i as u64, c as usize),
+                (i, c) => return unprocessable(i.err().into_iter().chain(c.err()).collect()),
+            };
+            let text = format!("{{\"drip\":\"{}\"}}", ".".repeat(count.saturating_sub(11)));
+            let bytes = Bytes::from(text);
+            let body = stream::unfold(0usize, move |i| {
+                let bytes = bytes.clone();
+                async move {
+                    if i >= bytes.len() {
+                        return None;
+                    }
+                    tokio::time::sleep(Duration::from_millis(interval)).await;
+                    Some((Ok::<_, std::io::Error>(bytes.slice(i..i + 1)), i + 1))
+                }
+            });
+            (
+                [(CONTENT_TYPE, "application/json")],
+                Body::from_stream(body),
+            )
+                .into_response()
+        }
+        // Announces 1000 bytes, sends 100, then the connection is cut.
+        "truncated" => {
+            let body = stream::iter([
+                Ok(Bytes::from(format!("{{\"items\": [{}", "1, ".repeat(30)))),
+                Err(std::io::Error::other("cut short on purpose")),
+            ] as [Chunk; 2]);
+            (
+                [
+                    (CONTENT_TYPE, "application/json".to_string()),
+                    (CONTENT_LENGTH, "1000".to_string()),
+                ],
+                Body::from_stream(body),
+            )
+                .into_response()
+        }
+        "malformed-json" => (
+            [(CONTENT_TYPE, "application/json")],
+            "{\"items\": [1, 2, {\"name\": \"Widget\", ",
+        )
+            .into_response(),
+        "non-utf8" => (
+            [(CONTENT_TYPE, "text/plain; charset=utf-8")],
+            Bytes::from_static(b"caf\xe9 \xff\xfe \x80 latin-1, not UTF-8\n"),
+        )
+            .into_response(),
+        // Any status, with a FastAPI-like JSON error body.
+        "status" => match int_param(query, "code", 503, 100, 599) {
+            Ok(code) => {
+                let status =
+                    StatusCode::from_u16(code as u16).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+                (status, Json(json!({ "detail": format!("answered {code} on purpose (sandbox stress endpoint)") }))).into_response()
+            }
+            Err(e) => unprocessable(vec![e]),
+        },
+        _ => not_found(),
     }
 }
 

@@ -7,8 +7,15 @@ use std::sync::Arc;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use lakegate::app::App;
+use lakegate::bridge::{ConnectionKindName, NewConnection, RequestInput};
+use lakegate::host::HeadlessHost;
 use lakegate::http::LoopbackAwareResolver;
 use lakegate::sandbox::{Sandbox, SandboxConfig};
+use lakegate::secrets::{Keychain, SecretStore};
 use serde_json::Value;
 
 pub async fn sandbox(config: SandboxConfig) -> Sandbox {
@@ -180,4 +187,65 @@ pub async fn m2m_token(sb: &Sandbox, http: &reqwest::Client, scope: &str) -> Str
     assert_eq!(r.status(), 200);
     let v: Value = r.json().await.unwrap();
     v["access_token"].as_str().unwrap().to_string()
+}
+
+/// An App (the window's operations) on a sandbox, with a service-principal connection
+/// "bot", its own keychain service and its own folders.
+pub struct Bench {
+    pub sb: Sandbox,
+    pub app: App,
+    pub dir: PathBuf,
+}
+
+pub async fn workbench(config: SandboxConfig) -> Bench {
+    static N: AtomicU64 = AtomicU64::new(0);
+    let sb = sandbox(config).await;
+    let dir = std::env::temp_dir().join(format!(
+        "lakegate-bench-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    let keychain = Arc::new(Keychain::with_service(&format!(
+        "lakegate-test-workbench-{}-{}",
+        std::process::id(),
+        sb.addr.port()
+    )));
+    let probe = keychain.clone();
+    let app = App::with_parts(
+        Arc::new(HeadlessHost { no_browser: true }),
+        keychain as Arc<dyn SecretStore>,
+        Box::new(move || probe.probe()),
+        dir.join("config"),
+        dir.join("data"),
+        Box::new(|_| None),
+    );
+    let sp = &sb.info.service_principals[0];
+    app.add_connection(NewConnection {
+        name: "bot".into(),
+        host: sb.info.host.clone(),
+        kind: ConnectionKindName::ServicePrincipal,
+        client_id: Some(sp.client_id.clone()),
+        redirect_uri: None,
+        scopes: vec![],
+        secret: Some(sp.client_secret.clone()),
+        profile: None,
+        ca_bundle: Some(sb.info.ca_file.display().to_string()),
+    })
+    .await
+    .unwrap();
+    Bench { sb, app, dir }
+}
+
+/// A GET through the "bot" connection.
+pub fn request(url: String) -> RequestInput {
+    RequestInput {
+        connection: Some("bot".into()),
+        method: "GET".into(),
+        url,
+        query: vec![],
+        headers: vec![],
+        body: None,
+        timeout_secs: 30,
+    }
 }
