@@ -2,12 +2,12 @@
 #   make run    install what is missing, build, open the window
 #   make test   the same set-up, then every check and test
 # Other targets: make build, make bindings, make e2e, make bench, make sandbox,
-# make package-windows, make clean.
+# make package, make package-windows, make clean.
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := run
-.PHONY: bench package-windows cross-check run test build ui deps system-deps ui-deps e2e-deps sdk-deps tauri-driver lint rust-tests ui-tests sdk-tests e2e sandbox bindings clean
+.PHONY: bench deny cargo-deny package package-windows cross-check run test build ui deps system-deps ui-deps e2e-deps sdk-deps tauri-driver lint rust-tests ui-tests sdk-tests e2e sandbox bindings clean
 
 CARGO ?= cargo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -24,7 +24,7 @@ STAMP := target/.stamps
 run: deps build
 	@./target/debug/lakegate
 
-test: deps e2e-deps sdk-deps lint cross-check package-windows rust-tests ui-tests sdk-tests e2e
+test: deps e2e-deps sdk-deps lint deny cross-check package-windows package rust-tests ui-tests sdk-tests e2e
 	@echo "make test: every check passed"
 
 deps: system-deps ui-deps
@@ -57,6 +57,14 @@ $(PYENV)/.installed: tests/sdk/requirements.txt
 	$(PYENV)/bin/pip install --quiet --disable-pip-version-check -r tests/sdk/requirements.txt
 	@touch $@
 
+cargo-deny:
+	@command -v cargo-deny >/dev/null || [ -x "$$HOME/.cargo/bin/cargo-deny" ] || \
+	  $(CARGO) install cargo-deny --locked --version '^0.20'
+
+# Licences, bans, duplicate versions and sources (deny.toml); advisories when reachable.
+deny: cargo-deny
+	tests/deny.sh
+
 tauri-driver:
 	@command -v tauri-driver >/dev/null || [ -x "$$HOME/.cargo/bin/tauri-driver" ] || \
 	  $(CARGO) install tauri-driver --locked --version '^2'
@@ -81,13 +89,14 @@ cross-check: system-deps ui
 
 # A real Windows executable, cross-built with mingw-w64; its PE headers are checked
 # (GUI subsystem, icon, version and manifest resources), and the check itself is tested.
-WINDOWS_EXE := target/x86_64-pc-windows-gnu/release/lakegate.exe
+WINDOWS_DIR := target/x86_64-pc-windows-gnu/release
 package-windows: system-deps ui
 	@rustup target list --installed | grep -qx x86_64-pc-windows-gnu || rustup target add x86_64-pc-windows-gnu
-	$(CARGO) build --release --target x86_64-pc-windows-gnu
-	python3 tests/pe/pe_check.py $(WINDOWS_EXE)
-	LAKEGATE_EXE=$(WINDOWS_EXE) python3 -m unittest discover -s tests/pe
-	@echo "package-windows: $(WINDOWS_EXE) ($$(du -h $(WINDOWS_EXE) | cut -f1))"
+	$(CARGO) build --release --target x86_64-pc-windows-gnu --bins
+	python3 tests/pe/pe_check.py $(WINDOWS_DIR)/lakegate.exe
+	python3 tests/pe/pe_check.py $(WINDOWS_DIR)/lakegate-window.exe
+	LAKEGATE_EXE=$(WINDOWS_DIR)/lakegate.exe python3 -m unittest discover -s tests/pe
+	@echo "package-windows: $$(du -h $(WINDOWS_DIR)/lakegate.exe $(WINDOWS_DIR)/lakegate-window.exe | tr '\n\t' '  ')"
 
 rust-tests: ui
 	tests/with-keyring.sh $(CARGO) test --no-default-features
@@ -96,10 +105,17 @@ rust-tests: ui
 sdk-tests: build sdk-deps
 	$(PYENV)/bin/python -m pytest -q tests/sdk
 
-# Whole-process figures against curl and the Python SDK (target/bench/report.md).
-bench: deps sdk-deps ui
-	$(CARGO) build --release
-	python3 bench/bench.py
+# The .deb, built by the Tauri bundler (offline), then installed and started for real.
+TAURI := ui/node_modules/.bin/tauri
+package: system-deps ui-deps ui
+	$(TAURI) build --bundles deb --ci
+	tests/with-keyring.sh tests/package/deb-test.sh
+
+# Whole-process figures against curl, the Python SDK and a bare Tauri window, with the
+# 1,000-request run in the real window (target/bench/report.md). Release builds only here.
+bench: deps e2e-deps sdk-deps ui
+	$(CARGO) build --release --bins --example bare_window
+	tests/with-keyring.sh python3 bench/bench.py
 
 # The sandbox workspace on its own (see src-tauri/sandbox/README.md); Ctrl+C stops it.
 sandbox: build

@@ -20,7 +20,8 @@ pub struct AppInfo {
     pub config_dir: String,
     /// Where history and saved requests are kept.
     pub data_dir: String,
-    /// Whether this build can open the window (the `gui` feature).
+    /// Whether this installation can open the window: built with the `gui` feature, with
+    /// `lakegate-window` next to the running program.
     pub has_window: bool,
 }
 
@@ -32,7 +33,7 @@ pub fn app_info() -> Result<AppInfo, UiError> {
         platform: format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
         config_dir: platform::config_dir()?.display().to_string(),
         data_dir: platform::data_dir()?.display().to_string(),
-        has_window: cfg!(feature = "gui"),
+        has_window: cfg!(feature = "gui") && crate::cli::window_binary().is_some(),
     })
 }
 

@@ -95,3 +95,30 @@ fn a_closed_output_pipe_ends_quietly_not_with_a_panic() {
     child.wait().unwrap();
     assert!(!err.contains("panicked"), "{err}");
 }
+
+/// The headless commands start fast because `lakegate` does not link GTK or WebKit: the
+/// window lives in `lakegate-window`, which `lakegate` starts when asked for the window.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_headless_binary_does_not_load_the_gui_libraries() {
+    let needed = |bin: &str| {
+        let out = std::process::Command::new("readelf")
+            .args(["-d", bin])
+            .output()
+            .expect("readelf (binutils) is installed");
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| l.contains("(NEEDED)"))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let headless = needed(env!("CARGO_BIN_EXE_lakegate"));
+    for lib in ["libgtk", "libwebkit2gtk", "libjavascriptcoregtk", "libsoup"] {
+        assert!(!headless.contains(lib), "lakegate links {lib}:\n{headless}");
+    }
+    if let Some(window) = option_env!("CARGO_BIN_EXE_lakegate-window") {
+        assert!(needed(window).contains("libwebkit2gtk"));
+    }
+}

@@ -98,7 +98,10 @@ fn auth_status(raw: &str) -> Result<u16, String> {
     }
 }
 
-pub fn main() -> ExitCode {
+/// The command line. With no command, `open_window` opens the window: the `lakegate`
+/// binary starts `lakegate-window` next to it (so headless commands never load the GUI
+/// libraries), and `lakegate-window` runs the window itself.
+pub fn main_with(open_window: fn() -> ExitCode) -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         None => open_window(),
@@ -185,8 +188,9 @@ pub(crate) fn report<T: serde::Serialize>(
     }
 }
 
+/// Runs the window in this process (`lakegate-window`).
 #[cfg(feature = "gui")]
-fn open_window() -> ExitCode {
+pub fn run_window() -> ExitCode {
     if let Some(reason) = crate::platform::no_display_reason() {
         eprintln!("lakegate: {reason}");
         return ExitCode::from(3);
@@ -200,11 +204,59 @@ fn open_window() -> ExitCode {
     }
 }
 
-#[cfg(not(feature = "gui"))]
-fn open_window() -> ExitCode {
+fn no_window() -> ExitCode {
     eprintln!(
         "lakegate: this build has no window (built without the `gui` feature); \
          see lakegate --help for the headless commands"
     );
     ExitCode::from(3)
+}
+
+/// Without the `gui` feature there is no window to run.
+#[cfg(not(feature = "gui"))]
+pub fn run_window() -> ExitCode {
+    no_window()
+}
+
+/// The window's binary, next to this one: `lakegate-window` (`.exe` on Windows).
+pub fn window_binary() -> Option<std::path::PathBuf> {
+    let me = std::env::current_exe().ok()?;
+    let name = format!("lakegate-window{}", std::env::consts::EXE_SUFFIX);
+    Some(me.with_file_name(name)).filter(|p| p.is_file())
+}
+
+/// Opens the window by running `lakegate-window` in this process's place (Unix) or as a
+/// child it waits for (Windows).
+pub fn launch_window() -> ExitCode {
+    if !cfg!(feature = "gui") {
+        return no_window();
+    }
+    if let Some(reason) = crate::platform::no_display_reason() {
+        eprintln!("lakegate: {reason}");
+        return ExitCode::from(3);
+    }
+    let Some(window) = window_binary() else {
+        eprintln!(
+            "lakegate: the window's program (lakegate-window) is not installed next to lakegate; \
+             reinstall Lakegate, or run cargo build"
+        );
+        return ExitCode::FAILURE;
+    };
+    let mut command = std::process::Command::new(&window);
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        let e = command.exec();
+        eprintln!("lakegate: {} could not start: {e}", window.display());
+        ExitCode::FAILURE
+    }
+    #[cfg(not(unix))]
+    match command.status() {
+        Ok(s) if s.success() => ExitCode::SUCCESS,
+        Ok(s) => ExitCode::from(s.code().unwrap_or(1).clamp(1, 255) as u8),
+        Err(e) => {
+            eprintln!("lakegate: {} could not start: {e}", window.display());
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -18,6 +18,7 @@ pub fn run() -> tauri::Result<()> {
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_shell::init())
         .plugin(tauri_plugin_clipboard_manager::init())
+        .on_page_load(|_, payload| mark_ready(payload))
         .setup(|app| {
             let host = Arc::new(host::TauriHost {
                 app: app.handle().clone(),
@@ -56,4 +57,17 @@ pub fn run() -> tauri::Result<()> {
             commands::sign_in_with_scopes
         ])
         .run(tauri::generate_context!())
+}
+
+/// For `make bench` and the package test: when `LAKEGATE_READY_FILE` names a file, it is created once
+/// the page has loaded (the UI's script has run and drawn the shell), so start-up can be
+/// timed from outside the same way for Lakegate and for the bare window
+/// (`examples/bare_window.rs`). Without the variable this does nothing.
+pub fn mark_ready(payload: &tauri::webview::PageLoadPayload<'_>) {
+    if payload.event() != tauri::webview::PageLoadEvent::Finished {
+        return;
+    }
+    if let Some(path) = std::env::var_os("LAKEGATE_READY_FILE") {
+        let _ = std::fs::write(path, payload.url().as_str());
+    }
 }

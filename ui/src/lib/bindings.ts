@@ -15,7 +15,8 @@ configDir: string,
  */
 dataDir: string, 
 /**
- * Whether this build can open the window (the `gui` feature).
+ * Whether this installation can open the window: built with the `gui` feature, with
+ * `lakegate-window` next to the running program.
  */
 hasWindow: boolean, };
 

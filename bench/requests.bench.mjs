@@ -1,0 +1,165 @@
+// make bench, in the real window (run by tests/e2e/run.sh with E2E_TESTS pointing here):
+// sign in to the sandbox, then send GET /api/hello 1,000 times through the UI. Each
+// request is timed in the page from the click on Send to the moment the answer is drawn
+// (IPC, the HTTPS call, rendering), and in the app itself (the call's own timings, from
+// the history it writes). The whole app's memory (PSS of the app and its
+// WebKit processes) is taken after the first request and after the last one.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { launchApp } from '../tests/e2e/harness.mjs';
+
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
+const BATCH = 100;
+const out = process.env.BENCH_OUT;
+
+let app;
+before(async () => {
+  app = await launchApp();
+});
+after(async () => {
+  await app?.session.end();
+});
+
+/** PSS in bytes of `pid` and every process below it. */
+function treePss(pid) {
+  const children = new Map();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(name));
+    } catch {}
+  }
+  let total = 0;
+  const stack = [pid];
+  while (stack.length) {
+    const p = stack.pop();
+    try {
+      const m = readFileSync(`/proc/${p}/smaps_rollup`, 'utf8').match(/^Pss:\s+(\d+) kB/m);
+      if (m) total += Number(m[1]) * 1024;
+    } catch {}
+    stack.push(...(children.get(p) ?? []));
+  }
+  return total;
+}
+
+/** The window's process: `lakegate` replaced itself with `lakegate-window` next to it. */
+function appPid() {
+  const bin = realpathSync(process.env.LAKEGATE_BIN).replace(/lakegate$/, 'lakegate-window');
+  const found = readdirSync('/proc').filter((p) => {
+    if (!/^\d+$/.test(p)) return false;
+    try {
+      return realpathSync(`/proc/${p}/exe`) === bin;
+    } catch {
+      return false;
+    }
+  });
+  assert.equal(found.length, 1, `one ${bin} process runs: ${found}`);
+  return Number(found[0]);
+}
+
+function findFile(dir, name) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = `${dir}/${entry.name}`;
+    if (entry.isFile() && entry.name === name) return full;
+    if (entry.isDirectory()) {
+      const found = findFile(full, name);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 3000));
+
+// Clicks Send `arguments[0]` times; resolves with each request's milliseconds from the
+// click to the answer drawn (the Send button leaves while the request runs and returns
+// with the answer).
+const SEND_LOOP = `
+const [count, done] = [arguments[0], arguments[arguments.length - 1]];
+const times = [];
+const button = () => document.querySelector('[data-testid="send"]');
+function one() {
+  return new Promise((resolve, reject) => {
+    let left = false;
+    const t0 = performance.now();
+    const timer = setTimeout(() => { observer.disconnect(); reject(new Error('no answer in 30 s')); }, 30000);
+    const check = () => {
+      const b = button();
+      if (!b) left = true;
+      else if (left) {
+        observer.disconnect();
+        clearTimeout(timer);
+        resolve(performance.now() - t0);
+      }
+    };
+    const observer = new MutationObserver(check);
+    observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+    button().click();
+    check();
+  });
+}
+(async () => {
+  for (let i = 0; i < count; i++) times.push(await one());
+  done(JSON.stringify({ times, status: document.querySelector('[data-testid="response-status"]')?.textContent ?? '' }));
+})().catch((e) => done(JSON.stringify({ error: String(e), times })));
+`;
+
+test(`${REQUESTS} requests through the window`, async () => {
+  const s = app.session;
+  await (await s.waitFor('[data-testid="try-sandbox"]', { timeout: 60000 })).click();
+  await s.waitFor('[data-testid="connection-status"]', {
+    timeout: 60000,
+    predicate: async (el) => /signed in as/.test(await el.text()),
+  });
+  await (await s.waitFor('[data-testid="app"][data-name="hello"]', { timeout: 30000 })).click();
+  await s.waitFor('[data-testid="url"]', {
+    predicate: async (el) => /\/api\/hello$/.test((await el.attribute('value')) ?? ''),
+  });
+  await s.setTimeouts(600000);
+  const first = JSON.parse(await s.executeAsync(SEND_LOOP, [1]));
+  assert.ok(!first.error, first.error);
+  const pid = appPid();
+  await settle();
+  const pssBefore = treePss(pid);
+
+  const times = [];
+  for (let done = 0; done < REQUESTS; done += BATCH) {
+    const r = JSON.parse(await s.executeAsync(SEND_LOOP, [Math.min(BATCH, REQUESTS - done)]));
+    assert.ok(!r.error, r.error);
+    assert.match(r.status, /200/);
+    times.push(...r.times);
+  }
+  await settle();
+  const pssAfter = treePss(pid);
+  assert.equal(times.length, REQUESTS);
+  // The request itself as the app measured it (DNS, connect, TLS, answer, body; a new
+  // connection each time), from the history it wrote.
+  const history = findFile(app.home, 'history.jsonl');
+  const totals = readFileSync(history, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l).total_ms)
+    .filter((t) => typeof t === 'number')
+    .slice(-REQUESTS)
+    .sort((a, b) => a - b);
+  assert.equal(totals.length, REQUESTS);
+  const sorted = [...times].sort((a, b) => a - b);
+  const result = {
+    requests: REQUESTS,
+    median_ms: sorted[Math.floor(sorted.length / 2)],
+    p90_ms: sorted[Math.floor(sorted.length * 0.9)],
+    min_ms: sorted[0],
+    max_ms: sorted[sorted.length - 1],
+    in_app_median_ms: totals[Math.floor(totals.length / 2)],
+    in_app_min_ms: totals[0],
+    in_app_max_ms: totals[totals.length - 1],
+    pss_after_first_request_bytes: pssBefore,
+    pss_after_all_bytes: pssAfter,
+  };
+  if (out) writeFileSync(out, JSON.stringify(result, null, 2));
+  console.log(JSON.stringify(result));
+});
