@@ -2,12 +2,12 @@
 #   make run    install what is missing, build, open the window
 #   make test   the same set-up, then every check and test
 # Other targets: make build, make bindings, make e2e, make bench, make sandbox,
-# make package, make package-windows, make clean.
+# make package, make package-windows, make fuzz, make clean.
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := run
-.PHONY: bench deny cargo-deny package package-windows cross-check run test build ui deps system-deps ui-deps e2e-deps sdk-deps tauri-driver lint rust-tests ui-tests sdk-tests e2e sandbox bindings clean
+.PHONY: bench fuzz deny cargo-deny package package-windows cross-check run test build ui deps system-deps ui-deps e2e-deps sdk-deps tauri-driver lint rust-tests ui-tests sdk-tests e2e sandbox bindings clean
 
 CARGO ?= cargo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -116,6 +116,15 @@ package: system-deps ui-deps ui
 bench: deps e2e-deps sdk-deps ui
 	$(CARGO) build --release --bins --example bare_window
 	tests/with-keyring.sh python3 bench/bench.py
+
+# Fuzzing the parsers (fuzz/: .databrickscfg, JWT, host URLs, requests, OpenAPI) with
+# cargo fuzz, which needs a nightly toolchain; not part of make test. FUZZ_SECONDS per target.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := databrickscfg jwt host_url request openapi
+fuzz:
+	@rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+	@command -v cargo-fuzz >/dev/null || [ -x "$$HOME/.cargo/bin/cargo-fuzz" ] || $(CARGO) install cargo-fuzz --locked
+	for t in $(FUZZ_TARGETS); do cargo +nightly fuzz run $$t -- -max_total_time=$(FUZZ_SECONDS) || exit 1; done
 
 # The sandbox workspace on its own (see src-tauri/sandbox/README.md); Ctrl+C stops it.
 sandbox: build
