@@ -6,7 +6,7 @@ target/bench/report.md (and report.json).
 
 Runs inside tests/with-keyring.sh (make bench does that) and starts its own Xvfb for the
 window figures: start to the page loaded and memory at rest, for Lakegate and for the bare
-Tauri window (examples/bare_window, the floor), then 1,000 requests through the real window
+Tauri window (bench/bare_window.rs, the floor), then 1,000 requests through the real window
 (bench/requests.bench.mjs via tests/e2e/run.sh)."""
 
 import gzip

@@ -191,9 +191,8 @@ pub(crate) fn report<T: serde::Serialize>(
 /// Runs the window in this process (`lakegate-window`).
 #[cfg(feature = "gui")]
 pub fn run_window() -> ExitCode {
-    if let Some(reason) = crate::platform::no_display_reason() {
-        eprintln!("lakegate: {reason}");
-        return ExitCode::from(3);
+    if let Some(code) = no_display() {
+        return code;
     }
     match crate::gui::run() {
         Ok(()) => ExitCode::SUCCESS,
@@ -202,6 +201,13 @@ pub fn run_window() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Without a display there is no window: say so in one line (exit 3).
+fn no_display() -> Option<ExitCode> {
+    let reason = crate::platform::no_display_reason()?;
+    eprintln!("lakegate: {reason}");
+    Some(ExitCode::from(3))
 }
 
 fn no_window() -> ExitCode {
@@ -231,9 +237,8 @@ pub fn launch_window() -> ExitCode {
     if !cfg!(feature = "gui") {
         return no_window();
     }
-    if let Some(reason) = crate::platform::no_display_reason() {
-        eprintln!("lakegate: {reason}");
-        return ExitCode::from(3);
+    if let Some(code) = no_display() {
+        return code;
     }
     let Some(window) = window_binary() else {
         eprintln!(

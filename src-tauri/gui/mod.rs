@@ -62,7 +62,7 @@ pub fn run() -> tauri::Result<()> {
 /// For `make bench` and the package test: when `LAKEGATE_READY_FILE` names a file, it is created once
 /// the page has loaded (the UI's script has run and drawn the shell), so start-up can be
 /// timed from outside the same way for Lakegate and for the bare window
-/// (`examples/bare_window.rs`). Without the variable this does nothing.
+/// (`bench/bare_window.rs`). Without the variable this does nothing.
 pub fn mark_ready(payload: &tauri::webview::PageLoadPayload<'_>) {
     if payload.event() != tauri::webview::PageLoadEvent::Finished {
         return;
