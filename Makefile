@@ -7,7 +7,7 @@
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := run
-.PHONY: bench fuzz deny cargo-deny package package-windows cross-check run test build ui deps system-deps ui-deps e2e-deps sdk-deps tauri-driver lint rust-tests ui-tests sdk-tests e2e sandbox bindings clean
+.PHONY: fetch checks check bench fuzz deny cargo-deny package package-windows cross-check run test build ui deps system-deps ui-deps e2e-deps sdk-deps tauri-driver lint rust-tests ui-tests sdk-tests e2e sandbox bindings clean
 
 CARGO ?= cargo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -24,8 +24,30 @@ STAMP := target/.stamps
 run: deps build
 	@./target/debug/lakegate
 
-test: deps e2e-deps sdk-deps lint deny cross-check package-windows package rust-tests ui-tests sdk-tests e2e
+# make test fetches everything first, then runs every check with cargo offline: a step
+# can never pass only because an earlier run left crates in ~/.cargo or targets in ~/.rustup.
+test: fetch
+	@CARGO_NET_OFFLINE=true $(MAKE) --no-print-directory checks
 	@echo "make test: every check passed"
+
+checks: lint deny cross-check package-windows package rust-tests ui-tests sdk-tests e2e
+
+# Everything any later step needs from the network: system packages, npm packages, the
+# Python SDK, cargo tools, the crates of every platform (cargo fetch without --target
+# fetches all of them: cargo deny reads Windows' and macOS' too) and the cross targets' std.
+CARGO_BIN := $${CARGO_HOME:-$$HOME/.cargo}/bin
+CROSS_TARGETS := x86_64-pc-windows-gnu x86_64-apple-darwin
+fetch: deps e2e-deps sdk-deps cargo-deny
+	$(CARGO) fetch --locked
+	@installed=$$(rustup target list --installed); for t in $(CROSS_TARGETS); do \
+	  grep -qx "$$t" <<<"$$installed" || rustup target add "$$t"; done
+	@echo "fetch: crates for every target, $(CROSS_TARGETS), npm packages, the Python SDK and cargo tools are here"
+
+# The inner loop: formatting, lints and the core's tests (no window, no keychain session).
+check:
+	$(CARGO) fmt --check
+	$(CARGO) clippy --no-default-features --all-targets -- -D warnings
+	$(CARGO) test --no-default-features --lib
 
 deps: system-deps ui-deps
 
@@ -58,7 +80,7 @@ $(PYENV)/.installed: tests/sdk/requirements.txt
 	@touch $@
 
 cargo-deny:
-	@command -v cargo-deny >/dev/null || [ -x "$$HOME/.cargo/bin/cargo-deny" ] || \
+	@command -v cargo-deny >/dev/null || [ -x "$(CARGO_BIN)/cargo-deny" ] || \
 	  $(CARGO) install cargo-deny --locked --version '^0.20'
 
 # Licences, bans, duplicate versions and sources (deny.toml); advisories when reachable.
@@ -66,7 +88,7 @@ deny: cargo-deny
 	tests/deny.sh
 
 tauri-driver:
-	@command -v tauri-driver >/dev/null || [ -x "$$HOME/.cargo/bin/tauri-driver" ] || \
+	@command -v tauri-driver >/dev/null || [ -x "$(CARGO_BIN)/tauri-driver" ] || \
 	  $(CARGO) install tauri-driver --locked --version '^2'
 
 ui:
@@ -91,7 +113,9 @@ cross-check: system-deps ui
 # (GUI subsystem, icon, version and manifest resources), and the check itself is tested.
 WINDOWS_DIR := target/x86_64-pc-windows-gnu/release
 package-windows: system-deps ui
-	@rustup target list --installed | grep -qx x86_64-pc-windows-gnu || rustup target add x86_64-pc-windows-gnu
+	@rustup target list --installed | grep -qx x86_64-pc-windows-gnu || \
+	  { [ -z "$${CARGO_NET_OFFLINE:-}" ] && rustup target add x86_64-pc-windows-gnu; } || \
+	  { echo "package-windows: the x86_64-pc-windows-gnu target is missing (make fetch adds it)"; exit 1; }
 	$(CARGO) build --release --target x86_64-pc-windows-gnu --bins
 	python3 tests/pe/pe_check.py $(WINDOWS_DIR)/lakegate.exe
 	python3 tests/pe/pe_check.py $(WINDOWS_DIR)/lakegate-window.exe
@@ -123,7 +147,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := databrickscfg jwt host_url request openapi
 fuzz:
 	@rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
-	@command -v cargo-fuzz >/dev/null || [ -x "$$HOME/.cargo/bin/cargo-fuzz" ] || $(CARGO) install cargo-fuzz --locked
+	@command -v cargo-fuzz >/dev/null || [ -x "$(CARGO_BIN)/cargo-fuzz" ] || $(CARGO) install cargo-fuzz --locked
 	for t in $(FUZZ_TARGETS); do cargo +nightly fuzz run $$t -- -max_total_time=$(FUZZ_SECONDS) || exit 1; done
 
 # The sandbox workspace on its own (see src-tauri/sandbox/README.md); Ctrl+C stops it.

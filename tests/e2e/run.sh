@@ -9,7 +9,7 @@ repo=$(cd "$here/../.." && pwd)
 bin=${LAKEGATE_BIN:-$repo/target/debug/lakegate}
 [ -x "$bin" ] || { echo "e2e: $bin is not built (run make build)" >&2; exit 1; }
 "$bin" info --json | grep '"hasWindow": true' >/dev/null || { echo "e2e: $bin was built without the window (gui feature): run make build" >&2; exit 1; }
-driver=$(command -v tauri-driver || echo "$HOME/.cargo/bin/tauri-driver")
+driver=$(command -v tauri-driver || echo "${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver")
 [ -x "$driver" ] || { echo "e2e: tauri-driver is missing (make e2e-deps installs it)" >&2; exit 1; }
 native=$(command -v WebKitWebDriver || true)
 [ -n "$native" ] || { echo "e2e: WebKitWebDriver is missing (apt package webkit2gtk-driver)" >&2; exit 1; }
