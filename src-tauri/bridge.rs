@@ -58,6 +58,8 @@ pub struct ConnectionView {
     pub expires_at: Option<u64>,
     /// Saved connections can be removed; the others live in the environment or a file.
     pub removable: bool,
+    /// Hosts typed in as trusted with this connection's token (`host` or `host:port`).
+    pub trusted_hosts: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, TS, PartialEq, Eq)]
@@ -220,6 +222,10 @@ pub struct RequestInput {
     pub headers: Vec<(String, String)>,
     pub body: Option<String>,
     pub timeout_secs: u64,
+    /// Send without the connection's token (after Lakegate refused to send it to this host).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub without_token: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

@@ -55,6 +55,10 @@ pub enum UiError {
     /// The sandbox workspace could not start.
     #[error("{message}")]
     Sandbox { message: String },
+    /// The connection's token does not go to this host (or not over http): nothing was
+    /// sent. The request may be sent without the token.
+    #[error("{message}")]
+    TokenRefused { message: String, host: String },
     /// Nothing is known by that name.
     #[error("{message}")]
     NotFound { message: String },
@@ -118,6 +122,10 @@ impl From<TokenError> for UiError {
             TokenError::Login(_) => UiError::Refused { message },
             TokenError::Cli(_) => UiError::Cli { message },
             TokenError::Store(s) => s.into(),
+            TokenError::Refused(r) => UiError::TokenRefused {
+                message,
+                host: r.host,
+            },
         }
     }
 }
@@ -128,6 +136,7 @@ impl From<crate::http::call::CallError> for UiError {
         let message = e.to_string();
         match e {
             C::Invalid(_) => UiError::invalid("url", message),
+            C::TokenElsewhere { host, .. } => UiError::TokenRefused { message, host },
             C::TlsUntrusted { .. } => UiError::TlsUntrusted { message },
             C::ProxyAuth { .. } | C::ProxyRefused { .. } => UiError::Proxy { message },
             C::Timeout { .. } => UiError::TimedOut { message },

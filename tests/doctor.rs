@@ -46,7 +46,7 @@ async fn alice(d: &common::Bench, name: &str) {
 
 async fn run(d: &common::Bench, connection: Option<&str>, url: &str) -> Report {
     d.app
-        .diagnose(connection, url, "GET", &|_| {})
+        .diagnose(connection, url, "GET", None, &|_| {})
         .await
         .unwrap()
 }
@@ -74,6 +74,7 @@ async fn a_healthy_call_passes_every_check_in_order() {
             Some("bot"),
             &format!("{}/api/hello", common::app_url(&d.sb, "hello")),
             "GET",
+            None,
             &|f| seen.lock().unwrap().push(f.check.clone()),
         )
         .await

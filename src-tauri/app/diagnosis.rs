@@ -5,26 +5,41 @@ use std::path::PathBuf;
 use super::App;
 use crate::bridge::{ScopeMatrix, ScopeMatrixRow, SignInStarted};
 use crate::connections::{ConnectionKind, Origin};
-use crate::doctor::{self, Finding, Report};
+use crate::doctor::{self, Finding, Report, RequestStep};
 use crate::error::UiError;
 use crate::oauth::jwt;
 use crate::workspace;
 
 impl App {
-    /// Runs the Doctor; `progress` sees each finding as it is made.
+    /// Runs the Doctor; `progress` sees each finding as it is made. `after` names the
+    /// request (the id it was sent with) this run follows: its answer is used instead of
+    /// sending it again.
     pub async fn diagnose(
         &self,
         connection: Option<&str>,
         url: &str,
         method: &str,
+        after: Option<&str>,
         progress: &(dyn Fn(&Finding) + Send + Sync),
     ) -> Result<Report, UiError> {
         let conn = match connection {
             Some(name) => Some(self.find(name).await?),
             None => None,
         };
+        let answered = after.and_then(|id| {
+            self.answers
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .iter()
+                .find(|(i, _)| i == id)
+                .map(|(_, a)| a.clone())
+        });
+        let step = match answered {
+            Some(a) => RequestStep::Answered(a),
+            None => RequestStep::Send,
+        };
         let report =
-            doctor::diagnose(&self.session, conn.as_ref(), url, method, true, progress).await;
+            doctor::diagnose(&self.session, conn.as_ref(), url, method, step, progress).await;
         *self.last_report.lock().unwrap_or_else(|e| e.into_inner()) = Some(report.clone());
         Ok(report)
     }

@@ -15,7 +15,7 @@ use crate::bridge::{
     ConnectionKindName, ConnectionView, ConnectionsOverview, KeychainStatus, NewConnection,
     OriginName, SandboxView, SignInStarted, TokenInspection,
 };
-use crate::connections::registry;
+use crate::connections::{destinations, registry};
 use crate::connections::{
     validate_name, Connection, ConnectionKind, ConnectionStore, Origin, Session,
 };
@@ -54,6 +54,8 @@ pub struct App {
     /// Requests in flight, by the id the UI gave them; sending cancels.
     in_flight: Mutex<HashMap<String, oneshot::Sender<()>>>,
     last_report: Mutex<Option<crate::doctor::Report>>,
+    /// The answers of the last requests, by their id, for the Doctor that may follow.
+    answers: Mutex<std::collections::VecDeque<(String, crate::doctor::Answered)>>,
 }
 
 impl App {
@@ -92,6 +94,7 @@ impl App {
             config_dir: config_dir.clone(),
             in_flight: Mutex::new(HashMap::new()),
             last_report: Mutex::new(None),
+            answers: Mutex::new(std::collections::VecDeque::new()),
             session,
             store: ConnectionStore::in_dir(&config_dir),
             secrets,
@@ -190,6 +193,7 @@ impl App {
             has_credentials: state.is_some_and(|s| s.has_credentials),
             expires_at: state.and_then(|s| s.expires_at),
             removable: c.origin == Origin::Saved,
+            trusted_hosts: c.trusted_hosts.clone(),
         }
     }
 
@@ -453,6 +457,43 @@ impl App {
         Ok(self.view(&conn).await)
     }
 
+    /// Replaces the hosts a person trusts with this connection's token, beyond its
+    /// workspace and apps. Only typed in here, never taken from a document or a link.
+    pub async fn set_trusted_hosts(
+        &self,
+        name: &str,
+        hosts: Vec<String>,
+    ) -> Result<ConnectionView, UiError> {
+        let mut conn = self.find(name).await?;
+        let mut parsed: Vec<String> = Vec::new();
+        for h in hosts.iter().filter(|h| !h.trim().is_empty()) {
+            let host = destinations::parse_trusted_host(h)
+                .map_err(|m| UiError::invalid("trustedHosts", m))?;
+            if !parsed.contains(&host) {
+                parsed.push(host);
+            }
+        }
+        match conn.origin {
+            Origin::Saved => {
+                let list = parsed.clone();
+                self.store.update(name, move |c| c.trusted_hosts = list)?;
+            }
+            Origin::Sandbox => {
+                if let Some((_, c)) = &mut *self.sandbox.lock().await {
+                    c.trusted_hosts = parsed.clone();
+                }
+            }
+            _ => {
+                return Err(UiError::invalid(
+                    "trustedHosts",
+                    format!("{name} is not saved in Lakegate (it comes from the environment or ~/.databrickscfg): save it as a connection of its own to trust more hosts with its token"),
+                ))
+            }
+        }
+        conn.trusted_hosts = parsed;
+        Ok(self.view(&conn).await)
+    }
+
     pub async fn remove_connection(&self, name: &str) -> Result<(), UiError> {
         let conn = self.find(name).await?;
         if conn.origin != Origin::Saved {
@@ -463,6 +504,7 @@ impl App {
         }
         self.session.sign_out(&conn).await?;
         self.store.remove(name)?;
+        self.session.drop_state(name);
         Ok(())
     }
 

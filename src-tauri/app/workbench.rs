@@ -55,6 +55,7 @@ fn input(d: RequestDraft) -> RequestInput {
         headers: d.headers,
         body: d.body,
         timeout_secs: d.timeout_secs,
+        without_token: None,
     }
 }
 
@@ -131,11 +132,24 @@ impl App {
         app_url: &str,
     ) -> Result<EndpointsView, UiError> {
         let conn = self.find(connection).await?;
-        let token = self.session.access_token(&conn).await?;
         let (trust, proxy) = self.session.network_for(&conn);
         let mut tried = Vec::new();
         for path in ["/openapi.json", "/api/openapi.json"] {
             let url = format!("{}{path}", app_url.trim_end_matches('/'));
+            let bearer = match url::Url::parse(&url) {
+                Ok(u) => match self.session.bearer_for(&conn, &u).await {
+                    Ok(b) => b,
+                    Err(crate::connections::TokenError::Refused(why)) => {
+                        tried.push(format!("{path}: {why}"));
+                        continue;
+                    }
+                    Err(e) => return Err(e.into()),
+                },
+                Err(e) => {
+                    tried.push(format!("{path}: {url:?} is not a URL ({e})"));
+                    continue;
+                }
+            };
             let spec = CallSpec {
                 method: "GET".into(),
                 url: url.clone(),
@@ -145,15 +159,7 @@ impl App {
                 timeout: Duration::from_secs(20),
                 body_cap: 8 * 1024 * 1024,
             };
-            match call::call(
-                &trust,
-                &proxy,
-                &spec,
-                Some(&token.token),
-                std::future::pending(),
-            )
-            .await
-            {
+            match call::call(&trust, &proxy, &spec, Some(&bearer), std::future::pending()).await {
                 Ok(r) if r.status == 200 => match openapi::parse(&r.body) {
                     Ok(ops) => {
                         return Ok(EndpointsView {
@@ -205,12 +211,30 @@ impl App {
         request: RequestInput,
     ) -> Result<ResponseView, UiError> {
         let timeout = request.timeout_secs.clamp(1, MAX_TIMEOUT_SECS);
-        let (token, trust, proxy) = match request.connection.as_deref() {
+        let spec = CallSpec {
+            method: request.method.clone(),
+            url: request.url.clone(),
+            query: request.query.clone(),
+            headers: request.headers.clone(),
+            body: request
+                .body
+                .clone()
+                .filter(|b| !b.is_empty())
+                .map(String::into_bytes),
+            timeout: Duration::from_secs(timeout),
+            body_cap: DEFAULT_BODY_CAP,
+        };
+        let url = call::full_url(&spec)?;
+        let (bearer, trust, proxy) = match request.connection.as_deref() {
             Some(name) => {
                 let conn = self.find(name).await?;
-                let token = self.session.access_token(&conn).await?;
                 let (trust, proxy) = self.session.network_for(&conn);
-                (Some(token.token), trust, proxy)
+                let bearer = if request.without_token == Some(true) {
+                    None
+                } else {
+                    Some(self.session.bearer_for(&conn, &url).await?)
+                };
+                (bearer, trust, proxy)
             }
             None => {
                 let settings = crate::settings::load(&self.config_dir).unwrap_or_default();
@@ -229,25 +253,12 @@ impl App {
                 )
             }
         };
-        let spec = CallSpec {
-            method: request.method.clone(),
-            url: request.url.clone(),
-            query: request.query.clone(),
-            headers: request.headers.clone(),
-            body: request
-                .body
-                .clone()
-                .filter(|b| !b.is_empty())
-                .map(String::into_bytes),
-            timeout: Duration::from_secs(timeout),
-            body_cap: DEFAULT_BODY_CAP,
-        };
         let (tx, rx) = oneshot::channel();
         self.in_flight
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(id.to_string(), tx);
-        let result = call::call(&trust, &proxy, &spec, token.as_ref(), async move {
+        let result = call::call(&trust, &proxy, &spec, bearer.as_ref(), async move {
             let _ = rx.await;
         })
         .await;
@@ -271,6 +282,13 @@ impl App {
         };
         match result {
             Ok(r) => {
+                let mut answers = self.answers.lock().unwrap_or_else(|e| e.into_inner());
+                answers.retain(|(i, _)| i != id);
+                answers.push_back((id.to_string(), crate::doctor::Answered::of(&r)));
+                if answers.len() > 16 {
+                    answers.pop_front();
+                }
+                drop(answers);
                 let _ = self.history.record(entry(
                     Some(r.status),
                     Some(r.timings.total_ms),

@@ -36,6 +36,15 @@ enum ConnectionsAction {
     Add(AddArgs),
     /// Forget a saved connection and delete its secrets.
     Remove(ConnectionArg),
+    /// Trust more hosts with a saved connection's token (beyond its workspace and apps):
+    /// `host` or `host:port`, https only. Without HOST, lists them.
+    Trust { name: String, hosts: Vec<String> },
+    /// Stop trusting hosts added with `trust`.
+    Untrust {
+        name: String,
+        #[arg(required = true)]
+        hosts: Vec<String>,
+    },
     /// Write a saved connection into ~/.databrickscfg as a new profile (the rest of the file is kept as it is).
     SaveProfile {
         name: String,
@@ -210,6 +219,8 @@ pub fn connections(args: ConnectionsArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Some(ConnectionsAction::Add(a)) => add(ctx, a),
+        Some(ConnectionsAction::Trust { name, hosts }) => trust(&name, hosts, true, args.json),
+        Some(ConnectionsAction::Untrust { name, hosts }) => trust(&name, hosts, false, args.json),
         Some(ConnectionsAction::Remove(ConnectionArg { name })) => {
             let Some(name) = name else {
                 return fail("name the connection to remove");
@@ -392,6 +403,59 @@ fn add(ctx: Ctx, a: AddArgs) -> ExitCode {
                 _ => String::new(),
             };
             println!("Saved {} ({}).{next}", conn.name, describe_kind(&conn));
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
+    }
+}
+
+/// Adds (`add`) or removes hosts from a connection's trusted list, through the window's
+/// own operation, and prints the list.
+fn trust(name: &str, hosts: Vec<String>, add: bool, json: bool) -> ExitCode {
+    let app = match crate::app::App::new(Arc::new(HeadlessHost { no_browser: true })) {
+        Ok(a) => a,
+        Err(e) => return fail(e),
+    };
+    let Ok(rt) = runtime() else {
+        return ExitCode::FAILURE;
+    };
+    let result = rt.block_on(async {
+        let current = app
+            .overview()
+            .await?
+            .connections
+            .into_iter()
+            .find(|c| c.name == name)
+            .map(|c| c.trusted_hosts)
+            .unwrap_or_default();
+        if add && hosts.is_empty() {
+            return Ok(current);
+        }
+        let wanted: Vec<String> = if add {
+            current.into_iter().chain(hosts).collect()
+        } else {
+            let gone: Vec<String> = hosts
+                .iter()
+                .filter_map(|h| crate::connections::destinations::parse_trusted_host(h).ok())
+                .collect();
+            current.into_iter().filter(|h| !gone.contains(h)).collect()
+        };
+        Ok::<_, crate::error::UiError>(app.set_trusted_hosts(name, wanted).await?.trusted_hosts)
+    });
+    match result {
+        Ok(list) if json => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&list).unwrap_or_default()
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(list) if list.is_empty() => {
+            println!("{name} trusts no host beyond its workspace and its apps.");
+            ExitCode::SUCCESS
+        }
+        Ok(list) => {
+            println!("{name}'s token also goes to: {}", list.join(", "));
             ExitCode::SUCCESS
         }
         Err(e) => fail(e),

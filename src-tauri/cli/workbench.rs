@@ -192,6 +192,7 @@ pub fn call(args: CallArgs) -> ExitCode {
         headers,
         body,
         timeout_secs: args.timeout,
+        without_token: None,
     };
     let result = rt.block_on(async {
         tokio::select! {
@@ -332,6 +333,7 @@ pub fn doctor(args: DoctorArgs) -> ExitCode {
         connection.as_deref(),
         &args.url,
         &args.method,
+        None,
         &progress,
     )) {
         Ok(r) => r,

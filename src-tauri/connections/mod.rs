@@ -3,6 +3,7 @@
 //! profiles add more on the fly. Secrets live in the keychain (see `secrets`).
 
 mod cli_token;
+pub mod destinations;
 pub mod registry;
 mod store;
 mod tokens;
@@ -77,6 +78,10 @@ pub struct Connection {
     /// A PEM bundle trusted for this connection on top of the system roots.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_bundle: Option<PathBuf>,
+    /// Hosts the person typed in as trusted with this connection's token, beyond its
+    /// workspace and apps (`host` or `host:port`; see `destinations`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trusted_hosts: Vec<String>,
     /// Who the last sign-in was (e.g. `alice@example.com`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signed_in_as: Option<String>,
@@ -119,6 +124,7 @@ impl Connection {
             host: host.to_string(),
             kind,
             ca_bundle: None,
+            trusted_hosts: Vec::new(),
             signed_in_as: None,
             needs_sign_in: false,
             origin: Origin::Saved,
@@ -150,7 +156,8 @@ pub fn validate_name(name: &str) -> Result<(), String> {
     if n.len() > 64 {
         return Err("a connection name has at most 64 characters".into());
     }
-    if n.starts_with("profile:") || n == "env" || n == "sandbox" {
+    let lower = n.to_ascii_lowercase();
+    if lower.starts_with("profile:") || lower == "env" || lower == "sandbox" {
         return Err(format!(
             "{n:?} is reserved (env, sandbox and profile:… name connections Lakegate finds itself)"
         ));

@@ -11,9 +11,13 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::json;
 
+use url::Url;
+
 use super::cli_token::{self, CliError};
+use super::destinations::{self, TokenRefused};
 use super::{Connection, ConnectionKind, ConnectionStore, Origin, StoreError};
 use crate::host::Host;
+use crate::http::call::Bearer;
 use crate::http::{self, HttpError};
 use crate::oauth::{
     self, discover, DiscoveryError, GrantError, LoginError, LoginOptions, OAuthEndpoints,
@@ -53,6 +57,8 @@ pub enum TokenError {
     Store(#[from] StoreError),
     #[error("the keychain task failed: {0}")]
     Join(String),
+    #[error(transparent)]
+    Refused(#[from] TokenRefused),
 }
 
 /// A usable access token. Never printed: the value is a `SecretString`.
@@ -73,8 +79,11 @@ impl Clone for AccessToken {
 }
 
 /// What the keychain entry of a connection holds (one entry per connection).
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Stored {
+    /// The workspace these secrets belong to: an entry left by a connection of the same
+    /// name for another host is never used.
+    host: Option<String>,
     refresh_token: Option<SecretString>,
     access_token: Option<SecretString>,
     expires_at: Option<u64>,
@@ -85,6 +94,7 @@ struct Stored {
 
 #[derive(Deserialize)]
 struct StoredPlain {
+    host: Option<String>,
     refresh_token: Option<String>,
     access_token: Option<String>,
     expires_at: Option<u64>,
@@ -98,6 +108,7 @@ impl Stored {
     fn decode(raw: &SecretString) -> Stored {
         match serde_json::from_str::<StoredPlain>(raw.expose_secret()) {
             Ok(p) => Stored {
+                host: p.host,
                 refresh_token: p.refresh_token.map(SecretString::from),
                 access_token: p.access_token.map(SecretString::from),
                 expires_at: p.expires_at,
@@ -114,6 +125,7 @@ impl Stored {
     fn encode(&self) -> SecretString {
         let s = |v: &Option<SecretString>| v.as_ref().map(|x| x.expose_secret().to_string());
         let value = json!({
+            "host": self.host,
             "refresh_token": s(&self.refresh_token),
             "access_token": s(&self.access_token),
             "expires_at": self.expires_at,
@@ -130,6 +142,8 @@ struct Slot {
     cached: Option<AccessToken>,
     endpoints: Option<OAuthEndpoints>,
     client: Option<reqwest::Client>,
+    /// The `url`s of the workspace's apps and when they were listed (token destinations).
+    app_urls: Option<(u64, Vec<String>)>,
     /// Bumped whenever a new token is obtained: waiters that saw an older value reuse it.
     generation: u64,
 }
@@ -142,13 +156,43 @@ struct SlotHandle {
 
 pub type Clock = Arc<dyn Fn() -> u64 + Send + Sync>;
 
+/// What per-connection state belongs to: a name reused for another host, client or kind
+/// starts from nothing, so no token, endpoint or client of the old one is ever used.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct SlotKey {
+    name: String,
+    host: String,
+    client_id: Option<String>,
+    kind: &'static str,
+}
+
+impl SlotKey {
+    fn of(conn: &Connection) -> SlotKey {
+        let client_id = match &conn.kind {
+            ConnectionKind::User { client_id, .. }
+            | ConnectionKind::ServicePrincipal { client_id, .. } => Some(client_id.clone()),
+            ConnectionKind::CliProfile { profile } => Some(profile.clone()),
+            ConnectionKind::PersonalAccessToken => None,
+        };
+        SlotKey {
+            name: conn.name.clone(),
+            host: conn.host.trim_end_matches('/').to_ascii_lowercase(),
+            client_id,
+            kind: conn.kind.label(),
+        }
+    }
+}
+
+/// How long a listing of the workspace's apps answers "is this an app's host?".
+const APP_LIST_TTL_SECS: u64 = 60;
+
 /// The token source of one running Lakegate (window or command).
 pub struct Session {
     network: std::sync::RwLock<crate::settings::Settings>,
     secrets: Arc<dyn SecretStore>,
     host: Arc<dyn Host>,
     store: Option<ConnectionStore>,
-    slots: Mutex<HashMap<String, Arc<SlotHandle>>>,
+    slots: Mutex<HashMap<SlotKey, Arc<SlotHandle>>>,
     clock: Clock,
     timeout: Duration,
 }
@@ -180,10 +224,10 @@ impl Session {
         &self.host
     }
 
-    fn handle(&self, name: &str) -> Arc<SlotHandle> {
+    fn handle(&self, conn: &Connection) -> Arc<SlotHandle> {
         let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
         slots
-            .entry(name.to_string())
+            .entry(SlotKey::of(conn))
             .or_insert_with(|| {
                 Arc::new(SlotHandle {
                     slot: tokio::sync::Mutex::new(Slot::default()),
@@ -196,7 +240,19 @@ impl Session {
 
     /// How many tokens were fetched from the network for `name` (tests check single-flight).
     pub fn fetch_count(&self, name: &str) -> u64 {
-        self.handle(name).refreshes.load(Ordering::SeqCst)
+        let slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        slots
+            .iter()
+            .filter(|(k, _)| k.name == name)
+            .map(|(_, h)| h.refreshes.load(Ordering::SeqCst))
+            .sum()
+    }
+
+    /// Forgets everything held in memory for the connection `name` (every host and client
+    /// it was ever used with): tokens, endpoints, clients, app lists.
+    pub fn drop_state(&self, name: &str) {
+        let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        slots.retain(|k, _| k.name != name);
     }
 
     /// Applies network settings (proxy, global CA) to every later call.
@@ -241,13 +297,21 @@ impl Session {
         let raw = tokio::task::spawn_blocking(move || secrets.get(&account))
             .await
             .map_err(|e| TokenError::Join(e.to_string()))??;
-        Ok(raw.map(|r| Stored::decode(&r)).unwrap_or_default())
+        let stored = raw.map(|r| Stored::decode(&r)).unwrap_or_default();
+        match &stored.host {
+            Some(h) if !same_host(h, &conn.host) => Ok(Stored::default()),
+            _ => Ok(stored),
+        }
     }
 
     async fn write(&self, conn: &Connection, stored: &Stored) -> Result<(), TokenError> {
         let secrets = self.secrets.clone();
         let account = conn.keychain_account();
-        let value = stored.encode();
+        let value = Stored {
+            host: Some(conn.host.clone()),
+            ..stored.clone()
+        }
+        .encode();
         tokio::task::spawn_blocking(move || secrets.put(&account, &value))
             .await
             .map_err(|e| TokenError::Join(e.to_string()))??;
@@ -267,14 +331,8 @@ impl Session {
             _ => return Ok(()),
         }
         self.write(conn, &stored).await?;
-        self.forget(&conn.name).await;
+        self.drop_state(&conn.name);
         Ok(())
-    }
-
-    async fn forget(&self, name: &str) {
-        let handle = self.handle(name);
-        let mut slot = handle.slot.lock().await;
-        slot.cached = None;
     }
 
     /// Signs out: deletes every secret of the connection and forgets its tokens.
@@ -284,7 +342,7 @@ impl Session {
         tokio::task::spawn_blocking(move || secrets.delete(&account))
             .await
             .map_err(|e| TokenError::Join(e.to_string()))??;
-        self.forget(&conn.name).await;
+        self.drop_state(&conn.name);
         self.mark(conn, |c| c.signed_in_as = None)?;
         Ok(())
     }
@@ -332,14 +390,52 @@ impl Session {
 
     /// OAuth metadata of the connection's workspace (scopes it advertises and so on).
     pub async fn oauth_endpoints(&self, conn: &Connection) -> Result<OAuthEndpoints, TokenError> {
-        let handle = self.handle(&conn.name);
+        let handle = self.handle(conn);
         let mut slot = handle.slot.lock().await;
         Ok(self.endpoints(conn, &mut slot).await?.1)
     }
 
+    /// The token of `conn`, cleared for a request to `url` by the one rule of where a token
+    /// may go (`destinations::check`). The workspace's app list is asked only for a host
+    /// no fixed rule covers.
+    pub async fn bearer_for(&self, conn: &Connection, url: &Url) -> Result<Bearer, TokenError> {
+        let apps = if destinations::needs_app_list(conn, url) {
+            self.app_urls(conn).await
+        } else {
+            Vec::new()
+        };
+        destinations::check(conn, url, &apps)?;
+        let token = self.access_token(conn).await?;
+        Ok(Bearer::cleared_for(token.token, url))
+    }
+
+    /// The `url`s the workspace's Apps API lists (kept a minute); none when it cannot be read.
+    async fn app_urls(&self, conn: &Connection) -> Vec<String> {
+        let now = (self.clock)();
+        let handle = self.handle(conn);
+        if let Some((at, urls)) = &handle.slot.lock().await.app_urls {
+            if now.saturating_sub(*at) < APP_LIST_TTL_SECS {
+                return urls.clone();
+            }
+        }
+        let Ok(token) = self.access_token(conn).await else {
+            return Vec::new();
+        };
+        let Ok(client) = self.client(conn) else {
+            return Vec::new();
+        };
+        let urls: Vec<String> =
+            match crate::workspace::list_apps(&client, &conn.host, &token.token).await {
+                Ok(apps) => apps.into_iter().filter_map(|a| a.url).collect(),
+                Err(_) => return Vec::new(),
+            };
+        handle.slot.lock().await.app_urls = Some((now, urls.clone()));
+        urls
+    }
+
     /// A valid access token for `conn`, fetching or refreshing it when needed.
     pub async fn access_token(&self, conn: &Connection) -> Result<AccessToken, TokenError> {
-        let handle = self.handle(&conn.name);
+        let handle = self.handle(conn);
         let seen = handle.generation.load(Ordering::SeqCst);
         let mut slot = handle.slot.lock().await;
         let now = (self.clock)();
@@ -507,7 +603,7 @@ impl Session {
         else {
             return Err(TokenError::NotUserLogin(conn.name.clone()));
         };
-        let handle = self.handle(&conn.name);
+        let handle = self.handle(conn);
         let (client, endpoints) = {
             let mut slot = handle.slot.lock().await;
             self.endpoints(conn, &mut slot).await?
@@ -540,7 +636,7 @@ impl Session {
         stored.expires_at = Some(ts.expires_at);
         stored.scopes = ts.scopes.clone();
         self.write(conn, &stored).await?;
-        let handle = self.handle(&conn.name);
+        let handle = self.handle(conn);
         {
             let mut slot = handle.slot.lock().await;
             slot.cached = Some(AccessToken {
@@ -576,7 +672,7 @@ impl Session {
                 expires_at: None,
             });
         }
-        let handle = self.handle(&conn.name);
+        let handle = self.handle(conn);
         if let Some(c) = &handle.slot.lock().await.cached {
             return Ok(SignInState {
                 has_credentials: true,
@@ -592,6 +688,11 @@ impl Session {
             expires_at: stored.expires_at,
         })
     }
+}
+
+fn same_host(a: &str, b: &str) -> bool {
+    a.trim_end_matches('/')
+        .eq_ignore_ascii_case(b.trim_end_matches('/'))
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -52,6 +52,45 @@ pub struct Report {
     pub findings: Vec<Finding>,
 }
 
+/// The answer a request already got, for the Doctor that follows it.
+#[derive(Debug, Clone)]
+pub struct Answered {
+    pub status: u16,
+    pub reason: String,
+    pub total_ms: f64,
+    /// The start of the body (the Doctor quotes 300 characters at most).
+    pub body_start: String,
+}
+
+impl Answered {
+    pub fn of(r: &call::CallResult) -> Answered {
+        Answered {
+            status: r.status,
+            reason: r.reason.clone(),
+            total_ms: r.timings.total_ms,
+            body_start: String::from_utf8_lossy(&r.body[..r.body.len().min(2048)]).into_owned(),
+        }
+    }
+}
+
+/// What the Doctor's last check does about the request itself.
+#[derive(Debug, Clone)]
+pub enum RequestStep {
+    /// Send it, when it is safe to repeat (GET, HEAD, OPTIONS); any other method is never
+    /// sent by the Doctor.
+    Send,
+    /// The request was sent already: its answer is used, and it is never sent again.
+    Answered(Answered),
+}
+
+/// Methods that may be sent again without asking: they change nothing (RFC 9110 §9.2.2).
+pub fn safe_to_repeat(method: &str) -> bool {
+    matches!(
+        method.trim().to_ascii_uppercase().as_str(),
+        "GET" | "HEAD" | "OPTIONS"
+    )
+}
+
 impl Report {
     pub fn failed(&self) -> bool {
         self.findings.iter().any(|f| f.verdict == Verdict::Fail)
@@ -106,14 +145,14 @@ impl Run<'_> {
     }
 }
 
-/// Runs every check for `url` (and `method`) with `conn`'s token; `run_request` adds the
-/// request itself at the end. `progress` sees each finding as it is made.
+/// Runs every check for `url` (and `method`) with `conn`'s token, then `request` for the
+/// request itself. `progress` sees each finding as it is made.
 pub async fn diagnose(
     session: &Session,
     conn: Option<&Connection>,
     url: &str,
     method: &str,
-    run_request: bool,
+    request: RequestStep,
     progress: &(dyn Fn(&Finding) + Send + Sync),
 ) -> Report {
     let mut run = Run {
@@ -584,8 +623,20 @@ pub async fn diagnose(
     let running = app
         .as_ref()
         .is_some_and(|a| a.app_state.as_deref() == Some("RUNNING"));
-    match (&token, network_ok && running) {
-        (Some(t), true) => {
+    let origin_bearer = match (&token, Url::parse(&origin)) {
+        (Some(_), Ok(o)) => Some(session.bearer_for(conn, &o).await),
+        _ => None,
+    };
+    match (&origin_bearer, network_ok && running) {
+        (Some(Err(refused)), _) => run.add(finding(
+            "endpoint",
+            "Endpoint",
+            Verdict::Unknown,
+            refused.to_string(),
+            "The app's OpenAPI document can only be read with the token, which does not go to this host.",
+            "Check that the URL is the app's own (its url field in the Apps list).",
+        )),
+        (Some(Ok(bearer)), true) => {
             let mut doc = None;
             for path in ["/openapi.json", "/api/openapi.json"] {
                 let spec = CallSpec {
@@ -597,14 +648,8 @@ pub async fn diagnose(
                     timeout: Duration::from_secs(15),
                     body_cap: 8 << 20,
                 };
-                if let Ok(r) = call::call(
-                    &trust,
-                    &proxy,
-                    &spec,
-                    Some(&t.token),
-                    std::future::pending(),
-                )
-                .await
+                if let Ok(r) =
+                    call::call(&trust, &proxy, &spec, Some(bearer), std::future::pending()).await
                 {
                     if r.status == 200 {
                         if let Ok(ops) = openapi::parse(&r.body) {
@@ -689,41 +734,54 @@ pub async fn diagnose(
     }
 
     // 13. The request itself
-    if run_request {
-        if !network_ok {
-            run.add(skipped("request", "Request", "the network checks failed"));
-        } else if let Some(t) = &token {
-            let spec = CallSpec {
-                method: run.report.method.clone(),
-                url: parsed.to_string(),
-                query: vec![],
-                headers: vec![],
-                body: None,
-                timeout: Duration::from_secs(130),
-                body_cap: 64 * 1024,
-            };
-            match call::call(
-                &trust,
-                &proxy,
-                &spec,
-                Some(&t.token),
-                std::future::pending(),
-            )
-            .await
-            {
-                Ok(r) => run.add(request_finding(&r)),
-                Err(e) => run.add(finding(
-                    "request",
-                    "Request",
-                    Verdict::Fail,
-                    e.to_string(),
-                    "The request did not get an answer.",
-                    "See the network checks above.",
-                )),
-            }
-        } else {
-            run.add(skipped("request", "Request", "there is no token"));
+    match request {
+        RequestStep::Answered(a) => run.add(request_finding(&a)),
+        RequestStep::Send if !safe_to_repeat(&run.report.method) => run.add(skipped(
+            "request",
+            "Request",
+            &format!(
+                "{} is not safe to repeat, so the Doctor does not send it; send it from the request builder and run the Doctor on its answer",
+                run.report.method
+            ),
+        )),
+        RequestStep::Send if !network_ok => {
+            run.add(skipped("request", "Request", "the network checks failed"))
         }
+        RequestStep::Send => match session.bearer_for(conn, &parsed).await {
+            Ok(bearer) => {
+                let spec = CallSpec {
+                    method: run.report.method.clone(),
+                    url: parsed.to_string(),
+                    query: vec![],
+                    headers: vec![],
+                    body: None,
+                    timeout: Duration::from_secs(130),
+                    body_cap: 64 * 1024,
+                };
+                match call::call(&trust, &proxy, &spec, Some(&bearer), std::future::pending())
+                    .await
+                {
+                    Ok(r) => run.add(request_finding(&Answered::of(&r))),
+                    Err(e) => run.add(finding(
+                        "request",
+                        "Request",
+                        Verdict::Fail,
+                        e.to_string(),
+                        "The request did not get an answer.",
+                        "See the network checks above.",
+                    )),
+                }
+            }
+            Err(TokenError::Refused(refused)) => run.add(finding(
+                "request",
+                "Request",
+                Verdict::Fail,
+                refused.to_string(),
+                "Lakegate sends a connection's token only over https to its workspace, its apps and the hosts typed into its trusted list.",
+                "Use the app's own URL (its url field in the Apps list).",
+            )),
+            Err(_) => run.add(skipped("request", "Request", "there is no token")),
+        },
     }
     run.report
 }
@@ -804,13 +862,13 @@ fn network_findings(
     }
 }
 
-fn request_finding(r: &call::CallResult) -> Finding {
-    let body: String = String::from_utf8_lossy(&r.body).chars().take(300).collect();
+fn request_finding(r: &Answered) -> Finding {
+    let body: String = r.body_start.chars().take(300).collect();
     let observed = format!(
         "{} {} in {:.0} ms{}",
         r.status,
         r.reason,
-        r.timings.total_ms,
+        r.total_ms,
         if body.trim().is_empty() {
             String::new()
         } else {

@@ -10,6 +10,7 @@ pub const COMMANDS: &[&str] = &[
     "sign_out",
     "add_connection",
     "remove_connection",
+    "set_trusted_hosts",
     "inspect_token",
     "copy_token",
     "use_memory_secrets",

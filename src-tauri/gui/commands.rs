@@ -65,6 +65,15 @@ pub async fn remove_connection(app: State<'_, App>, name: String) -> Result<(), 
 }
 
 #[tauri::command]
+pub async fn set_trusted_hosts(
+    app: State<'_, App>,
+    name: String,
+    hosts: Vec<String>,
+) -> Result<ConnectionView, UiError> {
+    app.set_trusted_hosts(&name, hosts).await
+}
+
+#[tauri::command]
 pub async fn inspect_token(app: State<'_, App>, name: String) -> Result<TokenInspection, UiError> {
     app.inspect_token(&name).await
 }
@@ -182,13 +191,20 @@ pub async fn diagnose(
     connection: Option<String>,
     url: String,
     method: String,
+    after: Option<String>,
     progress: tauri::ipc::Channel<crate::doctor::Finding>,
 ) -> Result<crate::doctor::Report, UiError> {
     let send = move |f: &crate::doctor::Finding| {
         let _ = progress.send(f.clone());
     };
-    app.diagnose(connection.as_deref(), &url, &method, &send)
-        .await
+    app.diagnose(
+        connection.as_deref(),
+        &url,
+        &method,
+        after.as_deref(),
+        &send,
+    )
+    .await
 }
 
 #[tauri::command]

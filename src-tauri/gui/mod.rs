@@ -38,6 +38,7 @@ pub fn run() -> tauri::Result<()> {
             commands::sign_out,
             commands::add_connection,
             commands::remove_connection,
+            commands::set_trusted_hosts,
             commands::inspect_token,
             commands::copy_token,
             commands::use_memory_secrets,

@@ -31,6 +31,23 @@ pub struct CallSpec {
     pub body_cap: usize,
 }
 
+/// A token cleared for one origin (scheme, host, port) by the rule of where a token may
+/// go (`connections::destinations`, through `Session::bearer_for`, the only maker). `call`
+/// attaches it to a request for that origin and refuses any other.
+pub struct Bearer {
+    token: SecretString,
+    origin: url::Origin,
+}
+
+impl Bearer {
+    pub(crate) fn cleared_for(token: SecretString, url: &Url) -> Bearer {
+        Bearer {
+            token,
+            origin: url.origin(),
+        }
+    }
+}
+
 /// The default body cap: 20 MiB.
 pub const DEFAULT_BODY_CAP: usize = 20 * 1024 * 1024;
 
@@ -85,6 +102,8 @@ impl std::fmt::Display for Phase {
 pub enum CallError {
     #[error("{0}")]
     Invalid(String),
+    #[error("the token was cleared for {cleared}, not for {host}: the request was not sent")]
+    TokenElsewhere { cleared: String, host: String },
     #[error("the host name {host} could not be resolved (DNS): {reason}")]
     Dns { host: String, reason: String },
     #[error("could not connect to {addr}: {reason}")]
@@ -402,7 +421,7 @@ pub async fn call(
     trust: &Trust,
     proxy: &ProxySettings,
     spec: &CallSpec,
-    bearer: Option<&SecretString>,
+    bearer: Option<&Bearer>,
     cancel: impl Future<Output = ()>,
 ) -> Result<CallResult, CallError> {
     let phase = Arc::new(Mutex::new(Phase::Dns));
@@ -420,11 +439,20 @@ async fn send(
     trust: &Trust,
     proxy_settings: &ProxySettings,
     spec: &CallSpec,
-    bearer: Option<&SecretString>,
+    bearer: Option<&Bearer>,
     phase: Arc<Mutex<Phase>>,
 ) -> Result<CallResult, CallError> {
     let set = |p: Phase| *phase.lock().unwrap_or_else(|e| e.into_inner()) = p;
     let url = full_url(spec)?;
+    if let Some(b) = bearer {
+        if b.origin != url.origin() || url.scheme() != "https" {
+            return Err(CallError::TokenElsewhere {
+                cleared: b.origin.ascii_serialization(),
+                host: url.origin().ascii_serialization(),
+            });
+        }
+    }
+    let bearer = bearer.map(|b| &b.token);
     let proxy = proxy_for(&url, proxy_settings);
     // Everything typed by hand is checked before anything goes on the wire.
     let request = build_request(

@@ -28,10 +28,39 @@ pub struct Operation {
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum OpenApiError {
+    #[error("the document is {0} bytes, more than the {MAX_DOCUMENT_BYTES} an OpenAPI document may have here")]
+    TooLarge(usize),
     #[error("the document is not JSON: {0}")]
     NotJson(String),
     #[error("the document is JSON but not OpenAPI (no `paths` object)")]
     NotOpenApi,
+}
+
+/// The largest document read (FastAPI's own are well under 1 MiB).
+pub const MAX_DOCUMENT_BYTES: usize = 8 * 1024 * 1024;
+/// The most values one body skeleton holds: a self-referencing or exploding schema stops here.
+const SKELETON_BUDGET: usize = 2_000;
+
+/// Whether an OpenAPI path is a path on the app's own origin: it starts with one `/` and
+/// has no scheme, authority, `@` or `\` that could move the request to another host.
+pub fn is_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains("//")
+        && !path.contains(['@', '\\', '?', '#'])
+        && !path.contains("://")
+        && !path.chars().any(|c| c.is_control() || c.is_whitespace())
+}
+
+/// The URL of `path` on the app at `app_url`, or `None` when the path is not a path or the
+/// result would leave the app's origin.
+pub fn url_on_app(app_url: &str, path: &str) -> Option<url::Url> {
+    if !is_path(path) {
+        return None;
+    }
+    let base = url::Url::parse(app_url).ok()?;
+    let joined = url::Url::parse(&format!("{}{path}", base.origin().ascii_serialization())).ok()?;
+    (joined.origin() == base.origin()).then_some(joined)
 }
 
 const METHODS: [&str; 8] = [
@@ -95,9 +124,19 @@ fn parameters(doc: &Value, raw: Option<&Value>) -> Vec<Parameter> {
         .unwrap_or_default()
 }
 
-/// A value shaped like `schema`: defaults and examples where given, else empty values.
-pub fn skeleton(doc: &Value, schema: &Value, depth: usize) -> Value {
+/// A value shaped like `schema`: defaults and examples where given, else empty values,
+/// at most 8 levels deep and `SKELETON_BUDGET` values in all.
+pub fn skeleton(doc: &Value, schema: &Value) -> Value {
+    let mut budget = SKELETON_BUDGET;
+    shape(doc, schema, 0, &mut budget)
+}
+
+fn shape(doc: &Value, schema: &Value, depth: usize, budget: &mut usize) -> Value {
     let schema = resolve(doc, schema);
+    if *budget == 0 {
+        return Value::Null;
+    }
+    *budget -= 1;
     if depth > 8 {
         return Value::Null;
     }
@@ -116,7 +155,7 @@ pub fn skeleton(doc: &Value, schema: &Value, depth: usize) -> Value {
             if key == "allOf" {
                 let mut merged = Map::new();
                 for part in parts {
-                    if let Value::Object(o) = skeleton(doc, part, depth + 1) {
+                    if let Value::Object(o) = shape(doc, part, depth + 1, budget) {
                         merged.extend(o);
                     }
                 }
@@ -126,7 +165,7 @@ pub fn skeleton(doc: &Value, schema: &Value, depth: usize) -> Value {
                 .iter()
                 .find(|p| p.get("type").and_then(Value::as_str) != Some("null"))
             {
-                return skeleton(doc, first, depth + 1);
+                return shape(doc, first, depth + 1, budget);
             }
         }
     }
@@ -145,13 +184,16 @@ pub fn skeleton(doc: &Value, schema: &Value, depth: usize) -> Value {
             let mut out = Map::new();
             if let Some(Value::Object(props)) = schema.get("properties") {
                 for (name, prop) in props {
-                    out.insert(name.clone(), skeleton(doc, prop, depth + 1));
+                    if *budget == 0 {
+                        break;
+                    }
+                    out.insert(name.clone(), shape(doc, prop, depth + 1, budget));
                 }
             }
             Value::Object(out)
         }
         "array" => match schema.get("items") {
-            Some(items) => json!([skeleton(doc, items, depth + 1)]),
+            Some(items) => json!([shape(doc, items, depth + 1, budget)]),
             None => json!([]),
         },
         "string" => json!(""),
@@ -161,14 +203,19 @@ pub fn skeleton(doc: &Value, schema: &Value, depth: usize) -> Value {
     }
 }
 
+/// The operations of a document. Paths that are not paths on the app's origin (see
+/// `is_path`) are left out: a document is untrusted input.
 pub fn parse(bytes: &[u8]) -> Result<Vec<Operation>, OpenApiError> {
+    if bytes.len() > MAX_DOCUMENT_BYTES {
+        return Err(OpenApiError::TooLarge(bytes.len()));
+    }
     let doc: Value =
         serde_json::from_slice(bytes).map_err(|e| OpenApiError::NotJson(e.to_string()))?;
     let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
         return Err(OpenApiError::NotOpenApi);
     };
     let mut ops = Vec::new();
-    for (path, item) in paths {
+    for (path, item) in paths.iter().filter(|(p, _)| is_path(p)) {
         let item = resolve(&doc, item);
         let shared = parameters(&doc, item.get("parameters"));
         for method in METHODS {
@@ -182,7 +229,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Operation>, OpenApiError> {
                 .get("requestBody")
                 .map(|b| resolve(&doc, b))
                 .and_then(|b| b.pointer("/content/application~1json/schema"))
-                .map(|schema| skeleton(&doc, schema, 0))
+                .map(|schema| skeleton(&doc, schema))
                 .and_then(|v| serde_json::to_string_pretty(&v).ok());
             ops.push(Operation {
                 method: method.to_ascii_uppercase(),
@@ -234,6 +281,60 @@ mod tests {
         assert!(
             body["me"].is_object(),
             "recursive schemas stop, they do not overflow"
+        );
+    }
+
+    #[test]
+    fn paths_that_leave_the_app_are_left_out() {
+        let doc = br#"{"paths":{"/api/ok":{"get":{}},"@other.example/x":{"get":{}},".other.example/x":{"get":{}},
+          "//other.example/x":{"get":{}},"/api//x":{"get":{}},"https://other.example/x":{"get":{}},"/api\\x":{"get":{}},
+          "/a@b":{"get":{}},"api/x":{"get":{}},"/api/x?y=1":{"get":{}}}}"#;
+        let ops = parse(doc).unwrap();
+        assert_eq!(
+            ops.iter().map(|o| o.path.as_str()).collect::<Vec<_>>(),
+            ["/api/ok"]
+        );
+        let app = "https://hello-1.aws.databricksapps.com";
+        assert_eq!(
+            url_on_app(app, "/api/items/{id}").unwrap().as_str(),
+            "https://hello-1.aws.databricksapps.com/api/items/%7Bid%7D"
+        );
+        for bad in [
+            "@other.example/x",
+            ".other.example/x",
+            "//other.example/x",
+            "/\\other.example",
+        ] {
+            assert!(url_on_app(app, bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn exploding_and_huge_documents_end_fast() {
+        // Ten properties, each the same ten-property schema, eight levels down: 10^8 values
+        // unbounded. The budget ends it.
+        let props: serde_json::Map<String, Value> = (0..10)
+            .map(|i| {
+                (
+                    format!("p{i}"),
+                    json!({"$ref": "#/components/schemas/Wide"}),
+                )
+            })
+            .collect();
+        let doc = json!({"paths": {"/api/x": {"post": {"requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Wide"}}}}}}},
+            "components": {"schemas": {"Wide": {"type": "object", "properties": props}}}});
+        let started = std::time::Instant::now();
+        let ops = parse(doc.to_string().as_bytes()).unwrap();
+        assert!(
+            started.elapsed() < std::time::Duration::from_millis(100),
+            "{:?}",
+            started.elapsed()
+        );
+        assert!(ops[0].body_skeleton.as_ref().unwrap().len() < 200_000);
+        let big = vec![b' '; MAX_DOCUMENT_BYTES + 1];
+        assert_eq!(
+            parse(&big),
+            Err(OpenApiError::TooLarge(MAX_DOCUMENT_BYTES + 1))
         );
     }
 

@@ -3,6 +3,8 @@
 //! written here on purpose, apart from both the sandbox and Lakegate's client.
 #![allow(dead_code)]
 
+pub mod recorder;
+
 use std::sync::Arc;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
@@ -247,5 +249,6 @@ pub fn request(url: String) -> RequestInput {
         headers: vec![],
         body: None,
         timeout_secs: 30,
+        without_token: None,
     }
 }

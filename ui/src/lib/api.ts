@@ -66,6 +66,8 @@ export const api = {
   signOut: (name: string) => call<ConnectionView>('sign_out', { name }),
   addConnection: (input: NewConnection) => call<ConnectionView>('add_connection', { input }),
   removeConnection: (name: string) => call<void>('remove_connection', { name }),
+  /** Replaces the hosts trusted with a connection's token (typed by the person only). */
+  setTrustedHosts: (name: string, hosts: string[]) => call<ConnectionView>('set_trusted_hosts', { name, hosts }),
   inspectToken: (name: string) => call<TokenInspection>('inspect_token', { name }),
   /** Copies the token from Rust; resolves to the seconds until the clipboard is cleared. */
   copyToken: (name: string) => call<number>('copy_token', { name }),
@@ -82,11 +84,14 @@ export const api = {
   savedRequests: () => call<SavedView[]>('saved_requests'),
   networkSettings: () => call<NetworkSettings>('network_settings'),
   saveNetworkSettings: (settings: NetworkSettings) => call<NetworkSettings>('save_network_settings', { settings }),
-  /** Runs the Doctor; `onFinding` sees each check as it completes. */
-  diagnose: (connection: string | null, url: string, method: string, onFinding: (f: Finding) => void) => {
+  /**
+   * Runs the Doctor; `onFinding` sees each check as it completes. `after` is the id of the
+   * request this run follows: its answer is used, and the request is never sent again.
+   */
+  diagnose: (connection: string | null, url: string, method: string, onFinding: (f: Finding) => void, after: string | null = null) => {
     const progress = new Channel<Finding>();
     progress.onmessage = onFinding;
-    return call<Report>('diagnose', { connection, url, method, progress });
+    return call<Report>('diagnose', { connection, url, method, after, progress });
   },
   exportReport: () => call<ExportedReport>('export_report'),
   scopeMatrix: (connection: string) => call<ScopeMatrix>('scope_matrix', { connection }),

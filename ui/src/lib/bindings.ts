@@ -20,7 +20,7 @@ dataDir: string,
  */
 hasWindow: boolean, };
 
-export type UiError = { "kind": "Storage", message: string, path: string | null, } | { "kind": "Keychain", message: string, } | { "kind": "InvalidInput", message: string, field: string, } | { "kind": "SignInNeeded", message: string, connection: string, } | { "kind": "SignInAgain", message: string, connection: string, } | { "kind": "NotDatabricks", message: string, } | { "kind": "Network", message: string, } | { "kind": "Refused", message: string, } | { "kind": "Cancelled", message: string, } | { "kind": "TimedOut", message: string, } | { "kind": "TlsUntrusted", message: string, } | { "kind": "Proxy", message: string, } | { "kind": "Cli", message: string, } | { "kind": "Sandbox", message: string, } | { "kind": "NotFound", message: string, };
+export type UiError = { "kind": "Storage", message: string, path: string | null, } | { "kind": "Keychain", message: string, } | { "kind": "InvalidInput", message: string, field: string, } | { "kind": "SignInNeeded", message: string, connection: string, } | { "kind": "SignInAgain", message: string, connection: string, } | { "kind": "NotDatabricks", message: string, } | { "kind": "Network", message: string, } | { "kind": "Refused", message: string, } | { "kind": "Cancelled", message: string, } | { "kind": "TimedOut", message: string, } | { "kind": "TlsUntrusted", message: string, } | { "kind": "Proxy", message: string, } | { "kind": "Cli", message: string, } | { "kind": "Sandbox", message: string, } | { "kind": "TokenRefused", message: string, host: string, } | { "kind": "NotFound", message: string, };
 
 export type ConnectionView = { name: string, host: string, kind: ConnectionKindName, 
 /**
@@ -42,7 +42,11 @@ expiresAt: number | null,
 /**
  * Saved connections can be removed; the others live in the environment or a file.
  */
-removable: boolean, };
+removable: boolean, 
+/**
+ * Hosts typed in as trusted with this connection's token (`host` or `host:port`).
+ */
+trustedHosts: Array<string>, };
 
 export type ConnectionKindName = "user" | "servicePrincipal" | "pat" | "cliProfile";
 
@@ -128,7 +132,11 @@ source: string | null, operations: Array<OperationView>,
  */
 problem: string | null, };
 
-export type RequestInput = { connection: string | null, method: string, url: string, query: Array<[string, string]>, headers: Array<[string, string]>, body: string | null, timeoutSecs: number, };
+export type RequestInput = { connection: string | null, method: string, url: string, query: Array<[string, string]>, headers: Array<[string, string]>, body: string | null, timeoutSecs: number, 
+/**
+ * Send without the connection's token (after Lakegate refused to send it to this host).
+ */
+withoutToken?: boolean, };
 
 export type TimingsView = { dnsMs: number, connectMs: number, tlsMs: number, firstByteMs: number, totalMs: number, };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyOperation, emptyDraft, fromInput, jsonProblem, pathWarning, toInput } from './request';
+import { applyOperation, emptyDraft, fromInput, jsonProblem, pathWarning, toInput, urlOnApp } from './request';
 
 describe('toInput', () => {
   it('keeps enabled rows, adds a content type for JSON bodies, clamps the timeout', () => {
@@ -43,6 +43,26 @@ describe('jsonProblem', () => {
     expect(jsonProblem('')).toBeNull();
     expect(jsonProblem('{"a":1}')).toBeNull();
     expect(jsonProblem('{"a":')).not.toBeNull();
+  });
+});
+
+describe('urlOnApp', () => {
+  it('keeps a path on the app origin and refuses what could leave it', () => {
+    const app = 'https://hello-1.aws.databricksapps.com';
+    expect(urlOnApp(app, '/api/items/{id}')).toBe('https://hello-1.aws.databricksapps.com/api/items/{id}');
+    for (const bad of ['@other.example/x', '.other.example/x', '//other.example/x', '/\\other.example', 'api/x', '/a@b', ':8443/x']) {
+      expect(urlOnApp(app, bad)).toBeNull();
+    }
+  });
+  it('gives an operation with a hostile path the app URL only', () => {
+    const d = applyOperation('https://h.apps.localhost:8443', {
+      method: 'GET',
+      path: '@evil.example/api/x',
+      summary: null,
+      parameters: [],
+      bodySkeleton: null,
+    });
+    expect(d.url).toBe('https://h.apps.localhost:8443');
   });
 });
 

@@ -76,9 +76,21 @@ export function jsonProblem(body: string): string | null {
   }
 }
 
+/** `path` on the app's own origin, or null when the path could leave it (`//`, `@`, `\`, no `/`). */
+export function urlOnApp(appUrl: string, path: string): string | null {
+  if (!path.startsWith('/') || path.includes('//') || /[@\\?#\s]/.test(path)) return null;
+  try {
+    const base = new URL(appUrl);
+    const joined = base.origin + path;
+    return new URL(joined).origin === base.origin ? joined : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Fills the draft from an OpenAPI operation of the app at `appUrl`. */
 export function applyOperation(appUrl: string, op: OperationView): Draft {
-  const d = emptyDraft(appUrl.replace(/\/+$/, '') + op.path);
+  const d = emptyDraft(urlOnApp(appUrl, op.path) ?? appUrl);
   d.method = op.method;
   d.params = op.parameters
     .filter((p) => p.location === 'query')

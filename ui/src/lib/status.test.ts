@@ -15,6 +15,7 @@ const base: ConnectionView = {
   hasCredentials: false,
   expiresAt: null,
   removable: true,
+  trustedHosts: [],
 };
 
 describe('connectionStatus', () => {

@@ -1,0 +1,410 @@
+//! The trust boundary: a connection's token goes only over https to its workspace, its
+//! apps, the Databricks Apps domains and the hosts a person typed in, through every door
+//! (window operations, `lakegate call`, `lakegate doctor`, endpoint discovery, a hostile
+//! OpenAPI document); the Doctor never repeats a request that is not safe to repeat; a
+//! reused connection name never carries the old workspace's state.
+//!
+//! The "foreign host" is a recording listener whose certificate is trusted, so when
+//! nothing reaches it, Lakegate refused, not the TLS handshake (the trusted-host test
+//! shows the same listener does get the token once it is allowed).
+
+mod common;
+
+use std::sync::Arc;
+
+use common::recorder::{self, Recorder};
+use lakegate::bridge::{ConnectionKindName, NetworkSettings, NewConnection};
+use lakegate::doctor::Verdict;
+use lakegate::error::UiError;
+use lakegate::sandbox::SandboxConfig;
+
+/// A workbench ("bot" on a sandbox) and a recorder at `elsewhere.localhost` whose
+/// certificate every connection trusts.
+async fn bench_and_recorder(answer: recorder::Answer) -> (common::Bench, Recorder) {
+    let b = common::workbench(SandboxConfig::default()).await;
+    let rec = recorder::start("elsewhere.localhost", true, answer).await;
+    trust_ca(&b, &rec);
+    (b, rec)
+}
+
+fn trust_ca(b: &common::Bench, rec: &Recorder) {
+    b.app
+        .save_network_settings(NetworkSettings {
+            proxy: None,
+            no_proxy: None,
+            ca_bundle: Some(rec.ca_file.as_ref().unwrap().display().to_string()),
+            env_proxy: None,
+        })
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_foreign_host_never_sees_the_token_and_may_get_the_request_without_it() {
+    let (b, rec) = bench_and_recorder(recorder::ok()).await;
+    let mut r = common::request(format!("{}/api/items", rec.origin));
+    match b.app.send_request("r1", r.clone()).await {
+        Err(UiError::TokenRefused { message, host }) => {
+            assert_eq!(host, rec.authority);
+            assert!(
+                message.contains(&rec.authority) && message.contains("without the token"),
+                "{message}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(rec.seen().is_empty(), "refused before connecting");
+
+    r.without_token = Some(true);
+    let answer = b.app.send_request("r2", r).await.unwrap();
+    assert_eq!(answer.status, 200);
+    let seen = rec.seen();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(rec.with_authorization(), 0);
+}
+
+#[tokio::test]
+async fn http_never_carries_the_token_not_even_to_the_workspace_host() {
+    let b = common::workbench(SandboxConfig::default()).await;
+    let rec = recorder::start("localhost", false, recorder::ok()).await;
+    let r = common::request(format!("{}/api/2.0/apps", rec.origin));
+    match b.app.send_request("h1", r).await {
+        Err(UiError::TokenRefused { message, .. }) => {
+            assert!(
+                message.contains("https") && message.contains("http"),
+                "{message}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    // An http URL on the app's own host too.
+    let app = common::app_url(&b.sb, "hello").replace("https://", "http://");
+    assert!(matches!(
+        b.app
+            .send_request("h2", common::request(format!("{app}/api/hello")))
+            .await,
+        Err(UiError::TokenRefused { .. })
+    ));
+    assert!(rec.seen().is_empty());
+}
+
+#[tokio::test]
+async fn a_host_typed_into_the_trusted_list_gets_the_token() {
+    let (b, rec) = bench_and_recorder(recorder::ok()).await;
+    let view = b
+        .app
+        .set_trusted_hosts("bot", vec![format!(" {} ", rec.authority)])
+        .await
+        .unwrap();
+    assert_eq!(view.trusted_hosts, std::slice::from_ref(&rec.authority));
+    let overview = b.app.overview().await.unwrap();
+    let bot = overview
+        .connections
+        .iter()
+        .find(|c| c.name == "bot")
+        .unwrap();
+    assert_eq!(
+        bot.trusted_hosts,
+        std::slice::from_ref(&rec.authority),
+        "kept on the connection"
+    );
+
+    let r = b
+        .app
+        .send_request("t1", common::request(format!("{}/api/x", rec.origin)))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        rec.with_authorization(),
+        1,
+        "the rig sees a token when one is sent"
+    );
+
+    for bad in [
+        "https://x.example",
+        "x.example/path",
+        "user@x.example",
+        "*.example",
+    ] {
+        assert!(
+            matches!(
+                b.app.set_trusted_hosts("bot", vec![bad.into()]).await,
+                Err(UiError::InvalidInput { .. })
+            ),
+            "{bad}"
+        );
+    }
+    // Another port of the same host is another host.
+    let other_port = "https://elsewhere.localhost:1/api/x".to_string();
+    assert!(matches!(
+        b.app.send_request("t2", common::request(other_port)).await,
+        Err(UiError::TokenRefused { .. })
+    ));
+}
+
+#[tokio::test]
+async fn endpoint_discovery_does_not_take_the_token_elsewhere() {
+    let (b, rec) = bench_and_recorder(recorder::ok()).await;
+    let found = b.app.discover_endpoints("bot", &rec.origin).await.unwrap();
+    assert!(found.operations.is_empty());
+    let problem = found.problem.unwrap();
+    assert!(problem.contains(&rec.authority), "{problem}");
+    assert!(rec.seen().is_empty());
+}
+
+#[tokio::test]
+async fn a_hostile_openapi_document_cannot_move_a_request_to_another_host() {
+    let b = common::workbench(SandboxConfig::default()).await;
+    let other = recorder::start("other.localhost", true, recorder::ok()).await;
+    let other_authority = other.authority.clone();
+    let doc = serde_json::json!({"openapi": "3.1.0", "paths": {
+        "/api/ok": {"get": {}},
+        format!("@{other_authority}/api/steal"): {"get": {}},
+        ".other.localhost/api/steal": {"get": {}},
+        format!("//{other_authority}/api/steal"): {"get": {}},
+        "https://other.localhost/api/steal": {"get": {}},
+        "/api\\..\\steal": {"get": {}},
+    }})
+    .to_string();
+    let answer: recorder::Answer = Arc::new(move |_, path| {
+        if path == "/openapi.json" {
+            (200, doc.clone())
+        } else {
+            (200, "{}".into())
+        }
+    });
+    let app = recorder::start("app.localhost", true, answer).await;
+    // One CA file trusted for both recorders: a single PEM bundle.
+    let bundle = b.dir.join("both.pem");
+    std::fs::create_dir_all(&b.dir).unwrap();
+    std::fs::write(
+        &bundle,
+        [&app, &other]
+            .iter()
+            .map(|r| std::fs::read_to_string(r.ca_file.as_ref().unwrap()).unwrap())
+            .collect::<String>(),
+    )
+    .unwrap();
+    b.app
+        .save_network_settings(NetworkSettings {
+            proxy: None,
+            no_proxy: None,
+            ca_bundle: Some(bundle.display().to_string()),
+            env_proxy: None,
+        })
+        .unwrap();
+    // The person trusts the app's host; nothing in its document can add another.
+    b.app
+        .set_trusted_hosts("bot", vec![app.authority.clone()])
+        .await
+        .unwrap();
+    let found = b.app.discover_endpoints("bot", &app.origin).await.unwrap();
+    let paths: Vec<&str> = found.operations.iter().map(|o| o.path.as_str()).collect();
+    assert_eq!(paths, ["/api/ok"]);
+    assert_eq!(
+        app.with_authorization(),
+        1,
+        "the document was read with the token"
+    );
+
+    // The same paths pasted after the app's URL by hand still never reach the other host.
+    for path in [
+        format!("@{other_authority}/api/steal"),
+        format!(".{other_authority}/api/steal"),
+    ] {
+        let url = format!("{}{path}", app.origin);
+        let result = b.app.send_request("p", common::request(url.clone())).await;
+        assert!(
+            matches!(
+                result,
+                Err(UiError::TokenRefused { .. }) | Err(UiError::InvalidInput { .. })
+            ),
+            "{url}: {result:?}"
+        );
+    }
+    assert!(other.seen().is_empty());
+}
+
+#[tokio::test]
+async fn the_doctor_never_gives_the_token_to_a_foreign_host() {
+    let (b, rec) = bench_and_recorder(recorder::ok()).await;
+    let report = b
+        .app
+        .diagnose(
+            Some("bot"),
+            &format!("{}/api/hello", rec.origin),
+            "GET",
+            None,
+            &|_| {},
+        )
+        .await
+        .unwrap();
+    assert!(!rec.seen().is_empty(), "the network probe reached the host");
+    assert_eq!(rec.with_authorization(), 0);
+    let request = report
+        .findings
+        .iter()
+        .find(|f| f.check == "request")
+        .unwrap();
+    assert_eq!(request.verdict, Verdict::Fail);
+    assert!(
+        request.observed.contains(&rec.authority),
+        "{}",
+        request.observed
+    );
+}
+
+#[tokio::test]
+async fn a_delete_answered_500_reaches_the_server_exactly_once() {
+    let (b, rec) = bench_and_recorder(Arc::new(|method, _| match method {
+        "DELETE" => (500, "{\"error\":\"boom\"}".into()),
+        _ => (200, "{}".into()),
+    }))
+    .await;
+    b.app
+        .set_trusted_hosts("bot", vec![rec.authority.clone()])
+        .await
+        .unwrap();
+    let url = format!("{}/api/items/7", rec.origin);
+    let mut r = common::request(url.clone());
+    r.method = "DELETE".into();
+    let answer = b.app.send_request("del-1", r).await.unwrap();
+    assert_eq!(answer.status, 500);
+
+    // The automatic Doctor after it reads that answer…
+    let report = b
+        .app
+        .diagnose(Some("bot"), &url, "DELETE", Some("del-1"), &|_| {})
+        .await
+        .unwrap();
+    let request = report
+        .findings
+        .iter()
+        .find(|f| f.check == "request")
+        .unwrap();
+    assert!(request.observed.starts_with("500"), "{}", request.observed);
+    // …and a Doctor run on its own never sends a DELETE either.
+    let report = b
+        .app
+        .diagnose(Some("bot"), &url, "DELETE", None, &|_| {})
+        .await
+        .unwrap();
+    let request = report
+        .findings
+        .iter()
+        .find(|f| f.check == "request")
+        .unwrap();
+    assert_eq!(request.verdict, Verdict::Skipped);
+    assert!(
+        request.observed.contains("not safe to repeat"),
+        "{}",
+        request.observed
+    );
+
+    let deletes = rec.seen().iter().filter(|s| s.method == "DELETE").count();
+    assert_eq!(deletes, 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_command_line_refuses_too() {
+    let b = common::workbench(SandboxConfig::default()).await;
+    let rec = recorder::start("elsewhere.localhost", true, recorder::ok()).await;
+    // One bundle with both CAs, for SSL_CERT_FILE.
+    std::fs::create_dir_all(&b.dir).unwrap();
+    let bundle = b.dir.join("cli.pem");
+    std::fs::write(
+        &bundle,
+        std::fs::read_to_string(&b.sb.info.ca_file).unwrap()
+            + &std::fs::read_to_string(rec.ca_file.as_ref().unwrap()).unwrap(),
+    )
+    .unwrap();
+    let lakegate = |args: &[&str]| {
+        let sp = &b.sb.info.service_principals[0];
+        std::process::Command::new(env!("CARGO_BIN_EXE_lakegate"))
+            .args(args)
+            .env("SSL_CERT_FILE", &bundle)
+            .env("DATABRICKS_HOST", &b.sb.info.host)
+            .env("DATABRICKS_CLIENT_ID", &sp.client_id)
+            .env("DATABRICKS_CLIENT_SECRET", &sp.client_secret)
+            .env("DATABRICKS_CONFIG_FILE", b.dir.join("none.cfg"))
+            .env("HOME", &b.dir)
+            .env("XDG_CONFIG_HOME", b.dir.join("cli-config"))
+            .env("XDG_DATA_HOME", b.dir.join("cli-data"))
+            .env_remove("DATABRICKS_TOKEN")
+            .env_remove("DATABRICKS_CONFIG_PROFILE")
+            .output()
+            .unwrap()
+    };
+    let url = format!("{}/api/hello", rec.origin);
+    let out = tokio::task::block_in_place(|| lakegate(&["call", "GET", &url]));
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&rec.authority), "{err}");
+    assert!(rec.seen().is_empty());
+
+    let out = tokio::task::block_in_place(|| lakegate(&["doctor", &url]));
+    assert!(!out.status.success());
+    assert_eq!(rec.with_authorization(), 0);
+
+    // The sandbox's own app still gets it: the same command works where it should.
+    let app = format!("{}/api/hello", common::app_url(&b.sb, "hello"));
+    let out = tokio::task::block_in_place(|| lakegate(&["call", "GET", &app]));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[tokio::test]
+async fn a_reused_name_starts_from_nothing() {
+    let b = common::workbench(SandboxConfig::default()).await;
+    let second = common::default_sandbox().await;
+    let add = |sb: &lakegate::sandbox::Sandbox| {
+        let sp = &sb.info.service_principals[0];
+        NewConnection {
+            name: "work".into(),
+            host: sb.info.host.clone(),
+            kind: ConnectionKindName::ServicePrincipal,
+            client_id: Some(sp.client_id.clone()),
+            redirect_uri: None,
+            scopes: vec![],
+            secret: Some(sp.client_secret.clone()),
+            profile: None,
+            ca_bundle: Some(sb.info.ca_file.display().to_string()),
+        }
+    };
+    b.app.add_connection(add(&b.sb)).await.unwrap();
+    let mut r = common::request(format!("{}/api/hello", common::app_url(&b.sb, "hello")));
+    r.connection = Some("work".into());
+    assert_eq!(b.app.send_request("w1", r).await.unwrap().status, 200);
+    b.app.remove_connection("work").await.unwrap();
+
+    // "work" again, for another workspace: its secret goes to that workspace's token
+    // endpoint (the add checks it there) and its token to that workspace's app.
+    b.app.add_connection(add(&second)).await.unwrap();
+    let mut r = common::request(format!("{}/api/hello", common::app_url(&second, "hello")));
+    r.connection = Some("work".into());
+    assert_eq!(b.app.send_request("w2", r).await.unwrap().status, 200);
+    // The first workspace's app is not this connection's any more.
+    let mut r = common::request(format!("{}/api/hello", common::app_url(&b.sb, "hello")));
+    r.connection = Some("work".into());
+    let stale = b.app.send_request("w3", r).await;
+    assert!(
+        !matches!(&stale, Ok(v) if v.status == 200),
+        "the old workspace's app must not accept the new token: {stale:?}"
+    );
+
+    // Reserved names, whatever their case.
+    for name in ["sandbox", "Sandbox", "SANDBOX", "Env", "Profile:x"] {
+        let mut c = add(&second);
+        c.name = name.into();
+        assert!(
+            matches!(
+                b.app.add_connection(c).await,
+                Err(UiError::InvalidInput { .. })
+            ),
+            "{name}"
+        );
+    }
+}
