@@ -107,6 +107,9 @@ impl From<TokenError> for UiError {
             TokenError::Discovery(crate::oauth::DiscoveryError::NotDatabricks { .. }) => {
                 UiError::NotDatabricks { message }
             }
+            TokenError::Discovery(crate::oauth::DiscoveryError::NotHttps { .. }) => {
+                UiError::Refused { message }
+            }
             TokenError::Discovery(_) | TokenError::Http(_) => UiError::Network { message },
             TokenError::Grant(GrantError::Network(_)) => UiError::Network { message },
             TokenError::Grant(GrantError::RefreshTokenInvalid(_)) => UiError::SignInAgain {

@@ -55,3 +55,65 @@ fn memory_store_is_per_process_and_explicit() {
     store.delete("a").unwrap();
     assert!(store.get("a").unwrap().is_none());
 }
+
+/// What the keychain holds under one account name, read with keyring directly.
+fn raw(service: &str, account: &str) -> Option<String> {
+    keyring::Entry::new(service, account)
+        .unwrap()
+        .get_password()
+        .ok()
+}
+
+#[test]
+fn every_entry_fits_windows_credential_manager() {
+    let service = format!("lakegate-test-parts-{}", std::process::id());
+    let keychain = Keychain::with_service(&service);
+    keychain.probe().unwrap();
+    // What a connection keeps: a 1.5 KB RS256 access token and a 1 KB refresh token.
+    let access = format!(
+        "eyJhbGciOiJSUzI1NiJ9.{}.{}",
+        "a".repeat(1100),
+        "s".repeat(342)
+    );
+    let refresh = format!("doau{}", "r".repeat(1020));
+    let value = serde_json::json!({
+        "host": "https://dbc-1.cloud.databricks.com",
+        "access_token": access, "refresh_token": refresh,
+        "expires_at": 1, "scopes": ["all-apis", "offline_access"],
+    })
+    .to_string();
+    assert!(value.len() > 2 * lakegate::secrets::MAX_ENTRY_UNITS);
+    let account = "connection:big";
+    keychain
+        .put(account, &SecretString::from(value.clone()))
+        .unwrap();
+
+    let mut entries = vec![raw(&service, account).unwrap()];
+    for i in 1.. {
+        match raw(&service, &format!("{account}#{i}")) {
+            Some(part) => entries.push(part),
+            None => break,
+        }
+    }
+    assert!(entries.len() >= 3, "{} entries", entries.len());
+    for e in &entries {
+        assert!(e.encode_utf16().count() <= lakegate::secrets::MAX_ENTRY_UNITS);
+    }
+    assert_eq!(
+        keychain.get(account).unwrap().unwrap().expose_secret(),
+        value
+    );
+
+    // A short value replaces it and leaves no part behind.
+    keychain.put(account, &SecretString::from("short")).unwrap();
+    assert_eq!(raw(&service, account).as_deref(), Some("short"));
+    assert!(raw(&service, &format!("{account}#1")).is_none());
+
+    keychain
+        .put(account, &SecretString::from(value.clone()))
+        .unwrap();
+    keychain.delete(account).unwrap();
+    assert!(raw(&service, account).is_none());
+    assert!(raw(&service, &format!("{account}#1")).is_none());
+    assert!(keychain.get(account).unwrap().is_none());
+}

@@ -177,6 +177,49 @@ async fn user_sign_in_keeps_tokens_in_the_keychain_and_nothing_in_files() {
 }
 
 #[tokio::test]
+async fn databricks_length_rs256_tokens_are_kept_and_refreshed() {
+    let f = fixture(SandboxConfig {
+        rs256: true,
+        ..Default::default()
+    })
+    .await;
+    let conn = user_connection(&f.sb, "long");
+    sign_in_user(&f, &conn).await;
+    let entry = stored(&f, &conn);
+    let access = entry["access_token"].as_str().unwrap().to_string();
+    assert!(access.len() > 1_000, "{} characters", access.len());
+    use base64::Engine;
+    let header: serde_json::Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(access.split('.').next().unwrap())
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(header["alg"], "RS256");
+    // Refresh after expiry keeps working with the split keychain entry.
+    f.offset.store(3600, Ordering::SeqCst);
+    let token = f.session.access_token(&conn).await.unwrap();
+    let r = client(&f.sb)
+        .get(format!("{}/api/hello", app_url(&f.sb, "hello")))
+        .bearer_auth(token.token.expose_secret())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "the sandbox verifies its RS256 tokens");
+    // Its JWKS publishes the RSA key.
+    let jwks: serde_json::Value = client(&f.sb)
+        .get(format!("{}/oidc/jwks.json", f.sb.info.host))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(jwks["keys"][0]["kty"], "RSA");
+    assert_eq!(jwks["keys"][0]["alg"], "RS256");
+}
+
+#[tokio::test]
 async fn refresh_happens_five_minutes_before_expiry_and_rotates_before_use() {
     let f = fixture(SandboxConfig::default()).await;
     let conn = user_connection(&f.sb, "rotating");
@@ -670,13 +713,33 @@ async fn a_wrong_iss_is_refused() {
 }
 
 #[tokio::test]
-async fn the_workspace_error_is_shown_as_it_came() {
+async fn a_missing_iss_is_refused_when_the_server_promises_one() {
     let sb = default_sandbox().await;
     let p = pending(&sb, Duration::from_secs(10)).await;
     let port = port_of(&p);
     let state = param(&p.authorize_url, "state");
     tokio::spawn(async move {
-        let url = format!("http://127.0.0.1:{port}/?error=access_denied&error_description=The+user+cancelled&state={state}");
+        let url = format!("http://127.0.0.1:{port}/?code=abc&state={state}");
+        let _ = reqwest::Client::new().get(url).send().await;
+    });
+    let err = p
+        .finish(&client(&sb), std::future::pending())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, LoginError::IssuerMissing { .. }), "{err}");
+}
+
+#[tokio::test]
+async fn the_workspace_error_is_shown_as_it_came() {
+    let sb = default_sandbox().await;
+    let p = pending(&sb, Duration::from_secs(10)).await;
+    let port = port_of(&p);
+    let state = param(&p.authorize_url, "state");
+    // The workspace promises iss on every answer, errors too (RFC 9207 §2).
+    let iss = url::form_urlencoded::byte_serialize(format!("{}/oidc", sb.info.host).as_bytes())
+        .collect::<String>();
+    tokio::spawn(async move {
+        let url = format!("http://127.0.0.1:{port}/?error=access_denied&error_description=The+user+cancelled&state={state}&iss={iss}");
         let _ = reqwest::Client::new().get(url).send().await;
     });
     match p
@@ -725,24 +788,40 @@ async fn cancel_and_timeout_close_the_listener_within_a_second() {
 
 #[tokio::test]
 async fn token_calls_follow_no_redirect() {
-    let sb = default_sandbox().await;
-    // An app host answers 302 (to its sign-in page) for anything outside /api/.
-    let redirecting = url::Url::parse(&format!("{}/oidc/v1/token", app_url(&sb, "hello"))).unwrap();
+    // A token endpoint that answers 307 (which would keep the POST and its secret) to
+    // another host: that host must never be asked.
+    let target = common::recorder::start("target.localhost", true, common::recorder::ok()).await;
+    let to = format!("{}/oidc/v1/token", target.origin);
+    let redirector = common::recorder::start(
+        "redirector.localhost",
+        true,
+        std::sync::Arc::new(move |_, _| (307, to.clone())),
+    )
+    .await;
+    let bundle = std::env::temp_dir().join(format!("lakegate-redirect-{}.pem", std::process::id()));
+    std::fs::write(
+        &bundle,
+        [&target, &redirector]
+            .iter()
+            .map(|r| std::fs::read_to_string(r.ca_file.as_ref().unwrap()).unwrap())
+            .collect::<String>(),
+    )
+    .unwrap();
     let http = lakegate::http::client(
         &lakegate::http::Trust {
-            ca_files: vec![sb.info.ca_file.clone()],
+            ca_files: vec![bundle],
             ca_pems: vec![],
             ignore_env: true,
         },
         Duration::from_secs(10),
     )
     .unwrap();
-    let sp = &sb.info.service_principals[0];
+    let endpoint = url::Url::parse(&format!("{}/oidc/v1/token", redirector.origin)).unwrap();
     let err = oauth::client_credentials(
         &http,
-        &redirecting,
-        &sp.client_id,
-        &SecretString::from(sp.client_secret.clone()),
+        &endpoint,
+        "client",
+        &SecretString::from("secret-value".to_string()),
         &["all-apis".into()],
     )
     .await
@@ -751,6 +830,12 @@ async fn token_calls_follow_no_redirect() {
         matches!(err, GrantError::BadResponse(_) | GrantError::Refused { .. }),
         "{err}"
     );
+    assert_eq!(
+        redirector.seen().len(),
+        1,
+        "the token endpoint was asked once"
+    );
+    assert!(target.seen().is_empty(), "the redirect was not followed");
 }
 
 #[test]

@@ -408,3 +408,47 @@ async fn a_reused_name_starts_from_nothing() {
         );
     }
 }
+
+#[tokio::test]
+async fn discovered_endpoints_must_be_https() {
+    for (what, meta) in [
+        (
+            "authorization_endpoint",
+            r#"{"issuer":"x","authorization_endpoint":"http://{A}/oidc/v1/authorize","token_endpoint":"https://{A}/oidc/v1/token"}"#,
+        ),
+        (
+            "token_endpoint",
+            r#"{"issuer":"x","authorization_endpoint":"https://{A}/oidc/v1/authorize","token_endpoint":"http://{A}/oidc/v1/token"}"#,
+        ),
+        (
+            "authorization_endpoint",
+            r#"{"issuer":"x","authorization_endpoint":"javascript:alert(1)","token_endpoint":"https://{A}/oidc/v1/token"}"#,
+        ),
+    ] {
+        let meta = meta.to_string();
+        let answer: recorder::Answer = Arc::new(move |_, path| {
+            if path.ends_with("oauth-authorization-server") {
+                (200, meta.clone())
+            } else {
+                (404, "{}".into())
+            }
+        });
+        let rec = recorder::start("idp.localhost", true, answer).await;
+        let trust = lakegate::http::Trust {
+            ca_files: vec![rec.ca_file.clone().unwrap()],
+            ca_pems: vec![],
+            ignore_env: true,
+        };
+        let client = lakegate::http::client(&trust, std::time::Duration::from_secs(10)).unwrap();
+        let err = lakegate::oauth::discover(&client, &url::Url::parse(&rec.origin).unwrap())
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(what)
+                && err.contains("oauth-authorization-server")
+                && err.contains("https"),
+            "{err}"
+        );
+    }
+}

@@ -88,6 +88,10 @@ pub struct SandboxArgs {
     /// Status for a token without an app's user-authorization scopes (Databricks documents 401 or 403).
     #[arg(long, value_name = "STATUS", default_value_t = 403, value_parser = auth_status)]
     pub missing_scope_status: u16,
+    /// Sign tokens with RS256 and a real workspace's claims: over 1 KB, as long as
+    /// Databricks' own (the default is compact ES256).
+    #[arg(long)]
+    pub rs256: bool,
 }
 
 fn auth_status(raw: &str) -> Result<u16, String> {

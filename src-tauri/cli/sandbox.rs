@@ -16,6 +16,7 @@ pub fn run(args: SandboxArgs) -> ExitCode {
         dir: args.dir,
         proxy_timeout: Duration::from_secs(args.proxy_timeout),
         missing_scope_status: args.missing_scope_status,
+        rs256: args.rs256,
         ..SandboxConfig::default()
     };
     let rt = match runtime() {

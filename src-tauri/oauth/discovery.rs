@@ -10,6 +10,8 @@ pub struct OAuthEndpoints {
     pub authorization_endpoint: Url,
     pub token_endpoint: Url,
     pub scopes_supported: Vec<String>,
+    /// The server promises `iss` on its sign-in answers (RFC 9207): a missing one is refused.
+    pub sends_iss: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -26,6 +28,15 @@ pub enum DiscoveryError {
     },
     #[error("{host} could not be reached: {reason}")]
     Unreachable { host: String, reason: String },
+    #[error(
+        "the OAuth metadata at {document} names a {what} that is not an https URL ({url}): \
+         Lakegate refuses it, since sign-in links and tokens go over https only"
+    )]
+    NotHttps {
+        document: String,
+        what: &'static str,
+        url: String,
+    },
 }
 
 #[derive(Deserialize)]
@@ -40,6 +51,8 @@ struct Metadata {
     token_endpoint: String,
     #[serde(default)]
     scopes_supported: Vec<String>,
+    #[serde(default)]
+    authorization_response_iss_parameter_supported: bool,
 }
 
 fn excerpt(body: &str) -> String {
@@ -80,6 +93,13 @@ pub async fn discover(
             oidc_endpoint: Some(oidc),
         }) = cfg.json::<DatabricksConfig>().await
         {
+            if !oidc.starts_with("https://") {
+                return Err(DiscoveryError::NotHttps {
+                    document: format!("{host_str}/.well-known/databricks-config"),
+                    what: "oidc_endpoint",
+                    url: oidc,
+                });
+            }
             metadata_url = format!(
                 "{}/.well-known/oauth-authorization-server",
                 oidc.trim_end_matches('/')
@@ -108,18 +128,29 @@ pub async fn discover(
             excerpt(&body),
         )
     })?;
-    let parse = |u: &str| {
-        Url::parse(u).map_err(|_| {
+    let parse = |u: &str, what: &'static str| {
+        let url = Url::parse(u).map_err(|_| {
             not_databricks(
                 format!("{status} with an unusable endpoint {u:?}"),
                 String::new(),
             )
-        })
+        })?;
+        // The only URL ever handed to the system's opener is an https sign-in link, and
+        // secrets go to the token endpoint: both must be https.
+        if url.scheme() != "https" {
+            return Err(DiscoveryError::NotHttps {
+                document: metadata_url.clone(),
+                what,
+                url: u.to_string(),
+            });
+        }
+        Ok(url)
     };
     Ok(OAuthEndpoints {
         issuer: meta.issuer.unwrap_or_else(|| format!("{host_str}/oidc")),
-        authorization_endpoint: parse(&meta.authorization_endpoint)?,
-        token_endpoint: parse(&meta.token_endpoint)?,
+        authorization_endpoint: parse(&meta.authorization_endpoint, "authorization_endpoint")?,
+        token_endpoint: parse(&meta.token_endpoint, "token_endpoint")?,
         scopes_supported: meta.scopes_supported,
+        sends_iss: meta.authorization_response_iss_parameter_supported,
     })
 }

@@ -70,6 +70,11 @@ pub enum LoginError {
          it was refused (a mix-up attack or a misconfigured proxy)"
     )]
     IssuerMismatch { expected: String, got: String },
+    #[error(
+        "the sign-in answer did not say which server sent it (no iss), although {expected} \
+         promises to (RFC 9207): it was refused. Start the sign-in again"
+    )]
+    IssuerMissing { expected: String },
     #[error("the code could not be exchanged for tokens: {0}")]
     Exchange(#[from] GrantError),
 }
@@ -232,7 +237,8 @@ impl PendingLogin {
                     Err(_) => continue,
                 },
             };
-            match answer(stream, &path, state.secret(), &endpoints.issuer).await {
+            let issuer = (endpoints.issuer.as_str(), endpoints.sends_iss);
+            match answer(stream, &path, state.secret(), issuer).await {
                 Callback::Ignored => continue,
                 Callback::Code(code) => break code,
                 Callback::Failed(e) => return Err(e),
@@ -326,7 +332,22 @@ async fn respond(stream: &mut TcpStream, status: &str, title: &str, message: &st
     let _ = stream.shutdown().await;
 }
 
-async fn answer(mut stream: TcpStream, path: &str, state: &str, issuer: &str) -> Callback {
+/// Whether two secrets are equal, in time that depends only on their lengths.
+fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |diff, (x, y)| diff | (x ^ y))
+            == 0
+}
+
+/// `issuer`: the expected `iss`, and whether the server promised to send it.
+async fn answer(
+    mut stream: TcpStream,
+    path: &str,
+    state: &str,
+    (issuer, iss_required): (&str, bool),
+) -> Callback {
     let Some(head) = read_head(&mut stream).await else {
         return Callback::Ignored;
     };
@@ -363,7 +384,7 @@ async fn answer(mut stream: TcpStream, path: &str, state: &str, issuer: &str) ->
         return Callback::Ignored;
     }
     let q: std::collections::HashMap<String, String> = url.query_pairs().into_owned().collect();
-    if q.get("state").map(String::as_str) != Some(state) {
+    if !q.get("state").is_some_and(|got| same_secret(got, state)) {
         respond(
             &mut stream,
             "400 Bad Request",
@@ -372,6 +393,18 @@ async fn answer(mut stream: TcpStream, path: &str, state: &str, issuer: &str) ->
         )
         .await;
         return Callback::Ignored;
+    }
+    if iss_required && !q.contains_key("iss") {
+        respond(
+            &mut stream,
+            "400 Bad Request",
+            "Sign-in refused",
+            "The answer did not say which server sent it. You can return to Lakegate.",
+        )
+        .await;
+        return Callback::Failed(LoginError::IssuerMissing {
+            expected: issuer.into(),
+        });
     }
     if let Some(got) = q.get("iss") {
         if got != issuer {
@@ -415,5 +448,19 @@ async fn answer(mut stream: TcpStream, path: &str, state: &str, issuer: &str) ->
             .await;
             Callback::Ignored
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_secret;
+
+    #[test]
+    fn secrets_compare_whole() {
+        assert!(same_secret("abc", "abc"));
+        assert!(!same_secret("abc", "abd"));
+        assert!(!same_secret("abc", "ab"));
+        assert!(!same_secret("", "a"));
+        assert!(same_secret("", ""));
     }
 }

@@ -1,16 +1,27 @@
-//! Access tokens as the sandbox's own signed JWTs (ES256), and its JWKS. Server
+//! Access tokens as the sandbox's own signed JWTs (ES256 by default; RS256 with the
+//! claims a real workspace adds, for tokens of Databricks' length), and its JWKS. Server
 //! side only: the client decodes tokens with its own code, never this.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
 use ring::rand::{SecureRandom, SystemRandom};
-use ring::signature::{self, EcdsaKeyPair, KeyPair as _};
+use ring::signature::{self, EcdsaKeyPair, KeyPair as _, RsaKeyPair};
 use serde_json::{json, Value};
 
 use super::SandboxError;
 
+/// The RS256 key: a fixed RSA-2048 key (PKCS#1 DER), since `ring` cannot make RSA keys. It is public
+/// on purpose, like everything of the sandbox: tokens it signs are good only on the
+/// sandbox's own loopback listener.
+const RS256_KEY: &[u8] = include_bytes!("rs256-key.der");
+
+enum Key {
+    Es256(EcdsaKeyPair),
+    Rs256(RsaKeyPair),
+}
+
 pub struct Signer {
-    key: EcdsaKeyPair,
+    key: Key,
     kid: String,
     rng: SystemRandom,
 }
@@ -33,7 +44,28 @@ impl Signer {
         let key = EcdsaKeyPair::from_pkcs8(alg, pkcs8.as_ref(), &rng)
             .map_err(|_| SandboxError::Crypto("could not load the signing key"))?;
         let kid = random_hex(&rng, 8)?;
-        Ok(Self { key, kid, rng })
+        Ok(Self {
+            key: Key::Es256(key),
+            kid,
+            rng,
+        })
+    }
+
+    /// RS256, as Databricks signs its tokens.
+    pub fn rs256() -> Result<Self, SandboxError> {
+        let rng = SystemRandom::new();
+        let key = RsaKeyPair::from_der(RS256_KEY)
+            .map_err(|_| SandboxError::Crypto("could not load the RS256 key"))?;
+        let kid = random_hex(&rng, 8)?;
+        Ok(Self {
+            key: Key::Rs256(key),
+            kid,
+            rng,
+        })
+    }
+
+    pub fn is_rs256(&self) -> bool {
+        matches!(self.key, Key::Rs256(_))
     }
 
     pub fn rng(&self) -> &SystemRandom {
@@ -41,17 +73,33 @@ impl Signer {
     }
 
     pub fn sign(&self, claims: &Value) -> Result<String, SandboxError> {
-        let header = json!({ "alg": "ES256", "typ": "JWT", "kid": self.kid });
+        let alg = if self.is_rs256() { "RS256" } else { "ES256" };
+        let header = json!({ "alg": alg, "typ": "JWT", "kid": self.kid });
         let signing_input = format!(
             "{}.{}",
             B64.encode(header.to_string()),
             B64.encode(claims.to_string())
         );
-        let sig = self
-            .key
-            .sign(&self.rng, signing_input.as_bytes())
-            .map_err(|_| SandboxError::Crypto("could not sign a token"))?;
-        Ok(format!("{signing_input}.{}", B64.encode(sig.as_ref())))
+        let failed = |_| SandboxError::Crypto("could not sign a token");
+        let sig = match &self.key {
+            Key::Es256(k) => k
+                .sign(&self.rng, signing_input.as_bytes())
+                .map_err(failed)?
+                .as_ref()
+                .to_vec(),
+            Key::Rs256(k) => {
+                let mut sig = vec![0u8; k.public().modulus_len()];
+                k.sign(
+                    &signature::RSA_PKCS1_SHA256,
+                    &self.rng,
+                    signing_input.as_bytes(),
+                    &mut sig,
+                )
+                .map_err(failed)?;
+                sig
+            }
+        };
+        Ok(format!("{signing_input}.{}", B64.encode(sig)))
     }
 
     /// Checks signature, issuer and expiry; returns the claims.
@@ -63,13 +111,20 @@ impl Signer {
             return Err(TokenProblem::Malformed);
         };
         let sig = B64.decode(s).map_err(|_| TokenProblem::Malformed)?;
-        let public = signature::UnparsedPublicKey::new(
-            &signature::ECDSA_P256_SHA256_FIXED,
-            self.key.public_key().as_ref(),
-        );
-        public
-            .verify(format!("{h}.{c}").as_bytes(), &sig)
-            .map_err(|_| TokenProblem::BadSignature)?;
+        let message = format!("{h}.{c}");
+        let verified = match &self.key {
+            Key::Es256(k) => signature::UnparsedPublicKey::new(
+                &signature::ECDSA_P256_SHA256_FIXED,
+                k.public_key().as_ref(),
+            )
+            .verify(message.as_bytes(), &sig),
+            Key::Rs256(k) => signature::UnparsedPublicKey::new(
+                &signature::RSA_PKCS1_2048_8192_SHA256,
+                k.public().as_ref(),
+            )
+            .verify(message.as_bytes(), &sig),
+        };
+        verified.map_err(|_| TokenProblem::BadSignature)?;
         let claims: Value = B64
             .decode(c)
             .ok()
@@ -86,12 +141,27 @@ impl Signer {
     }
 
     pub fn jwks(&self) -> Value {
-        // An uncompressed P-256 point: 0x04 || x (32 bytes) || y (32 bytes).
-        let point = self.key.public_key().as_ref();
-        json!({ "keys": [{
-            "kty": "EC", "crv": "P-256", "use": "sig", "alg": "ES256", "kid": self.kid,
-            "x": B64.encode(&point[1..33]), "y": B64.encode(&point[33..65]),
-        }]})
+        match &self.key {
+            Key::Es256(k) => {
+                // An uncompressed P-256 point: 0x04 || x (32 bytes) || y (32 bytes).
+                let point = k.public_key().as_ref();
+                json!({ "keys": [{
+                    "kty": "EC", "crv": "P-256", "use": "sig", "alg": "ES256", "kid": self.kid,
+                    "x": B64.encode(&point[1..33]), "y": B64.encode(&point[33..65]),
+                }]})
+            }
+            Key::Rs256(k) => {
+                let public: ring::rsa::PublicKeyComponents<Vec<u8>> = k.public().into();
+                let unpadded = |b: &[u8]| {
+                    let start = b.iter().position(|x| *x != 0).unwrap_or(b.len());
+                    B64.encode(&b[start..])
+                };
+                json!({ "keys": [{
+                    "kty": "RSA", "use": "sig", "alg": "RS256", "kid": self.kid,
+                    "n": unpadded(&public.n), "e": unpadded(&public.e),
+                }]})
+            }
+        }
     }
 }
 

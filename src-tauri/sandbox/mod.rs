@@ -66,6 +66,9 @@ pub struct SandboxConfig {
     pub crashed_status: u16,
     /// Apps per page when the caller sends no `page_size`.
     pub default_page_size: usize,
+    /// Sign access tokens with RS256 and the claims a real workspace adds, so they are as
+    /// long as Databricks' own (over 1 KB) instead of the compact ES256 default.
+    pub rs256: bool,
 }
 
 impl Default for SandboxConfig {
@@ -80,6 +83,7 @@ impl Default for SandboxConfig {
             unavailable_status: 503,
             crashed_status: 502,
             default_page_size: 100,
+            rs256: false,
         }
     }
 }
@@ -254,7 +258,11 @@ impl Sandbox {
                 source,
             })?;
         let port = addr.port();
-        let signer = jwt::Signer::generate()?;
+        let signer = if config.rs256 {
+            jwt::Signer::rs256()?
+        } else {
+            jwt::Signer::generate()?
+        };
         let seed = seed::Seed::generate(signer.rng())?;
         if let Some(email) = &config.auto_approve {
             if !seed

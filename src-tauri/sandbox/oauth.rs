@@ -630,7 +630,7 @@ fn issue(
             "random source failed",
         );
     };
-    let claims: Value = json!({
+    let mut claims: Value = json!({
         "iss": s.issuer,
         "sub": subject(s, principal),
         "aud": client_id,
@@ -640,6 +640,25 @@ fn issue(
         "exp": iat + ttl,
         "jti": jti,
     });
+    if s.signer.is_rs256() {
+        // The claims a workspace's tokens carry besides these, which make them long.
+        let extra = json!({
+            "nbf": iat,
+            "azp": client_id,
+            "amr": ["pwd", "mfa"],
+            "idp": "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0",
+            "tid": "00000000-0000-0000-0000-000000000000",
+            "workspace_id": WORKSPACE_ID,
+            "account_id": "00000000-0000-0000-0000-000000000000",
+            "scp": scopes,
+            "groups": ["users", "admins", "data-engineers", "analysts", "app-builders"],
+            "ver": "2.0",
+            "session_id": jti,
+        });
+        if let (Value::Object(base), Value::Object(more)) = (&mut claims, extra) {
+            base.extend(more);
+        }
+    }
     let Ok(access_token) = s.signer.sign(&claims) else {
         return oauth_error(
             StatusCode::INTERNAL_SERVER_ERROR,

@@ -31,6 +31,31 @@ pub trait SecretStore: Send + Sync {
     fn delete(&self, account: &str) -> Result<(), SecretsError>;
 }
 
+/// The longest value one keychain entry holds, in UTF-16 code units: Windows Credential
+/// Manager stores at most 2,560 bytes (1,280 UTF-16 characters) per entry, and keyring
+/// writes passwords as UTF-16 there. Longer values (an RS256 access token and a refresh
+/// token together) are split over `account`, `account#2`, `account#3`… on every platform.
+pub const MAX_ENTRY_UNITS: usize = 1_280;
+
+/// What the first entry of a split value holds: this prefix, then how many parts follow.
+const PARTS_MARK: &str = "lakegate-parts:";
+
+/// Splits `value` into pieces of at most `MAX_ENTRY_UNITS` UTF-16 units, on character bounds.
+fn split_units(value: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut start, mut units) = (0, 0);
+    for (i, c) in value.char_indices() {
+        if units + c.len_utf16() > MAX_ENTRY_UNITS {
+            parts.push(&value[start..i]);
+            start = i;
+            units = 0;
+        }
+        units += c.len_utf16();
+    }
+    parts.push(&value[start..]);
+    parts
+}
+
 /// The OS keychain.
 pub struct Keychain {
     service: String,
@@ -77,26 +102,116 @@ fn classify(account: &str, e: keyring::Error) -> SecretsError {
     }
 }
 
-impl SecretStore for Keychain {
-    fn put(&self, account: &str, secret: &SecretString) -> Result<(), SecretsError> {
-        self.entry(account)?
-            .set_password(secret.expose_secret())
-            .map_err(|e| classify(account, e))
-    }
-
-    fn get(&self, account: &str) -> Result<Option<SecretString>, SecretsError> {
+impl Keychain {
+    fn read_one(&self, account: &str) -> Result<Option<String>, SecretsError> {
         match self.entry(account)?.get_password() {
-            Ok(value) => Ok(Some(SecretString::from(value))),
+            Ok(value) => Ok(Some(value)),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(classify(account, e)),
         }
     }
 
-    fn delete(&self, account: &str) -> Result<(), SecretsError> {
+    fn write_one(&self, account: &str, value: &str) -> Result<(), SecretsError> {
+        self.entry(account)?
+            .set_password(value)
+            .map_err(|e| classify(account, e))
+    }
+
+    fn delete_one(&self, account: &str) -> Result<(), SecretsError> {
         match self.entry(account)?.delete_credential() {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(e) => Err(classify(account, e)),
         }
+    }
+
+    /// How many parts the value under `account` is split into (1: not split).
+    fn parts_of(first: Option<&str>) -> usize {
+        first
+            .and_then(|v| v.strip_prefix(PARTS_MARK))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(1)
+    }
+
+    fn part_name(account: &str, i: usize) -> String {
+        format!("{account}#{i}")
+    }
+}
+
+impl SecretStore for Keychain {
+    fn put(&self, account: &str, secret: &SecretString) -> Result<(), SecretsError> {
+        let old = Self::parts_of(self.read_one(account)?.as_deref());
+        let value = secret.expose_secret();
+        let parts = split_units(value);
+        if parts.len() == 1 {
+            self.write_one(account, value)?;
+        } else {
+            // The parts first, the entry that names them last.
+            for (i, part) in parts.iter().enumerate() {
+                self.write_one(&Self::part_name(account, i + 1), part)?;
+            }
+            self.write_one(account, &format!("{PARTS_MARK}{}", parts.len()))?;
+        }
+        // Parts an earlier, longer value left behind.
+        let kept = if parts.len() == 1 { 0 } else { parts.len() };
+        if old > 1 {
+            for i in kept + 1..=old {
+                self.delete_one(&Self::part_name(account, i))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn get(&self, account: &str) -> Result<Option<SecretString>, SecretsError> {
+        let Some(first) = self.read_one(account)? else {
+            return Ok(None);
+        };
+        let parts = Self::parts_of(Some(&first));
+        if !first.starts_with(PARTS_MARK) {
+            return Ok(Some(SecretString::from(first)));
+        }
+        let mut whole = String::new();
+        for i in 1..=parts {
+            let name = Self::part_name(account, i);
+            match self.read_one(&name)? {
+                Some(part) => whole.push_str(&part),
+                None => {
+                    return Err(SecretsError::Refused {
+                        account: account.to_string(),
+                        cause: format!("part {i} of {parts} is missing from the keychain"),
+                    })
+                }
+            }
+        }
+        Ok(Some(SecretString::from(whole)))
+    }
+
+    fn delete(&self, account: &str) -> Result<(), SecretsError> {
+        let parts = Self::parts_of(self.read_one(account)?.as_deref());
+        self.delete_one(account)?;
+        if parts > 1 {
+            for i in 1..=parts {
+                self.delete_one(&Self::part_name(account, i))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_values_split_on_character_bounds_within_the_limit() {
+        let value = "é".repeat(1000) + &"x".repeat(2000) + &"😀".repeat(700);
+        let parts = split_units(&value);
+        assert!(parts.len() > 1);
+        assert!(parts
+            .iter()
+            .all(|p| p.encode_utf16().count() <= MAX_ENTRY_UNITS));
+        assert_eq!(parts.concat(), value);
+        assert_eq!(split_units("short"), ["short"]);
+        assert_eq!(split_units(""), [""]);
     }
 }
 

@@ -48,7 +48,8 @@ impl Recorder {
     }
 }
 
-/// What the recorder answers: status and body for a method and path.
+/// What the recorder answers: status and body for a method and path. For a 3xx status
+/// the body is the `Location` and the answer has no body.
 pub type Answer = Arc<dyn Fn(&str, &str) -> (u16, String) + Send + Sync>;
 
 pub fn ok() -> Answer {
@@ -140,10 +141,14 @@ async fn serve(
         path,
         headers,
     });
-    let response = format!(
-        "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{reply}",
-        reply.len()
-    );
+    let response = if (300..400).contains(&status) {
+        format!("HTTP/1.1 {status} X\r\nLocation: {reply}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+    } else {
+        format!(
+            "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{reply}",
+            reply.len()
+        )
+    };
     let _ = stream.write_all(response.as_bytes()).await;
     let _ = stream.shutdown().await;
 }
