@@ -152,7 +152,7 @@ impl History {
             path: path.display().to_string(),
             reason: e.to_string(),
         };
-        std::fs::create_dir_all(&self.dir).map_err(fail)?;
+        crate::platform::create_private_dir(&self.dir).map_err(fail)?;
         let mut line = serde_json::to_string(&entry).map_err(|e| HistoryError::Write {
             path: path.display().to_string(),
             reason: e.to_string(),
@@ -161,12 +161,7 @@ impl History {
         // One write of a whole line: a crash leaves at most a torn last line, which reading
         // skips. The next line starts on a line of its own, so a torn one never takes the
         // next entry with it.
-        let mut f = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .read(true)
-            .open(&path)
-            .map_err(fail)?;
+        let mut f = crate::platform::open_private_append(&path).map_err(fail)?;
         if ends_torn(&mut f).map_err(fail)? {
             line.insert(0, '\n');
         }

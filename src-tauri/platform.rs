@@ -48,26 +48,121 @@ pub fn no_display_reason() -> Option<&'static str> {
     }
 }
 
+/// Creates `dir` (and any missing parent) readable by this user only (`0700` on Unix).
+pub fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Opens `path` for appending, creating it readable by this user only (`0600` on Unix).
+pub fn open_private_append(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true).read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
+
 /// Writes `bytes` to `path` so that a reader sees the old file or the new one, never
-/// half of either: a temporary file beside it, flushed to disk, then renamed over it.
+/// half of either (the `atomic-write-file` crate: a temporary file beside it, flushed,
+/// then renamed over it). A new file is `0600` in a `0700` folder; a file that exists
+/// keeps its permissions; a symbolic link is written through to its target, never
+/// replaced by a regular file.
 pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    let target = match std::fs::symlink_metadata(path) {
+        // Follows the whole chain; a dangling link is an error, not a new file in its place.
+        Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(path)?,
+        _ => path.to_path_buf(),
+    };
+    if let Some(dir) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if !dir.exists() {
+            create_private_dir(dir)?;
+        }
     }
-    result
+    let mut options = atomic_write_file::AtomicWriteFile::options();
+    #[cfg(unix)]
+    {
+        use atomic_write_file::unix::OpenOptionsExt as _;
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        options.preserve_mode(true).try_preserve_owner(true);
+    }
+    let mut file = options.open(&target)?;
+    file.write_all(bytes)?;
+    file.commit()
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn mode(p: &std::path::Path) -> u32 {
+        std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+    }
+
+    fn scratch(name: &str) -> std::path::PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("lakegate-files-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    #[test]
+    fn new_files_are_private_in_private_folders() {
+        let dir = scratch("new");
+        let file = dir.join("a/b/settings.json");
+        write_atomically(&file, b"{}").unwrap();
+        assert_eq!(mode(&file), 0o600);
+        assert_eq!(mode(&dir.join("a/b")), 0o700);
+        assert_eq!(mode(&dir.join("a")), 0o700);
+        let log = dir.join("a/history.jsonl");
+        open_private_append(&log).unwrap();
+        assert_eq!(mode(&log), 0o600);
+    }
+
+    #[test]
+    fn a_rewrite_keeps_the_files_mode() {
+        let dir = scratch("keep");
+        std::fs::create_dir_all(&dir).unwrap();
+        let cfg = dir.join(".databrickscfg");
+        std::fs::write(&cfg, "[DEFAULT]\n").unwrap();
+        for m in [0o600, 0o640] {
+            std::fs::set_permissions(&cfg, std::fs::Permissions::from_mode(m)).unwrap();
+            write_atomically(&cfg, b"[DEFAULT]\nhost = x\n").unwrap();
+            assert_eq!(mode(&cfg), m);
+        }
+    }
+
+    #[test]
+    fn a_symlink_is_written_through_to_its_target() {
+        let dir = scratch("link");
+        std::fs::create_dir_all(dir.join("dotfiles")).unwrap();
+        let real = dir.join("dotfiles/databrickscfg");
+        std::fs::write(&real, "[DEFAULT]\n").unwrap();
+        std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let link = dir.join(".databrickscfg");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write_atomically(&link, b"[DEFAULT]\nhost = y\n").unwrap();
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(
+            std::fs::read_to_string(&real).unwrap(),
+            "[DEFAULT]\nhost = y\n"
+        );
+        assert_eq!(mode(&real), 0o600);
+        // A dangling link is an error, never a regular file in its place.
+        let dangling = dir.join("dangling");
+        std::os::unix::fs::symlink(dir.join("missing/x"), &dangling).unwrap();
+        assert!(write_atomically(&dangling, b"x").is_err());
+        assert!(std::fs::symlink_metadata(&dangling)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+    }
 }

@@ -452,3 +452,70 @@ async fn discovered_endpoints_must_be_https() {
         );
     }
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn every_file_lakegate_writes_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let b = common::workbench(SandboxConfig::default()).await;
+    let url = format!("{}/api/hello", common::app_url(&b.sb, "hello"));
+    b.app
+        .send_request("f1", common::request(url.clone()))
+        .await
+        .unwrap();
+    b.app
+        .save_request("c", "hello", common::request(url.clone()))
+        .unwrap();
+    b.app
+        .save_network_settings(NetworkSettings {
+            proxy: None,
+            no_proxy: Some("example.com".into()),
+            ca_bundle: None,
+            env_proxy: None,
+        })
+        .unwrap();
+    b.app
+        .diagnose(Some("bot"), &url, "GET", Some("f1"), &|_| {})
+        .await
+        .unwrap();
+    b.app.export_report().unwrap();
+
+    fn walk(p: &std::path::Path, seen: &mut Vec<(std::path::PathBuf, u32)>) {
+        let mode = std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        seen.push((p.to_path_buf(), mode));
+        if p.is_dir() {
+            for e in std::fs::read_dir(p).unwrap() {
+                walk(&e.unwrap().path(), seen);
+            }
+        }
+    }
+    let mut seen = Vec::new();
+    for top in ["config", "data"] {
+        walk(&b.dir.join(top), &mut seen);
+    }
+    let files = seen.iter().filter(|(p, _)| p.is_file()).count();
+    assert!(files >= 5, "{seen:?}");
+    for (path, mode) in &seen {
+        let want = if path.is_dir() { 0o700 } else { 0o600 };
+        assert_eq!(*mode, want, "{} is {mode:o}", path.display());
+    }
+
+    // A profile written into a 0600 ~/.databrickscfg that is a symbolic link.
+    let dotfiles = b.dir.join("dotfiles");
+    std::fs::create_dir_all(&dotfiles).unwrap();
+    let real = dotfiles.join("databrickscfg");
+    std::fs::write(&real, "[DEFAULT]\nhost = https://a.example\n").unwrap();
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let link = b.dir.join(".databrickscfg");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    lakegate::profiles::write_profile(&link, "work", &[("host", "https://b.example")]).unwrap();
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(std::fs::read_to_string(&real).unwrap().contains("[work]"));
+    assert_eq!(
+        std::fs::metadata(&real).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+}

@@ -294,8 +294,8 @@ impl Sandbox {
             }
         };
         let ca_file = dir.join("ca.pem");
-        let write =
-            std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&ca_file, &tls.ca_pem));
+        let write = crate::platform::create_private_dir(&dir)
+            .and_then(|()| crate::platform::write_atomically(&ca_file, tls.ca_pem.as_bytes()));
         write.map_err(|source| SandboxError::WriteCa {
             path: ca_file.display().to_string(),
             source,
@@ -417,7 +417,7 @@ impl TempDir {
         let rng = ring::rand::SystemRandom::new();
         let name = format!("lakegate-sandbox-{}", jwt::random_hex(&rng, 6)?);
         let path = std::env::temp_dir().join(name);
-        std::fs::create_dir_all(&path).map_err(|source| SandboxError::WriteCa {
+        crate::platform::create_private_dir(&path).map_err(|source| SandboxError::WriteCa {
             path: path.display().to_string(),
             source,
         })?;
