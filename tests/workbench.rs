@@ -308,6 +308,26 @@ async fn an_untrusted_certificate_names_the_fix() {
 
 /// A real CONNECT proxy on loopback: tunnels bytes, or answers 407 when `refuse`.
 async fn start_proxy(refuse: bool) -> (u16, Arc<AtomicU64>) {
+    start_gated_proxy(if refuse { Gate::Refuse } else { Gate::Open }).await
+}
+
+enum Gate {
+    Open,
+    Refuse,
+    /// Tunnels only for this `user:password` (Basic), else 407.
+    Require(&'static str),
+}
+
+async fn start_gated_proxy(gate: Gate) -> (u16, Arc<AtomicU64>) {
+    use base64::Engine;
+    let wanted = match &gate {
+        Gate::Require(creds) => Some(format!(
+            "basic {}",
+            base64::engine::general_purpose::STANDARD.encode(creds)
+        )),
+        _ => None,
+    };
+    let refuse = matches!(gate, Gate::Refuse);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let tunnels = Arc::new(AtomicU64::new(0));
@@ -318,6 +338,7 @@ async fn start_proxy(refuse: bool) -> (u16, Arc<AtomicU64>) {
                 return;
             };
             let count = count.clone();
+            let wanted = wanted.clone();
             tokio::spawn(async move {
                 let mut head = Vec::new();
                 let mut byte = [0u8; 1];
@@ -333,7 +354,19 @@ async fn start_proxy(refuse: bool) -> (u16, Arc<AtomicU64>) {
                     .unwrap_or("")
                     .to_string();
                 let target = line.split_whitespace().nth(1).unwrap_or("").to_string();
-                if refuse {
+                let given = String::from_utf8_lossy(&head)
+                    .lines()
+                    .find_map(|l| {
+                        l.split_once(':')
+                            .filter(|(k, _)| k.eq_ignore_ascii_case("proxy-authorization"))
+                            .map(|(_, v)| v.trim().to_string())
+                    })
+                    .unwrap_or_default();
+                let allowed = match &wanted {
+                    Some(w) => given.eq_ignore_ascii_case(w) && given[6..] == w[6..],
+                    None => true,
+                };
+                if refuse || !allowed {
                     let _ = client.write_all(b"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\nContent-Length: 0\r\n\r\n").await;
                     return;
                 }
@@ -375,6 +408,7 @@ async fn calls_go_through_a_real_local_proxy_and_a_refusing_one_is_explained() {
         proxy: Some(format!("http://127.0.0.1:{port}")),
         no_proxy: None,
         ignore_env: true,
+        password: None,
     };
     let r = call::call(
         &sandbox_trust(&sb),
@@ -422,6 +456,7 @@ async fn calls_go_through_a_real_local_proxy_and_a_refusing_one_is_explained() {
         proxy: Some(format!("http://127.0.0.1:{port}")),
         no_proxy: None,
         ignore_env: true,
+        password: None,
     };
     let err = call::call(
         &sandbox_trust(&sb),
@@ -638,4 +673,80 @@ async fn network_settings_are_checked_saved_and_used() {
     assert_eq!(r.status, 200);
     assert!(r.via_proxy.is_some());
     assert!(tunnels.load(Ordering::SeqCst) >= 1);
+}
+
+#[tokio::test]
+async fn a_proxy_password_lives_in_the_keychain_and_works_for_sign_in_and_calls_alike() {
+    let (port, tunnels) = start_gated_proxy(Gate::Require("me:p@ss:w0rd")).await;
+    let b = common::workbench(SandboxConfig::default()).await;
+    let typed = format!("http://me:p%40ss%3Aw0rd@127.0.0.1:{port}");
+    let shown = b
+        .app
+        .save_network_settings(lakegate::bridge::NetworkSettings {
+            proxy: Some(typed),
+            no_proxy: None,
+            ca_bundle: None,
+            env_proxy: None,
+        })
+        .unwrap();
+    assert_eq!(
+        shown.proxy.as_deref(),
+        Some(format!("http://me:********@127.0.0.1:{port}").as_str()),
+        "the window gets it back masked"
+    );
+    let file = std::fs::read_to_string(b.dir.join("config/settings.json")).unwrap();
+    assert!(
+        !file.contains("p%40ss") && !file.contains("w0rd") && file.contains("me@127.0.0.1"),
+        "{file}"
+    );
+
+    // Sign-in (a service principal checked through the proxy: discovery, token call)…
+    let sp = &b.sb.info.service_principals[0];
+    b.app
+        .add_connection(lakegate::bridge::NewConnection {
+            name: "bot2".into(),
+            host: b.sb.info.host.clone(),
+            kind: lakegate::bridge::ConnectionKindName::ServicePrincipal,
+            client_id: Some(sp.client_id.clone()),
+            redirect_uri: None,
+            scopes: vec![],
+            secret: Some(sp.client_secret.clone()),
+            profile: None,
+            ca_bundle: Some(b.sb.info.ca_file.display().to_string()),
+        })
+        .await
+        .unwrap();
+    let after_sign_in = tunnels.load(Ordering::SeqCst);
+    assert!(
+        after_sign_in >= 1,
+        "sign-in went through the proxy, which checked the credentials"
+    );
+    // …and an app call, through the same proxy with the same credentials.
+    let mut r = common::request(format!("{}/api/hello", common::app_url(&b.sb, "hello")));
+    r.connection = Some("bot2".into());
+    assert_eq!(
+        b.app.send_request("p1", r.clone()).await.unwrap().status,
+        200
+    );
+    assert!(tunnels.load(Ordering::SeqCst) > after_sign_in);
+
+    // Sending the mask back keeps the password.
+    b.app.save_network_settings(shown).unwrap();
+    assert_eq!(
+        b.app.send_request("p2", r.clone()).await.unwrap().status,
+        200
+    );
+    // Without a password the proxy refuses, and says so.
+    b.app
+        .save_network_settings(lakegate::bridge::NetworkSettings {
+            proxy: Some(format!("http://me@127.0.0.1:{port}")),
+            no_proxy: None,
+            ca_bundle: None,
+            env_proxy: None,
+        })
+        .unwrap();
+    assert!(matches!(
+        b.app.send_request("p3", r).await,
+        Err(UiError::Proxy { .. })
+    ));
 }

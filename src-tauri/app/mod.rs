@@ -87,9 +87,7 @@ impl App {
             host,
             Some(ConnectionStore::in_dir(&config_dir)),
         );
-        // Unreadable settings: defaults until fixed.
-        session.set_network(crate::settings::load(&config_dir).unwrap_or_default());
-        App {
+        let app = App {
             history: crate::history::History::in_dir(&data_dir),
             config_dir: config_dir.clone(),
             in_flight: Mutex::new(HashMap::new()),
@@ -103,7 +101,24 @@ impl App {
             env,
             sandbox: tokio::sync::Mutex::new(None),
             sign_ins: Mutex::new(HashMap::new()),
+        };
+        // Unreadable settings: defaults until fixed.
+        let settings = crate::settings::load(&app.config_dir).unwrap_or_default();
+        app.session.set_network(settings, app.proxy_password());
+        app
+    }
+
+    /// The proxy's password, when the keychain holds one (and it can be read).
+    fn proxy_password(&self) -> Option<SecretString> {
+        let settings = crate::settings::load(&self.config_dir).ok()?;
+        let proxy = url::Url::parse(settings.proxy.as_deref()?).ok()?;
+        if proxy.username().is_empty() {
+            return None;
         }
+        self.secrets
+            .get(crate::settings::PROXY_PASSWORD_ACCOUNT)
+            .ok()
+            .flatten()
     }
 
     fn sign_ins(&self) -> std::sync::MutexGuard<'_, HashMap<String, SignIn>> {

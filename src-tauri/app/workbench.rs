@@ -13,6 +13,7 @@ use crate::bridge::{
 use crate::error::UiError;
 use crate::history::{HistoryEntry, RequestDraft};
 use crate::http::call::{self, CallSpec, DEFAULT_BODY_CAP};
+use crate::secrets::SecretStore as _;
 use crate::workspace::{self, openapi, AppSummary};
 
 /// The longest timeout a request may ask for.
@@ -237,20 +238,8 @@ impl App {
                 (bearer, trust, proxy)
             }
             None => {
-                let settings = crate::settings::load(&self.config_dir).unwrap_or_default();
-                let trust = crate::http::Trust {
-                    ca_files: settings.ca_bundle.into_iter().collect(),
-                    ..Default::default()
-                };
-                (
-                    None,
-                    trust,
-                    call::ProxySettings {
-                        proxy: settings.proxy,
-                        no_proxy: settings.no_proxy,
-                        ignore_env: false,
-                    },
-                )
+                let (trust, proxy) = self.session.network();
+                (None, trust, proxy)
             }
         };
         let (tx, rx) = oneshot::channel();
@@ -388,9 +377,16 @@ impl App {
         let env_proxy = ["HTTPS_PROXY", "https_proxy"]
             .iter()
             .find_map(|k| std::env::var(k).ok())
-            .filter(|v| !v.is_empty());
+            .filter(|v| !v.is_empty())
+            .map(|p| crate::settings::mask_proxy_password(&p));
+        let kept = self.proxy_password();
         Ok(NetworkSettings {
-            proxy: s.proxy,
+            proxy: s.proxy.map(|p| match &kept {
+                Some(_) => {
+                    crate::settings::with_password(&p, crate::settings::PASSWORD_MASK).unwrap_or(p)
+                }
+                None => p,
+            }),
             no_proxy: s.no_proxy,
             ca_bundle: s.ca_bundle.map(|p| p.display().to_string()),
             env_proxy,
@@ -403,18 +399,27 @@ impl App {
         input: NetworkSettings,
     ) -> Result<NetworkSettings, UiError> {
         let text = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-        let proxy = text(input.proxy);
-        if let Some(p) = &proxy {
-            let with_scheme = if p.contains("://") {
-                p.clone()
-            } else {
-                format!("http://{p}")
+        let typed = text(input.proxy);
+        let mut proxy = None;
+        // The password goes to the keychain; settings.json keeps the URL without it.
+        let mut password: Option<Option<String>> = Some(None);
+        if let Some(p) = &typed {
+            let bad = || {
+                UiError::invalid("proxy", format!("{:?} is not a proxy address: write http://host:port (optionally http://user:password@host:port)", crate::settings::mask_proxy_password(p)))
             };
-            let ok = url::Url::parse(&with_scheme)
+            let (bare, pw) = crate::settings::split_proxy_password(p).ok_or_else(bad)?;
+            let ok = url::Url::parse(&bare)
                 .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
             if !ok {
-                return Err(UiError::invalid("proxy", format!("{p:?} is not a proxy address: write http://host:port (optionally http://user:password@host:port)")));
+                return Err(bad());
             }
+            // As typed when it holds no password; without it otherwise.
+            proxy = Some(if pw.is_some() { bare } else { p.clone() });
+            password = match pw {
+                // The mask sent back unchanged: keep the password the keychain has.
+                Some(pw) if pw == crate::settings::PASSWORD_MASK => None,
+                other => Some(other),
+            };
         }
         let ca_bundle = text(input.ca_bundle).map(std::path::PathBuf::from);
         if let Some(ca) = &ca_bundle {
@@ -430,11 +435,28 @@ impl App {
             no_proxy: text(input.no_proxy),
             ca_bundle,
         };
+        let keychain = |e: crate::secrets::SecretsError| UiError::Keychain {
+            message: e.to_string(),
+        };
+        match password {
+            Some(Some(pw)) => self
+                .secrets
+                .put(
+                    crate::settings::PROXY_PASSWORD_ACCOUNT,
+                    &secrecy::SecretString::from(pw),
+                )
+                .map_err(keychain)?,
+            Some(None) => self
+                .secrets
+                .delete(crate::settings::PROXY_PASSWORD_ACCOUNT)
+                .map_err(keychain)?,
+            None => {}
+        }
         crate::settings::save(&self.config_dir, &settings).map_err(|e| UiError::Storage {
             message: e.to_string(),
             path: None,
         })?;
-        self.session.set_network(settings);
+        self.session.set_network(settings, self.proxy_password());
         self.network_settings()
     }
 

@@ -188,7 +188,7 @@ const APP_LIST_TTL_SECS: u64 = 60;
 
 /// The token source of one running Lakegate (window or command).
 pub struct Session {
-    network: std::sync::RwLock<crate::settings::Settings>,
+    network: std::sync::RwLock<(crate::settings::Settings, Option<SecretString>)>,
     secrets: Arc<dyn SecretStore>,
     host: Arc<dyn Host>,
     store: Option<ConnectionStore>,
@@ -204,7 +204,7 @@ impl Session {
         store: Option<ConnectionStore>,
     ) -> Self {
         Session {
-            network: std::sync::RwLock::new(crate::settings::Settings::default()),
+            network: std::sync::RwLock::new((crate::settings::Settings::default(), None)),
             secrets,
             host,
             store,
@@ -255,9 +255,14 @@ impl Session {
         slots.retain(|k, _| k.name != name);
     }
 
-    /// Applies network settings (proxy, global CA) to every later call.
-    pub fn set_network(&self, settings: crate::settings::Settings) {
-        *self.network.write().unwrap_or_else(|e| e.into_inner()) = settings;
+    /// Applies network settings (proxy, global CA) and the proxy's password (from the
+    /// keychain) to every later call.
+    pub fn set_network(
+        &self,
+        settings: crate::settings::Settings,
+        proxy_password: Option<SecretString>,
+    ) {
+        *self.network.write().unwrap_or_else(|e| e.into_inner()) = (settings, proxy_password);
         let slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
         for handle in slots.values() {
             if let Ok(mut slot) = handle.slot.try_lock() {
@@ -268,19 +273,29 @@ impl Session {
 
     /// What a call for `conn` trusts and which proxy it takes.
     pub fn network_for(&self, conn: &Connection) -> (http::Trust, http::call::ProxySettings) {
-        let net = self
+        let (mut trust, proxy) = self.network();
+        trust.ca_files.extend(conn.trust().ca_files);
+        trust.ca_pems.extend(conn.trust().ca_pems);
+        (trust, proxy)
+    }
+
+    /// What a call with no connection trusts and which proxy it takes.
+    pub fn network(&self) -> (http::Trust, http::call::ProxySettings) {
+        let (net, password) = self
             .network
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone();
-        let mut trust = conn.trust();
-        trust.ca_files.extend(net.ca_bundle.clone());
         (
-            trust,
+            http::Trust {
+                ca_files: net.ca_bundle.into_iter().collect(),
+                ..Default::default()
+            },
             http::call::ProxySettings {
-                proxy: net.proxy.clone(),
-                no_proxy: net.no_proxy.clone(),
+                proxy: net.proxy,
+                no_proxy: net.no_proxy,
                 ignore_env: false,
+                password,
             },
         )
     }

@@ -133,10 +133,13 @@ pub enum CallError {
 /// Proxy settings: an explicit proxy URL, else the environment (`HTTPS_PROXY`, `NO_PROXY`).
 #[derive(Debug, Clone, Default)]
 pub struct ProxySettings {
+    /// Without its password: that one is `password`, from the keychain.
     pub proxy: Option<String>,
     pub no_proxy: Option<String>,
     /// Ignore the environment (tests).
     pub ignore_env: bool,
+    /// The explicit proxy's password (kept in the keychain, never in settings.json).
+    pub password: Option<SecretString>,
 }
 
 fn env_any(names: &[&str]) -> Option<String> {
@@ -194,6 +197,7 @@ pub fn proxy_for(url: &Url, settings: &ProxySettings) -> Option<Url> {
             .parse::<std::net::IpAddr>()
             .is_ok_and(|ip| ip.is_loopback())
         || host == "[::1]";
+    let explicit = settings.proxy.is_some();
     let raw = match &settings.proxy {
         Some(p) => p.clone(),
         None if loopback => return None,
@@ -207,7 +211,30 @@ pub fn proxy_for(url: &Url, settings: &ProxySettings) -> Option<Url> {
     } else {
         format!("http://{raw}")
     };
-    Url::parse(&with_scheme).ok()
+    let mut url = Url::parse(&with_scheme).ok()?;
+    if let (true, Some(pw)) = (explicit, &settings.password) {
+        if !url.username().is_empty() && url.password().is_none() {
+            url.set_password(Some(pw.expose_secret())).ok()?;
+        }
+    }
+    Some(url)
+}
+
+/// A proxy URL's user name and password as the proxy expects them: percent-decoded, the
+/// way `reqwest` reads them for sign-in and token calls, so both paths send the same.
+pub fn proxy_credentials(proxy: &Url) -> Option<(String, String)> {
+    if proxy.username().is_empty() {
+        return None;
+    }
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(s)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    Some((
+        decode(proxy.username()),
+        decode(proxy.password().unwrap_or("")),
+    ))
 }
 
 trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
@@ -345,11 +372,7 @@ async fn connect(addrs: &[SocketAddr]) -> Result<(TcpStream, SocketAddr), String
 
 async fn tunnel(stream: &mut TcpStream, proxy: &Url, target: &str) -> Result<(), CallError> {
     let mut head = format!("CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n");
-    if !proxy.username().is_empty() {
-        let user = url::form_urlencoded::parse(proxy.username().as_bytes())
-            .map(|(k, _)| k.into_owned())
-            .collect::<String>();
-        let pass = proxy.password().unwrap_or("");
+    if let Some((user, pass)) = proxy_credentials(proxy) {
         let creds = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"));
         head.push_str(&format!("Proxy-Authorization: Basic {creds}\r\n"));
     }
@@ -626,6 +649,7 @@ mod tests {
             proxy: Some("proxy.corp:3128".into()),
             no_proxy: None,
             ignore_env: true,
+            password: None,
         };
         assert!(
             proxy_for(&Url::parse("https://127.0.0.1/").unwrap(), &s).is_some(),
@@ -635,6 +659,7 @@ mod tests {
             proxy: None,
             no_proxy: None,
             ignore_env: true,
+            password: None,
         };
         assert!(proxy_for(
             &Url::parse("https://hello-1.apps.localhost:8443/api").unwrap(),
@@ -647,8 +672,29 @@ mod tests {
             proxy: Some("http://p:1".into()),
             no_proxy: Some("databricks.com".into()),
             ignore_env: true,
+            password: None,
         };
         assert!(proxy_for(&Url::parse("https://x.cloud.databricks.com/").unwrap(), &s).is_none());
+    }
+
+    #[test]
+    fn proxy_credentials_are_percent_decoded_and_the_password_comes_from_the_keychain() {
+        let s = ProxySettings {
+            proxy: Some("http://me%20too@proxy.corp:3128".into()),
+            no_proxy: None,
+            ignore_env: true,
+            password: Some(SecretString::from("p@ss:w0rd+x")),
+        };
+        let p = proxy_for(&Url::parse("https://x.cloud.databricks.com/").unwrap(), &s).unwrap();
+        assert_eq!(
+            proxy_credentials(&p).unwrap(),
+            ("me too".to_string(), "p@ss:w0rd+x".to_string())
+        );
+        assert_eq!(
+            format!("{s:?}").contains("p@ss"),
+            false,
+            "the password does not print"
+        );
     }
 
     #[test]
