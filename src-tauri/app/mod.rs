@@ -44,7 +44,7 @@ pub struct App {
     session: Session,
     store: ConnectionStore,
     secrets: Arc<SwitchableStore>,
-    keychain_probe: KeychainProbe,
+    keychain_probe: Arc<dyn Fn() -> Result<(), SecretsError> + Send + Sync>,
     data_dir: PathBuf,
     env: EnvLookup,
     sandbox: tokio::sync::Mutex<Option<(Sandbox, Connection)>>,
@@ -96,7 +96,7 @@ impl App {
             session,
             store: ConnectionStore::in_dir(&config_dir),
             secrets,
-            keychain_probe,
+            keychain_probe: Arc::from(keychain_probe),
             data_dir,
             env,
             sandbox: tokio::sync::Mutex::new(None),
@@ -133,8 +133,23 @@ impl App {
                 problem: None,
             };
         }
-        let probe = &self.keychain_probe;
-        match probe() {
+        // A keychain that never answers must not hang the window: it is reported instead.
+        let probe = self.keychain_probe.clone();
+        let answered = tokio::time::timeout(
+            crate::connections::KEYCHAIN_TIMEOUT,
+            tokio::task::spawn_blocking(move || probe()),
+        )
+        .await;
+        let result = match answered {
+            Ok(Ok(r)) => r,
+            Ok(Err(e)) => Err(SecretsError::Unavailable {
+                cause: e.to_string(),
+            }),
+            Err(_) => Err(SecretsError::TimedOut {
+                secs: crate::connections::KEYCHAIN_TIMEOUT.as_secs_f64(),
+            }),
+        };
+        match result {
             Ok(()) => KeychainStatus {
                 available: true,
                 in_memory: false,

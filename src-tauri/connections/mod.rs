@@ -11,7 +11,8 @@ mod tokens;
 pub use cli_token::{parse_rfc3339, CliError};
 pub use store::{ConnectionStore, LoadReport, StoreError};
 pub use tokens::{
-    whoami, AccessToken, Clock, Session, SignInState, TokenError, REFRESH_MARGIN_SECS,
+    whoami, AccessToken, Clock, Session, SignInState, TokenError, KEYCHAIN_TIMEOUT,
+    REFRESH_MARGIN_SECS,
 };
 
 use std::path::PathBuf;

@@ -195,7 +195,11 @@ pub struct Session {
     slots: Mutex<HashMap<SlotKey, Arc<SlotHandle>>>,
     clock: Clock,
     timeout: Duration,
+    keychain_timeout: Duration,
 }
+
+/// How long a keychain call may take before Lakegate says so instead of waiting on.
+pub const KEYCHAIN_TIMEOUT: Duration = Duration::from_secs(20);
 
 impl Session {
     pub fn new(
@@ -211,6 +215,30 @@ impl Session {
             slots: Mutex::new(HashMap::new()),
             clock: Arc::new(oauth::unix_now),
             timeout: Duration::from_secs(60),
+            keychain_timeout: KEYCHAIN_TIMEOUT,
+        }
+    }
+
+    /// Replaces how long a keychain call may take (tests).
+    pub fn with_keychain_timeout(mut self, timeout: Duration) -> Self {
+        self.keychain_timeout = timeout;
+        self
+    }
+
+    /// Runs one keychain call off the async threads, giving up after the keychain timeout
+    /// (a locked keychain may wait for a prompt nobody sees).
+    async fn keychain<T: Send + 'static>(
+        &self,
+        call: impl FnOnce(&dyn SecretStore) -> Result<T, SecretsError> + Send + 'static,
+    ) -> Result<T, TokenError> {
+        let secrets = self.secrets.clone();
+        let work = tokio::task::spawn_blocking(move || call(secrets.as_ref()));
+        match tokio::time::timeout(self.keychain_timeout, work).await {
+            Ok(joined) => Ok(joined.map_err(|e| TokenError::Join(e.to_string()))??),
+            Err(_) => Err(SecretsError::TimedOut {
+                secs: self.keychain_timeout.as_secs_f64(),
+            }
+            .into()),
         }
     }
 
@@ -307,11 +335,8 @@ impl Session {
     }
 
     async fn read(&self, conn: &Connection) -> Result<Stored, TokenError> {
-        let secrets = self.secrets.clone();
         let account = conn.keychain_account();
-        let raw = tokio::task::spawn_blocking(move || secrets.get(&account))
-            .await
-            .map_err(|e| TokenError::Join(e.to_string()))??;
+        let raw = self.keychain(move |s| s.get(&account)).await?;
         let stored = raw.map(|r| Stored::decode(&r)).unwrap_or_default();
         match &stored.host {
             Some(h) if !same_host(h, &conn.host) => Ok(Stored::default()),
@@ -320,17 +345,13 @@ impl Session {
     }
 
     async fn write(&self, conn: &Connection, stored: &Stored) -> Result<(), TokenError> {
-        let secrets = self.secrets.clone();
         let account = conn.keychain_account();
         let value = Stored {
             host: Some(conn.host.clone()),
             ..stored.clone()
         }
         .encode();
-        tokio::task::spawn_blocking(move || secrets.put(&account, &value))
-            .await
-            .map_err(|e| TokenError::Join(e.to_string()))??;
-        Ok(())
+        self.keychain(move |s| s.put(&account, &value)).await
     }
 
     /// Keeps a client secret (service principal) or PAT in the connection's keychain entry.
@@ -352,11 +373,8 @@ impl Session {
 
     /// Signs out: deletes every secret of the connection and forgets its tokens.
     pub async fn sign_out(&self, conn: &Connection) -> Result<(), TokenError> {
-        let secrets = self.secrets.clone();
         let account = conn.keychain_account();
-        tokio::task::spawn_blocking(move || secrets.delete(&account))
-            .await
-            .map_err(|e| TokenError::Join(e.to_string()))??;
+        self.keychain(move |s| s.delete(&account)).await?;
         self.drop_state(&conn.name);
         self.mark(conn, |c| c.signed_in_as = None)?;
         Ok(())

@@ -1,7 +1,7 @@
 use std::time::Duration;
 
 use secrecy::ExposeSecret;
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Manager, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 
 use crate::app::App;
@@ -15,6 +15,27 @@ use crate::error::UiError;
 
 /// How long a copied token stays on the clipboard.
 const CLIPBOARD_CLEAR_AFTER: Duration = Duration::from_secs(30);
+
+/// The token last put on the clipboard, so quitting can take it off again.
+#[derive(Default)]
+pub struct CopiedToken(pub std::sync::Mutex<Option<secrecy::SecretString>>);
+
+/// Whether the clipboard still holds the token Lakegate put there (then it is cleared).
+pub fn still_ours(clipboard: Option<&str>, copied: Option<&secrecy::SecretString>) -> bool {
+    matches!((clipboard, copied), (Some(text), Some(token)) if !text.is_empty() && text == token.expose_secret())
+}
+
+/// Clears the clipboard when it still holds the copied token (on quit).
+pub fn clear_copied_token(handle: &AppHandle) {
+    let Some(copied) = handle.try_state::<CopiedToken>() else {
+        return;
+    };
+    let token = copied.0.lock().unwrap_or_else(|e| e.into_inner()).take();
+    let current = handle.clipboard().read_text().ok();
+    if still_ours(current.as_deref(), token.as_ref()) {
+        let _ = handle.clipboard().write_text(String::new());
+    }
+}
 
 #[tauri::command]
 pub fn app_info() -> Result<AppInfo, UiError> {
@@ -95,14 +116,14 @@ pub async fn copy_token(
         .clipboard()
         .write_text(token.expose_secret().to_string())
         .map_err(clipboard_error)?;
+    if let Some(copied) = handle.try_state::<CopiedToken>() {
+        *copied.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(token.clone());
+    }
     let handle = handle.clone();
     tauri::async_runtime::spawn(async move {
         tokio::time::sleep(CLIPBOARD_CLEAR_AFTER).await;
-        let still_there = handle
-            .clipboard()
-            .read_text()
-            .is_ok_and(|t| t == token.expose_secret());
-        if still_there {
+        let current = handle.clipboard().read_text().ok();
+        if still_ours(current.as_deref(), Some(&token)) {
             let _ = handle.clipboard().write_text(String::new());
         }
     });
@@ -228,4 +249,23 @@ pub async fn sign_in_with_scopes(
     scopes: Vec<String>,
 ) -> Result<SignInStarted, UiError> {
     app.sign_in_with_scopes(&connection, scopes).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::still_ours;
+    use secrecy::SecretString;
+
+    #[test]
+    fn only_our_own_token_is_taken_off_the_clipboard() {
+        let token = SecretString::from("eyJ.token.sig");
+        assert!(still_ours(Some("eyJ.token.sig"), Some(&token)));
+        assert!(!still_ours(
+            Some("something the person copied since"),
+            Some(&token)
+        ));
+        assert!(!still_ours(None, Some(&token)));
+        assert!(!still_ours(Some(""), Some(&token)));
+        assert!(!still_ours(Some("eyJ.token.sig"), None));
+    }
 }

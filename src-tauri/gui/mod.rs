@@ -26,6 +26,7 @@ pub fn run() -> tauri::Result<()> {
             let state = crate::app::App::new(host)
                 .map_err(|e| Box::new(e) as Box<dyn std::error::Error>)?;
             app.manage(state);
+            app.manage(commands::CopiedToken::default());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -57,7 +58,14 @@ pub fn run() -> tauri::Result<()> {
             commands::scope_matrix,
             commands::sign_in_with_scopes
         ])
-        .run(tauri::generate_context!())
+        .build(tauri::generate_context!())?
+        .run(|handle, event| {
+            // Quitting takes a copied token off the clipboard if it is still there.
+            if let tauri::RunEvent::Exit = event {
+                commands::clear_copied_token(handle);
+            }
+        });
+    Ok(())
 }
 
 /// For `make bench` and the package test: when `LAKEGATE_READY_FILE` names a file, it is created once

@@ -22,6 +22,11 @@ pub enum SecretsError {
     Unavailable { cause: String },
     #[error("the system keychain refused the entry {account:?}: {cause}")]
     Refused { account: String, cause: String },
+    #[error(
+        "the system keychain did not answer within {secs:.0} s: it may be locked and waiting for \
+         a password prompt (look for one behind other windows). Unlock it, then try again"
+    )]
+    TimedOut { secs: f64 },
 }
 
 pub trait SecretStore: Send + Sync {
