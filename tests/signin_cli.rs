@@ -19,9 +19,14 @@ impl Drop for Standalone {
 }
 
 fn standalone(home: &Path) -> Standalone {
+    standalone_with(home, &[])
+}
+
+fn standalone_with(home: &Path, extra: &[&str]) -> Standalone {
     let mut child = Command::new(env!("CARGO_BIN_EXE_lakegate"))
         .args(["sandbox", "--auto-approve", "alice@example.com", "--dir"])
         .arg(home.join("sandbox"))
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -485,5 +490,59 @@ fn bad_hosts_get_a_message_not_a_hang() {
         text(&o.stderr).contains("could not be reached"),
         "{}",
         text(&o.stderr)
+    );
+}
+
+/// Two processes refresh the same connection at once, 20 times over, against a sandbox
+/// that invalidates every refresh token once used: the lock across processes (and the
+/// retry with the newer refresh token) means nobody is ever asked to sign in again.
+#[test]
+fn two_processes_refreshing_one_connection_never_lose_the_sign_in() {
+    let h = home("two-procs");
+    // Tokens live one second: every call refreshes (it is always within 5 minutes of expiry).
+    let sb = standalone_with(&h, &["--token-ttl", "1"]);
+    let host = sb.info["host"].as_str().unwrap().to_string();
+    let ca = sb.info["ca_file"].as_str().unwrap().to_string();
+    let browser = h.join("browser.sh");
+    std::fs::write(
+        &browser,
+        format!("#!/bin/sh\nexec curl -s -L --cacert {ca} \"$1\" -o /dev/null\n"),
+    )
+    .unwrap();
+    let mut perms = std::fs::metadata(&browser).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    std::fs::set_permissions(&browser, perms).unwrap();
+    let o = run(lakegate(&h, &sb).args(["connections", "add", "shared", "--host", &host]));
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = run(lakegate(&h, &sb)
+        .args(["login", "shared"])
+        .env("BROWSER", &browser));
+    assert!(o.status.success(), "{}", text(&o.stderr));
+
+    let mut failures = Vec::new();
+    for round in 0..20 {
+        let children: Vec<_> = (0..2)
+            .map(|_| {
+                lakegate(&h, &sb)
+                    .args(["token", "shared"])
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            if !out.status.success() {
+                failures.push(format!("round {round}: {}", text(&out.stderr)));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+    let o = run(lakegate(&h, &sb).args(["connections"]));
+    assert!(
+        !text(&o.stdout).contains("sign in again"),
+        "{}",
+        text(&o.stdout)
     );
 }

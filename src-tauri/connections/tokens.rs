@@ -567,26 +567,60 @@ impl Session {
                 })
             }
             ConnectionKind::User { client_id, .. } => {
-                let mut stored = self.read(conn).await?;
-                if let (Some(at), Some(exp)) = (&stored.access_token, stored.expires_at) {
-                    if exp > now + REFRESH_MARGIN_SECS {
-                        return Ok(AccessToken {
-                            token: at.clone(),
-                            expires_at: Some(exp),
-                            scopes: stored.scopes.clone(),
-                        });
-                    }
+                let fresh = |stored: &Stored| match (&stored.access_token, stored.expires_at) {
+                    (Some(at), Some(exp)) if exp > now + REFRESH_MARGIN_SECS => Some(AccessToken {
+                        token: at.clone(),
+                        expires_at: Some(exp),
+                        scopes: stored.scopes.clone(),
+                    }),
+                    _ => None,
+                };
+                if let Some(t) = fresh(&self.read(conn).await?) {
+                    return Ok(t);
                 }
-                let Some(rt) = stored.refresh_token.clone() else {
+                // One refresh at a time across processes (the window and any `lakegate`
+                // command): refresh tokens are single-use.
+                let _lock = self.refresh_lock(conn).await;
+                let mut stored = self.read(conn).await?;
+                if let Some(t) = fresh(&stored) {
+                    return Ok(t); // another process refreshed while this one waited
+                }
+                let Some(mut rt) = stored.refresh_token.clone() else {
                     return Err(TokenError::SignInNeeded(conn.name.clone()));
                 };
                 let (client, ep) = self.endpoints(conn, slot).await?;
                 handle.refreshes.fetch_add(1, Ordering::SeqCst);
-                match oauth::refresh(&client, &ep.token_endpoint, client_id, &rt, &stored.scopes)
-                    .await
-                {
+                let mut result =
+                    oauth::refresh(&client, &ep.token_endpoint, client_id, &rt, &stored.scopes)
+                        .await;
+                if let Err(GrantError::RefreshTokenInvalid(_)) = &result {
+                    // A process that does not take the lock may have rotated it: once, with
+                    // the newer one the keychain holds.
+                    let again = self.read(conn).await?;
+                    if let Some(newer) = again
+                        .refresh_token
+                        .clone()
+                        .filter(|n| n.expose_secret() != rt.expose_secret())
+                    {
+                        if let Some(t) = fresh(&again) {
+                            return Ok(t);
+                        }
+                        stored = again;
+                        rt = newer;
+                        result = oauth::refresh(
+                            &client,
+                            &ep.token_endpoint,
+                            client_id,
+                            &rt,
+                            &stored.scopes,
+                        )
+                        .await;
+                    }
+                }
+                match result {
                     Ok(ts) => {
-                        // Rotation: the new refresh token is in the keychain before the new access token is used.
+                        // Rotation: the new refresh token is in the keychain before the new
+                        // access token is used; without a new one, the one used is kept.
                         stored.refresh_token = ts.refresh_token.clone().or(Some(rt));
                         stored.access_token = Some(ts.access_token.clone());
                         stored.expires_at = Some(ts.expires_at);
@@ -599,10 +633,18 @@ impl Session {
                         })
                     }
                     Err(GrantError::RefreshTokenInvalid(said)) => {
-                        stored.refresh_token = None;
-                        stored.access_token = None;
-                        stored.expires_at = None;
-                        self.write(conn, &stored).await?;
+                        // Never clear a newer refresh token another process stored meanwhile.
+                        let latest = self.read(conn).await?;
+                        let replaced = latest
+                            .refresh_token
+                            .as_ref()
+                            .is_some_and(|n| n.expose_secret() != rt.expose_secret());
+                        if !replaced {
+                            stored.refresh_token = None;
+                            stored.access_token = None;
+                            stored.expires_at = None;
+                            self.write(conn, &stored).await?;
+                        }
                         self.mark(conn, |c| c.needs_sign_in = true)?;
                         Err(TokenError::SignInAgain {
                             connection: conn.name.clone(),
@@ -619,6 +661,38 @@ impl Session {
                         _ => Err(e.into()),
                     },
                 }
+            }
+        }
+    }
+
+    /// Holds the cross-process refresh lock of `conn` (a file lock under the config folder)
+    /// until dropped. Waits up to 30 s; after that, or when there is no folder to lock in,
+    /// refreshes without it (the retry on `invalid_grant` still covers a race).
+    async fn refresh_lock(&self, conn: &Connection) -> Option<std::fs::File> {
+        let dir = self.store.as_ref()?.path().parent()?.join("locks");
+        crate::platform::create_private_dir(&dir).ok()?;
+        let safe: String = conn
+            .name
+            .bytes()
+            .map(|b| match b {
+                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' => (b as char).to_string(),
+                other => format!("%{other:02x}"),
+            })
+            .collect();
+        let path = dir.join(format!("refresh-{safe}.lock"));
+        let mut options = std::fs::OpenOptions::new();
+        options.create(true).truncate(false).write(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options.open(&path).ok()?;
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Some(file),
+                Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+                Err(_) => return None,
             }
         }
     }

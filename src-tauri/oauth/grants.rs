@@ -143,6 +143,16 @@ pub async fn refresh(
         .exchange_refresh_token(&rt)
         .request_async(http)
         .await
-        .map_err(classify)?;
+        .map_err(|e| match classify(e) {
+            // On a refresh, invalid_grant means the refresh token is dead, whatever the
+            // description says (RFC 6749 §5.2): sign in again.
+            GrantError::Refused { error, description } if error == "invalid_grant" => {
+                GrantError::RefreshTokenInvalid(match description {
+                    Some(d) => format!("{error}: {d}"),
+                    None => error,
+                })
+            }
+            other => other,
+        })?;
     Ok(token_set(&resp, scopes))
 }
