@@ -393,3 +393,149 @@ async fn a_sign_in_can_be_cancelled() {
         "{result:?}"
     );
 }
+
+/// The canary over everything the window can receive: every command's result and error,
+/// the Doctor's progress messages, history, saved requests, snippets, network settings
+/// (with a proxy password set) and the exported report. The sandbox's tokens, the
+/// refresh token and the proxy password appear in none of it.
+#[tokio::test]
+async fn every_answer_the_window_receives_is_free_of_secrets() {
+    use lakegate::bridge::{NetworkSettings, RequestInput};
+    let h = keychain_harness();
+    sign_in_to_sandbox(&h).await;
+    let record_result = |r: Result<String, UiError>| match r {
+        Ok(json) => {
+            let mut log = h.ipc.lock().unwrap();
+            log.push_str(&json);
+            log.push('\n');
+        }
+        Err(e) => h.record(&e),
+    };
+    macro_rules! answer {
+        ($e:expr) => {
+            record_result(($e).map(|v| serde_json::to_string(&v).unwrap()))
+        };
+    }
+    let apps = h.app.list_apps(SANDBOX_CONNECTION).await.unwrap();
+    h.record(&apps);
+    let hello = apps
+        .iter()
+        .find(|a| a.name == "hello")
+        .unwrap()
+        .url
+        .clone()
+        .unwrap();
+    answer!(h.app.discover_endpoints(SANDBOX_CONNECTION, &hello).await);
+    let request = |method: &str, url: String| RequestInput {
+        connection: Some(SANDBOX_CONNECTION.into()),
+        method: method.into(),
+        url,
+        query: vec![("q".into(), "x".into())],
+        headers: vec![
+            ("Authorization".into(), "Bearer typed-by-hand".into()),
+            ("X-Trace".into(), "1".into()),
+        ],
+        body: Some("{\"a\":1}".into()),
+        timeout_secs: 20,
+        without_token: None,
+    };
+    answer!(
+        h.app
+            .send_request("c1", request("POST", format!("{hello}/api/echo")))
+            .await
+    );
+    answer!(
+        h.app
+            .send_request("c2", request("GET", format!("{hello}/api/hello")))
+            .await
+    );
+    let restricted = apps
+        .iter()
+        .find(|a| a.name == "finance")
+        .and_then(|a| a.url.clone())
+        .unwrap();
+    answer!(
+        h.app
+            .send_request("c3", request("GET", format!("{restricted}/api/hello")))
+            .await
+    );
+    answer!(
+        h.app
+            .send_request(
+                "c4",
+                request("GET", "https://elsewhere.localhost:1/api".into())
+            )
+            .await
+    );
+    answer!(
+        h.app
+            .send_request("c5", request("GET", "not a url".into()))
+            .await
+    );
+    let progress = std::sync::Mutex::new(Vec::new());
+    answer!(
+        h.app
+            .diagnose(
+                Some(SANDBOX_CONNECTION),
+                &format!("{restricted}/api/hello"),
+                "GET",
+                Some("c3"),
+                &|f| progress.lock().unwrap().push(f.clone()),
+            )
+            .await
+    );
+    h.record(&*progress.lock().unwrap());
+    answer!(h.app.export_report());
+    answer!(h.app.history(None, ""));
+    answer!(h
+        .app
+        .save_request("c", "echo", request("POST", format!("{hello}/api/echo"))));
+    answer!(h.app.saved_requests());
+    answer!(h.app.snippets(request("POST", format!("{hello}/api/echo"))));
+    answer!(h.app.scope_matrix(SANDBOX_CONNECTION).await);
+    answer!(h.app.inspect_token(SANDBOX_CONNECTION).await);
+    answer!(
+        h.app
+            .set_trusted_hosts(SANDBOX_CONNECTION, vec!["gw.example".into()])
+            .await
+    );
+    answer!(h.app.save_network_settings(NetworkSettings {
+        proxy: Some("http://me:proxy-pass-canary@127.0.0.1:9".into()),
+        no_proxy: Some("localhost,.localhost".into()),
+        ca_bundle: None,
+        env_proxy: None,
+    }));
+    answer!(h.app.network_settings());
+    answer!(h.app.overview().await);
+
+    let token = h
+        .app
+        .access_token_for_clipboard(SANDBOX_CONNECTION)
+        .await
+        .unwrap();
+    let mut everything = h.ipc.lock().unwrap().clone();
+    // The exported report's files too.
+    for entry in std::fs::read_dir(h.dir.join("data/reports")).unwrap() {
+        everything.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());
+    }
+    assert!(
+        everything.contains("/api/echo"),
+        "the log holds the answers"
+    );
+    assert!(everything.contains("403"), "and the failures");
+    assert!(!everything.contains(token.expose_secret()));
+    assert!(
+        !everything.contains("typed-by-hand"),
+        "typed Authorization values are redacted"
+    );
+    assert!(
+        !everything.contains("proxy-pass-canary"),
+        "the proxy password stays in the keychain"
+    );
+    for shape in ["doau", "dose", "dapi", "eyJ"] {
+        assert!(
+            !everything.contains(shape),
+            "{shape}-shaped secret in what the window got"
+        );
+    }
+}

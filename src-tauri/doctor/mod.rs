@@ -845,7 +845,7 @@ fn network_findings(
             dns_pass(),
             tcp_pass(),
             proxy_pass(),
-            finding("tls", "TLS", Verdict::Fail, format!("the certificate is not trusted ({reason})"), "The certificate was issued by a CA this computer does not trust — usually a company proxy that inspects HTTPS.", "Add your company's CA bundle (PEM) to the connection or in Network settings, or set SSL_CERT_FILE."),
+            finding("tls", "TLS", Verdict::Fail, format!("the certificate is not trusted ({reason})"), "The certificate was issued by a CA this computer does not trust — usually a company proxy that inspects HTTPS.", "Add your company's CA bundle (PEM) to the connection or in Network settings (it adds to the system's roots), or set SSL_CERT_FILE (which Lakegate also adds to them)."),
         ),
         CallError::Timeout { phase, secs } => (
             dns_pass(),

@@ -55,14 +55,56 @@ fn read_pem_file(path: &Path) -> Result<Vec<CertificateDer<'static>>, HttpError>
     read_pem_certs(&bytes, &path.display().to_string())
 }
 
+/// Where Linux distributions keep the system's CA bundle (Debian and Ubuntu, Fedora and
+/// RHEL, openSUSE, Alpine and Arch), the first that exists being the system's.
+#[cfg(all(unix, not(target_vendor = "apple"), not(target_os = "android")))]
+const SYSTEM_BUNDLES: &[&str] = &[
+    "/etc/ssl/certs/ca-certificates.crt",
+    "/etc/pki/tls/certs/ca-bundle.crt",
+    "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
+    "/etc/ssl/ca-bundle.pem",
+    "/etc/ssl/cert.pem",
+];
+
+/// The system's roots on Linux, read from its bundle. The platform verifier reads them
+/// itself, except when `SSL_CERT_FILE` or `SSL_CERT_DIR` is set: then it reads only those
+/// (as OpenSSL does), so Lakegate adds the system's back — its promise is "the system's
+/// roots, plus `SSL_CERT_FILE`, plus the connection's CA bundle".
+#[cfg(all(unix, not(target_vendor = "apple"), not(target_os = "android")))]
+fn system_roots_beside(env_set: bool) -> Vec<CertificateDer<'static>> {
+    if !env_set {
+        return Vec::new();
+    }
+    SYSTEM_BUNDLES
+        .iter()
+        .map(Path::new)
+        .find(|p| p.exists())
+        .and_then(|p| std::fs::read(p).ok())
+        .map(|bytes| {
+            CertificateDer::pem_slice_iter(&bytes)
+                .filter_map(Result::ok)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(not(all(unix, not(target_vendor = "apple"), not(target_os = "android"))))]
+fn system_roots_beside(_env_set: bool) -> Vec<CertificateDer<'static>> {
+    Vec::new() // the OS's own trust store is always used there
+}
+
 /// The extra roots `trust` adds: `SSL_CERT_FILE` (when set), files, in-memory PEMs.
 pub fn extra_roots(trust: &Trust) -> Result<Vec<CertificateDer<'static>>, HttpError> {
     let mut roots = Vec::new();
+    let env = |name| std::env::var_os(name).filter(|p| !p.is_empty());
     if !trust.ignore_env {
-        if let Some(path) = std::env::var_os("SSL_CERT_FILE").filter(|p| !p.is_empty()) {
+        if let Some(path) = env("SSL_CERT_FILE") {
             roots.extend(read_pem_file(Path::new(&path))?);
         }
     }
+    roots.extend(system_roots_beside(
+        env("SSL_CERT_FILE").is_some() || env("SSL_CERT_DIR").is_some(),
+    ));
     for file in &trust.ca_files {
         roots.extend(read_pem_file(file)?);
     }
@@ -190,6 +232,22 @@ mod tests {
             "garbage is no panic"
         );
         assert_eq!(certificate_issuer(&[]), None);
+    }
+
+    #[cfg(all(unix, not(target_vendor = "apple"), not(target_os = "android")))]
+    #[test]
+    fn ssl_cert_file_adds_to_the_system_roots_instead_of_replacing_them() {
+        if !SYSTEM_BUNDLES.iter().any(|p| Path::new(p).exists()) {
+            return; // no system bundle on this machine: nothing to keep
+        }
+        assert!(
+            system_roots_beside(false).is_empty(),
+            "the verifier reads them itself"
+        );
+        assert!(
+            system_roots_beside(true).len() > 20,
+            "with SSL_CERT_FILE set, the system's roots are still trusted"
+        );
     }
 
     #[test]
