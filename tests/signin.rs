@@ -798,15 +798,10 @@ async fn token_calls_follow_no_redirect() {
         std::sync::Arc::new(move |_, _| (307, to.clone())),
     )
     .await;
-    let bundle = std::env::temp_dir().join(format!("lakegate-redirect-{}.pem", std::process::id()));
-    std::fs::write(
-        &bundle,
-        [&target, &redirector]
-            .iter()
-            .map(|r| std::fs::read_to_string(r.ca_file.as_ref().unwrap()).unwrap())
-            .collect::<String>(),
-    )
-    .unwrap();
+    let bundle = common::recorder::bundle(
+        std::env::temp_dir().join(format!("lakegate-redirect-{}.pem", std::process::id())),
+        &[target.ca(), redirector.ca()],
+    );
     let http = lakegate::http::client(
         &lakegate::http::Trust {
             ca_files: vec![bundle],

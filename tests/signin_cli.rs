@@ -86,6 +86,21 @@ fn run_with_stdin(cmd: &mut Command, input: &str) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// A "system browser" that follows the sign-in page's redirects (the sandbox approves at
+/// once) back to Lakegate's loopback listener.
+fn browser_script(home: &Path, ca: &str) -> PathBuf {
+    let browser = home.join("browser.sh");
+    std::fs::write(
+        &browser,
+        format!("#!/bin/sh\nexec curl -s -L --cacert {ca} \"$1\" -o /dev/null\n"),
+    )
+    .unwrap();
+    let mut perms = std::fs::metadata(&browser).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    std::fs::set_permissions(&browser, perms).unwrap();
+    browser
+}
+
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
@@ -296,15 +311,7 @@ fn user_sign_in_service_principal_and_pat_then_the_canary() {
     let sb = standalone(&h);
     let host = sb.info["host"].as_str().unwrap().to_string();
     let ca = sb.info["ca_file"].as_str().unwrap().to_string();
-    let browser = h.join("browser.sh");
-    std::fs::write(
-        &browser,
-        format!("#!/bin/sh\nexec curl -s -L --cacert {ca} \"$1\" -o /dev/null\n"),
-    )
-    .unwrap();
-    let mut perms = std::fs::metadata(&browser).unwrap().permissions();
-    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
-    std::fs::set_permissions(&browser, perms).unwrap();
+    let browser = browser_script(&h, &ca);
 
     let mut outputs = String::new();
     let mut keep = |o: &Output| {
@@ -503,15 +510,7 @@ fn two_processes_refreshing_one_connection_never_lose_the_sign_in() {
     let sb = standalone_with(&h, &["--token-ttl", "1"]);
     let host = sb.info["host"].as_str().unwrap().to_string();
     let ca = sb.info["ca_file"].as_str().unwrap().to_string();
-    let browser = h.join("browser.sh");
-    std::fs::write(
-        &browser,
-        format!("#!/bin/sh\nexec curl -s -L --cacert {ca} \"$1\" -o /dev/null\n"),
-    )
-    .unwrap();
-    let mut perms = std::fs::metadata(&browser).unwrap().permissions();
-    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
-    std::fs::set_permissions(&browser, perms).unwrap();
+    let browser = browser_script(&h, &ca);
     let o = run(lakegate(&h, &sb).args(["connections", "add", "shared", "--host", &host]));
     assert!(o.status.success(), "{}", text(&o.stderr));
     let o = run(lakegate(&h, &sb)

@@ -175,16 +175,7 @@ async fn a_hostile_openapi_document_cannot_move_a_request_to_another_host() {
     });
     let app = recorder::start("app.localhost", true, answer).await;
     // One CA file trusted for both recorders: a single PEM bundle.
-    let bundle = b.dir.join("both.pem");
-    std::fs::create_dir_all(&b.dir).unwrap();
-    std::fs::write(
-        &bundle,
-        [&app, &other]
-            .iter()
-            .map(|r| std::fs::read_to_string(r.ca_file.as_ref().unwrap()).unwrap())
-            .collect::<String>(),
-    )
-    .unwrap();
+    let bundle = recorder::bundle(b.dir.join("both.pem"), &[app.ca(), other.ca()]);
     b.app
         .save_network_settings(NetworkSettings {
             proxy: None,
@@ -310,14 +301,7 @@ async fn the_command_line_refuses_too() {
     let b = common::workbench(SandboxConfig::default()).await;
     let rec = recorder::start("elsewhere.localhost", true, recorder::ok()).await;
     // One bundle with both CAs, for SSL_CERT_FILE.
-    std::fs::create_dir_all(&b.dir).unwrap();
-    let bundle = b.dir.join("cli.pem");
-    std::fs::write(
-        &bundle,
-        std::fs::read_to_string(&b.sb.info.ca_file).unwrap()
-            + &std::fs::read_to_string(rec.ca_file.as_ref().unwrap()).unwrap(),
-    )
-    .unwrap();
+    let bundle = recorder::bundle(b.dir.join("cli.pem"), &[&b.sb.info.ca_file, rec.ca()]);
     let lakegate = |args: &[&str]| {
         let sp = &b.sb.info.service_principals[0];
         std::process::Command::new(env!("CARGO_BIN_EXE_lakegate"))

@@ -48,6 +48,26 @@ impl Recorder {
     }
 }
 
+/// Writes one PEM bundle at `path` holding every CA in `cas` (SSL_CERT_FILE and the
+/// CA bundle settings take one file), and returns `path`.
+pub fn bundle(path: PathBuf, cas: &[&std::path::Path]) -> PathBuf {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).unwrap();
+    }
+    let pems: String = cas
+        .iter()
+        .map(|ca| std::fs::read_to_string(ca).unwrap())
+        .collect();
+    std::fs::write(&path, pems).unwrap();
+    path
+}
+
+impl Recorder {
+    pub fn ca(&self) -> &std::path::Path {
+        self.ca_file.as_deref().expect("a TLS recorder")
+    }
+}
+
 /// What the recorder answers: status and body for a method and path. For a 3xx status
 /// the body is the `Location` and the answer has no body.
 pub type Answer = Arc<dyn Fn(&str, &str) -> (u16, String) + Send + Sync>;
