@@ -750,3 +750,52 @@ async fn a_proxy_password_lives_in_the_keychain_and_works_for_sign_in_and_calls_
         Err(UiError::Proxy { .. })
     ));
 }
+
+/// Answers as the app sent them: the window's text and the command line's output are the
+/// exact bytes (key order, `1e3`, `12345678901234567890`); `--pretty` indents without
+/// reordering or rewriting; `-o FILE` writes the bytes.
+#[tokio::test(flavor = "multi_thread")]
+async fn answers_are_shown_as_the_app_sent_them() {
+    const SENT: &str = "{\"zeta\": 1e3, \"alpha\": 12345678901234567890, \"2\": [1.50, -0.0], \"1\": {\"b\": true, \"a\": null}}";
+    let b = common::workbench(SandboxConfig::default()).await;
+    let url = format!("{}/api/stress/as-sent", common::app_url(&b.sb, "hello"));
+    let view = b
+        .app
+        .send_request("as-sent", common::request(url.clone()))
+        .await
+        .unwrap();
+    assert_eq!(view.body_kind, "json");
+    assert_eq!(view.body_text.as_deref(), Some(SENT));
+
+    let sp = &b.sb.info.service_principals[0];
+    let lakegate = |args: &[&str]| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_lakegate"));
+        cmd.args(args)
+            .env("SSL_CERT_FILE", &b.sb.info.ca_file)
+            .env("DATABRICKS_HOST", &b.sb.info.host)
+            .env("DATABRICKS_CLIENT_ID", &sp.client_id)
+            .env("DATABRICKS_CLIENT_SECRET", &sp.client_secret)
+            .env("DATABRICKS_CONFIG_FILE", b.dir.join("none.cfg"))
+            .env("HOME", &b.dir)
+            .env("XDG_CONFIG_HOME", b.dir.join("cli-config"))
+            .env("XDG_DATA_HOME", b.dir.join("cli-data"))
+            .env_remove("DATABRICKS_TOKEN")
+            .env_remove("DATABRICKS_CONFIG_PROFILE");
+        let out = tokio::task::block_in_place(|| cmd.output().unwrap());
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    assert_eq!(lakegate(&["call", "GET", &url]), SENT.as_bytes());
+    assert_eq!(
+        String::from_utf8(lakegate(&["call", "GET", &url, "--pretty"])).unwrap(),
+        "{\n  \"zeta\": 1e3,\n  \"alpha\": 12345678901234567890,\n  \"2\": [\n    1.50,\n    -0.0\n  ],\n  \"1\": {\n    \"b\": true,\n    \"a\": null\n  }\n}\n"
+    );
+    let file = b.dir.join("answer.json");
+    let printed = lakegate(&["call", "GET", &url, "-o", file.to_str().unwrap()]);
+    assert!(printed.is_empty(), "the body went to the file");
+    assert_eq!(std::fs::read(&file).unwrap(), SENT.as_bytes());
+}

@@ -4,6 +4,8 @@
 mod diagnosis;
 mod workbench;
 
+pub use workbench::{indent_json, response_view};
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};

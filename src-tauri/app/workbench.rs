@@ -60,7 +60,9 @@ fn input(d: RequestDraft) -> RequestInput {
     }
 }
 
-/// How the view shows a body: pretty JSON, text, or only its size.
+/// How the view shows a body: JSON (shown as a tree, and as text exactly as received),
+/// text, or only its size. The text is always the bytes the app sent: key order, numbers
+/// and whitespace are never rewritten.
 pub fn body_view(
     body: &[u8],
     content_type: Option<&str>,
@@ -71,12 +73,10 @@ pub fn body_view(
     }
     let looks_json = content_type.is_some_and(|c| c.contains("json"))
         || matches!(body.first(), Some(b'{' | b'['));
-    if looks_json && !truncated {
-        if let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) {
-            return ("json".into(), serde_json::to_string_pretty(&v).ok());
-        }
-    }
     match std::str::from_utf8(body) {
+        Ok(text) if looks_json && !truncated && is_json(body) => {
+            ("json".into(), Some(text.to_string()))
+        }
         Ok(text) => ("text".into(), Some(text.to_string())),
         // A cut may fall inside a character: keep what decodes.
         Err(e) if truncated && e.valid_up_to() + 4 >= body.len() => (
@@ -85,6 +85,72 @@ pub fn body_view(
         ),
         Err(_) => ("binary".into(), None),
     }
+}
+
+/// Whether `body` is one JSON value (checked without building it).
+fn is_json(body: &[u8]) -> bool {
+    serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
+}
+
+/// JSON text indented by two spaces, token by token: keys stay in their order and numbers
+/// as written (`1e3` stays `1e3`). Text that is not JSON comes back as it was.
+pub fn indent_json(text: &str) -> String {
+    if !is_json(text.as_bytes()) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + text.len() / 4);
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut chars = text.chars().peekable();
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.push_str(&"  ".repeat(depth));
+    };
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '{' | '[' => {
+                out.push(c);
+                // An empty object or array stays on one line.
+                while chars.peek().is_some_and(|n| n.is_whitespace()) {
+                    chars.next();
+                }
+                if matches!(chars.peek(), Some('}' | ']')) {
+                    out.push(chars.next().unwrap_or(' '));
+                } else {
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(c);
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            c if c.is_whitespace() => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 pub fn response_view(r: call::CallResult, cap: usize) -> ResponseView {
@@ -211,6 +277,12 @@ impl App {
         id: &str,
         request: RequestInput,
     ) -> Result<ResponseView, UiError> {
+        let r = self.send(id, request).await?;
+        Ok(response_view(r, DEFAULT_BODY_CAP))
+    }
+
+    /// `send_request` with the answer as received (its body's bytes), for the command line.
+    pub async fn send(&self, id: &str, request: RequestInput) -> Result<call::CallResult, UiError> {
         let timeout = request.timeout_secs.clamp(1, MAX_TIMEOUT_SECS);
         let spec = CallSpec {
             method: request.method.clone(),
@@ -284,7 +356,7 @@ impl App {
                     Some(r.received),
                     None,
                 ));
-                Ok(response_view(r, DEFAULT_BODY_CAP))
+                Ok(r)
             }
             Err(e) => {
                 let _ = self
@@ -476,16 +548,29 @@ impl App {
 
 #[cfg(test)]
 mod tests {
-    use super::body_view;
+    use super::{body_view, indent_json};
+
+    #[test]
+    fn json_is_shown_as_the_app_sent_it() {
+        let sent = "{\"zeta\":1e3, \"alpha\":12345678901234567890,\"2\":[],\"1\":{}}";
+        let (k, t) = body_view(sent.as_bytes(), Some("application/json"), false);
+        assert_eq!((k.as_str(), t.as_deref()), ("json", Some(sent)));
+        assert_eq!(
+            indent_json(sent),
+            "{\n  \"zeta\": 1e3,\n  \"alpha\": 12345678901234567890,\n  \"2\": [],\n  \"1\": {}\n}"
+        );
+        assert_eq!(
+            indent_json("[\"a,b{\\\"c\", {\"k\": [1, 2]}]"),
+            "[\n  \"a,b{\\\"c\",\n  {\n    \"k\": [\n      1,\n      2\n    ]\n  }\n]"
+        );
+        assert_eq!(indent_json("not json {"), "not json {");
+    }
 
     #[test]
     fn bodies_are_shown_by_kind() {
         assert_eq!(body_view(b"", None, false).0, "empty");
         let (k, t) = body_view(b"{\"a\":1}", Some("application/json"), false);
-        assert_eq!(
-            (k.as_str(), t.unwrap().as_str()),
-            ("json", "{\n  \"a\": 1\n}")
-        );
+        assert_eq!((k.as_str(), t.unwrap().as_str()), ("json", "{\"a\":1}"));
         assert_eq!(
             body_view(b"{\"a\":", Some("application/json"), true).0,
             "text",

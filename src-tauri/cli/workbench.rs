@@ -51,6 +51,12 @@ pub struct CallArgs {
     /// Print the status line and headers before the body.
     #[arg(long, short)]
     include: bool,
+    /// Write the body to this file (its bytes, exactly) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<std::path::PathBuf>,
+    /// Indent a JSON body (keys in their order, numbers as sent).
+    #[arg(long, conflicts_with = "json")]
+    pretty: bool,
 }
 
 fn app() -> Result<App, ExitCode> {
@@ -196,14 +202,17 @@ pub fn call(args: CallArgs) -> ExitCode {
     };
     let result = rt.block_on(async {
         tokio::select! {
-            r = app.send_request("cli", request) => r,
+            r = app.send("cli", request) => r,
             _ = wait_for_shutdown() => Err(crate::error::UiError::Cancelled { message: "the request was cancelled".into() }),
         }
     });
-    let resp = match result {
+    let raw = match result {
         Ok(r) => r,
         Err(e) => return fail(e),
     };
+    // The body's bytes, as the app sent them (and in --json, the same view the window gets).
+    let body = raw.body.clone();
+    let resp = crate::app::response_view(raw, crate::http::call::DEFAULT_BODY_CAP);
     let failed = resp.status >= 400;
     if args.json {
         println!(
@@ -219,19 +228,29 @@ pub fn call(args: CallArgs) -> ExitCode {
             }
             let _ = writeln!(out);
         }
-        match &resp.body_text {
-            Some(text) => {
-                let _ = writeln!(out, "{text}");
+        let shown = match (&resp.body_text, args.pretty) {
+            (Some(text), true) if resp.body_kind == "json" => {
+                let mut t = crate::app::indent_json(text);
+                t.push('\n');
+                t.into_bytes()
             }
-            None if resp.body_kind == "binary" => {
-                let _ = writeln!(
-                    out,
-                    "[{} bytes of {}]",
-                    resp.size,
-                    resp.content_type.as_deref().unwrap_or("binary data")
+            _ => body,
+        };
+        match &args.output {
+            Some(path) => {
+                if let Err(e) = crate::platform::write_atomically(path, &shown) {
+                    return fail(format!("{}: {e}", path.display()));
+                }
+                eprintln!(
+                    "lakegate: wrote {} bytes to {}",
+                    shown.len(),
+                    path.display()
                 );
             }
-            None => {}
+            None => {
+                let _ = out.write_all(&shown);
+                let _ = out.flush();
+            }
         }
     }
     if resp.truncated {

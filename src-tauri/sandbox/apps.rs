@@ -287,6 +287,10 @@ const MAX_STRESS_BYTES: i64 = 4 << 30;
 
 /// Answers that go wrong the ways real servers do, to see what a client makes of them
 /// (see the sandbox README): huge, dripping, cut short, malformed, not UTF-8, 5xx.
+/// The body of `/api/stress/as-sent`.
+const AS_SENT: &[u8] =
+    b"{\"zeta\": 1e3, \"alpha\": 12345678901234567890, \"2\": [1.50, -0.0], \"1\": {\"b\": true, \"a\": null}}";
+
 fn stress(kind: &str, query: &HashMap<String, String>) -> Response {
     use axum::body::Body;
     use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
@@ -363,6 +367,13 @@ fn stress(kind: &str, query: &HashMap<String, String>) -> Response {
         "malformed-json" => (
             [(CONTENT_TYPE, "application/json")],
             "{\"items\": [1, 2, {\"name\": \"Widget\", ",
+        )
+            .into_response(),
+        // JSON whose keys are not in order and whose numbers a parser would rewrite: a
+        // client that shows it "as sent" shows exactly these bytes.
+        "as-sent" => (
+            [(CONTENT_TYPE, "application/json")],
+            Bytes::from_static(AS_SENT),
         )
             .into_response(),
         "non-utf8" => (

@@ -83,3 +83,20 @@ test('snippets and history', async () => {
   assert.deepEqual(await s().seriousA11yViolations(), []);
   await shot(s(), 'history');
 });
+
+test('an answer is shown as the app sent it: key order and numbers kept', async () => {
+  const url = await (await s().find('[data-testid="url"]')).attribute('value');
+  const origin = new URL(url).origin;
+  await s().execute(
+    `const el = document.querySelector('[data-testid="url"]'); el.value = arguments[0]; el.dispatchEvent(new Event('input', { bubbles: true }));`,
+    [`${origin}/api/stress/as-sent`],
+  );
+  await (await s().find('[data-testid="send"]')).click();
+  await s().waitFor('[data-testid="response-status"]', { predicate: async (el) => /200 OK/.test(await el.text()) });
+  const tree = await textOf('[data-testid="json-tree"]');
+  assert.match(tree, /zeta:\s*1e3[\s\S]*alpha:\s*12345678901234567890[\s\S]*2:\s*\[2\][\s\S]*1:\s*\{2\}/);
+  await (await s().find('.toggle input')).click();
+  const text = await textOf('[data-testid="response-body"]');
+  assert.equal(text, '{"zeta": 1e3, "alpha": 12345678901234567890, "2": [1.50, -0.0], "1": {"b": true, "a": null}}');
+  await shot(s(), 'as-sent');
+});
