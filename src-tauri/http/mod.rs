@@ -88,6 +88,19 @@ fn system_roots_beside(env_set: bool) -> Vec<CertificateDer<'static>> {
         .unwrap_or_default()
 }
 
+#[cfg(all(unix, not(target_vendor = "apple"), not(target_os = "android")))]
+fn is_system_bundle(file: &Path) -> bool {
+    let file = std::fs::canonicalize(file).ok();
+    SYSTEM_BUNDLES
+        .iter()
+        .any(|b| file.is_some() && std::fs::canonicalize(b).ok() == file)
+}
+
+#[cfg(not(all(unix, not(target_vendor = "apple"), not(target_os = "android"))))]
+fn is_system_bundle(_file: &Path) -> bool {
+    false
+}
+
 #[cfg(not(all(unix, not(target_vendor = "apple"), not(target_os = "android"))))]
 fn system_roots_beside(_env_set: bool) -> Vec<CertificateDer<'static>> {
     Vec::new() // the OS's own trust store is always used there
@@ -102,9 +115,12 @@ pub fn extra_roots(trust: &Trust) -> Result<Vec<CertificateDer<'static>>, HttpEr
             roots.extend(read_pem_file(Path::new(&path))?);
         }
     }
-    roots.extend(system_roots_beside(
-        env("SSL_CERT_FILE").is_some() || env("SSL_CERT_DIR").is_some(),
-    ));
+    // SSL_CERT_FILE that is the system bundle itself (as on many CI images) adds nothing.
+    let replaced = match env("SSL_CERT_FILE") {
+        Some(file) => !is_system_bundle(Path::new(&file)),
+        None => env("SSL_CERT_DIR").is_some(),
+    };
+    roots.extend(system_roots_beside(replaced));
     for file in &trust.ca_files {
         roots.extend(read_pem_file(file)?);
     }
