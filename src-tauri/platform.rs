@@ -83,13 +83,16 @@ pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result
             create_private_dir(dir)?;
         }
     }
-    let mut options = atomic_write_file::AtomicWriteFile::options();
     #[cfg(unix)]
-    {
+    let options = {
         use atomic_write_file::unix::OpenOptionsExt as _;
+        let mut options = atomic_write_file::AtomicWriteFile::options();
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         options.preserve_mode(true).try_preserve_owner(true);
-    }
+        options
+    };
+    #[cfg(not(unix))]
+    let options = atomic_write_file::AtomicWriteFile::options();
     let mut file = options.open(&target)?;
     file.write_all(bytes)?;
     file.commit()
