@@ -98,26 +98,13 @@ async fn malformed_json_and_non_utf8_bodies_are_shown_as_what_they_are() {
     assert_eq!(r.size, 29);
 
     // The same through the headless command.
-    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_lakegate"))
+    let mut cmd = tokio::process::Command::from(common::cli(&b, &b.sb.info.ca_file));
+    let out = cmd
         .args([
             "call",
             "GET",
             &format!("{}/api/stress/non-utf8", common::app_url(&b.sb, "hello")),
         ])
-        .env("SSL_CERT_FILE", &b.sb.info.ca_file)
-        .env("DATABRICKS_HOST", &b.sb.info.host)
-        .env(
-            "DATABRICKS_CLIENT_ID",
-            &b.sb.info.service_principals[0].client_id,
-        )
-        .env(
-            "DATABRICKS_CLIENT_SECRET",
-            &b.sb.info.service_principals[0].client_secret,
-        )
-        .env("DATABRICKS_CONFIG_FILE", b.dir.join("none.cfg"))
-        .env("HOME", &b.dir)
-        .env("XDG_CONFIG_HOME", b.dir.join("config"))
-        .env("XDG_DATA_HOME", b.dir.join("data"))
         .output()
         .await
         .unwrap();

@@ -302,23 +302,7 @@ async fn the_command_line_refuses_too() {
     let rec = recorder::start("elsewhere.localhost", true, recorder::ok()).await;
     // One bundle with both CAs, for SSL_CERT_FILE.
     let bundle = recorder::bundle(b.dir.join("cli.pem"), &[&b.sb.info.ca_file, rec.ca()]);
-    let lakegate = |args: &[&str]| {
-        let sp = &b.sb.info.service_principals[0];
-        std::process::Command::new(env!("CARGO_BIN_EXE_lakegate"))
-            .args(args)
-            .env("SSL_CERT_FILE", &bundle)
-            .env("DATABRICKS_HOST", &b.sb.info.host)
-            .env("DATABRICKS_CLIENT_ID", &sp.client_id)
-            .env("DATABRICKS_CLIENT_SECRET", &sp.client_secret)
-            .env("DATABRICKS_CONFIG_FILE", b.dir.join("none.cfg"))
-            .env("HOME", &b.dir)
-            .env("XDG_CONFIG_HOME", b.dir.join("cli-config"))
-            .env("XDG_DATA_HOME", b.dir.join("cli-data"))
-            .env_remove("DATABRICKS_TOKEN")
-            .env_remove("DATABRICKS_CONFIG_PROFILE")
-            .output()
-            .unwrap()
-    };
+    let lakegate = |args: &[&str]| common::cli(&b, &bundle).args(args).output().unwrap();
     let url = format!("{}/api/hello", rec.origin);
     let out = tokio::task::block_in_place(|| lakegate(&["call", "GET", &url]));
     assert!(!out.status.success());

@@ -767,20 +767,9 @@ async fn answers_are_shown_as_the_app_sent_them() {
     assert_eq!(view.body_kind, "json");
     assert_eq!(view.body_text.as_deref(), Some(SENT));
 
-    let sp = &b.sb.info.service_principals[0];
     let lakegate = |args: &[&str]| {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_lakegate"));
-        cmd.args(args)
-            .env("SSL_CERT_FILE", &b.sb.info.ca_file)
-            .env("DATABRICKS_HOST", &b.sb.info.host)
-            .env("DATABRICKS_CLIENT_ID", &sp.client_id)
-            .env("DATABRICKS_CLIENT_SECRET", &sp.client_secret)
-            .env("DATABRICKS_CONFIG_FILE", b.dir.join("none.cfg"))
-            .env("HOME", &b.dir)
-            .env("XDG_CONFIG_HOME", b.dir.join("cli-config"))
-            .env("XDG_DATA_HOME", b.dir.join("cli-data"))
-            .env_remove("DATABRICKS_TOKEN")
-            .env_remove("DATABRICKS_CONFIG_PROFILE");
+        let mut cmd = common::cli(&b, &b.sb.info.ca_file);
+        cmd.args(args);
         let out = tokio::task::block_in_place(|| cmd.output().unwrap());
         assert!(
             out.status.success(),

@@ -239,6 +239,25 @@ pub async fn workbench(config: SandboxConfig) -> Bench {
     Bench { sb, app, dir }
 }
 
+/// `lakegate` (the command line) with the bench's service principal as its environment
+/// connection (`DATABRICKS_*`, as one Databricks App calls another), `ca_file` as
+/// SSL_CERT_FILE, and folders of its own under the bench's.
+pub fn cli(b: &Bench, ca_file: &std::path::Path) -> std::process::Command {
+    let sp = &b.sb.info.service_principals[0];
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_lakegate"));
+    cmd.env("SSL_CERT_FILE", ca_file)
+        .env("DATABRICKS_HOST", &b.sb.info.host)
+        .env("DATABRICKS_CLIENT_ID", &sp.client_id)
+        .env("DATABRICKS_CLIENT_SECRET", &sp.client_secret)
+        .env("DATABRICKS_CONFIG_FILE", b.dir.join("none.cfg"))
+        .env("HOME", &b.dir)
+        .env("XDG_CONFIG_HOME", b.dir.join("cli-config"))
+        .env("XDG_DATA_HOME", b.dir.join("cli-data"))
+        .env_remove("DATABRICKS_TOKEN")
+        .env_remove("DATABRICKS_CONFIG_PROFILE");
+    cmd
+}
+
 /// A GET through the "bot" connection.
 pub fn request(url: String) -> RequestInput {
     RequestInput {
