@@ -545,3 +545,157 @@ fn two_processes_refreshing_one_connection_never_lose_the_sign_in() {
         text(&o.stdout)
     );
 }
+
+/// One table of bad inputs through both doors — the window's operation and `lakegate
+/// connections add --json` — gets the same kind of error from each, and saves nothing.
+#[test]
+fn bad_connections_get_the_same_answer_from_the_window_and_the_command_line() {
+    use lakegate::bridge::{ConnectionKindName as K, NewConnection};
+    let h = home("doors");
+    let sb = standalone(&h);
+    let host = sb.info["host"].as_str().unwrap().to_string();
+    let ca = sb.info["ca_file"].as_str().unwrap().to_string();
+    let sp_id = sb.info["service_principals"][0]["client_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    struct Case {
+        what: &'static str,
+        input: NewConnection,
+        kind: &'static str,
+    }
+    let base = |name: &str, kind: K| NewConnection {
+        name: name.into(),
+        host: host.clone(),
+        kind,
+        client_id: None,
+        redirect_uri: None,
+        scopes: vec![],
+        secret: None,
+        profile: None,
+        ca_bundle: Some(ca.clone()),
+    };
+    let cases = vec![
+        Case {
+            what: "a wrong PAT",
+            input: NewConnection {
+                secret: Some("dapi-not-a-real-token".into()),
+                ..base("wrongpat", K::Pat)
+            },
+            kind: "Refused",
+        },
+        Case {
+            what: "a wrong client secret",
+            input: NewConnection {
+                client_id: Some(sp_id.clone()),
+                secret: Some("not-the-secret".into()),
+                ..base("wrongsecret", K::ServicePrincipal)
+            },
+            kind: "Refused",
+        },
+        Case {
+            what: "a redirect that is not loopback",
+            input: NewConnection {
+                client_id: Some("my-app".into()),
+                redirect_uri: Some("http://example.com/callback".into()),
+                ..base("farredirect", K::User)
+            },
+            kind: "InvalidInput",
+        },
+        Case {
+            what: "a host that does not exist",
+            input: NewConnection {
+                host: "https://no-such-workspace.invalid".into(),
+                ..base("nohost", K::User)
+            },
+            kind: "Network",
+        },
+        Case {
+            what: "a CA file that is not there",
+            input: NewConnection {
+                ca_bundle: Some(h.join("missing.pem").display().to_string()),
+                ..base("noca", K::User)
+            },
+            kind: "InvalidInput",
+        },
+        Case {
+            what: "a reserved name",
+            input: base("Sandbox", K::User),
+            kind: "InvalidInput",
+        },
+        Case {
+            what: "a name with a slash",
+            input: base("a/b", K::User),
+            kind: "InvalidInput",
+        },
+    ];
+
+    // The window's door.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let keychain = std::sync::Arc::new(lakegate::secrets::Keychain::with_service(&format!(
+        "lakegate-test-doors-{}",
+        std::process::id()
+    )));
+    let probe = keychain.clone();
+    let app = lakegate::app::App::with_parts(
+        std::sync::Arc::new(lakegate::host::HeadlessHost { no_browser: true }),
+        keychain,
+        Box::new(move || probe.probe()),
+        h.join("window-config"),
+        h.join("window-data"),
+        Box::new(|_| None),
+    );
+    for case in &cases {
+        let got = rt
+            .block_on(app.add_connection(case.input.clone()))
+            .expect_err(case.what);
+        let json = serde_json::to_value(&got).unwrap();
+        assert_eq!(json["kind"], case.kind, "window, {}: {got}", case.what);
+    }
+
+    // The command line's door.
+    for case in &cases {
+        let i = &case.input;
+        let mut args = vec![
+            "connections".to_string(),
+            "add".into(),
+            i.name.clone(),
+            "--host".into(),
+            i.host.clone(),
+            "--json".into(),
+        ];
+        match i.kind {
+            K::Pat => args.push("--pat".into()),
+            K::ServicePrincipal => args.push("--service-principal".into()),
+            _ => {}
+        }
+        for (flag, value) in [
+            ("--client-id", &i.client_id),
+            ("--redirect-uri", &i.redirect_uri),
+            ("--ca-bundle", &i.ca_bundle),
+        ] {
+            if let Some(v) = value {
+                args.push(flag.into());
+                args.push(v.clone());
+            }
+        }
+        let mut cmd = lakegate(&h, &sb);
+        cmd.args(&args);
+        if let Some(secret) = &i.secret {
+            cmd.env("LAKEGATE_SECRET", secret);
+        }
+        let out = run(&mut cmd);
+        assert!(!out.status.success(), "{}", case.what);
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{}: {e}: {}", case.what, text(&out.stdout)));
+        assert_eq!(
+            json["kind"], case.kind,
+            "command line, {}: {json}",
+            case.what
+        );
+    }
+    // Nothing was saved by either.
+    let out = run(lakegate(&h, &sb).args(["connections", "--json"]));
+    let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(listed.as_array().map(Vec::len), Some(0), "{listed}");
+}

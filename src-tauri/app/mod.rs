@@ -378,6 +378,17 @@ impl App {
     }
 
     pub async fn add_connection(&self, input: NewConnection) -> Result<ConnectionView, UiError> {
+        self.add_connection_checked(input, true).await
+    }
+
+    /// Adds a connection; with `check` (always, in the window) its credentials are tried
+    /// against the workspace first and nothing is saved unless they work. The command
+    /// line's `--no-check` passes `false`.
+    pub async fn add_connection_checked(
+        &self,
+        input: NewConnection,
+        check: bool,
+    ) -> Result<ConnectionView, UiError> {
         let name = input.name.trim().to_string();
         validate_name(&name).map_err(|m| UiError::invalid("name", m))?;
         if self.all().await?.0.iter().any(|c| c.name == name) {
@@ -443,7 +454,8 @@ impl App {
                 ignore_env: true,
             })
             .map_err(|e| UiError::invalid("caBundle", e.to_string()))?;
-            conn.ca_bundle = Some(path);
+            // Kept absolute: a path typed relative to some folder means nothing later.
+            conn.ca_bundle = Some(std::fs::canonicalize(&path).unwrap_or(path));
         }
         let secret = match conn.kind {
             ConnectionKind::ServicePrincipal { .. } | ConnectionKind::PersonalAccessToken => {
@@ -458,26 +470,8 @@ impl App {
             }
             _ => None,
         };
-        // Check before saving anything: discovery for every kind, a token where one can be had.
-        if let Some(secret) = &secret {
-            let mut probe = conn.clone();
-            probe.name = format!("{name}#check");
-            probe.inline_secret = Some(secret.clone());
-            if matches!(conn.kind, ConnectionKind::ServicePrincipal { .. }) {
-                self.session.access_token(&probe).await?;
-            } else {
-                let client = self.session.client(&probe)?;
-                let token = self.session.access_token(&probe).await?;
-                crate::connections::whoami(&client, &host, &token.token)
-                    .await
-                    .map_err(|why| UiError::Refused {
-                        message: format!(
-                            "the workspace did not accept this personal access token ({why})"
-                        ),
-                    })?;
-            }
-        } else if !matches!(conn.kind, ConnectionKind::CliProfile { .. }) {
-            self.session.oauth_endpoints(&conn).await?;
+        if check {
+            self.check_new(&conn, secret.as_ref()).await?;
         }
         self.store.add(conn.clone())?;
         if let Some(secret) = secret {
@@ -487,6 +481,38 @@ impl App {
             }
         }
         Ok(self.view(&conn).await)
+    }
+
+    /// Tries a new connection before anything is saved: discovery for every kind, a token
+    /// where one can be had, and for a PAT a call that proves the workspace accepts it.
+    async fn check_new(
+        &self,
+        conn: &Connection,
+        secret: Option<&SecretString>,
+    ) -> Result<(), UiError> {
+        let Some(secret) = secret else {
+            if !matches!(conn.kind, ConnectionKind::CliProfile { .. }) {
+                self.session.oauth_endpoints(conn).await?;
+            }
+            return Ok(());
+        };
+        let mut probe = conn.clone();
+        probe.name = format!("{}#check", conn.name);
+        probe.inline_secret = Some(secret.clone());
+        let token = self.session.access_token(&probe).await;
+        self.session.drop_state(&probe.name);
+        let token = token?;
+        if matches!(conn.kind, ConnectionKind::PersonalAccessToken) {
+            let client = self.session.client(&probe)?;
+            crate::connections::whoami(&client, &conn.host, &token.token)
+                .await
+                .map_err(|why| UiError::Refused {
+                    message: format!(
+                        "the workspace did not accept this personal access token ({why})"
+                    ),
+                })?;
+        }
+        Ok(())
     }
 
     /// Replaces the hosts a person trusts with this connection's token, beyond its

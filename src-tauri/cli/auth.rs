@@ -11,12 +11,13 @@ use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
 
 use super::{runtime, wait_for_shutdown};
+use crate::bridge::{ConnectionKindName, NewConnection};
 use crate::connections::registry::{self, Listing};
 use crate::connections::{
-    validate_name, Connection, ConnectionKind, ConnectionStore, Origin, Session, TokenError,
+    Connection, ConnectionKind, ConnectionStore, Origin, Session, TokenError,
 };
 use crate::host::{HeadlessHost, Host, HostError};
-use crate::oauth::{normalize_host, DEFAULT_CLIENT_ID};
+use crate::oauth::DEFAULT_CLIENT_ID;
 use crate::secrets::Keychain;
 use crate::{platform, profiles};
 
@@ -218,7 +219,7 @@ pub fn connections(args: ConnectionsArgs) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Some(ConnectionsAction::Add(a)) => add(ctx, a),
+        Some(ConnectionsAction::Add(a)) => add(a, args.json),
         Some(ConnectionsAction::Trust { name, hosts }) => trust(&name, hosts, true, args.json),
         Some(ConnectionsAction::Untrust { name, hosts }) => trust(&name, hosts, false, args.json),
         Some(ConnectionsAction::Remove(ConnectionArg { name })) => {
@@ -307,106 +308,80 @@ fn read_secret(what: &str) -> Result<SecretString, ExitCode> {
     Ok(SecretString::from(value))
 }
 
-fn add(ctx: Ctx, a: AddArgs) -> ExitCode {
-    if let Err(e) = validate_name(&a.name) {
-        return fail(e);
-    }
-    let host = match normalize_host(&a.host) {
-        Ok(h) => h.as_str().trim_end_matches('/').to_string(),
-        Err(e) => return fail(e),
-    };
-    let scopes: Vec<String> = a
-        .scopes
-        .as_deref()
-        .unwrap_or("")
-        .split_whitespace()
-        .map(str::to_string)
-        .collect();
+/// Saves a connection through the window's own operation (`App::add_connection_checked`),
+/// so both doors check the same things the same way. With `--json`, a failure prints the
+/// error the window would get (`{"kind": …, "message": …}`) on standard output.
+fn add(a: AddArgs, json: bool) -> ExitCode {
     let kind = if a.service_principal {
-        let Some(client_id) = a.client_id.clone() else {
-            return fail("--service-principal needs --client-id");
-        };
-        ConnectionKind::ServicePrincipal { client_id, scopes }
+        ConnectionKindName::ServicePrincipal
     } else if a.pat {
-        ConnectionKind::PersonalAccessToken
-    } else if let Some(profile) = a.cli_profile.clone() {
-        ConnectionKind::CliProfile { profile }
+        ConnectionKindName::Pat
+    } else if a.cli_profile.is_some() {
+        ConnectionKindName::CliProfile
     } else {
-        ConnectionKind::User {
-            client_id: a
-                .client_id
-                .clone()
-                .unwrap_or_else(|| DEFAULT_CLIENT_ID.to_string()),
-            redirect_uri: a.redirect_uri.clone(),
-            scopes,
-        }
+        ConnectionKindName::User
     };
-    let mut conn = Connection::new(&a.name, &host, kind);
-    if let Some(ca) = &a.ca_bundle {
-        if let Err(e) = crate::http::extra_roots(&crate::http::Trust {
-            ca_files: vec![ca.clone()],
-            ca_pems: vec![],
-            ignore_env: true,
-        }) {
-            return fail(e);
-        }
-        conn.ca_bundle = Some(std::fs::canonicalize(ca).unwrap_or_else(|_| ca.clone()));
-    }
-    let secret = match conn.kind {
-        ConnectionKind::ServicePrincipal { .. } => match read_secret("client secret") {
-            Ok(s) => Some(s),
-            Err(code) => return code,
-        },
-        ConnectionKind::PersonalAccessToken => match read_secret("personal access token") {
-            Ok(s) => Some(s),
-            Err(code) => return code,
-        },
+    let secret = match kind {
+        ConnectionKindName::ServicePrincipal => Some(read_secret("client secret")),
+        ConnectionKindName::Pat => Some(read_secret("personal access token")),
         _ => None,
     };
-    if ctx
-        .store
-        .load()
-        .is_ok_and(|(all, _)| all.iter().any(|c| c.name == conn.name))
-    {
-        return fail(format!(
-            "a connection named {:?} already exists: pick another name",
-            conn.name
-        ));
-    }
+    let secret = match secret.transpose() {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let input = NewConnection {
+        name: a.name.clone(),
+        host: a.host.clone(),
+        kind,
+        client_id: a.client_id.clone(),
+        redirect_uri: a.redirect_uri.clone(),
+        scopes: a.scopes.iter().cloned().collect(),
+        secret: secret.map(|s| s.expose_secret().to_string()),
+        profile: a.cli_profile.clone(),
+        ca_bundle: a.ca_bundle.as_ref().map(|p| p.display().to_string()),
+    };
+    let app = match crate::app::App::new(Arc::new(HeadlessHost { no_browser: true })) {
+        Ok(app) => app,
+        Err(e) => return fail_as(e, json),
+    };
     let Ok(rt) = runtime() else {
         return ExitCode::FAILURE;
     };
-    let result: Result<(), TokenError> = rt.block_on(async {
-        if let (Some(secret), false) = (&secret, a.no_check) {
-            // Check with the secret held in memory; nothing is saved unless it works.
-            let mut probe = conn.clone();
-            probe.name = format!("{}#check", conn.name);
-            probe.inline_secret = Some(secret.clone());
-            ctx.session.access_token(&probe).await?;
-        } else if !a.no_check {
-            ctx.session.oauth_endpoints(&conn).await?;
-        }
-        ctx.store.add(conn.clone())?;
-        if let Some(secret) = secret {
-            if let Err(e) = ctx.session.save_secret(&conn, secret).await {
-                let _ = ctx.store.remove(&conn.name);
-                return Err(e);
-            }
-        }
-        Ok(())
-    });
-    match result {
-        Ok(()) => {
-            let next = match conn.kind {
-                ConnectionKind::User { .. } => format!(" Sign in with `lakegate login {}`.", conn.name),
-                ConnectionKind::PersonalAccessToken => " Note: Databricks Apps refuse personal access tokens; use it for workspace APIs.".to_string(),
-                _ => String::new(),
-            };
-            println!("Saved {} ({}).{next}", conn.name, describe_kind(&conn));
+    match rt.block_on(app.add_connection_checked(input, !a.no_check)) {
+        Ok(view) if json => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&view).unwrap_or_default()
+            );
             ExitCode::SUCCESS
         }
-        Err(e) => fail(e),
+        Ok(view) => {
+            let next = match view.kind {
+                ConnectionKindName::User => format!(" Sign in with `lakegate login {}`.", view.name),
+                ConnectionKindName::Pat => " Note: Databricks Apps refuse personal access tokens; use it for workspace APIs.".to_string(),
+                _ => String::new(),
+            };
+            let client = view
+                .client_id
+                .as_deref()
+                .filter(|c| *c != DEFAULT_CLIENT_ID)
+                .map(|c| format!(", client {c}"))
+                .unwrap_or_default();
+            println!("Saved {} ({}{client}).{next}", view.name, view.kind_label);
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail_as(e, json),
     }
+}
+
+/// A failure of the window's operations: its message on standard error and, with
+/// `--json`, the error itself (the window's shape) on standard output.
+fn fail_as(e: crate::error::UiError, json: bool) -> ExitCode {
+    if json {
+        println!("{}", serde_json::to_string(&e).unwrap_or_default());
+    }
+    fail(e)
 }
 
 /// Adds (`add`) or removes hosts from a connection's trusted list, through the window's
