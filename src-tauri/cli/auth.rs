@@ -181,20 +181,21 @@ pub fn connections(args: ConnectionsArgs) -> ExitCode {
                 return ExitCode::FAILURE;
             };
             if args.json {
-                let rows: Vec<_> = listing
-                    .connections
-                    .iter()
-                    .map(|c| {
-                        json!({
-                            "name": c.name, "host": c.host, "kind": c.kind, "origin": origin(c),
-                            "signed_in_as": c.signed_in_as, "needs_sign_in": c.needs_sign_in,
-                        })
-                    })
-                    .collect();
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&rows).unwrap_or_default()
-                );
+                // The same connection views the window receives.
+                let app = match crate::app::App::new(Arc::new(HeadlessHost { no_browser: true })) {
+                    Ok(app) => app,
+                    Err(e) => return fail_as(e, true),
+                };
+                let Ok(rt) = runtime() else {
+                    return ExitCode::FAILURE;
+                };
+                match rt.block_on(app.overview()) {
+                    Ok(o) => println!(
+                        "{}",
+                        serde_json::to_string_pretty(&o.connections).unwrap_or_default()
+                    ),
+                    Err(e) => return fail_as(e, true),
+                }
             } else if listing.connections.is_empty() {
                 println!("No connections yet. Add one with `lakegate connections add NAME --host URL`, or set DATABRICKS_HOST, or create ~/.databrickscfg profiles.");
             } else {
