@@ -143,7 +143,7 @@ def main():
         base_env = {k: v for k, v in os.environ.items() if not k.startswith("DATABRICKS_")}
         base_env.update({"HOME": str(home), "XDG_CONFIG_HOME": str(home / "config"), "XDG_DATA_HOME": str(home / "data"), "SSL_CERT_FILE": ca, "CURL_CA_BUNDLE": ca, "REQUESTS_CA_BUNDLE": ca})
         m2m_env = dict(base_env, DATABRICKS_HOST=host, DATABRICKS_CLIENT_ID=sp["client_id"], DATABRICKS_CLIENT_SECRET=sp["client_secret"])
-        token = subprocess.run([str(BIN), "token"], env=m2m_env, capture_output=True, text=True, check=True).stdout.strip()
+        token = subprocess.run([str(BIN), "token", "-o", "text"], env=m2m_env, capture_output=True, text=True, check=True).stdout.strip()
         # The same token handed to both clients: only the request is measured.
         token_env = dict(base_env, DATABRICKS_HOST=host, DATABRICKS_TOKEN=token)
 

@@ -56,6 +56,9 @@ pub struct ConnectionView {
     pub has_credentials: bool,
     /// Unix seconds, when known.
     pub expires_at: Option<u64>,
+    /// For a person's sign-in: false when the workspace gave no refresh token (its OAuth
+    /// app does not grant `offline_access`), so the sign-in ends at `expires_at`.
+    pub refreshable: Option<bool>,
     /// Saved connections can be removed; the others live in the environment or a file.
     pub removable: bool,
     /// Hosts typed in as trusted with this connection's token (`host` or `host:port`).
@@ -265,6 +268,8 @@ pub struct SnippetsView {
     pub curl: String,
     pub python_requests: String,
     pub python_sdk: String,
+    /// Python with a `~/.databrickscfg` profile's token (`Config(profile=…).oauth_token()`).
+    pub python_cli_profile: String,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

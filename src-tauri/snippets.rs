@@ -1,6 +1,7 @@
-//! The current request as code, in the three forms the source guide shows: curl,
-//! Python `requests`, and Python with the Databricks SDK. The token always comes from
-//! the environment (`DATABRICKS_TOKEN`) or the SDK's own auth, never pasted in.
+//! The current request as code, in the forms the source guide shows: curl, Python
+//! `requests`, Python with the Databricks SDK, and Python with a CLI profile's token
+//! (`Config(profile=…).oauth_token()`). The token always comes from the environment
+//! (`DATABRICKS_TOKEN`) or the SDK's own auth, never pasted in.
 
 use serde_json::Value;
 
@@ -94,6 +95,21 @@ pub fn python_sdk(input: &SnippetInput) -> String {
     )
 }
 
+/// The guide's fourth form: a token for a `~/.databrickscfg` profile through the SDK's
+/// `Config(profile=…).oauth_token()`, then `requests`. `DATABRICKS_CONFIG_PROFILE` wins
+/// over `profile`, as in the SDK.
+pub fn python_cli_profile(input: &SnippetInput, profile: &str) -> String {
+    let headers = py_headers(input, "\"Authorization\": f\"Bearer {token}\"");
+    format!(
+        "import os\n\nimport requests\nfrom databricks.sdk.core import Config\n\n\
+         # A token for a ~/.databrickscfg profile, as `databricks auth token --profile` gives it.\n\
+         config = Config(profile=os.environ.get(\"DATABRICKS_CONFIG_PROFILE\", {}))\n\
+         token = config.oauth_token().access_token\n{}\nprint(response.status_code)\nprint(response.text)\n",
+        py(profile),
+        py_call(input, &headers)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,5 +149,13 @@ mod tests {
         );
         assert!(p.contains("os.environ['DATABRICKS_TOKEN']"));
         assert!(python_sdk(&input).contains("**wc.config.authenticate()"));
+        let c = python_cli_profile(&input, "my-env\"); x");
+        assert!(
+            c.contains(
+                "Config(profile=os.environ.get(\"DATABRICKS_CONFIG_PROFILE\", \"my-env\\\"); x\"))"
+            ),
+            "{c}"
+        );
+        assert!(c.contains(".oauth_token().access_token") && !c.contains("pasted"));
     }
 }

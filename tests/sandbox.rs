@@ -358,6 +358,7 @@ async fn authorize_validates_client_redirect_pkce_and_response_type() {
     assert!(r.headers().get("location").is_none());
     for bad in [
         "http://localhost:8041",
+        "http://localhost:8021",
         "http://localhost:8020/callback",
         "http://127.0.0.1:8020",
         "https://localhost:8020",

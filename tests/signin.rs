@@ -114,7 +114,7 @@ fn user_connection(sb: &Sandbox, name: &str) -> Connection {
 
 async fn sign_in_user(f: &Fixture, conn: &Connection) -> String {
     ConnectionStore::in_dir(&f.dir).add(conn.clone()).unwrap();
-    let (pending, http) = f.session.begin_sign_in(conn).await.unwrap();
+    let (pending, http) = f.session.begin_sign_in(conn, None).await.unwrap();
     f.session.host().open_url(&pending.authorize_url).unwrap();
     let tokens = pending.finish(&http, std::future::pending()).await.unwrap();
     f.session
@@ -384,7 +384,7 @@ async fn a_dead_refresh_token_asks_to_sign_in_again_and_keeps_the_rest() {
 }
 
 async fn sign_in_user_again(f: &Fixture, conn: &Connection) {
-    let (pending, http) = f.session.begin_sign_in(conn).await.unwrap();
+    let (pending, http) = f.session.begin_sign_in(conn, None).await.unwrap();
     f.session.host().open_url(&pending.authorize_url).unwrap();
     let tokens = pending.finish(&http, std::future::pending()).await.unwrap();
     f.session
@@ -505,7 +505,7 @@ async fn discovery_says_when_a_host_is_not_databricks() {
     conn.host = app_url(&f.sb, "hello");
     let err = f
         .session
-        .begin_sign_in(&conn)
+        .begin_sign_in(&conn, None)
         .await
         .err()
         .expect("refused")
@@ -517,7 +517,7 @@ async fn discovery_says_when_a_host_is_not_databricks() {
     conn.host = "https://localhost:1".into();
     let err = f
         .session
-        .begin_sign_in(&conn)
+        .begin_sign_in(&conn, None)
         .await
         .err()
         .expect("refused")
@@ -594,7 +594,10 @@ async fn the_listener_binds_loopback_only() {
     let cli = PendingLogin::start(LoginOptions {
         endpoints: endpoints(&sb).await,
         client_id: "databricks-cli".into(),
-        redirect: RedirectChoice::DatabricksCli,
+        redirect: RedirectChoice::DatabricksCli {
+            wait: oauth::CLI_PORT_WAIT,
+            progress: None,
+        },
         scopes: oauth::user_scopes(&[]),
         timeout: Duration::from_secs(5),
     })
@@ -603,8 +606,9 @@ async fn the_listener_binds_loopback_only() {
     assert!(cli
         .listening_on()
         .iter()
-        .all(|a| a.ip().is_loopback() && (8020..=8040).contains(&a.port())));
-    assert!(cli.redirect_uri.starts_with("http://localhost:80"));
+        .all(|a| a.ip().is_loopback() && a.port() == 8020));
+    assert_eq!(cli.redirect_uri, "http://localhost:8020");
+    drop(cli);
     for bad in [
         "http://0.0.0.0:9000",
         "http://example.com:9000",
@@ -621,6 +625,56 @@ async fn the_listener_binds_loopback_only() {
         .await;
         assert!(matches!(r, Err(LoginError::BadRedirect(_))), "{bad}");
     }
+}
+
+/// The databricks-cli client has one redirect, http://localhost:8020: when another
+/// program holds the port, the sign-in waits for it (saying so), then names the cause and
+/// the way out; it never moves to another port.
+#[tokio::test]
+async fn the_databricks_cli_client_waits_for_port_8020_and_never_takes_another() {
+    let sb = default_sandbox().await;
+    // Taking a turn on 8020 with the other sign-ins of this run.
+    let holder = loop {
+        match std::net::TcpListener::bind("127.0.0.1:8020") {
+            Ok(l) => break l,
+            Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+        }
+    };
+    let told = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = told.clone();
+    let ep = endpoints(&sb).await;
+    let options = |wait: Duration, progress: Option<oauth::PortWait>| LoginOptions {
+        endpoints: ep.clone(),
+        client_id: "databricks-cli".into(),
+        redirect: RedirectChoice::DatabricksCli { wait, progress },
+        scopes: oauth::user_scopes(&[]),
+        timeout: Duration::from_secs(5),
+    };
+    let record: oauth::PortWait = Arc::new(move |secs| seen.lock().unwrap().push(secs));
+    let err = PendingLogin::start(options(Duration::from_secs(1), Some(record)))
+        .await
+        .err()
+        .expect("8020 is held");
+    assert!(
+        matches!(err, LoginError::PortBusy { port: 8020, .. }),
+        "{err}"
+    );
+    let message = err.to_string();
+    assert!(
+        message.contains("another program holds") && message.contains("own OAuth app"),
+        "{message}"
+    );
+    assert!(!told.lock().unwrap().is_empty(), "the wait was reported");
+
+    // Freed while it waits: the sign-in goes on, on 8020 itself.
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        drop(holder);
+    });
+    let p = PendingLogin::start(options(Duration::from_secs(20), None))
+        .await
+        .unwrap();
+    assert_eq!(p.redirect_uri, "http://localhost:8020");
 }
 
 #[tokio::test]

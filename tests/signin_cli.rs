@@ -168,8 +168,29 @@ fn environment_connection_with_ssl_cert_file() {
             sp["client_secret"].as_str().unwrap(),
         ));
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let token = text(&out.stdout).trim().to_string();
+    // What `databricks auth token` prints: access_token, token_type, expiry.
+    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(printed["token_type"], "Bearer");
+    assert!(printed["expiry"].as_str().unwrap().ends_with('Z'));
+    let token = printed["access_token"].as_str().unwrap().to_string();
     assert_eq!(me(&sb, &token)["displayName"], "reporting-bot");
+    // --host picks the workspace's connection, as `databricks auth token --host` does.
+    let out = run(lakegate(&h, &sb)
+        .args([
+            "token",
+            "--host",
+            sb.info["host"].as_str().unwrap(),
+            "-o",
+            "text",
+        ])
+        .env("DATABRICKS_HOST", sb.info["host"].as_str().unwrap())
+        .env("DATABRICKS_CLIENT_ID", sp["client_id"].as_str().unwrap())
+        .env(
+            "DATABRICKS_CLIENT_SECRET",
+            sp["client_secret"].as_str().unwrap(),
+        ));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).trim().starts_with("eyJ"));
 
     let pat = sb.info["users"][0]["pat"].as_str().unwrap();
     let out = run(lakegate(&h, &sb)
@@ -203,13 +224,19 @@ fn databrickscfg_profiles_and_writing_one_back() {
     let cfg = h.join("custom.databrickscfg");
     std::fs::write(&cfg, &original).unwrap();
     let out = run(lakegate(&h, &sb)
-        .args(["token", "profile:admin"])
+        .args(["token", "profile:admin", "-o", "text"])
         .env("DATABRICKS_CONFIG_FILE", &cfg));
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout).trim(), pat);
     // Without a name, [__settings__] default_profile decides.
     let out = run(lakegate(&h, &sb)
-        .arg("token")
+        .args(["token", "--output", "text"])
+        .env("DATABRICKS_CONFIG_FILE", &cfg));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).trim(), pat);
+    // --profile NAME is the profile's connection, as the databricks CLI names it.
+    let out = run(lakegate(&h, &sb)
+        .args(["token", "--profile", "admin", "-o", "text"])
         .env("DATABRICKS_CONFIG_FILE", &cfg));
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout).trim(), pat);
@@ -362,7 +389,7 @@ fn user_sign_in_service_principal_and_pat_then_the_canary() {
         stdout: printed.into_bytes(),
         stderr: Vec::new(),
     });
-    let user_token = text(&run(lakegate(&h, &sb).args(["token", "work"])).stdout)
+    let user_token = text(&run(lakegate(&h, &sb).args(["token", "work", "-o", "text"])).stdout)
         .trim()
         .to_string();
     assert_eq!(me(&sb, &user_token)["userName"], "alice@example.com");
@@ -384,7 +411,7 @@ fn user_sign_in_service_principal_and_pat_then_the_canary() {
     );
     assert!(o.status.success(), "{}", text(&o.stderr));
     keep(&o);
-    let bot_token = text(&run(lakegate(&h, &sb).args(["token", "bot"])).stdout)
+    let bot_token = text(&run(lakegate(&h, &sb).args(["token", "bot", "-o", "text"])).stdout)
         .trim()
         .to_string();
     assert_eq!(me(&sb, &bot_token)["displayName"], "reporting-bot");
@@ -698,4 +725,44 @@ fn bad_connections_get_the_same_answer_from_the_window_and_the_command_line() {
     let out = run(lakegate(&h, &sb).args(["connections", "--json"]));
     let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(listed.as_array().map(Vec::len), Some(0), "{listed}");
+}
+
+/// An organisation's own OAuth app without offline_access grants no refresh token:
+/// `lakegate login` says so, with when the sign-in ends, instead of "Signed in" and then
+/// "not signed in" an hour later.
+#[test]
+fn a_sign_in_without_a_refresh_token_says_when_it_ends() {
+    let h = home("no-refresh");
+    let sb = standalone_with(&h, &["--no-refresh-tokens"]);
+    let host = sb.info["host"].as_str().unwrap().to_string();
+    let ca = sb.info["ca_file"].as_str().unwrap().to_string();
+    let browser = browser_script(&h, &ca);
+    // `login --host` makes the connection, as `databricks auth login --host` makes a profile.
+    let o = run(lakegate(&h, &sb)
+        .args(["login", "--host", &host, "--profile", "short"])
+        .env("BROWSER", &browser));
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let said = text(&o.stdout);
+    assert!(
+        said.contains("Signed in to short as alice@example.com"),
+        "{said}"
+    );
+    assert!(
+        said.contains("no refresh token") && said.contains("sign in again then"),
+        "{said}"
+    );
+    let listed: serde_json::Value =
+        serde_json::from_slice(&run(lakegate(&h, &sb).args(["connections", "--json"])).stdout)
+            .unwrap();
+    assert_eq!(listed[0]["name"], "short");
+    assert_eq!(listed[0]["refreshable"], false);
+    // The same host again reuses that connection.
+    let o = run(lakegate(&h, &sb)
+        .args(["login", "--host", &host])
+        .env("BROWSER", &browser));
+    assert!(
+        text(&o.stdout).contains("Signed in to short"),
+        "{}",
+        text(&o.stdout)
+    );
 }

@@ -554,6 +554,17 @@ async fn the_snippets_run_and_give_the_same_answer() {
     )
     .unwrap();
     let snippets = b.app.snippets(ws_req).unwrap();
+    // The guide's fourth form reads a ~/.databrickscfg profile.
+    let profiles = b.dir.join("snippet.cfg");
+    std::fs::create_dir_all(&b.dir).unwrap();
+    std::fs::write(
+        &profiles,
+        format!(
+            "[snippet]\nhost = {}\nclient_id = {}\nclient_secret = {}\n",
+            b.sb.info.host, sp.client_id, sp.client_secret
+        ),
+    )
+    .unwrap();
     for (code, env) in [
         (
             &snippets.python_requests,
@@ -567,13 +578,21 @@ async fn the_snippets_run_and_give_the_same_answer() {
                 ("DATABRICKS_CLIENT_SECRET", sp.client_secret.clone()),
             ],
         ),
+        (
+            &snippets.python_cli_profile,
+            vec![
+                ("DATABRICKS_CONFIG_FILE", profiles.display().to_string()),
+                ("DATABRICKS_CONFIG_PROFILE", "snippet".to_string()),
+            ],
+        ),
     ] {
         let mut cmd = Command::new(pyenv_python());
         cmd.arg("-c")
             .arg(code)
             .env("REQUESTS_CA_BUNDLE", &ca)
             .env("DATABRICKS_CONFIG_FILE", b.dir.join("none.cfg"))
-            .env_remove("DATABRICKS_TOKEN");
+            .env_remove("DATABRICKS_TOKEN")
+            .env_remove("DATABRICKS_CONFIG_PROFILE");
         for (k, v) in env {
             cmd.env(k, v);
         }

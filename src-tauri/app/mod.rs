@@ -224,6 +224,7 @@ impl App {
             needs_sign_in: c.needs_sign_in,
             has_credentials: state.is_some_and(|s| s.has_credentials),
             expires_at: state.and_then(|s| s.expires_at),
+            refreshable: state.and_then(|s| s.refreshable),
             removable: c.origin == Origin::Saved,
             trusted_hosts: c.trusted_hosts.clone(),
         }
@@ -292,11 +293,21 @@ impl App {
 
     /// Opens the sign-in in the system browser; `finish_sign_in` then waits for it.
     pub async fn begin_sign_in(&self, name: &str) -> Result<SignInStarted, UiError> {
+        self.begin_sign_in_waiting(name, None).await
+    }
+
+    /// `begin_sign_in`, telling `port_wait` while the databricks-cli client's port 8020 is
+    /// held by another program (the command line prints it).
+    pub async fn begin_sign_in_waiting(
+        &self,
+        name: &str,
+        port_wait: Option<crate::oauth::PortWait>,
+    ) -> Result<SignInStarted, UiError> {
         let conn = self.find(name).await?;
         if let Some(SignIn::Waiting(cancel)) = self.sign_ins().remove(name) {
             let _ = cancel.send(());
         }
-        let (pending, client) = self.session.begin_sign_in(&conn).await?;
+        let (pending, client) = self.session.begin_sign_in(&conn, port_wait).await?;
         let link = pending.authorize_url.clone();
         let (browser_opened, browser_problem) = match self.session.host().open_url(&link) {
             Ok(()) => (true, None),
@@ -609,7 +620,16 @@ impl App {
 
     /// The access token itself, for the one place that needs it (the clipboard).
     pub async fn access_token_for_clipboard(&self, name: &str) -> Result<SecretString, UiError> {
+        Ok(self.current_token(name).await?.token)
+    }
+
+    /// A valid access token of `name`, refreshed when needed (`lakegate token`; never sent
+    /// to the window).
+    pub async fn current_token(
+        &self,
+        name: &str,
+    ) -> Result<crate::connections::AccessToken, UiError> {
         let conn = self.find(name).await?;
-        Ok(self.session.access_token(&conn).await?.token)
+        Ok(self.session.access_token(&conn).await?)
     }
 }

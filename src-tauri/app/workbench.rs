@@ -390,6 +390,13 @@ impl App {
         };
         let url = call::full_url(&spec)?;
         let headers = crate::history::redact_headers(&request.headers);
+        // A profile connection's own name; else the profile the SDK picks by default.
+        let profile = request
+            .connection
+            .as_deref()
+            .and_then(|c| c.strip_prefix("profile:"))
+            .unwrap_or("DEFAULT")
+            .to_string();
         let input = crate::snippets::SnippetInput {
             method: &request.method,
             url: url.as_str(),
@@ -400,6 +407,7 @@ impl App {
             curl: crate::snippets::curl(&input),
             python_requests: crate::snippets::python_requests(&input),
             python_sdk: crate::snippets::python_sdk(&input),
+            python_cli_profile: crate::snippets::python_cli_profile(&input, &profile),
         })
     }
 

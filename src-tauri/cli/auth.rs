@@ -13,10 +13,8 @@ use serde_json::json;
 use super::{runtime, wait_for_shutdown};
 use crate::bridge::{ConnectionKindName, NewConnection};
 use crate::connections::registry::{self, Listing};
-use crate::connections::{
-    Connection, ConnectionKind, ConnectionStore, Origin, Session, TokenError,
-};
-use crate::host::{HeadlessHost, Host, HostError};
+use crate::connections::{Connection, ConnectionKind, ConnectionStore, Origin, Session};
+use crate::host::{HeadlessHost, Host};
 use crate::oauth::DEFAULT_CLIENT_ID;
 use crate::secrets::Keychain;
 use crate::{platform, profiles};
@@ -99,6 +97,14 @@ pub struct ConnectionArg {
 #[derive(Debug, Args)]
 pub struct LoginArgs {
     name: Option<String>,
+    /// The workspace to sign in to, as `databricks auth login --host` takes it: its saved
+    /// connection is used, or one is created (named by --profile, else after the host).
+    #[arg(long, value_name = "URL", conflicts_with = "name")]
+    host: Option<String>,
+    /// The connection's name (a saved one, or a ~/.databrickscfg profile), as the
+    /// databricks CLI names profiles.
+    #[arg(long, value_name = "NAME", conflicts_with = "name")]
+    profile: Option<String>,
     /// Print the sign-in link instead of opening a browser.
     #[arg(long)]
     no_browser: bool,
@@ -107,9 +113,26 @@ pub struct LoginArgs {
 #[derive(Debug, Args)]
 pub struct TokenArgs {
     name: Option<String>,
-    /// Print JSON with token_type and expiry too.
-    #[arg(long)]
+    /// The workspace, as `databricks auth token --host` takes it: its connection's token.
+    #[arg(long, value_name = "URL", conflicts_with = "name")]
+    host: Option<String>,
+    /// The connection's name (a saved one, or a ~/.databrickscfg profile), as the
+    /// databricks CLI names profiles.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["name", "host"])]
+    profile: Option<String>,
+    /// `json` prints what `databricks auth token` prints (access_token, token_type,
+    /// expiry); `text` prints the token alone, for scripts.
+    #[arg(short = 'o', long, value_enum, default_value = "json")]
+    output: TokenOutput,
+    /// The same as `--output json`.
+    #[arg(long, hide = true)]
     json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum TokenOutput {
+    Json,
+    Text,
 }
 
 pub(super) fn fail(msg: impl std::fmt::Display) -> ExitCode {
@@ -439,34 +462,57 @@ fn trust(name: &str, hosts: Vec<String>, add: bool, json: bool) -> ExitCode {
 }
 
 pub fn login(args: LoginArgs) -> ExitCode {
-    let Ok(ctx) = ctx(args.no_browser) else {
-        return ExitCode::FAILURE;
-    };
-    let Ok(listing) = listing(&ctx.store) else {
-        return ExitCode::FAILURE;
-    };
-    let Ok(conn) = choose(&listing, args.name.as_deref()) else {
-        return ExitCode::FAILURE;
+    let app = match crate::app::App::new(Arc::new(HeadlessHost {
+        no_browser: args.no_browser,
+    })) {
+        Ok(app) => app,
+        Err(e) => return fail(e),
     };
     let Ok(rt) = runtime() else {
         return ExitCode::FAILURE;
     };
-    let result: Result<String, TokenError> = rt.block_on(async {
-        if !matches!(conn.kind, ConnectionKind::User { .. }) {
+    let result: Result<String, crate::error::UiError> = rt.block_on(async {
+        let name = connection_for_login(&app, &args).await?;
+        let overview = app.overview().await?;
+        let view = overview
+            .connections
+            .iter()
+            .find(|c| c.name == name)
+            .cloned()
+            .ok_or_else(|| crate::error::UiError::NotFound {
+                message: format!("there is no connection named {name:?}"),
+            })?;
+        if view.kind != ConnectionKindName::User {
             // Other kinds sign in without a browser: getting a token proves the credentials.
-            ctx.session.access_token(&conn).await?;
-            return Ok(format!("{} works ({})", conn.name, describe_kind(&conn)));
+            app.access_token_for_clipboard(&name).await?;
+            return Ok(format!("{name} works ({})", view.kind_label));
         }
-        let (pending, client) = ctx.session.begin_sign_in(&conn).await?;
-        match ctx.session.host().open_url(&pending.authorize_url) {
-            Ok(()) => eprintln!("Sign in to {} in the browser window that opened.\nIf none did, open this link:\n{}", conn.host, pending.authorize_url),
-            Err(HostError::NoBrowser) => eprintln!("Open this link in a browser to sign in to {}:\n{}", conn.host, pending.authorize_url),
-            Err(e) => eprintln!("{e}:\n{}", pending.authorize_url),
+        let busy: crate::oauth::PortWait = Arc::new(|secs| {
+            eprintln!("lakegate: http://localhost:8020, the databricks-cli sign-in address, is held by another program; waiting for it ({secs} s so far, 45 s at most)…")
+        });
+        let started = app.begin_sign_in_waiting(&name, Some(busy)).await?;
+        match (&started.browser_opened, &started.browser_problem) {
+            (true, _) => eprintln!("Sign in to {} in the browser window that opened.\nIf none did, open this link:\n{}", view.host, started.link),
+            (false, None) => eprintln!("Open this link in a browser to sign in to {}:\n{}", view.host, started.link),
+            (false, Some(problem)) => eprintln!("{problem}\nOpen this link in a browser to sign in to {}:\n{}", view.host, started.link),
         }
         eprintln!("Waiting for the browser (Ctrl+C cancels)…");
-        let tokens = pending.finish(&client, wait_for_shutdown()).await?;
-        let who = ctx.session.complete_sign_in(&conn, tokens, &client).await?;
-        Ok(format!("Signed in to {} as {who}", conn.name))
+        let done = tokio::select! {
+            done = app.finish_sign_in(&name) => done?,
+            _ = wait_for_shutdown() => {
+                app.cancel_sign_in(&name);
+                return Err(crate::error::UiError::Cancelled { message: "the sign-in was cancelled".into() });
+            }
+        };
+        let who = done.signed_in_as.unwrap_or_else(|| "(unknown user)".into());
+        let mut said = format!("Signed in to {name} as {who}");
+        if done.refreshable == Some(false) {
+            let until = done.expires_at.map(rfc3339).unwrap_or_else(|| "its expiry".into());
+            said.push_str(&format!(
+                ".\nThe workspace gave no refresh token (its OAuth app does not grant offline_access), so this sign-in ends at {until}: sign in again then"
+            ));
+        }
+        Ok(said)
     });
     match result {
         Ok(msg) => {
@@ -477,39 +523,161 @@ pub fn login(args: LoginArgs) -> ExitCode {
     }
 }
 
+/// The connection `lakegate login` signs in to: the one named, the one for `--host` (made
+/// when there is none, as `databricks auth login --host` makes a profile), or the default.
+async fn connection_for_login(
+    app: &crate::app::App,
+    args: &LoginArgs,
+) -> Result<String, crate::error::UiError> {
+    let overview = app.overview().await?;
+    let known = |n: &str| overview.connections.iter().any(|c| c.name == n);
+    let wanted = args.name.clone().or_else(|| {
+        args.profile.as_ref().map(|p| {
+            if known(p) {
+                p.clone()
+            } else {
+                format!("profile:{p}")
+            }
+        })
+    });
+    let Some(host) = &args.host else {
+        return match wanted {
+            Some(n) => Ok(n),
+            None => {
+                let dir = platform::config_dir()?;
+                let l = registry::list(&ConnectionStore::in_dir(&dir), &|k| std::env::var(k).ok())?;
+                registry::pick_default(&l)
+                    .map(|c| c.name.clone())
+                    .map_err(|m| crate::error::UiError::NotFound { message: m })
+            }
+        };
+    };
+    let host = crate::oauth::normalize_host(host)
+        .map_err(|e| crate::error::UiError::invalid("host", e.to_string()))?
+        .as_str()
+        .trim_end_matches('/')
+        .to_string();
+    if let Some(n) = wanted.as_ref().filter(|n| known(n)) {
+        return Ok(n.clone());
+    }
+    if let Some(c) = overview
+        .connections
+        .iter()
+        .find(|c| c.host.eq_ignore_ascii_case(&host) && c.kind == ConnectionKindName::User)
+    {
+        return Ok(c.name.clone());
+    }
+    // A new saved connection, named as asked or after the host's first label.
+    let name = args.profile.clone().unwrap_or_else(|| {
+        let label = host
+            .trim_start_matches("https://")
+            .split(['.', ':'])
+            .next()
+            .unwrap_or("workspace")
+            .to_string();
+        let mut name = label.clone();
+        let mut n = 2;
+        while known(&name) || crate::connections::validate_name(&name).is_err() {
+            name = format!("{label}-{n}");
+            n += 1;
+        }
+        name
+    });
+    let view = app
+        .add_connection(NewConnection {
+            name,
+            host,
+            kind: ConnectionKindName::User,
+            client_id: None,
+            redirect_uri: None,
+            scopes: vec![],
+            secret: None,
+            profile: None,
+            ca_bundle: None,
+        })
+        .await?;
+    eprintln!(
+        "lakegate: saved a new connection, {}, for {}",
+        view.name, view.host
+    );
+    Ok(view.name)
+}
+
 pub fn token(args: TokenArgs) -> ExitCode {
-    let Ok(ctx) = ctx(true) else {
-        return ExitCode::FAILURE;
-    };
-    let Ok(listing) = listing(&ctx.store) else {
-        return ExitCode::FAILURE;
-    };
-    let Ok(conn) = choose(&listing, args.name.as_deref()) else {
-        return ExitCode::FAILURE;
+    let app = match crate::app::App::new(Arc::new(HeadlessHost { no_browser: true })) {
+        Ok(app) => app,
+        Err(e) => return fail(e),
     };
     let Ok(rt) = runtime() else {
         return ExitCode::FAILURE;
     };
-    match rt.block_on(ctx.session.access_token(&conn)) {
-        Ok(t) if args.json => {
-            let expiry = t.expires_at.map(rfc3339);
+    let result = rt.block_on(async {
+        let name = connection_for_token(&app, &args).await?;
+        app.current_token(&name).await
+    });
+    match result {
+        Ok(t) if args.output == TokenOutput::Text && !args.json => {
             // Printing the token is what this command is for; it is never logged.
+            println!("{}", t.token.expose_secret());
+            ExitCode::SUCCESS
+        }
+        Ok(t) => {
             println!(
                 "{}",
                 serde_json::to_string_pretty(&json!({
                     "access_token": t.token.expose_secret(),
                     "token_type": "Bearer",
-                    "expiry": expiry,
+                    "expiry": t.expires_at.map(rfc3339),
                 }))
                 .unwrap_or_default()
             );
             ExitCode::SUCCESS
         }
-        Ok(t) => {
-            println!("{}", t.token.expose_secret());
-            ExitCode::SUCCESS
-        }
         Err(e) => fail(e),
+    }
+}
+
+/// The connection `lakegate token` speaks for: the one named, the `--profile`, the one for
+/// `--host`, or the default.
+async fn connection_for_token(
+    app: &crate::app::App,
+    args: &TokenArgs,
+) -> Result<String, crate::error::UiError> {
+    let overview = app.overview().await?;
+    if let Some(p) = &args.profile {
+        let saved = overview.connections.iter().any(|c| &c.name == p);
+        return Ok(if saved {
+            p.clone()
+        } else {
+            format!("profile:{p}")
+        });
+    }
+    if let Some(host) = &args.host {
+        let host = crate::oauth::normalize_host(host)
+            .map_err(|e| crate::error::UiError::invalid("host", e.to_string()))?
+            .as_str()
+            .trim_end_matches('/')
+            .to_string();
+        return overview
+            .connections
+            .iter()
+            .find(|c| c.host.eq_ignore_ascii_case(&host))
+            .map(|c| c.name.clone())
+            .ok_or_else(|| crate::error::UiError::NotFound {
+                message: format!(
+                    "no connection is for {host}: sign in with `lakegate login --host {host}`"
+                ),
+            });
+    }
+    match &args.name {
+        Some(n) => Ok(n.clone()),
+        None => {
+            let dir = platform::config_dir()?;
+            let l = registry::list(&ConnectionStore::in_dir(&dir), &|k| std::env::var(k).ok())?;
+            registry::pick_default(&l)
+                .map(|c| c.name.clone())
+                .map_err(|m| crate::error::UiError::NotFound { message: m })
+        }
     }
 }
 

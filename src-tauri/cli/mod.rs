@@ -92,6 +92,10 @@ pub struct SandboxArgs {
     /// Databricks' own (the default is compact ES256).
     #[arg(long)]
     pub rs256: bool,
+    /// Grant no refresh tokens (an OAuth app without offline_access): sign-ins end with
+    /// their access token.
+    #[arg(long)]
+    pub no_refresh_tokens: bool,
 }
 
 fn auth_status(raw: &str) -> Result<u16, String> {

@@ -17,6 +17,7 @@ pub fn run(args: SandboxArgs) -> ExitCode {
         proxy_timeout: Duration::from_secs(args.proxy_timeout),
         missing_scope_status: args.missing_scope_status,
         rs256: args.rs256,
+        no_refresh_tokens: args.no_refresh_tokens,
         ..SandboxConfig::default()
     };
     let rt = match runtime() {

@@ -698,9 +698,11 @@ impl Session {
     }
 
     /// Starts a user sign-in: binds the loopback listener and builds the link to open.
+    /// `port_wait` hears about waiting for `databricks-cli`'s port 8020 when it is busy.
     pub async fn begin_sign_in(
         &self,
         conn: &Connection,
+        port_wait: Option<oauth::PortWait>,
     ) -> Result<(PendingLogin, reqwest::Client), TokenError> {
         let ConnectionKind::User {
             client_id,
@@ -717,7 +719,10 @@ impl Session {
         };
         let redirect = match redirect_uri {
             Some(r) => RedirectChoice::Fixed(r.clone()),
-            None => RedirectChoice::DatabricksCli,
+            None => RedirectChoice::DatabricksCli {
+                wait: oauth::CLI_PORT_WAIT,
+                progress: port_wait,
+            },
         };
         let pending = PendingLogin::start(LoginOptions {
             endpoints,
@@ -767,32 +772,40 @@ impl Session {
 
     /// What the keychain says about a connection's sign-in, without exposing a secret.
     pub async fn sign_in_state(&self, conn: &Connection) -> Result<SignInState, TokenError> {
-        if conn.inline_secret.is_some() {
+        if conn.inline_secret.is_some() || matches!(conn.kind, ConnectionKind::CliProfile { .. }) {
             return Ok(SignInState {
                 has_credentials: true,
                 expires_at: None,
+                refreshable: None,
             });
         }
-        if let ConnectionKind::CliProfile { .. } = conn.kind {
+        let cached = self
+            .handle(conn)
+            .slot
+            .lock()
+            .await
+            .cached
+            .as_ref()
+            .map(|c| c.expires_at);
+        let user = matches!(conn.kind, ConnectionKind::User { .. });
+        if let (Some(expires_at), false) = (cached, user) {
             return Ok(SignInState {
                 has_credentials: true,
-                expires_at: None,
-            });
-        }
-        let handle = self.handle(conn);
-        if let Some(c) = &handle.slot.lock().await.cached {
-            return Ok(SignInState {
-                has_credentials: true,
-                expires_at: c.expires_at,
+                expires_at,
+                refreshable: None,
             });
         }
         let stored = self.read(conn).await?;
+        let has_credentials = cached.is_some()
+            || stored.refresh_token.is_some()
+            || stored.client_secret.is_some()
+            || stored.pat.is_some()
+            || stored.access_token.is_some();
         Ok(SignInState {
-            has_credentials: stored.refresh_token.is_some()
-                || stored.client_secret.is_some()
-                || stored.pat.is_some()
-                || stored.access_token.is_some(),
-            expires_at: stored.expires_at,
+            has_credentials,
+            expires_at: cached.flatten().or(stored.expires_at),
+            // A person's sign-in without a refresh token ends when its access token does.
+            refreshable: (user && has_credentials).then_some(stored.refresh_token.is_some()),
         })
     }
 }
@@ -806,6 +819,8 @@ fn same_host(a: &str, b: &str) -> bool {
 pub struct SignInState {
     pub has_credentials: bool,
     pub expires_at: Option<u64>,
+    /// For a person's sign-in: whether a refresh token keeps it going past `expires_at`.
+    pub refreshable: Option<bool>,
 }
 
 /// `userName` from SCIM Me: who a token speaks for.

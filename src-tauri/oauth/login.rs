@@ -21,12 +21,23 @@ use super::{OAuthEndpoints, TokenSet};
 
 /// How long a sign-in waits for the browser.
 pub const LOGIN_TIMEOUT: Duration = Duration::from_secs(300);
-const CLI_PORTS: (u16, u16) = (8020, 8040);
+/// The one redirect the `databricks-cli` client has: `http://localhost:8020`, as Databricks'
+/// Go and Python SDKs register it (their `appRedirectAddr` is `localhost:8020`).
+pub const CLI_PORT: u16 = 8020;
+/// How long a sign-in waits for port 8020 when another program holds it, as the Go CLI does.
+pub const CLI_PORT_WAIT: Duration = Duration::from_secs(45);
 
-#[derive(Debug, Clone)]
+/// Called while a sign-in waits for its port: the seconds waited so far.
+pub type PortWait = std::sync::Arc<dyn Fn(u64) + Send + Sync>;
+
+#[derive(Clone)]
 pub enum RedirectChoice {
-    /// `http://localhost:<first free port of 8020–8040>`, as `databricks-cli` registers.
-    DatabricksCli,
+    /// `http://localhost:8020` exactly, the `databricks-cli` client's only redirect. When the
+    /// port is busy, waits up to `wait` (calling `progress` about every 5 s), never another port.
+    DatabricksCli {
+        wait: Duration,
+        progress: Option<PortWait>,
+    },
     /// The loopback redirect an organisation registered for its own OAuth app, e.g.
     /// `http://127.0.0.1:8765/callback`; port 0 or none picks a free port.
     Fixed(String),
@@ -43,10 +54,11 @@ pub struct LoginOptions {
 #[derive(Debug, thiserror::Error)]
 pub enum LoginError {
     #[error(
-        "no free port for the sign-in: 127.0.0.1 ports {0}–{1} are all in use (the databricks-cli \
-         client accepts only these). Close other sign-ins, or use your organisation's own OAuth app"
+        "another program holds http://localhost:{port} (still busy after {secs} s), the only \
+         redirect the databricks-cli client accepts. Close it (another sign-in, or `databricks \
+         auth login`), or use your organisation's own OAuth app with a loopback redirect of its own"
     )]
-    NoFreePort(u16, u16),
+    PortBusy { port: u16, secs: u64 },
     #[error("the sign-in could not listen on {addr}: {reason}")]
     Bind { addr: String, reason: String },
     #[error(
@@ -120,15 +132,35 @@ async fn bind_loopback(port: u16, v4: bool, v6: bool) -> Result<Vec<TcpListener>
 impl PendingLogin {
     pub async fn start(opts: LoginOptions) -> Result<PendingLogin, LoginError> {
         let (listeners, redirect_uri, path) = match &opts.redirect {
-            RedirectChoice::DatabricksCli => {
-                let mut found = None;
-                for port in CLI_PORTS.0..=CLI_PORTS.1 {
-                    if let Ok(ls) = bind_loopback(port, true, true).await {
-                        found = Some((ls, format!("http://localhost:{port}"), "/".to_string()));
-                        break;
+            RedirectChoice::DatabricksCli { wait, progress } => {
+                let started = std::time::Instant::now();
+                let mut told = None;
+                let listeners = loop {
+                    match bind_loopback(CLI_PORT, true, true).await {
+                        Ok(ls) => break ls,
+                        Err(_) if started.elapsed() < *wait => {
+                            let secs = started.elapsed().as_secs();
+                            if told.is_none_or(|t: u64| secs >= t + 5) {
+                                if let Some(p) = progress {
+                                    p(secs);
+                                }
+                                told = Some(secs);
+                            }
+                            tokio::time::sleep(Duration::from_millis(200)).await;
+                        }
+                        Err(_) => {
+                            return Err(LoginError::PortBusy {
+                                port: CLI_PORT,
+                                secs: wait.as_secs(),
+                            })
+                        }
                     }
-                }
-                found.ok_or(LoginError::NoFreePort(CLI_PORTS.0, CLI_PORTS.1))?
+                };
+                (
+                    listeners,
+                    format!("http://localhost:{CLI_PORT}"),
+                    "/".to_string(),
+                )
             }
             RedirectChoice::Fixed(raw) => {
                 let url = Url::parse(raw).map_err(|_| LoginError::BadRedirect(raw.clone()))?;
@@ -253,8 +285,10 @@ impl PendingLogin {
                     .map_err(|_| LoginError::BadRedirect(redirect_uri))?,
             )
             .set_auth_type(AuthType::RequestBody);
+        // The picked scopes go on the exchange too, as Databricks' own curl example sends them.
         let resp = client
             .exchange_code(AuthorizationCode::new(code))
+            .add_extra_param("scope", scopes.join(" "))
             .set_pkce_verifier(verifier)
             .request_async(http)
             .await

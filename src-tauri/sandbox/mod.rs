@@ -69,6 +69,9 @@ pub struct SandboxConfig {
     /// Sign access tokens with RS256 and the claims a real workspace adds, so they are as
     /// long as Databricks' own (over 1 KB) instead of the compact ES256 default.
     pub rs256: bool,
+    /// Grant no refresh tokens, as an organisation's own OAuth app without
+    /// `offline_access` does: a person's sign-in ends with its access token.
+    pub no_refresh_tokens: bool,
 }
 
 impl Default for SandboxConfig {
@@ -84,6 +87,7 @@ impl Default for SandboxConfig {
             crashed_status: 502,
             default_page_size: 100,
             rs256: false,
+            no_refresh_tokens: false,
         }
     }
 }

@@ -46,6 +46,7 @@ impl Redirects {
 
     pub fn describe(&self) -> String {
         match self {
+            Redirects::LocalhostPorts(from, to) if from == to => format!("http://localhost:{from}"),
             Redirects::LocalhostPorts(from, to) => format!("http://localhost:{from}..{to}"),
             Redirects::LoopbackIpAnyPort => "http://127.0.0.1:<any port>".into(),
         }
@@ -62,7 +63,8 @@ fn parse_port(s: &str) -> Option<u16> {
 pub const CLIENTS: &[Client] = &[
     Client {
         client_id: "databricks-cli",
-        redirects: Redirects::LocalhostPorts(8020, 8040),
+        // Exactly what Databricks registers for this client: one address, one port.
+        redirects: Redirects::LocalhostPorts(8020, 8020),
     },
     Client {
         client_id: "sandbox-native-app",
@@ -621,6 +623,15 @@ fn issue(
     scopes: Vec<String>,
     may_refresh: bool,
 ) -> Response {
+    // An OAuth app without offline_access grants everything else, and no refresh token.
+    let scopes: Vec<String> = if s.config.no_refresh_tokens {
+        scopes
+            .into_iter()
+            .filter(|x| x != "offline_access")
+            .collect()
+    } else {
+        scopes
+    };
     let iat = now();
     let ttl = s.token_ttl();
     let Ok(jti) = random_uuid(s.signer.rng()) else {

@@ -40,6 +40,11 @@ hasCredentials: boolean,
  */
 expiresAt: number | null, 
 /**
+ * For a person's sign-in: false when the workspace gave no refresh token (its OAuth
+ * app does not grant `offline_access`), so the sign-in ends at `expires_at`.
+ */
+refreshable: boolean | null, 
+/**
  * Saved connections can be removed; the others live in the environment or a file.
  */
 removable: boolean, 
@@ -158,7 +163,11 @@ size: number,
  */
 truncated: boolean, cap: number, timings: TimingsView, remote: string | null, viaProxy: string | null, };
 
-export type SnippetsView = { curl: string, pythonRequests: string, pythonSdk: string, };
+export type SnippetsView = { curl: string, pythonRequests: string, pythonSdk: string, 
+/**
+ * Python with a `~/.databrickscfg` profile's token (`Config(profile=…).oauth_token()`).
+ */
+pythonCliProfile: string, };
 
 export type HistoryView = { id: string, at: number, request: RequestInput, status: number | null, totalMs: number | null, size: number | null, error: string | null, };
 

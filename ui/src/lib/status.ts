@@ -12,6 +12,12 @@ export function connectionStatus(c: ConnectionView, now: number): Status {
       : { icon: '⚠', words: 'secret missing from the keychain', tone: 'warn' };
   }
   const who = c.signedInAs ? `signed in as ${c.signedInAs}` : c.kindLabel;
+  // No refresh token (the OAuth app does not grant offline_access): the sign-in just ends.
+  if (c.kind === 'user' && c.refreshable === false && c.expiresAt !== null) {
+    return c.expiresAt <= now
+      ? { icon: '⚠', words: 'sign-in ended (no refresh token) · sign in again', tone: 'warn' }
+      : { icon: '●', words: `${who} · ${expiryWords(c.expiresAt, now)}, then sign in again (no refresh token)`, tone: 'ok' };
+  }
   if (c.expiresAt !== null && c.expiresAt <= now && c.kind === 'user') {
     return { icon: '●', words: `${who} · token refreshes on next use`, tone: 'ok' };
   }
