@@ -371,6 +371,8 @@ pub fn typescript_bindings() -> String {
         ExportedReport::decl(&cfg),
         ScopeMatrixRow::decl(&cfg),
         crate::doctor::Verdict::decl(&cfg),
+        crate::doctor::CheckId::decl(&cfg),
+        crate::doctor::Facts::decl(&cfg),
         crate::doctor::Finding::decl(&cfg),
         crate::doctor::Report::decl(&cfg),
     ];

@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use lakegate::bridge::{ConnectionKindName, NetworkSettings, NewConnection};
-use lakegate::doctor::{Report, Verdict};
+use lakegate::doctor::{CheckId, Facts, Report, Verdict};
 use lakegate::sandbox::{Sandbox, SandboxConfig};
 
 fn conn(
@@ -41,7 +41,8 @@ async fn alice(d: &common::Bench, name: &str) {
         tokens["access_token"].as_str().unwrap(),
     );
     c.kind = ConnectionKindName::Pat;
-    d.app.add_connection(c).await.unwrap();
+    // Saved as it is, unchecked: with a one-second lifetime it may be expired already.
+    d.app.add_connection_checked(c, false).await.unwrap();
 }
 
 async fn run(d: &common::Bench, connection: Option<&str>, url: &str) -> Report {
@@ -51,17 +52,27 @@ async fn run(d: &common::Bench, connection: Option<&str>, url: &str) -> Report {
         .unwrap()
 }
 
-fn verdict(r: &Report, check: &str) -> Verdict {
+fn verdict(r: &Report, check: CheckId) -> Verdict {
     r.findings
         .iter()
         .find(|f| f.check == check)
-        .unwrap_or_else(|| panic!("no {check} finding"))
+        .unwrap_or_else(|| panic!("no {check:?} finding"))
         .verdict
 }
 
-fn text(r: &Report, check: &str) -> String {
+fn text(r: &Report, check: CheckId) -> String {
     let f = r.findings.iter().find(|f| f.check == check).unwrap();
     format!("{} | {} | {}", f.observed, f.meaning, f.next_step)
+}
+
+/// What a check found, as data.
+fn facts(r: &Report, check: CheckId) -> Facts {
+    r.findings
+        .iter()
+        .find(|f| f.check == check)
+        .unwrap()
+        .facts
+        .clone()
 }
 
 #[tokio::test]
@@ -75,24 +86,24 @@ async fn a_healthy_call_passes_every_check_in_order() {
             &format!("{}/api/hello", common::app_url(&d.sb, "hello")),
             "GET",
             None,
-            &|f| seen.lock().unwrap().push(f.check.clone()),
+            &|f| seen.lock().unwrap().push(f.check),
         )
         .await
         .unwrap();
     let order = [
-        "url",
-        "dns",
-        "tcp",
-        "tls",
-        "proxy",
-        "oauth",
-        "token",
-        "identity",
-        "app",
-        "permission",
-        "scopes",
-        "endpoint",
-        "request",
+        CheckId::Url,
+        CheckId::Dns,
+        CheckId::Tcp,
+        CheckId::Tls,
+        CheckId::Proxy,
+        CheckId::Oauth,
+        CheckId::Token,
+        CheckId::Identity,
+        CheckId::App,
+        CheckId::Permission,
+        CheckId::Scopes,
+        CheckId::Endpoint,
+        CheckId::Request,
     ];
     assert_eq!(
         *seen.lock().unwrap(),
@@ -102,12 +113,23 @@ async fn a_healthy_call_passes_every_check_in_order() {
     for check in order {
         let v = verdict(&r, check);
         assert!(
-            v == Verdict::Pass || (check == "permission" && v == Verdict::Unknown),
-            "{check}: {v:?} {}",
+            v == Verdict::Pass || (check == CheckId::Permission && v == Verdict::Unknown),
+            "{check:?}: {v:?} {}",
             text(&r, check)
         );
     }
     assert!(!r.failed());
+    // The Permission check names the service principal as the Identity check does.
+    let who = facts(&r, CheckId::Identity).identity.unwrap();
+    assert!(who.contains("reporting-bot"), "{who}");
+    assert_eq!(
+        facts(&r, CheckId::Permission).identity.as_deref(),
+        Some(who.as_str())
+    );
+    assert_eq!(
+        facts(&r, CheckId::App).app_state.as_deref(),
+        Some("RUNNING")
+    );
 }
 
 #[tokio::test]
@@ -125,10 +147,10 @@ async fn _401_expired_token() {
         &format!("{}/api/hello", common::app_url(&d.sb, "hello")),
     )
     .await;
-    assert_eq!(verdict(&r, "token"), Verdict::Fail);
-    assert!(text(&r, "token").contains("expired"));
-    assert_eq!(verdict(&r, "request"), Verdict::Fail);
-    assert!(text(&r, "request").starts_with("401"));
+    assert_eq!(verdict(&r, CheckId::Token), Verdict::Fail);
+    assert!(text(&r, CheckId::Token).contains("expired"));
+    assert_eq!(verdict(&r, CheckId::Request), Verdict::Fail);
+    assert!(text(&r, CheckId::Request).starts_with("401"));
 }
 
 #[tokio::test]
@@ -140,13 +162,13 @@ async fn _401_403_missing_scopes() {
         &format!("{}/api/hello", common::app_url(&d.sb, "sales")),
     )
     .await;
-    assert_eq!(verdict(&r, "scopes"), Verdict::Fail);
-    assert!(
-        text(&r, "scopes").contains("`sql`"),
-        "{}",
-        text(&r, "scopes")
-    );
-    assert!(text(&r, "request").contains("does not have required scopes: sql"));
+    assert_eq!(verdict(&r, CheckId::Scopes), Verdict::Fail);
+    let found = facts(&r, CheckId::Scopes);
+    assert_eq!(found.missing_scopes, ["sql"]);
+    assert_eq!(found.app.as_deref(), Some("sales"));
+    assert!(found.granted_scopes.contains(&"all-apis".to_string()));
+    assert_eq!(facts(&r, CheckId::Request).status, Some(403));
+    assert!(text(&r, CheckId::Request).contains("does not have required scopes: sql"));
 }
 
 #[tokio::test]
@@ -160,16 +182,16 @@ async fn _403_no_can_use() {
     )
     .await;
     assert_eq!(
-        verdict(&r, "permission"),
+        verdict(&r, CheckId::Permission),
         Verdict::Unknown,
         "alice may not read finance's permissions"
     );
     assert!(
-        text(&r, "permission").contains("admin@example.com"),
+        text(&r, CheckId::Permission).contains("admin@example.com"),
         "names who to ask"
     );
-    assert_eq!(verdict(&r, "request"), Verdict::Fail);
-    assert!(text(&r, "request").contains("CAN_USE"));
+    assert_eq!(verdict(&r, CheckId::Request), Verdict::Fail);
+    assert!(text(&r, CheckId::Request).contains("CAN_USE"));
 }
 
 #[tokio::test]
@@ -182,8 +204,11 @@ async fn _404_stopped_app() {
         &format!("{}/api/hello", common::app_url(&d.sb, "report")),
     )
     .await;
-    assert_eq!(verdict(&r, "app"), Verdict::Fail);
-    assert!(text(&r, "app").contains("STOPPED") && text(&r, "app").contains("Start the app"));
+    assert_eq!(verdict(&r, CheckId::App), Verdict::Fail);
+    assert!(
+        text(&r, CheckId::App).contains("STOPPED")
+            && text(&r, CheckId::App).contains("Start the app")
+    );
 }
 
 #[tokio::test]
@@ -194,10 +219,14 @@ async fn _404_wrong_app_url() {
         d.sb.addr.port()
     );
     let r = run(&d, Some("bot"), &wrong).await;
-    assert_eq!(verdict(&r, "app"), Verdict::Fail);
-    assert!(text(&r, "app").contains("no app"), "{}", text(&r, "app"));
+    assert_eq!(verdict(&r, CheckId::App), Verdict::Fail);
     assert!(
-        text(&r, "app").contains("hello, sales"),
+        text(&r, CheckId::App).contains("no app"),
+        "{}",
+        text(&r, CheckId::App)
+    );
+    assert!(
+        text(&r, CheckId::App).contains("hello, sales"),
         "lists the apps there are"
     );
 }
@@ -211,12 +240,30 @@ async fn _404_unknown_path() {
         &format!("{}/api/nope", common::app_url(&d.sb, "hello")),
     )
     .await;
-    assert_eq!(verdict(&r, "endpoint"), Verdict::Fail);
+    // Not in the document is "not documented"; the request itself says it is missing.
+    assert_eq!(verdict(&r, CheckId::Endpoint), Verdict::Warn);
     assert!(
-        text(&r, "endpoint").contains("GET /api/hello"),
+        text(&r, CheckId::Endpoint).contains("GET /api/hello"),
         "offers the real endpoints"
     );
-    assert!(text(&r, "request").starts_with("404"));
+    assert_eq!(facts(&r, CheckId::Request).status, Some(404));
+    assert_eq!(verdict(&r, CheckId::Request), Verdict::Fail);
+}
+
+#[tokio::test]
+async fn checks_never_contradict_each_other() {
+    // The document's own address is not in the document, yet answers 200: the Endpoint
+    // check must not call it missing while the Request check gets 200.
+    let d = common::workbench(SandboxConfig::default()).await;
+    let r = run(
+        &d,
+        Some("bot"),
+        &format!("{}/api/openapi.json", common::app_url(&d.sb, "hello")),
+    )
+    .await;
+    assert_eq!(facts(&r, CheckId::Request).status, Some(200));
+    assert_ne!(verdict(&r, CheckId::Endpoint), Verdict::Fail);
+    assert!(!r.failed(), "{:#?}", r.findings);
 }
 
 #[tokio::test]
@@ -231,19 +278,19 @@ async fn network_a_port_nobody_listens_on() {
         ),
     )
     .await;
-    assert_eq!(verdict(&r, "dns"), Verdict::Pass);
-    assert_eq!(verdict(&r, "tcp"), Verdict::Fail);
-    assert!(text(&r, "tcp").contains("outbound HTTPS"));
-    assert_eq!(verdict(&r, "request"), Verdict::Skipped);
+    assert_eq!(verdict(&r, CheckId::Dns), Verdict::Pass);
+    assert_eq!(verdict(&r, CheckId::Tcp), Verdict::Fail);
+    assert!(text(&r, CheckId::Tcp).contains("outbound HTTPS"));
+    assert_eq!(verdict(&r, CheckId::Request), Verdict::Skipped);
 }
 
 #[tokio::test]
 async fn network_a_host_in_invalid() {
     let d = common::workbench(SandboxConfig::default()).await;
     let r = run(&d, Some("bot"), "https://hello-1.nothing.invalid/api/hello").await;
-    assert_eq!(verdict(&r, "dns"), Verdict::Fail);
-    assert!(text(&r, "dns").contains(".invalid"));
-    assert_eq!(verdict(&r, "url"), Verdict::Warn, "not an Apps host");
+    assert_eq!(verdict(&r, CheckId::Dns), Verdict::Fail);
+    assert!(text(&r, CheckId::Dns).contains(".invalid"));
+    assert_eq!(verdict(&r, CheckId::Url), Verdict::Warn, "not an Apps host");
 }
 
 #[tokio::test]
@@ -255,14 +302,14 @@ async fn network_an_untrusted_certificate() {
         &format!("{}/api/hello", common::app_url(&d.sb, "hello")),
     )
     .await;
-    assert_eq!(verdict(&r, "tls"), Verdict::Fail);
-    assert!(text(&r, "tls").contains("CA bundle"));
+    assert_eq!(verdict(&r, CheckId::Tls), Verdict::Fail);
+    assert!(text(&r, CheckId::Tls).contains("CA bundle"));
     assert!(
-        text(&r, "tls").contains("Lakegate Sandbox CA"),
+        text(&r, CheckId::Tls).contains("Lakegate Sandbox CA"),
         "names the CA: {}",
-        text(&r, "tls")
+        text(&r, CheckId::Tls)
     );
-    assert_eq!(verdict(&r, "token"), Verdict::Skipped);
+    assert_eq!(verdict(&r, CheckId::Token), Verdict::Skipped);
 }
 
 #[tokio::test]
@@ -296,8 +343,13 @@ async fn network_a_refusing_proxy() {
         &format!("{}/api/hello", common::app_url(&d.sb, "hello")),
     )
     .await;
-    assert_eq!(verdict(&r, "proxy"), Verdict::Fail, "{}", text(&r, "proxy"));
-    assert!(text(&r, "proxy").contains("user and password"));
+    assert_eq!(
+        verdict(&r, CheckId::Proxy),
+        Verdict::Fail,
+        "{}",
+        text(&r, CheckId::Proxy)
+    );
+    assert!(text(&r, CheckId::Proxy).contains("user and password"));
 }
 
 #[tokio::test]
@@ -319,9 +371,9 @@ async fn a_pat_sent_to_an_app() {
         &format!("{}/api/hello", common::app_url(&d.sb, "hello")),
     )
     .await;
-    assert_eq!(verdict(&r, "token"), Verdict::Fail);
-    assert!(text(&r, "token").contains("refuse personal access tokens"));
-    assert!(text(&r, "request").starts_with("302"));
+    assert_eq!(verdict(&r, CheckId::Token), Verdict::Fail);
+    assert!(text(&r, CheckId::Token).contains("refuse personal access tokens"));
+    assert!(text(&r, CheckId::Request).starts_with("302"));
 }
 
 #[tokio::test]
@@ -337,8 +389,8 @@ async fn a_504_is_explained_as_the_proxy_timeout() {
         &format!("{}/api/slow?seconds=3", common::app_url(&d.sb, "hello")),
     )
     .await;
-    assert!(text(&r, "request").starts_with("504"));
-    assert!(text(&r, "request").contains("120 s"));
+    assert!(text(&r, CheckId::Request).starts_with("504"));
+    assert!(text(&r, CheckId::Request).contains("120 s"));
 }
 
 #[tokio::test]

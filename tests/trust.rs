@@ -235,7 +235,7 @@ async fn the_doctor_never_gives_the_token_to_a_foreign_host() {
     let request = report
         .findings
         .iter()
-        .find(|f| f.check == "request")
+        .find(|f| f.check == lakegate::doctor::CheckId::Request)
         .unwrap();
     assert_eq!(request.verdict, Verdict::Fail);
     assert!(
@@ -271,7 +271,7 @@ async fn a_delete_answered_500_reaches_the_server_exactly_once() {
     let request = report
         .findings
         .iter()
-        .find(|f| f.check == "request")
+        .find(|f| f.check == lakegate::doctor::CheckId::Request)
         .unwrap();
     assert!(request.observed.starts_with("500"), "{}", request.observed);
     // …and a Doctor run on its own never sends a DELETE either.
@@ -283,7 +283,7 @@ async fn a_delete_answered_500_reaches_the_server_exactly_once() {
     let request = report
         .findings
         .iter()
-        .find(|f| f.check == "request")
+        .find(|f| f.check == lakegate::doctor::CheckId::Request)
         .unwrap();
     assert_eq!(request.verdict, Verdict::Skipped);
     assert!(

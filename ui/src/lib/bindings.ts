@@ -211,7 +211,39 @@ export type ScopeMatrixRow = { app: string, required: Array<string>, effective: 
 
 export type Verdict = "pass" | "warn" | "fail" | "unknown" | "skipped";
 
-export type Finding = { check: string, title: string, verdict: Verdict, observed: string, meaning: string, nextStep: string, };
+export type CheckId = "url" | "dns" | "tcp" | "tls" | "proxy" | "oauth" | "token" | "identity" | "app" | "permission" | "scopes" | "endpoint" | "request";
+
+export type Facts = { 
+/**
+ * The host the check is about.
+ */
+host: string | null, 
+/**
+ * The HTTP status the request got.
+ */
+status: number | null, 
+/**
+ * Scopes the app needs that the token lacks.
+ */
+missingScopes: Array<string>, 
+/**
+ * Scopes the token has.
+ */
+grantedScopes: Array<string>, app: string | null, appState: string | null, computeState: string | null, 
+/**
+ * The permission levels found for the caller (`CAN_USE`, `CAN_MANAGE`).
+ */
+permissionLevels: Array<string>, 
+/**
+ * Who the token speaks for, by display name where the workspace gives one.
+ */
+identity: string | null, 
+/**
+ * Who can grant CAN USE on the app.
+ */
+managers: Array<string>, };
+
+export type Finding = { check: CheckId, title: string, verdict: Verdict, observed: string, meaning: string, nextStep: string, facts: Facts, };
 
 export type Report = { url: string, method: string, connection: string | null, 
 /**

@@ -1,14 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding } from './bindings';
+import type { CheckId, Facts, Finding } from './bindings';
 import { missingScopes, shortForm, verdictMark } from './doctor';
 
-const f = (check: string, verdict: Finding['verdict'], nextStep = ''): Finding => ({
+const noFacts: Facts = {
+  host: null,
+  status: null,
+  missingScopes: [],
+  grantedScopes: [],
+  app: null,
+  appState: null,
+  computeState: null,
+  permissionLevels: [],
+  identity: null,
+  managers: [],
+};
+
+const f = (check: CheckId, verdict: Finding['verdict'], facts: Partial<Facts> = {}): Finding => ({
   check,
   title: check,
   verdict,
   observed: '',
   meaning: '',
-  nextStep,
+  nextStep: 'in any language',
+  facts: { ...noFacts, ...facts },
 });
 
 describe('doctor helpers', () => {
@@ -16,9 +30,9 @@ describe('doctor helpers', () => {
     const all = [f('url', 'pass'), f('token', 'fail'), f('permission', 'unknown'), f('endpoint', 'skipped'), f('app', 'warn')];
     expect(shortForm(all).map((x) => x.check)).toEqual(['token', 'permission', 'app']);
   });
-  it('reads the missing scopes from the scopes finding', () => {
-    expect(missingScopes([f('scopes', 'fail', 'Sign in with these scopes: sql files.files (the scope matrix does it in one click).')])).toEqual(['sql', 'files.files']);
-    expect(missingScopes([f('scopes', 'pass')])).toEqual([]);
+  it('reads the missing scopes from the scopes finding, whatever its wording', () => {
+    expect(missingScopes([f('scopes', 'fail', { missingScopes: ['sql', 'files.files'] })])).toEqual(['sql', 'files.files']);
+    expect(missingScopes([f('scopes', 'pass', { missingScopes: [] })])).toEqual([]);
   });
   it('marks every verdict with an icon and a word', () => {
     expect(verdictMark('fail')).toEqual({ icon: '✖', word: 'fail' });

@@ -21,9 +21,8 @@ export function shortForm(findings: Finding[]): Finding[] {
   return findings.filter((f) => f.verdict === 'fail' || f.verdict === 'warn' || f.verdict === 'unknown');
 }
 
-/** The scopes a failed Scopes finding asks for ("Sign in with these scopes: sql files.files ..."). */
+/** The scopes a failed Scopes check found missing (its facts, never its wording). */
 export function missingScopes(findings: Finding[]): string[] {
   const f = findings.find((x) => x.check === 'scopes' && x.verdict === 'fail');
-  const m = f?.nextStep.match(/Sign in with these scopes: ([^(]+)/);
-  return m ? m[1]!.trim().split(/\s+/) : [];
+  return f ? f.facts.missingScopes : [];
 }
