@@ -5,9 +5,6 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::UiError;
-use crate::platform;
-
 /// What the window shows about this installation.
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -23,18 +20,6 @@ pub struct AppInfo {
     /// Whether this installation can open the window: built with the `gui` feature, with
     /// `lakegate-window` next to the running program.
     pub has_window: bool,
-}
-
-/// Describes this installation. Shared by the window and `lakegate info`.
-pub fn app_info() -> Result<AppInfo, UiError> {
-    Ok(AppInfo {
-        name: "Lakegate".into(),
-        version: env!("CARGO_PKG_VERSION").into(),
-        platform: format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
-        config_dir: platform::config_dir()?.display().to_string(),
-        data_dir: platform::data_dir()?.display().to_string(),
-        has_window: cfg!(feature = "gui") && crate::cli::window_binary().is_some(),
-    })
 }
 
 /// A connection as the sidebar shows it. Never carries a secret.
@@ -346,7 +331,7 @@ pub fn typescript_bindings() -> String {
     let cfg = ts_rs::Config::new().with_large_int("number");
     let decls = [
         AppInfo::decl(&cfg),
-        UiError::decl(&cfg),
+        crate::error::UiError::decl(&cfg),
         ConnectionView::decl(&cfg),
         ConnectionKindName::decl(&cfg),
         OriginName::decl(&cfg),

@@ -73,6 +73,15 @@ impl UiError {
     }
 }
 
+impl From<crate::platform::NoHome> for UiError {
+    fn from(e: crate::platform::NoHome) -> Self {
+        UiError::Storage {
+            message: e.to_string(),
+            path: None,
+        }
+    }
+}
+
 impl From<StoreError> for UiError {
     fn from(e: StoreError) -> Self {
         match e {

@@ -10,6 +10,7 @@ pub mod error;
 pub mod history;
 pub mod host;
 pub mod http;
+pub mod launcher;
 pub mod oauth;
 pub mod platform;
 pub mod profiles;

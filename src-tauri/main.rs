@@ -11,7 +11,7 @@ fn main() -> std::process::ExitCode {
     }
     #[cfg(windows)]
     attach_console();
-    lakegate::cli::main_with(lakegate::cli::launch_window)
+    lakegate::cli::main_with(lakegate::launcher::launch_window)
 }
 
 /// A GUI-subsystem program starts without a console; when it was started from one

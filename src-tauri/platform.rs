@@ -3,33 +3,31 @@
 
 use std::path::PathBuf;
 
-use crate::error::UiError;
+/// The home directory is not known, so Lakegate has nowhere to keep its files.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "Lakegate cannot find this system's {what} folder because the home directory is not \
+     known. Set HOME (or your platform's equivalent) and start Lakegate again."
+)]
+pub struct NoHome {
+    pub what: &'static str,
+}
 
 /// The folder name under the platform's config and data directories.
 pub const APP_DIR: &str = "lakegate";
 
 /// Where settings and connections (never secrets) are kept.
-pub fn config_dir() -> Result<PathBuf, UiError> {
-    dirs::config_dir()
-        .map(|d| d.join(APP_DIR))
-        .ok_or_else(|| no_home("configuration"))
+pub fn config_dir() -> Result<PathBuf, NoHome> {
+    dirs::config_dir().map(|d| d.join(APP_DIR)).ok_or(NoHome {
+        what: "configuration",
+    })
 }
 
 /// Where history and saved requests are kept.
-pub fn data_dir() -> Result<PathBuf, UiError> {
+pub fn data_dir() -> Result<PathBuf, NoHome> {
     dirs::data_dir()
         .map(|d| d.join(APP_DIR))
-        .ok_or_else(|| no_home("data"))
-}
-
-fn no_home(what: &str) -> UiError {
-    UiError::Storage {
-        message: format!(
-            "Lakegate cannot find this system's {what} folder because the home directory is not \
-             known. Set HOME (or your platform's equivalent) and start Lakegate again."
-        ),
-        path: None,
-    }
+        .ok_or(NoHome { what: "data" })
 }
 
 /// Why no window can be opened here, or `None` when one can.

@@ -4,5 +4,5 @@
 #![cfg_attr(windows, windows_subsystem = "windows")]
 
 fn main() -> std::process::ExitCode {
-    lakegate::cli::main_with(lakegate::cli::run_window)
+    lakegate::cli::main_with(lakegate::launcher::run_window)
 }

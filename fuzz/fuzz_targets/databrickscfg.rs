@@ -11,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
     let cfg = lakegate::profiles::parse(text);
     let _ = cfg.default_profile();
     for section in cfg.profiles() {
-        let _ = lakegate::profiles::to_connection(section);
+        let _ = lakegate::connections::registry::from_profile(section);
     }
     if let Ok(out) =
         lakegate::profiles::append_profile(text, "fuzzed", &[("host", "https://h")], "cfg")

@@ -42,6 +42,18 @@ enum SignIn {
     Waiting(oneshot::Sender<()>),
 }
 
+/// Describes this installation. Shared by the window and `lakegate info`.
+pub fn app_info() -> Result<crate::bridge::AppInfo, UiError> {
+    Ok(crate::bridge::AppInfo {
+        name: "Lakegate".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        platform: format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
+        config_dir: crate::platform::config_dir()?.display().to_string(),
+        data_dir: crate::platform::data_dir()?.display().to_string(),
+        has_window: cfg!(feature = "gui") && crate::launcher::window_binary().is_some(),
+    })
+}
+
 pub struct App {
     session: Session,
     store: ConnectionStore,

@@ -5,7 +5,6 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::bridge;
 use crate::error::UiError;
 
 mod auth;
@@ -121,7 +120,7 @@ pub fn main_with(open_window: fn() -> ExitCode) -> ExitCode {
         Some(Command::Apps(args)) => workbench::apps(args),
         Some(Command::Call(args)) => workbench::call(args),
         Some(Command::Doctor(args)) => workbench::doctor(args),
-        Some(Command::Info { json }) => report(bridge::app_info(), json, |info| {
+        Some(Command::Info { json }) => report(crate::app::app_info(), json, |info| {
             format!(
                 "{} {}\nplatform: {}\nsettings: {}\ndata:     {}",
                 info.name, info.version, info.platform, info.config_dir, info.data_dir
@@ -191,84 +190,6 @@ pub(crate) fn report<T: serde::Serialize>(
                 }
             }
             eprintln!("lakegate: {err}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-/// Runs the window in this process (`lakegate-window`).
-#[cfg(feature = "gui")]
-pub fn run_window() -> ExitCode {
-    if let Some(code) = no_display() {
-        return code;
-    }
-    match crate::gui::run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("lakegate: the window could not start: {e}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-/// Without a display there is no window: say so in one line (exit 3).
-fn no_display() -> Option<ExitCode> {
-    let reason = crate::platform::no_display_reason()?;
-    eprintln!("lakegate: {reason}");
-    Some(ExitCode::from(3))
-}
-
-fn no_window() -> ExitCode {
-    eprintln!(
-        "lakegate: this build has no window (built without the `gui` feature); \
-         see lakegate --help for the headless commands"
-    );
-    ExitCode::from(3)
-}
-
-/// Without the `gui` feature there is no window to run.
-#[cfg(not(feature = "gui"))]
-pub fn run_window() -> ExitCode {
-    no_window()
-}
-
-/// The window's binary, next to this one: `lakegate-window` (`.exe` on Windows).
-pub fn window_binary() -> Option<std::path::PathBuf> {
-    let me = std::env::current_exe().ok()?;
-    let name = format!("lakegate-window{}", std::env::consts::EXE_SUFFIX);
-    Some(me.with_file_name(name)).filter(|p| p.is_file())
-}
-
-/// Opens the window by running `lakegate-window` in this process's place (Unix) or as a
-/// child it waits for (Windows).
-pub fn launch_window() -> ExitCode {
-    if !cfg!(feature = "gui") {
-        return no_window();
-    }
-    if let Some(code) = no_display() {
-        return code;
-    }
-    let Some(window) = window_binary() else {
-        eprintln!(
-            "lakegate: the window's program (lakegate-window) is not installed next to lakegate; \
-             reinstall Lakegate, or run cargo build"
-        );
-        return ExitCode::FAILURE;
-    };
-    let mut command = std::process::Command::new(&window);
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::CommandExt;
-        let e = command.exec();
-        eprintln!("lakegate: {} could not start: {e}", window.display());
-        ExitCode::FAILURE
-    }
-    #[cfg(not(unix))]
-    match command.status() {
-        Ok(s) if s.success() => ExitCode::SUCCESS,
-        Ok(s) => ExitCode::from(s.code().unwrap_or(1).clamp(1, 255) as u8),
-        Err(e) => {
-            eprintln!("lakegate: {} could not start: {e}", window.display());
             ExitCode::FAILURE
         }
     }

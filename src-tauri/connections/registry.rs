@@ -5,7 +5,7 @@ use secrecy::SecretString;
 
 use super::{Connection, ConnectionKind, ConnectionStore, Origin, StoreError};
 use crate::oauth::normalize_host;
-use crate::profiles::{self, CfgFile};
+use crate::profiles::{self, CfgFile, Section};
 
 /// The connections, and what was noticed while finding them (shown, never fatal).
 pub struct Listing {
@@ -109,7 +109,7 @@ pub fn list(
         Err(why) => notes.push(format!("the environment's connection was skipped: {why}")),
     }
     for section in cfg.profiles() {
-        match profiles::to_connection(section) {
+        match from_profile(section) {
             Ok(c) => connections.push(c),
             Err(why) if section.name == "DEFAULT" && section.entries.is_empty() => drop(why),
             Err(why) => notes.push(format!("profile [{}] was skipped: {why}", section.name)),
@@ -172,8 +172,78 @@ pub fn find<'a>(listing: &'a Listing, name: &str) -> Result<&'a Connection, Stri
         })
 }
 
+/// A `.databrickscfg` profile as a connection, or why it cannot be one.
+pub fn from_profile(section: &Section) -> Result<Connection, String> {
+    let host = section.get("host").ok_or("it has no host")?;
+    let host = normalize_host(host).map_err(|e| e.to_string())?;
+    let host = host.as_str().trim_end_matches('/').to_string();
+    let name = format!("profile:{}", section.name);
+    let auth_type = section.get("auth_type").unwrap_or("");
+    let mut conn = if let (Some(token), true) = (
+        section.get("token"),
+        auth_type.is_empty() || auth_type == "pat",
+    ) {
+        let mut c = Connection::new(&name, &host, ConnectionKind::PersonalAccessToken);
+        c.inline_secret = Some(SecretString::from(token.to_string()));
+        c
+    } else if let (Some(id), Some(secret)) =
+        (section.get("client_id"), section.get("client_secret"))
+    {
+        let mut c = Connection::new(
+            &name,
+            &host,
+            ConnectionKind::ServicePrincipal {
+                client_id: id.to_string(),
+                scopes: Vec::new(),
+            },
+        );
+        c.inline_secret = Some(SecretString::from(secret.to_string()));
+        c
+    } else {
+        // Tokens the databricks CLI keeps for this profile (auth_type databricks-cli, or host only).
+        Connection::new(
+            &name,
+            &host,
+            ConnectionKind::CliProfile {
+                profile: section.name.clone(),
+            },
+        )
+    };
+    conn.origin = Origin::Profile;
+    Ok(conn)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn profiles_become_connections_by_what_they_hold() {
+        let cfg = crate::profiles::parse(
+            "[dev]\nhost = dev.cloud.databricks.com/\ntoken = dapi123\n\n[sp]\nhost=https://sp.cloud.databricks.com\nclient_id = abc\nclient_secret = dose1\n\n[cli]\nhost = https://cli.cloud.databricks.com\nauth_type = databricks-cli\n",
+        );
+        let dev = super::from_profile(cfg.section("dev").unwrap()).unwrap();
+        assert_eq!(dev.host, "https://dev.cloud.databricks.com");
+        assert_eq!(dev.kind, super::ConnectionKind::PersonalAccessToken);
+        assert!(matches!(
+            super::from_profile(cfg.section("sp").unwrap())
+                .unwrap()
+                .kind,
+            super::ConnectionKind::ServicePrincipal { .. }
+        ));
+        assert_eq!(
+            super::from_profile(cfg.section("cli").unwrap())
+                .unwrap()
+                .kind,
+            super::ConnectionKind::CliProfile {
+                profile: "cli".into()
+            }
+        );
+        assert!(super::from_profile(&super::Section {
+            name: "x".into(),
+            entries: vec![]
+        })
+        .is_err());
+    }
+
     use super::*;
     use crate::profiles::parse;
     use std::collections::HashMap;

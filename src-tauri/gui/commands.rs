@@ -6,7 +6,7 @@ use tauri_plugin_clipboard_manager::ClipboardExt;
 
 use crate::app::App;
 use crate::bridge::{
-    self, AppInfo, AppView, ConnectionView, ConnectionsOverview, EndpointsView, HistoryView,
+    AppInfo, AppView, ConnectionView, ConnectionsOverview, EndpointsView, HistoryView,
     NetworkSettings, NewConnection, RequestInput, ResponseView, SavedView, SignInStarted,
     SnippetsView, TokenInspection,
 };
@@ -39,7 +39,7 @@ pub fn clear_copied_token(handle: &AppHandle) {
 
 #[tauri::command]
 pub fn app_info() -> Result<AppInfo, UiError> {
-    bridge::app_info()
+    crate::app::app_info()
 }
 
 #[tauri::command]

@@ -5,10 +5,6 @@
 
 use std::path::{Path, PathBuf};
 
-use secrecy::SecretString;
-
-use crate::connections::{Connection, ConnectionKind, Origin};
-use crate::oauth::normalize_host;
 use crate::platform::write_atomically;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -218,47 +214,6 @@ pub fn write_profile(path: &Path, name: &str, entries: &[(&str, &str)]) -> Resul
     })
 }
 
-/// A profile as a connection, or why it cannot be one.
-pub fn to_connection(section: &Section) -> Result<Connection, String> {
-    let host = section.get("host").ok_or("it has no host")?;
-    let host = normalize_host(host).map_err(|e| e.to_string())?;
-    let host = host.as_str().trim_end_matches('/').to_string();
-    let name = format!("profile:{}", section.name);
-    let auth_type = section.get("auth_type").unwrap_or("");
-    let mut conn = if let (Some(token), true) = (
-        section.get("token"),
-        auth_type.is_empty() || auth_type == "pat",
-    ) {
-        let mut c = Connection::new(&name, &host, ConnectionKind::PersonalAccessToken);
-        c.inline_secret = Some(SecretString::from(token.to_string()));
-        c
-    } else if let (Some(id), Some(secret)) =
-        (section.get("client_id"), section.get("client_secret"))
-    {
-        let mut c = Connection::new(
-            &name,
-            &host,
-            ConnectionKind::ServicePrincipal {
-                client_id: id.to_string(),
-                scopes: Vec::new(),
-            },
-        );
-        c.inline_secret = Some(SecretString::from(secret.to_string()));
-        c
-    } else {
-        // Tokens the databricks CLI keeps for this profile (auth_type databricks-cli, or host only).
-        Connection::new(
-            &name,
-            &host,
-            ConnectionKind::CliProfile {
-                profile: section.name.clone(),
-            },
-        )
-    };
-    conn.origin = Origin::Profile;
-    Ok(conn)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,19 +234,6 @@ mod tests {
         assert_eq!(
             cfg.section("dev").unwrap().get("host"),
             Some("dev.cloud.databricks.com/")
-        );
-        let dev = to_connection(cfg.section("dev").unwrap()).unwrap();
-        assert_eq!(dev.host, "https://dev.cloud.databricks.com");
-        assert_eq!(dev.kind, ConnectionKind::PersonalAccessToken);
-        assert!(matches!(
-            to_connection(cfg.section("sp").unwrap()).unwrap().kind,
-            ConnectionKind::ServicePrincipal { .. }
-        ));
-        assert_eq!(
-            to_connection(cfg.section("cli").unwrap()).unwrap().kind,
-            ConnectionKind::CliProfile {
-                profile: "cli".into()
-            }
         );
     }
 
@@ -338,10 +280,5 @@ mod tests {
             Some("https://orphan.example")
         );
         assert_eq!(cfg.skipped_lines, vec![2, 3]);
-        assert!(to_connection(&Section {
-            name: "x".into(),
-            entries: vec![]
-        })
-        .is_err());
     }
 }
