@@ -216,6 +216,18 @@ pub struct RequestInput {
     pub without_token: Option<bool>,
 }
 
+/// How an answer's body is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum BodyKind {
+    Empty,
+    /// One JSON value: a tree, and the text as received.
+    Json,
+    Text,
+    /// Not text: its size and type only.
+    Binary,
+}
+
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct TimingsView {
@@ -233,7 +245,7 @@ pub struct ResponseView {
     pub reason: String,
     pub headers: Vec<(String, String)>,
     /// "json", "text", "binary" or "empty".
-    pub body_kind: String,
+    pub body_kind: BodyKind,
     /// Pretty JSON or text; `None` for binary bodies.
     pub body_text: Option<String>,
     pub content_type: Option<String>,
@@ -355,6 +367,7 @@ pub fn typescript_bindings() -> String {
         ScopeMatrix::decl(&cfg),
         ExportedReport::decl(&cfg),
         ScopeMatrixRow::decl(&cfg),
+        BodyKind::decl(&cfg),
         crate::doctor::Verdict::decl(&cfg),
         crate::doctor::CheckId::decl(&cfg),
         crate::doctor::Facts::decl(&cfg),

@@ -7,6 +7,8 @@
 
 mod common;
 
+use lakegate::bridge::BodyKind;
+
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -89,11 +91,11 @@ async fn malformed_json_and_non_utf8_bodies_are_shown_as_what_they_are() {
     let r = send(&b.app, stress(&b, "malformed-json", 10))
         .await
         .unwrap();
-    assert_eq!((r.status, r.body_kind.as_str()), (200, "text"));
+    assert_eq!((r.status, r.body_kind), (200, BodyKind::Text));
     assert!(r.body_text.unwrap().starts_with("{\"items\": [1, 2,"));
 
     let r = send(&b.app, stress(&b, "non-utf8", 10)).await.unwrap();
-    assert_eq!((r.status, r.body_kind.as_str()), (200, "binary"));
+    assert_eq!((r.status, r.body_kind), (200, BodyKind::Binary));
     assert!(r.body_text.is_none());
     assert_eq!(r.size, 29);
 
@@ -134,7 +136,7 @@ async fn a_1_gib_body_is_cut_at_the_cap_and_the_rest_is_never_read() {
         "stopped near the cap: {}",
         r.size
     );
-    assert_eq!(r.body_kind, "text", "the sandbox streams 'x' bytes");
+    assert_eq!(r.body_kind, BodyKind::Text, "the sandbox streams 'x' bytes");
     assert_eq!(r.body_text.unwrap().len(), 20 * 1024 * 1024);
 }
 

@@ -4,6 +4,8 @@
 
 mod common;
 
+use lakegate::bridge::BodyKind;
+
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -116,7 +118,7 @@ async fn a_request_is_sent_with_the_connections_token_and_measured() {
     r.body = Some("{\"x\": 1}".into());
     let resp = b.app.send_request("r1", r).await.unwrap();
     assert_eq!(resp.status, 200);
-    assert_eq!(resp.body_kind, "json");
+    assert_eq!(resp.body_kind, BodyKind::Json);
     let echo: serde_json::Value = serde_json::from_str(resp.body_text.as_deref().unwrap()).unwrap();
     assert_eq!(echo["method"], "POST");
     assert_eq!(echo["query"]["q"], "a b");
@@ -783,7 +785,7 @@ async fn answers_are_shown_as_the_app_sent_them() {
         .send_request("as-sent", common::request(url.clone()))
         .await
         .unwrap();
-    assert_eq!(view.body_kind, "json");
+    assert_eq!(view.body_kind, BodyKind::Json);
     assert_eq!(view.body_text.as_deref(), Some(SENT));
 
     let lakegate = |args: &[&str]| {

@@ -7,7 +7,7 @@ use tokio::sync::oneshot;
 
 use super::App;
 use crate::bridge::{
-    AppView, EndpointsView, HistoryView, NetworkSettings, OperationView, ParameterView,
+    AppView, BodyKind, EndpointsView, HistoryView, NetworkSettings, OperationView, ParameterView,
     RequestInput, ResponseView, SavedView, SnippetsView, TimingsView,
 };
 use crate::error::UiError;
@@ -67,23 +67,23 @@ pub fn body_view(
     body: &[u8],
     content_type: Option<&str>,
     truncated: bool,
-) -> (String, Option<String>) {
+) -> (BodyKind, Option<String>) {
     if body.is_empty() {
-        return ("empty".into(), None);
+        return (BodyKind::Empty, None);
     }
     let looks_json = content_type.is_some_and(|c| c.contains("json"))
         || matches!(body.first(), Some(b'{' | b'['));
     match std::str::from_utf8(body) {
         Ok(text) if looks_json && !truncated && is_json(body) => {
-            ("json".into(), Some(text.to_string()))
+            (BodyKind::Json, Some(text.to_string()))
         }
-        Ok(text) => ("text".into(), Some(text.to_string())),
+        Ok(text) => (BodyKind::Text, Some(text.to_string())),
         // A cut may fall inside a character: keep what decodes.
         Err(e) if truncated && e.valid_up_to() + 4 >= body.len() => (
-            "text".into(),
+            BodyKind::Text,
             Some(String::from_utf8_lossy(&body[..e.valid_up_to()]).into_owned()),
         ),
-        Err(_) => ("binary".into(), None),
+        Err(_) => (BodyKind::Binary, None),
     }
 }
 
@@ -557,12 +557,13 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::{body_view, indent_json};
+    use crate::bridge::BodyKind;
 
     #[test]
     fn json_is_shown_as_the_app_sent_it() {
         let sent = "{\"zeta\":1e3, \"alpha\":12345678901234567890,\"2\":[],\"1\":{}}";
         let (k, t) = body_view(sent.as_bytes(), Some("application/json"), false);
-        assert_eq!((k.as_str(), t.as_deref()), ("json", Some(sent)));
+        assert_eq!((k, t.as_deref()), (BodyKind::Json, Some(sent)));
         assert_eq!(
             indent_json(sent),
             "{\n  \"zeta\": 1e3,\n  \"alpha\": 12345678901234567890,\n  \"2\": [],\n  \"1\": {}\n}"
@@ -576,15 +577,18 @@ mod tests {
 
     #[test]
     fn bodies_are_shown_by_kind() {
-        assert_eq!(body_view(b"", None, false).0, "empty");
+        assert_eq!(body_view(b"", None, false).0, BodyKind::Empty);
         let (k, t) = body_view(b"{\"a\":1}", Some("application/json"), false);
-        assert_eq!((k.as_str(), t.unwrap().as_str()), ("json", "{\"a\":1}"));
+        assert_eq!((k, t.unwrap().as_str()), (BodyKind::Json, "{\"a\":1}"));
         assert_eq!(
             body_view(b"{\"a\":", Some("application/json"), true).0,
-            "text",
+            BodyKind::Text,
             "a cut JSON body is shown as text"
         );
-        assert_eq!(body_view(b"hello", Some("text/plain"), false).0, "text");
+        assert_eq!(
+            body_view(b"hello", Some("text/plain"), false).0,
+            BodyKind::Text
+        );
         assert_eq!(
             body_view(
                 &[0xff, 0xfe, 0x00, 0x01, 0x80, 0x80, 0x80, 0x80],
@@ -592,7 +596,7 @@ mod tests {
                 false
             )
             .0,
-            "binary"
+            BodyKind::Binary
         );
         let cut = "é".as_bytes()[..1].to_vec();
         let mut body = b"abc".to_vec();

@@ -229,7 +229,7 @@ pub fn call(args: CallArgs) -> ExitCode {
             let _ = writeln!(out);
         }
         let shown = match (&resp.body_text, args.pretty) {
-            (Some(text), true) if resp.body_kind == "json" => {
+            (Some(text), true) if resp.body_kind == crate::bridge::BodyKind::Json => {
                 let mut t = crate::app::indent_json(text);
                 t.push('\n');
                 t.into_bytes()

@@ -766,7 +766,7 @@ async fn check_permission(
                         .unwrap_or_default();
                     let me_shown = display(me);
                     run.add(
-                        finding(CheckId::Permission, Verdict::Unknown, format!("{me_shown} may not read the permissions of {} (only its managers can)", a.name), "Whether you have CAN USE cannot be seen from here.", format!("Ask one of the app's managers{who} to check that you ({me_shown}) have CAN USE on {}.", a.name))
+                        finding(CheckId::Permission, Verdict::Unknown, format!("{me_shown} may not read the permissions of {} (only its managers can)", a.name), "Whether you have CAN USE cannot be seen from here.", format!("Ask one of the app's managers{who} to check that you, {me_shown}, have CAN USE on {}.", a.name))
                             .with(Facts { app: Some(a.name.clone()), identity: Some(me_shown.clone()), ..Facts::default() }),
                     );
                 }

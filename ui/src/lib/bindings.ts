@@ -149,7 +149,7 @@ export type ResponseView = { status: number, reason: string, headers: Array<[str
 /**
  * "json", "text", "binary" or "empty".
  */
-bodyKind: string, 
+bodyKind: BodyKind, 
 /**
  * Pretty JSON or text; `None` for binary bodies.
  */
@@ -208,6 +208,8 @@ canSignIn: boolean, };
 export type ExportedReport = { markdown: string, json: string, };
 
 export type ScopeMatrixRow = { app: string, required: Array<string>, effective: Array<string>, missing: Array<string>, };
+
+export type BodyKind = "empty" | "json" | "text" | "binary";
 
 export type Verdict = "pass" | "warn" | "fail" | "unknown" | "skipped";
 
