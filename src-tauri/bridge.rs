@@ -149,43 +149,12 @@ pub struct TokenInspection {
     pub problem: Option<String>,
 }
 
-/// An app in the explorer.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct AppView {
-    pub name: String,
-    pub url: Option<String>,
-    pub description: Option<String>,
-    pub app_state: Option<String>,
-    pub app_message: Option<String>,
-    pub compute_state: Option<String>,
-    pub compute_message: Option<String>,
-    pub deployment_state: Option<String>,
-    pub user_api_scopes: Vec<String>,
-    pub effective_user_api_scopes: Vec<String>,
-    pub creator: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct ParameterView {
-    pub name: String,
-    pub location: String,
-    pub required: bool,
-    pub description: Option<String>,
-    pub kind: Option<String>,
-    pub default: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct OperationView {
-    pub method: String,
-    pub path: String,
-    pub summary: Option<String>,
-    pub parameters: Vec<ParameterView>,
-    pub body_skeleton: Option<String>,
-}
+/// An app as the explorer shows it: the core's own type, as the Apps API gives it.
+pub type AppView = crate::workspace::AppSummary;
+/// An operation of an app's OpenAPI document: the core's own type.
+pub type OperationView = crate::workspace::openapi::Operation;
+/// A parameter of an operation: the core's own type.
+pub type ParameterView = crate::workspace::openapi::Parameter;
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]

@@ -7,33 +7,17 @@ use tokio::sync::oneshot;
 
 use super::App;
 use crate::bridge::{
-    AppView, BodyKind, EndpointsView, HistoryView, NetworkSettings, OperationView, ParameterView,
-    RequestInput, ResponseView, SavedView, SnippetsView, TimingsView,
+    AppView, BodyKind, EndpointsView, HistoryView, NetworkSettings, RequestInput, ResponseView,
+    SavedView, SnippetsView, TimingsView,
 };
 use crate::error::UiError;
 use crate::history::{HistoryEntry, RequestDraft};
 use crate::http::call::{self, CallSpec, DEFAULT_BODY_CAP};
 use crate::secrets::SecretStore as _;
-use crate::workspace::{self, openapi, AppSummary};
+use crate::workspace::{self, openapi};
 
 /// The longest timeout a request may ask for.
 pub const MAX_TIMEOUT_SECS: u64 = 600;
-
-pub fn app_view(a: AppSummary) -> AppView {
-    AppView {
-        name: a.name,
-        url: a.url,
-        description: a.description,
-        app_state: a.app_state,
-        app_message: a.app_message,
-        compute_state: a.compute_state,
-        compute_message: a.compute_message,
-        deployment_state: a.deployment_state,
-        user_api_scopes: a.user_api_scopes,
-        effective_user_api_scopes: a.effective_user_api_scopes,
-        creator: a.creator,
-    }
-}
 
 fn draft(input: &RequestInput) -> RequestDraft {
     RequestDraft {
@@ -188,7 +172,7 @@ impl App {
         let token = self.session.access_token(&conn).await?;
         let client = self.session.client(&conn)?;
         let apps = workspace::list_apps(&client, &conn.host, &token.token).await?;
-        Ok(apps.into_iter().map(app_view).collect())
+        Ok(apps)
     }
 
     /// The app's OpenAPI document through the same auth: `/openapi.json` (FastAPI's
@@ -231,27 +215,7 @@ impl App {
                     Ok(ops) => {
                         return Ok(EndpointsView {
                             source: Some(url),
-                            operations: ops
-                                .into_iter()
-                                .map(|o| OperationView {
-                                    method: o.method,
-                                    path: o.path,
-                                    summary: o.summary,
-                                    parameters: o
-                                        .parameters
-                                        .into_iter()
-                                        .map(|p| ParameterView {
-                                            name: p.name,
-                                            location: p.location,
-                                            required: p.required,
-                                            description: p.description,
-                                            kind: p.kind,
-                                            default: p.default,
-                                        })
-                                        .collect(),
-                                    body_skeleton: o.body_skeleton,
-                                })
-                                .collect(),
+                            operations: ops,
                             problem: None,
                         })
                     }

@@ -46,8 +46,10 @@ struct RawApp {
     creator: Option<String>,
 }
 
-/// One app as the explorer shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One app as the explorer shows it (and the window receives it, as `AppView`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(rename = "AppView")]
 pub struct AppSummary {
     pub name: String,
     /// The app's address from the API; `None` when it has never been deployed.

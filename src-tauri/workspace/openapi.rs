@@ -3,7 +3,9 @@
 
 use serde_json::{json, Map, Value};
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(rename = "ParameterView")]
 pub struct Parameter {
     pub name: String,
     /// "path", "query", "header".
@@ -15,7 +17,9 @@ pub struct Parameter {
     pub default: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(rename = "OperationView")]
 pub struct Operation {
     pub method: String,
     pub path: String,

@@ -121,11 +121,27 @@ header: string | null, claims: string | null, subject: string | null, client: st
  */
 problem: string | null, };
 
-export type AppView = { name: string, url: string | null, description: string | null, appState: string | null, appMessage: string | null, computeState: string | null, computeMessage: string | null, deploymentState: string | null, userApiScopes: Array<string>, effectiveUserApiScopes: Array<string>, creator: string | null, };
+export type AppView = { name: string, 
+/**
+ * The app's address from the API; `None` when it has never been deployed.
+ */
+url: string | null, description: string | null, appState: string | null, appMessage: string | null, computeState: string | null, computeMessage: string | null, deploymentState: string | null, userApiScopes: Array<string>, effectiveUserApiScopes: Array<string>, creator: string | null, };
 
-export type ParameterView = { name: string, location: string, required: boolean, description: string | null, kind: string | null, default: string | null, };
+export type ParameterView = { name: string, 
+/**
+ * "path", "query", "header".
+ */
+location: string, required: boolean, description: string | null, 
+/**
+ * A type hint such as "integer" or "string".
+ */
+kind: string | null, default: string | null, };
 
-export type OperationView = { method: string, path: string, summary: string | null, parameters: Array<ParameterView>, bodySkeleton: string | null, };
+export type OperationView = { method: string, path: string, summary: string | null, operationId: string | null, parameters: Array<ParameterView>, 
+/**
+ * Pretty JSON shaped like the request body's schema.
+ */
+bodySkeleton: string | null, };
 
 export type EndpointsView = { 
 /**

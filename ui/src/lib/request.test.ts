@@ -59,6 +59,7 @@ describe('urlOnApp', () => {
       method: 'GET',
       path: '@evil.example/api/x',
       summary: null,
+      operationId: null,
       parameters: [],
       bodySkeleton: null,
     });
@@ -72,6 +73,7 @@ describe('applyOperation', () => {
       method: 'POST',
       path: '/api/items',
       summary: null,
+      operationId: 'create_item',
       parameters: [
         { name: 'limit', location: 'query', required: false, description: null, kind: 'integer', default: '10' },
         { name: 'q', location: 'query', required: false, description: null, kind: 'string', default: null },
