@@ -13,10 +13,9 @@ use serde_json::json;
 use super::{runtime, wait_for_shutdown};
 use crate::bridge::{ConnectionKindName, NewConnection};
 use crate::connections::registry::{self, Listing};
-use crate::connections::{Connection, ConnectionKind, ConnectionStore, Origin, Session};
-use crate::host::{HeadlessHost, Host};
+use crate::connections::{Connection, ConnectionKind, ConnectionStore, Origin};
+use crate::host::HeadlessHost;
 use crate::oauth::DEFAULT_CLIENT_ID;
-use crate::secrets::Keychain;
 use crate::{platform, profiles};
 
 #[derive(Debug, Args)]
@@ -142,19 +141,13 @@ pub(super) fn fail(msg: impl std::fmt::Display) -> ExitCode {
 
 struct Ctx {
     store: ConnectionStore,
-    session: Session,
 }
 
-fn ctx(no_browser: bool) -> Result<Ctx, ExitCode> {
+fn ctx() -> Result<Ctx, ExitCode> {
     let dir = platform::config_dir().map_err(fail)?;
-    let store = ConnectionStore::in_dir(&dir);
-    let host: Arc<dyn Host> = Arc::new(HeadlessHost { no_browser });
-    let session = Session::new(
-        Arc::new(Keychain::default()),
-        host,
-        Some(ConnectionStore::in_dir(&dir)),
-    );
-    Ok(Ctx { store, session })
+    Ok(Ctx {
+        store: ConnectionStore::in_dir(&dir),
+    })
 }
 
 pub(super) fn listing(store: &ConnectionStore) -> Result<Listing, ExitCode> {
@@ -195,7 +188,7 @@ fn origin(c: &Connection) -> &'static str {
 }
 
 pub fn connections(args: ConnectionsArgs) -> ExitCode {
-    let Ok(ctx) = ctx(true) else {
+    let Ok(ctx) = ctx() else {
         return ExitCode::FAILURE;
     };
     match args.action {
@@ -250,31 +243,10 @@ pub fn connections(args: ConnectionsArgs) -> ExitCode {
             let Some(name) = name else {
                 return fail("name the connection to remove");
             };
-            let Ok(listing) = listing(&ctx.store) else {
-                return ExitCode::FAILURE;
-            };
-            let Ok(conn) = choose(&listing, Some(&name)) else {
-                return ExitCode::FAILURE;
-            };
-            if conn.origin != Origin::Saved {
-                return fail(format!(
-                    "{name} comes from the {}; change it there",
-                    origin(&conn)
-                ));
-            }
-            let Ok(rt) = runtime() else {
-                return ExitCode::FAILURE;
-            };
-            if let Err(e) = rt.block_on(ctx.session.sign_out(&conn)) {
-                return fail(e);
-            }
-            match ctx.store.remove(&name) {
-                Ok(()) => {
-                    println!("Removed {name} and deleted its secrets.");
-                    ExitCode::SUCCESS
-                }
-                Err(e) => fail(e),
-            }
+            with_app(|app| async move {
+                app.remove_connection(&name).await?;
+                Ok(format!("Removed {name} and deleted its secrets."))
+            })
         }
         Some(ConnectionsAction::SaveProfile { name, profile }) => {
             let Ok(listing) = listing(&ctx.store) else {
@@ -543,13 +515,7 @@ async fn connection_for_login(
     let Some(host) = &args.host else {
         return match wanted {
             Some(n) => Ok(n),
-            None => {
-                let dir = platform::config_dir()?;
-                let l = registry::list(&ConnectionStore::in_dir(&dir), &|k| std::env::var(k).ok())?;
-                registry::pick_default(&l)
-                    .map(|c| c.name.clone())
-                    .map_err(|m| crate::error::UiError::NotFound { message: m })
-            }
+            None => default_connection(),
         };
     };
     let host = crate::oauth::normalize_host(host)
@@ -671,39 +637,53 @@ async fn connection_for_token(
     }
     match &args.name {
         Some(n) => Ok(n.clone()),
-        None => {
-            let dir = platform::config_dir()?;
-            let l = registry::list(&ConnectionStore::in_dir(&dir), &|k| std::env::var(k).ok())?;
-            registry::pick_default(&l)
-                .map(|c| c.name.clone())
-                .map_err(|m| crate::error::UiError::NotFound { message: m })
-        }
+        None => default_connection(),
     }
 }
 
 pub fn logout(args: ConnectionArg) -> ExitCode {
-    let Ok(ctx) = ctx(true) else {
-        return ExitCode::FAILURE;
-    };
-    let Ok(listing) = listing(&ctx.store) else {
-        return ExitCode::FAILURE;
-    };
-    let Ok(conn) = choose(&listing, args.name.as_deref()) else {
-        return ExitCode::FAILURE;
+    with_app(|app| async move {
+        let name = match args.name {
+            Some(n) => n,
+            None => default_connection()?,
+        };
+        app.sign_out(&name).await?;
+        Ok(format!(
+            "Signed out of {name}: its secrets are deleted from the keychain."
+        ))
+    })
+}
+
+/// Runs one of the window's operations for the command line and prints what it says.
+fn with_app<F, Fut>(op: F) -> ExitCode
+where
+    F: FnOnce(std::rc::Rc<crate::app::App>) -> Fut,
+    Fut: std::future::Future<Output = Result<String, crate::error::UiError>>,
+{
+    let app = match crate::app::App::new(Arc::new(HeadlessHost { no_browser: true })) {
+        Ok(app) => std::rc::Rc::new(app),
+        Err(e) => return fail(e),
     };
     let Ok(rt) = runtime() else {
         return ExitCode::FAILURE;
     };
-    match rt.block_on(ctx.session.sign_out(&conn)) {
-        Ok(()) => {
-            println!(
-                "Signed out of {}: its secrets are deleted from the keychain.",
-                conn.name
-            );
+    match rt.block_on(op(app)) {
+        Ok(said) => {
+            println!("{said}");
             ExitCode::SUCCESS
         }
         Err(e) => fail(e),
     }
+}
+
+/// The connection a command uses when none is named: the environment's, the profile file's
+/// default, or the only one.
+fn default_connection() -> Result<String, crate::error::UiError> {
+    let dir = platform::config_dir()?;
+    let l = registry::list(&ConnectionStore::in_dir(&dir), &|k| std::env::var(k).ok())?;
+    registry::pick_default(&l)
+        .map(|c| c.name.clone())
+        .map_err(|m| crate::error::UiError::NotFound { message: m })
 }
 
 /// `2026-11-29T10:00:00Z` from Unix seconds.
