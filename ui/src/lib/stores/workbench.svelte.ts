@@ -1,0 +1,147 @@
+// The request workbench's state and what changes it: the apps of the selected
+// connection, the endpoint picker, the draft, the answer, the short Doctor after a
+// failure, snippets, history and saved requests. App.svelte only routes views.
+import { api, toAppError, type AppError } from '../api';
+import type { AppView, EndpointsView, Finding, HistoryView, ResponseView, SavedView, SnippetsView } from '../bindings';
+import { shortForm } from '../doctor';
+import { applyOperation, emptyDraft, fromInput, toInput, type Draft } from '../request';
+import type { RequestInput } from '../bindings';
+
+/** Errors of a request that the short Doctor has nothing to add to. */
+const QUIET: string[] = ['Cancelled', 'InvalidInput', 'TokenRefused'];
+
+export class Workbench {
+  apps = $state<AppView[] | null>(null);
+  appsLoading = $state(false);
+  appsProblem = $state<string | null>(null);
+  selectedApp = $state<AppView | null>(null);
+  endpoints = $state<EndpointsView | null>(null);
+  draft = $state<Draft>(emptyDraft());
+  response = $state<ResponseView | null>(null);
+  responseError = $state<AppError | null>(null);
+  sending = $state(false);
+  requestId = $state<string | null>(null);
+  snippets = $state<SnippetsView | null>(null);
+  history = $state<HistoryView[]>([]);
+  saved = $state<SavedView[]>([]);
+  autoDoctor = $state<Finding[] | null>(null);
+  diagnosing = $state(false);
+
+  /** `fail` reports what went wrong outside the answer pane (a notice). */
+  constructor(private readonly fail: (e: unknown) => void) {}
+
+  /** Lists the apps of `connection` when it can have any. */
+  async loadApps(connection: { name: string; hasCredentials: boolean; needsSignIn: boolean } | null) {
+    this.apps = null;
+    this.appsProblem = null;
+    if (!connection || !connection.hasCredentials || connection.needsSignIn) return;
+    this.appsLoading = true;
+    try {
+      this.apps = await api.listApps(connection.name);
+    } catch (e) {
+      this.appsProblem = toAppError(e).message;
+    } finally {
+      this.appsLoading = false;
+    }
+  }
+
+  /** Forgets the picked app (another connection was selected). */
+  forgetApp() {
+    this.selectedApp = null;
+    this.endpoints = null;
+  }
+
+  async pickApp(a: AppView, connection: string | null) {
+    this.selectedApp = a;
+    this.endpoints = null;
+    if (a.url) this.draft = { ...emptyDraft(a.url.replace(/\/+$/, '') + '/api/hello') };
+    if (a.url && connection) {
+      try {
+        this.endpoints = await api.discoverEndpoints(connection, a.url);
+      } catch (e) {
+        this.endpoints = { source: null, operations: [], problem: toAppError(e).message };
+      }
+    }
+  }
+
+  pickOperation(i: number) {
+    const op = this.endpoints?.operations[i];
+    if (op && this.selectedApp?.url) this.draft = applyOperation(this.selectedApp.url, op);
+  }
+
+  open(r: RequestInput) {
+    this.draft = fromInput(r);
+  }
+
+  /** Sends the draft; after a failure the short Doctor reads that answer (never resends). */
+  async send(connection: string | null, withoutToken = false) {
+    if (this.sending || !connection) return;
+    const id = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    this.requestId = id;
+    this.sending = true;
+    this.response = null;
+    this.responseError = null;
+    this.autoDoctor = null;
+    const sent = { ...toInput(this.draft, connection), withoutToken: withoutToken || undefined };
+    try {
+      this.response = await api.sendRequest(id, sent);
+    } catch (e) {
+      this.responseError = toAppError(e);
+    } finally {
+      this.sending = false;
+      this.requestId = null;
+      await this.loadHistory(connection, '');
+    }
+    const failed =
+      (this.response && this.response.status >= 400) || (this.responseError && !QUIET.includes(this.responseError.kind));
+    if (failed && !withoutToken) await this.quickDiagnosis(connection, sent.url, sent.method, id);
+  }
+
+  cancel() {
+    if (this.requestId) api.cancelRequest(this.requestId);
+  }
+
+  private async quickDiagnosis(connection: string, url: string, method: string, id: string) {
+    this.diagnosing = true;
+    try {
+      const report = await api.diagnose(connection, url, method, () => {}, id);
+      this.autoDoctor = shortForm(report.findings);
+    } catch {
+      this.autoDoctor = null;
+    } finally {
+      this.diagnosing = false;
+    }
+  }
+
+  async loadHistory(connection: string | null, filter: string) {
+    try {
+      this.history = await api.history(connection, filter);
+      this.saved = await api.savedRequests();
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  async onTab(connection: string | null, tab: string) {
+    if (tab === 'snippets') {
+      try {
+        this.snippets = await api.snippets(toInput(this.draft, connection));
+      } catch {
+        this.snippets = null;
+      }
+    }
+    if (tab === 'history') await this.loadHistory(connection, '');
+  }
+
+  /** Saves the draft under `name`; true when it was saved. */
+  async save(connection: string | null, name: string): Promise<boolean> {
+    try {
+      await api.saveRequest('Saved', name, toInput(this.draft, connection));
+      await this.loadHistory(connection, '');
+      return true;
+    } catch (e) {
+      this.fail(e);
+      return false;
+    }
+  }
+}
