@@ -59,14 +59,8 @@ pub enum ConnectionKindName {
     CliProfile,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, TS, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
-pub enum OriginName {
-    Saved,
-    Environment,
-    Profile,
-    Sandbox,
-}
+/// Where a connection comes from: the core's own type.
+pub type OriginName = crate::connections::Origin;
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -166,8 +160,9 @@ pub struct EndpointsView {
     pub problem: Option<String>,
 }
 
-/// A request as the builder holds it. No secret: the connection adds the token in Rust.
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+/// A request as the builder holds it, and as history and saved requests keep it. No
+/// secret: the connection adds the token in Rust.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RequestInput {
     pub connection: Option<String>,
@@ -178,6 +173,8 @@ pub struct RequestInput {
     #[serde(default)]
     pub headers: Vec<(String, String)>,
     pub body: Option<String>,
+    /// (`timeout_secs` in history files written before this was one type.)
+    #[serde(alias = "timeout_secs")]
     pub timeout_secs: u64,
     /// Send without the connection's token (after Lakegate refused to send it to this host).
     #[serde(default, skip_serializing_if = "Option::is_none")]

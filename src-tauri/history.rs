@@ -42,26 +42,14 @@ pub fn redact_headers(headers: &[(String, String)]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// One request as the builder had it (no secret).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RequestDraft {
-    pub connection: Option<String>,
-    pub method: String,
-    pub url: String,
-    #[serde(default)]
-    pub query: Vec<(String, String)>,
-    #[serde(default)]
-    pub headers: Vec<(String, String)>,
-    pub body: Option<String>,
-    pub timeout_secs: u64,
-}
+/// One request as the builder had it (no secret): the window's own `RequestInput`.
+pub type RequestDraft = crate::bridge::RequestInput;
 
-impl RequestDraft {
-    pub fn redacted(&self) -> RequestDraft {
-        RequestDraft {
-            headers: redact_headers(&self.headers),
-            ..self.clone()
-        }
+/// `request` with its sensitive header values replaced, as it is written down.
+pub fn redacted(request: &RequestDraft) -> RequestDraft {
+    RequestDraft {
+        headers: redact_headers(&request.headers),
+        ..request.clone()
     }
 }
 
@@ -135,7 +123,7 @@ impl History {
     }
 
     pub fn record(&self, mut entry: HistoryEntry) -> Result<(), HistoryError> {
-        entry.request = entry.request.redacted();
+        entry.request = redacted(&entry.request);
         if entry
             .request
             .body
@@ -249,7 +237,7 @@ impl History {
         all.push(SavedRequest {
             collection: collection.into(),
             name: name.into(),
-            request: request.redacted(),
+            request: redacted(request),
         });
         let path = self.saved_path();
         let text = serde_json::to_vec_pretty(&SavedFile {
@@ -271,6 +259,13 @@ impl History {
 mod tests {
     use super::*;
 
+    #[test]
+    fn history_written_before_requests_were_one_type_still_reads() {
+        let old = r#"{"connection":"c","method":"GET","url":"https://a/api/x","query":[],"headers":[],"body":null,"timeout_secs":30}"#;
+        let r: RequestDraft = serde_json::from_str(old).unwrap();
+        assert_eq!(r.timeout_secs, 30);
+    }
+
     fn draft() -> RequestDraft {
         RequestDraft {
             connection: Some("c".into()),
@@ -283,6 +278,7 @@ mod tests {
                 ("Accept".into(), "application/json".into()),
             ],
             body: None,
+            without_token: None,
             timeout_secs: 30,
         }
     }

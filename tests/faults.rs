@@ -212,6 +212,7 @@ fn draft(i: u64) -> RequestDraft {
         headers: vec![("Accept".into(), "application/json".into())],
         body: Some(format!("{{\"name\": \"{}\"}}", "x".repeat(2000))),
         timeout_secs: 30,
+        without_token: None,
     }
 }
 

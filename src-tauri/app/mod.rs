@@ -15,7 +15,7 @@ use tokio::sync::oneshot;
 
 use crate::bridge::{
     ConnectionKindName, ConnectionView, ConnectionsOverview, KeychainStatus, NewConnection,
-    OriginName, SandboxView, SignInStarted, TokenInspection,
+    SandboxView, SignInStarted, TokenInspection,
 };
 use crate::connections::{destinations, registry};
 use crate::connections::{
@@ -226,12 +226,7 @@ impl App {
             kind_label: c.kind.label().to_string(),
             client_id,
             scopes,
-            origin: match c.origin {
-                Origin::Saved => OriginName::Saved,
-                Origin::Environment => OriginName::Environment,
-                Origin::Profile => OriginName::Profile,
-                Origin::Sandbox => OriginName::Sandbox,
-            },
+            origin: c.origin,
             signed_in_as: c.signed_in_as.clone(),
             needs_sign_in: c.needs_sign_in,
             has_credentials: state.is_some_and(|s| s.has_credentials),

@@ -11,38 +11,13 @@ use crate::bridge::{
     SavedView, SnippetsView, TimingsView,
 };
 use crate::error::UiError;
-use crate::history::{HistoryEntry, RequestDraft};
+use crate::history::HistoryEntry;
 use crate::http::call::{self, CallSpec, DEFAULT_BODY_CAP};
 use crate::secrets::SecretStore as _;
 use crate::workspace::{self, openapi};
 
 /// The longest timeout a request may ask for.
 pub const MAX_TIMEOUT_SECS: u64 = 600;
-
-fn draft(input: &RequestInput) -> RequestDraft {
-    RequestDraft {
-        connection: input.connection.clone(),
-        method: input.method.clone(),
-        url: input.url.clone(),
-        query: input.query.clone(),
-        headers: input.headers.clone(),
-        body: input.body.clone(),
-        timeout_secs: input.timeout_secs,
-    }
-}
-
-fn input(d: RequestDraft) -> RequestInput {
-    RequestInput {
-        connection: d.connection,
-        method: d.method,
-        url: d.url,
-        query: d.query,
-        headers: d.headers,
-        body: d.body,
-        timeout_secs: d.timeout_secs,
-        without_token: None,
-    }
-}
 
 /// How the view shows a body: JSON (shown as a tree, and as text exactly as received),
 /// text, or only its size. The text is always the bytes the app sent: key order, numbers
@@ -299,7 +274,7 @@ impl App {
         let entry = |status, total_ms, size, error| HistoryEntry {
             id: entry_id.clone(),
             at,
-            request: draft(&request),
+            request: request.clone(),
             status,
             total_ms,
             size,
@@ -386,7 +361,7 @@ impl App {
             .map(|e| HistoryView {
                 id: e.id,
                 at: e.at,
-                request: input(e.request),
+                request: e.request,
                 status: e.status,
                 total_ms: e.total_ms,
                 size: e.size,
@@ -410,7 +385,7 @@ impl App {
         } else {
             collection.trim()
         };
-        Ok(self.history.save(collection, name, &draft(&request))?)
+        Ok(self.history.save(collection, name, &request)?)
     }
 
     pub fn network_settings(&self) -> Result<NetworkSettings, UiError> {
@@ -512,7 +487,7 @@ impl App {
             .map(|s| SavedView {
                 collection: s.collection,
                 name: s.name,
-                request: input(s.request),
+                request: s.request,
             })
             .collect())
     }

@@ -56,9 +56,10 @@ impl ConnectionKind {
     }
 }
 
-/// Where a connection comes from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Where a connection comes from (the window receives it as `OriginName`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(rename = "OriginName")]
 pub enum Origin {
     Saved,
     /// `DATABRICKS_*` variables (how one Databricks App calls another).

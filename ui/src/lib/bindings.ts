@@ -153,7 +153,11 @@ source: string | null, operations: Array<OperationView>,
  */
 problem: string | null, };
 
-export type RequestInput = { connection: string | null, method: string, url: string, query: Array<[string, string]>, headers: Array<[string, string]>, body: string | null, timeoutSecs: number, 
+export type RequestInput = { connection: string | null, method: string, url: string, query: Array<[string, string]>, headers: Array<[string, string]>, body: string | null, 
+/**
+ * (`timeout_secs` in history files written before this was one type.)
+ */
+timeoutSecs: number, 
 /**
  * Send without the connection's token (after Lakegate refused to send it to this host).
  */
