@@ -783,6 +783,60 @@ async fn a_missing_iss_is_refused_when_the_server_promises_one() {
     assert!(matches!(err, LoginError::IssuerMissing { .. }), "{err}");
 }
 
+/// The picked scopes go on the code exchange too, as Databricks' own curl example sends
+/// them (a token endpoint that records what it is sent).
+#[tokio::test]
+async fn the_code_exchange_sends_the_picked_scopes() {
+    let token_json = r#"{"access_token":"at","token_type":"Bearer","expires_in":3600}"#;
+    let tokens = common::recorder::start(
+        "tokens.localhost",
+        true,
+        std::sync::Arc::new(move |_, _| (200, token_json.to_string())),
+    )
+    .await;
+    let endpoints = oauth::OAuthEndpoints {
+        issuer: format!("{}/oidc", tokens.origin),
+        authorization_endpoint: url::Url::parse(&format!("{}/oidc/v1/authorize", tokens.origin))
+            .unwrap(),
+        token_endpoint: url::Url::parse(&format!("{}/oidc/v1/token", tokens.origin)).unwrap(),
+        scopes_supported: vec![],
+        sends_iss: false,
+    };
+    let p = PendingLogin::start(LoginOptions {
+        endpoints,
+        client_id: "sandbox-native-app".into(),
+        redirect: RedirectChoice::Fixed("http://127.0.0.1".into()),
+        scopes: oauth::user_scopes(&["sql".to_string()]),
+        timeout: Duration::from_secs(10),
+    })
+    .await
+    .unwrap();
+    let port = port_of(&p);
+    let state = param(&p.authorize_url, "state");
+    tokio::spawn(async move {
+        let url = format!("http://127.0.0.1:{port}/?code=abc&state={state}");
+        let _ = reqwest::Client::new().get(url).send().await;
+    });
+    let http = lakegate::http::client(
+        &lakegate::http::Trust {
+            ca_files: vec![tokens.ca().to_path_buf()],
+            ca_pems: vec![],
+            ignore_env: true,
+        },
+        Duration::from_secs(10),
+    )
+    .unwrap();
+    p.finish(&http, std::future::pending()).await.unwrap();
+    let seen = tokens.seen();
+    let exchange = seen.iter().find(|s| s.path == "/oidc/v1/token").unwrap();
+    let form: std::collections::HashMap<String, String> =
+        url::form_urlencoded::parse(exchange.body.as_bytes())
+            .into_owned()
+            .collect();
+    assert_eq!(form["grant_type"], "authorization_code");
+    assert_eq!(form["scope"], "sql offline_access");
+}
+
 #[tokio::test]
 async fn the_workspace_error_is_shown_as_it_came() {
     let sb = default_sandbox().await;

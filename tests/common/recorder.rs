@@ -14,6 +14,7 @@ pub struct Seen {
     pub method: String,
     pub path: String,
     pub headers: Vec<(String, String)>,
+    pub body: String,
 }
 
 impl Seen {
@@ -160,6 +161,7 @@ async fn serve(
         method,
         path,
         headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
     });
     let response = if (300..400).contains(&status) {
         format!("HTTP/1.1 {status} X\r\nLocation: {reply}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
