@@ -144,6 +144,9 @@ struct Slot {
     client: Option<reqwest::Client>,
     /// The `url`s of the workspace's apps and when they were listed (token destinations).
     app_urls: Option<(u64, Vec<String>)>,
+    /// For a person's sign-in: whether the keychain holds a refresh token, learnt with the
+    /// cached token so the status line needs no keychain call.
+    refreshable: Option<bool>,
     /// Bumped whenever a new token is obtained: waiters that saw an older value reuse it.
     generation: u64,
 }
@@ -575,7 +578,9 @@ impl Session {
                     }),
                     _ => None,
                 };
-                if let Some(t) = fresh(&self.read(conn).await?) {
+                let first = self.read(conn).await?;
+                if let Some(t) = fresh(&first) {
+                    slot.refreshable = Some(first.refresh_token.is_some());
                     return Ok(t);
                 }
                 // One refresh at a time across processes (the window and any `lakegate`
@@ -583,7 +588,9 @@ impl Session {
                 let _lock = self.refresh_lock(conn).await;
                 let mut stored = self.read(conn).await?;
                 if let Some(t) = fresh(&stored) {
-                    return Ok(t); // another process refreshed while this one waited
+                    // Another process refreshed while this one waited.
+                    slot.refreshable = Some(stored.refresh_token.is_some());
+                    return Ok(t);
                 }
                 let Some(mut rt) = stored.refresh_token.clone() else {
                     return Err(TokenError::SignInNeeded(conn.name.clone()));
@@ -603,6 +610,7 @@ impl Session {
                         .filter(|n| n.expose_secret() != rt.expose_secret())
                     {
                         if let Some(t) = fresh(&again) {
+                            slot.refreshable = Some(true);
                             return Ok(t);
                         }
                         stored = again;
@@ -622,6 +630,7 @@ impl Session {
                         // Rotation: the new refresh token is in the keychain before the new
                         // access token is used; without a new one, the one used is kept.
                         stored.refresh_token = ts.refresh_token.clone().or(Some(rt));
+                        slot.refreshable = Some(true);
                         stored.access_token = Some(ts.access_token.clone());
                         stored.expires_at = Some(ts.expires_at);
                         stored.scopes = ts.scopes.clone();
@@ -645,6 +654,8 @@ impl Session {
                             stored.expires_at = None;
                             self.write(conn, &stored).await?;
                         }
+                        slot.cached = None;
+                        slot.refreshable = None;
                         self.mark(conn, |c| c.needs_sign_in = true)?;
                         Err(TokenError::SignInAgain {
                             connection: conn.name.clone(),
@@ -751,6 +762,7 @@ impl Session {
         let handle = self.handle(conn);
         {
             let mut slot = handle.slot.lock().await;
+            slot.refreshable = Some(ts.refresh_token.is_some());
             slot.cached = Some(AccessToken {
                 token: ts.access_token.clone(),
                 expires_at: Some(ts.expires_at),
@@ -779,20 +791,19 @@ impl Session {
                 refreshable: None,
             });
         }
-        let cached = self
-            .handle(conn)
-            .slot
-            .lock()
-            .await
-            .cached
-            .as_ref()
-            .map(|c| c.expires_at);
+        let (cached, known_refreshable) = {
+            let handle = self.handle(conn);
+            let slot = handle.slot.lock().await;
+            (slot.cached.as_ref().map(|c| c.expires_at), slot.refreshable)
+        };
         let user = matches!(conn.kind, ConnectionKind::User { .. });
-        if let (Some(expires_at), false) = (cached, user) {
+        // A cached token answers without the keychain (for a person, once it is known
+        // whether a refresh token backs it).
+        if let (Some(expires_at), false) = (cached, user && known_refreshable.is_none()) {
             return Ok(SignInState {
                 has_credentials: true,
                 expires_at,
-                refreshable: None,
+                refreshable: known_refreshable.filter(|_| user),
             });
         }
         let stored = self.read(conn).await?;

@@ -50,6 +50,23 @@ pub enum CheckId {
 }
 
 impl CheckId {
+    /// Every check, in the order the Doctor runs them.
+    pub const ALL: [CheckId; 13] = [
+        CheckId::Url,
+        CheckId::Dns,
+        CheckId::Tcp,
+        CheckId::Tls,
+        CheckId::Proxy,
+        CheckId::Oauth,
+        CheckId::Token,
+        CheckId::Identity,
+        CheckId::App,
+        CheckId::Permission,
+        CheckId::Scopes,
+        CheckId::Endpoint,
+        CheckId::Request,
+    ];
+
     pub fn title(self) -> &'static str {
         match self {
             CheckId::Url => "URL shape",
@@ -289,16 +306,11 @@ pub async fn diagnose(
     };
     let network_ok = check_network(&mut run, &target, &trust, &proxy).await;
     let Some(conn) = conn else {
-        for c in [
-            CheckId::Oauth,
-            CheckId::Token,
-            CheckId::Identity,
-            CheckId::App,
-            CheckId::Permission,
-            CheckId::Scopes,
-            CheckId::Endpoint,
-            CheckId::Request,
-        ] {
+        // Everything after the network checks needs a connection.
+        for c in CheckId::ALL
+            .into_iter()
+            .skip_while(|c| *c != CheckId::Oauth)
+        {
             run.add(skipped(c, "no connection was chosen"));
         }
         return run.report;
