@@ -212,7 +212,8 @@ pub struct ResponseView {
     pub headers: Vec<(String, String)>,
     /// "json", "text", "binary" or "empty".
     pub body_kind: BodyKind,
-    /// Pretty JSON or text; `None` for binary bodies.
+    /// The body's text as received; `None` for binary bodies, and in the window for
+    /// bodies over 64 KiB (it asks for the rows it draws through `body_id`).
     pub body_text: Option<String>,
     pub content_type: Option<String>,
     /// Bytes received.
@@ -223,6 +224,18 @@ pub struct ResponseView {
     pub timings: TimingsView,
     pub remote: Option<String>,
     pub via_proxy: Option<String>,
+    /// The window's handle on the body kept in the core (rows, search, save).
+    pub body_id: Option<String>,
+    /// Where Save to file proposes to write the body.
+    pub save_as: Option<String>,
+}
+
+/// A body written to a file.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedBody {
+    pub path: String,
+    pub bytes: u64,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -334,6 +347,12 @@ pub fn typescript_bindings() -> String {
         ExportedReport::decl(&cfg),
         ScopeMatrixRow::decl(&cfg),
         BodyKind::decl(&cfg),
+        SavedBody::decl(&cfg),
+        crate::body::JsonKind::decl(&cfg),
+        crate::body::TextRows::decl(&cfg),
+        crate::body::TreeRow::decl(&cfg),
+        crate::body::TreeRows::decl(&cfg),
+        crate::body::SearchHit::decl(&cfg),
         crate::doctor::Verdict::decl(&cfg),
         crate::doctor::CheckId::decl(&cfg),
         crate::doctor::Facts::decl(&cfg),

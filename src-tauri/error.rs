@@ -62,6 +62,9 @@ pub enum UiError {
     /// Nothing is known by that name.
     #[error("{message}")]
     NotFound { message: String },
+    /// A file is there already: nothing was written over it.
+    #[error("{message}")]
+    FileExists { message: String, path: String },
 }
 
 impl UiError {

@@ -2,6 +2,7 @@
 //! command line (`cli`) are two thin callers of the functions defined here.
 
 pub mod app;
+pub mod body;
 pub mod bridge;
 pub mod cli;
 pub mod connections;

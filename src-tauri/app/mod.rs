@@ -70,6 +70,8 @@ pub struct App {
     last_report: Mutex<Option<crate::doctor::Report>>,
     /// The answers of the last requests, by their id, for the Doctor that may follow.
     answers: Mutex<std::collections::VecDeque<(String, crate::doctor::Answered)>>,
+    /// The bodies the window shows, by request id (the last few only).
+    bodies: workbench::Bodies,
 }
 
 impl App {
@@ -107,6 +109,7 @@ impl App {
             in_flight: Mutex::new(HashMap::new()),
             last_report: Mutex::new(None),
             answers: Mutex::new(std::collections::VecDeque::new()),
+            bodies: workbench::Bodies::default(),
             session,
             store: ConnectionStore::in_dir(&config_dir),
             secrets,

@@ -1,14 +1,17 @@
 //! The request workbench: apps, endpoints from OpenAPI, sending with timings and a
 //! body cap, snippets, history and saved requests.
 
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::oneshot;
 
 use super::App;
+use crate::body::{Body, SearchHit, TextRows, TreeRows};
 use crate::bridge::{
     AppView, BodyKind, EndpointsView, HistoryView, NetworkSettings, RequestInput, ResponseView,
-    SavedView, SnippetsView, TimingsView,
+    SavedBody, SavedView, SnippetsView, TimingsView,
 };
 use crate::error::UiError;
 use crate::history::HistoryEntry;
@@ -112,12 +115,155 @@ pub fn indent_json(text: &str) -> String {
     out
 }
 
-pub fn response_view(r: call::CallResult, cap: usize) -> ResponseView {
-    let content_type = r
-        .headers
+/// The largest body the window keeps (the command line keeps `DEFAULT_BODY_CAP`).
+pub const WINDOW_BODY_CAP: usize = 64 * 1024 * 1024;
+/// Bodies up to this size also cross to the window whole, in `body_text`.
+pub const INLINE_BODY: usize = 64 * 1024;
+/// How many answers' bodies the window may still ask about.
+const KEPT_BODIES: usize = 2;
+
+fn header(headers: &[(String, String)], name: &str) -> Option<String> {
+    headers
         .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
-        .map(|(_, v)| v.clone());
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.clone())
+}
+
+/// The bodies of the last answers, each behind its own lock so that a long search in
+/// one never holds up another.
+#[derive(Default)]
+pub struct Bodies(Mutex<VecDeque<(String, Arc<Mutex<Body>>)>>);
+
+impl Bodies {
+    fn keep(&self, id: &str, body: Body) {
+        let mut kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        kept.retain(|(i, _)| i != id);
+        kept.push_back((id.to_string(), Arc::new(Mutex::new(body))));
+        let mut gone = Vec::new();
+        while kept.len() > KEPT_BODIES {
+            gone.extend(kept.pop_front());
+        }
+        drop(kept);
+        drop(gone);
+        give_back_memory();
+    }
+
+    fn release(&self, id: &str) {
+        let mut kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let before = kept.len();
+        kept.retain(|(i, _)| i != id);
+        let released = kept.len() != before;
+        drop(kept);
+        if released {
+            give_back_memory();
+        }
+    }
+
+    /// Runs `f` on the body kept under `id`, off the runtime's threads (a search or the
+    /// first tree of a large body takes a while).
+    async fn with<T: Send + 'static>(
+        &self,
+        id: &str,
+        f: impl FnOnce(&mut Body) -> Result<T, UiError> + Send + 'static,
+    ) -> Result<T, UiError> {
+        let body = self
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .find(|(i, _)| i == id)
+            .map(|(_, b)| b.clone())
+            .ok_or_else(|| UiError::NotFound {
+                message: "this answer is no longer kept: send the request again".into(),
+            })?;
+        tokio::task::spawn_blocking(move || f(&mut body.lock().unwrap_or_else(|e| e.into_inner())))
+            .await
+            .map_err(|e| UiError::Storage {
+                message: format!("the answer could not be read: {e}"),
+                path: None,
+            })?
+    }
+}
+
+/// Hands freed memory back to the system: glibc keeps the pages of large freed blocks
+/// in its heaps otherwise, and the app would stay as large as its largest answer.
+fn give_back_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free memory at the top of glibc's heaps.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+/// Where Save to file proposes to write an answer: the Downloads folder, named after
+/// the request's last path segment and the body's type.
+fn suggested_file(url: &str, content_type: Option<&str>, kind: BodyKind) -> String {
+    let stem = url::Url::parse(url)
+        .ok()
+        .and_then(|u| {
+            u.path_segments()
+                .and_then(|mut s| s.rfind(|p| !p.is_empty()).map(str::to_string))
+        })
+        .map(|s| {
+            s.chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                        c
+                    } else {
+                        '-'
+                    }
+                })
+                .take(60)
+                .collect::<String>()
+        })
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "answer".into());
+    let ct = content_type.unwrap_or("").to_ascii_lowercase();
+    let ext = match kind {
+        BodyKind::Json => "json",
+        _ if ct.contains("html") => "html",
+        _ if ct.contains("csv") => "csv",
+        _ if ct.contains("xml") => "xml",
+        BodyKind::Text => "txt",
+        _ if ct.contains("png") => "png",
+        _ if ct.contains("pdf") => "pdf",
+        _ => "bin",
+    };
+    let dir = dirs::download_dir()
+        .or_else(dirs::home_dir)
+        .unwrap_or_default();
+    dir.join(format!("{stem}-{}.{ext}", crate::oauth::unix_now()))
+        .display()
+        .to_string()
+}
+
+fn expand_home(path: &str) -> Result<std::path::PathBuf, UiError> {
+    if path.is_empty() {
+        return Err(UiError::invalid("path", "give the file a name"));
+    }
+    let path = match path.strip_prefix("~/") {
+        Some(rest) => dirs::home_dir()
+            .ok_or_else(|| UiError::invalid("path", "there is no home folder: give a full path"))?
+            .join(rest),
+        None => std::path::PathBuf::from(path),
+    };
+    if !path.is_absolute() {
+        return Err(UiError::invalid(
+            "path",
+            "give a full path (starting with / or ~/)",
+        ));
+    }
+    if path.file_name().is_none() || path.is_dir() {
+        return Err(UiError::invalid(
+            "path",
+            "the path names a folder: add a file name",
+        ));
+    }
+    Ok(path)
+}
+
+pub fn response_view(r: call::CallResult, cap: usize) -> ResponseView {
+    let content_type = header(&r.headers, "content-type");
     let (body_kind, body_text) = body_view(&r.body, content_type.as_deref(), r.truncated);
     ResponseView {
         status: r.status,
@@ -138,6 +284,8 @@ pub fn response_view(r: call::CallResult, cap: usize) -> ResponseView {
         },
         remote: r.remote.map(|a| a.to_string()),
         via_proxy: r.via_proxy,
+        body_id: None,
+        save_as: None,
     }
 }
 
@@ -211,17 +359,155 @@ impl App {
     }
 
     /// Sends a request; `id` lets `cancel_request` stop it. Every send goes to history.
+    /// The body stays here, under `id`: the window asks for the rows it draws
+    /// (`text_rows`, `tree_rows`), searches it and saves it; the view carries its text
+    /// only when it is small.
     pub async fn send_request(
         &self,
         id: &str,
         request: RequestInput,
     ) -> Result<ResponseView, UiError> {
-        let r = self.send(id, request).await?;
-        Ok(response_view(r, DEFAULT_BODY_CAP))
+        let mut r = self
+            .send_capped(id, request.clone(), WINDOW_BODY_CAP)
+            .await?;
+        let bytes = std::mem::take(&mut r.body);
+        let content_type = header(&r.headers, "content-type");
+        // Deciding the kind reads the whole body: not on the runtime's threads.
+        let (view, body) = tokio::task::spawn_blocking(move || {
+            let (kind, text) = body_view(&bytes, content_type.as_deref(), r.truncated);
+            let small = bytes.len() <= INLINE_BODY;
+            let mut view = response_view(r, WINDOW_BODY_CAP);
+            view.body_kind = kind;
+            view.body_text = text.filter(|_| small);
+            let mut bytes = bytes;
+            bytes.shrink_to_fit();
+            (view, crate::body::Body::new(bytes, kind))
+        })
+        .await
+        .map_err(|e| UiError::Storage {
+            message: format!("the answer could not be read: {e}"),
+            path: None,
+        })?;
+        let mut view = view;
+        if !body.is_empty() {
+            view.body_id = Some(id.to_string());
+            view.save_as = Some(suggested_file(
+                &request.url,
+                view.content_type.as_deref(),
+                view.body_kind,
+            ));
+            self.bodies.keep(id, body);
+        }
+        Ok(view)
+    }
+
+    /// The text view's rows of a kept body, wrapped at `cols` characters.
+    pub async fn text_rows(
+        &self,
+        id: &str,
+        cols: u32,
+        from: u32,
+        count: u32,
+    ) -> Result<TextRows, UiError> {
+        self.bodies
+            .with(id, move |b| {
+                Ok(b.text_rows(cols as usize, from as usize, count as usize))
+            })
+            .await
+    }
+
+    /// The JSON tree's visible rows of a kept body.
+    pub async fn tree_rows(&self, id: &str, from: u32, count: u32) -> Result<TreeRows, UiError> {
+        self.bodies
+            .with(id, move |b| {
+                b.tree_rows(from as usize, count as usize)
+                    .ok_or_else(|| UiError::invalid("body", "this answer is not JSON"))
+            })
+            .await
+    }
+
+    /// Opens or closes a node of the tree (`deep`: all inside it); the tree's row count.
+    pub async fn toggle_node(
+        &self,
+        id: &str,
+        node: u32,
+        open: bool,
+        deep: bool,
+    ) -> Result<u32, UiError> {
+        self.bodies
+            .with(id, move |b| {
+                b.toggle(node, open, deep)
+                    .ok_or_else(|| UiError::invalid("body", "no such node in this answer"))
+            })
+            .await
+    }
+
+    /// Finds `query` in a kept body and goes to its `index`-th match in the view asked for.
+    pub async fn search_body(
+        &self,
+        id: &str,
+        query: String,
+        index: u32,
+        tree: bool,
+        cols: u32,
+    ) -> Result<SearchHit, UiError> {
+        self.bodies
+            .with(id, move |b| {
+                Ok(b.search(&query, index as usize, tree, cols as usize))
+            })
+            .await
+    }
+
+    /// Writes a kept body, byte for byte, to `path` (`~/` is the home folder). An existing
+    /// file is only replaced when `replace` says so.
+    pub async fn save_body(
+        &self,
+        id: &str,
+        path: &str,
+        replace: bool,
+    ) -> Result<SavedBody, UiError> {
+        let path = expand_home(path.trim())?;
+        let shown = path.display().to_string();
+        if !replace && std::fs::symlink_metadata(&path).is_ok() {
+            return Err(UiError::FileExists {
+                message: format!("{shown} exists already: replace it, or choose another name"),
+                path: shown,
+            });
+        }
+        self.bodies
+            .with(id, move |b| {
+                let [text, rest] = b.parts();
+                let mut bytes = Vec::with_capacity(b.len());
+                bytes.extend_from_slice(text);
+                bytes.extend_from_slice(rest);
+                crate::platform::write_atomically(&path, &bytes).map_err(|e| UiError::Storage {
+                    message: format!("{shown} could not be written: {e}"),
+                    path: Some(shown.clone()),
+                })?;
+                Ok(SavedBody {
+                    path: shown,
+                    bytes: bytes.len() as u64,
+                })
+            })
+            .await
+    }
+
+    /// Forgets a kept body (the window shows another answer).
+    pub fn release_body(&self, id: &str) {
+        self.bodies.release(id);
     }
 
     /// `send_request` with the answer as received (its body's bytes), for the command line.
     pub async fn send(&self, id: &str, request: RequestInput) -> Result<call::CallResult, UiError> {
+        self.send_capped(id, request, DEFAULT_BODY_CAP).await
+    }
+
+    async fn send_capped(
+        &self,
+        id: &str,
+        request: RequestInput,
+        body_cap: usize,
+    ) -> Result<call::CallResult, UiError> {
         let timeout = request.timeout_secs.clamp(1, MAX_TIMEOUT_SECS);
         let spec = CallSpec {
             method: request.method.clone(),
@@ -234,7 +520,7 @@ impl App {
                 .filter(|b| !b.is_empty())
                 .map(String::into_bytes),
             timeout: Duration::from_secs(timeout),
-            body_cap: DEFAULT_BODY_CAP,
+            body_cap,
         };
         let url = call::full_url(&spec)?;
         let (bearer, trust, proxy) = match request.connection.as_deref() {

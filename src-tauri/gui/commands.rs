@@ -5,12 +5,13 @@ use tauri::{AppHandle, Manager, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 
 use crate::app::App;
+use crate::body::{SearchHit, TextRows, TreeRows};
 use crate::bridge::{
     AppInfo, AppView, ConnectionView, ConnectionsOverview, EndpointsView, HistoryView,
     NetworkSettings, NewConnection, RequestInput, ResponseView, SavedView, SignInStarted,
     SnippetsView, TokenInspection,
 };
-use crate::bridge::{ExportedReport, ScopeMatrix};
+use crate::bridge::{ExportedReport, SavedBody, ScopeMatrix};
 use crate::error::UiError;
 
 /// How long a copied token stays on the clipboard.
@@ -161,6 +162,65 @@ pub async fn send_request(
 #[tauri::command]
 pub fn cancel_request(app: State<'_, App>, id: String) {
     app.cancel_request(&id);
+}
+
+#[tauri::command]
+pub async fn text_rows(
+    app: State<'_, App>,
+    id: String,
+    cols: u32,
+    from: u32,
+    count: u32,
+) -> Result<TextRows, UiError> {
+    app.text_rows(&id, cols, from, count).await
+}
+
+#[tauri::command]
+pub async fn tree_rows(
+    app: State<'_, App>,
+    id: String,
+    from: u32,
+    count: u32,
+) -> Result<TreeRows, UiError> {
+    app.tree_rows(&id, from, count).await
+}
+
+#[tauri::command]
+pub async fn toggle_node(
+    app: State<'_, App>,
+    id: String,
+    node: u32,
+    open: bool,
+    deep: bool,
+) -> Result<u32, UiError> {
+    app.toggle_node(&id, node, open, deep).await
+}
+
+#[tauri::command]
+pub async fn search_body(
+    app: State<'_, App>,
+    id: String,
+    query: String,
+    index: u32,
+    tree: bool,
+    cols: u32,
+) -> Result<SearchHit, UiError> {
+    app.search_body(&id, query, index, tree, cols).await
+}
+
+#[tauri::command]
+pub async fn save_body(
+    app: State<'_, App>,
+    id: String,
+    path: String,
+    replace: bool,
+) -> Result<SavedBody, UiError> {
+    app.save_body(&id, &path, replace).await
+}
+
+#[tauri::command]
+pub fn release_body(app: State<'_, App>, id: String) {
+    app.release_body(&id);
 }
 
 #[tauri::command]

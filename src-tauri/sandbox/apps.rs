@@ -102,6 +102,8 @@ pub async fn serve(r: AppRequest) -> Response {
         ("/api/items", _) => method_not_allowed(),
         ("/api/slow", &Method::GET) => slow(&query).await,
         ("/api/slow", _) => method_not_allowed(),
+        ("/api/export", &Method::GET) => export(&query),
+        ("/api/export", _) => method_not_allowed(),
         (path, &Method::GET) if path.starts_with("/api/stress/") => {
             stress(&path["/api/stress/".len()..], &query)
         }
@@ -282,6 +284,57 @@ async fn slow(query: &HashMap<String, String>) -> Response {
     }
 }
 
+/// The largest document /api/export makes: 256 MiB.
+const MAX_EXPORT_BYTES: i64 = 256 << 20;
+/// The smallest: an empty export, `{"rows":[],"note":""}`.
+const MIN_EXPORT_BYTES: i64 = 21;
+
+/// `GET /api/export?bytes=N`: a query result as data apps return it, exactly `bytes`
+/// long: `{"rows":[{…},…],"note":"…"}`, rows of varied fields (nested ones too), the
+/// note padding it to the byte.
+fn export(query: &HashMap<String, String>) -> Response {
+    match int_param(query, "bytes", 1 << 20, MIN_EXPORT_BYTES, MAX_EXPORT_BYTES) {
+        Ok(size) => (
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            export_document(size as usize),
+        )
+            .into_response(),
+        Err(e) => unprocessable(vec![e]),
+    }
+}
+
+pub fn export_document(size: usize) -> Vec<u8> {
+    use std::io::Write as _;
+    const END: &[u8] = b"],\"note\":\"";
+    let mut out = Vec::with_capacity(size);
+    out.extend_from_slice(b"{\"rows\":[");
+    let mut row = Vec::with_capacity(256);
+    for id in 1u64.. {
+        row.clear();
+        let category = CATEGORIES[id as usize % CATEGORIES.len()];
+        let _ = write!(
+            row,
+            "{}{{\"id\":{id},\"name\":\"Widget {id}\",\"category\":\"{category}\",\"quantity\":{},\"price\":{}.{:02},\"in_stock\":{},\"tags\":[\"{category}\",\"batch-{}\"],\"warehouse\":{{\"city\":\"{}\",\"shelf\":{}}}}}",
+            if id == 1 { "" } else { "," },
+            id * 7 % 1000,
+            id % 500,
+            id * 37 % 100,
+            id % 3 != 0,
+            id / 100,
+            ["São Paulo", "Lisboa", "Amsterdam", "Tokyo"][id as usize % 4],
+            id % 40,
+        );
+        if out.len() + row.len() + END.len() + 2 > size {
+            break;
+        }
+        out.extend_from_slice(&row);
+    }
+    out.extend_from_slice(END);
+    out.resize(size - 2, b'.');
+    out.extend_from_slice(b"\"}");
+    out
+}
+
 /// The largest body /api/stress/bytes streams: 4 GiB.
 const MAX_STRESS_BYTES: i64 = 4 << 30;
 
@@ -423,6 +476,9 @@ fn openapi(app: &str) -> Value {
                           "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ItemIn" } } } },
                           "responses": { "201": { "description": "Created" }, "422": { "description": "Validation error" } } }
             },
+            "/api/export": { "get": { "operationId": "export_rows", "summary": "Export rows as one JSON document of a given size",
+                                      "parameters": [int_q("bytes", MIN_EXPORT_BYTES, MAX_EXPORT_BYTES, 1 << 20, "The document's size in bytes")],
+                                      "responses": ok("The rows, and a note that pads the document to the byte") } },
             "/api/slow": { "get": { "operationId": "slow", "summary": "Answer after a delay",
                                     "parameters": [int_q("seconds", 0, MAX_SLOW_SECS as i64, 1, "How long to wait")],
                                     "responses": ok("Done waiting") } }
@@ -436,4 +492,23 @@ fn openapi(app: &str) -> Value {
             }
         } } }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_export_is_json_of_exactly_the_size_asked_for() {
+        for size in [21, 22, 200, 201, 4096, 1 << 20, 3_000_001] {
+            let doc = export_document(size);
+            assert_eq!(doc.len(), size);
+            let v: Value = serde_json::from_slice(&doc).unwrap();
+            let rows = v["rows"].as_array().unwrap();
+            if size > 400 {
+                assert!(rows.len() > 1, "{size}");
+                assert_eq!(rows[1]["warehouse"]["shelf"], 2);
+            }
+        }
+    }
 }

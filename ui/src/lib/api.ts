@@ -13,8 +13,12 @@ import type {
   NetworkSettings,
   RequestInput,
   ResponseView,
+  SavedBody,
   SavedView,
+  SearchHit,
   SnippetsView,
+  TextRows,
+  TreeRows,
   ConnectionView,
   ConnectionsOverview,
   NewConnection,
@@ -77,6 +81,15 @@ export const api = {
     call<EndpointsView>('discover_endpoints', { connection, appUrl }),
   sendRequest: (id: string, request: RequestInput) => call<ResponseView>('send_request', { id, request }),
   cancelRequest: (id: string) => call<void>('cancel_request', { id }),
+  /** The body stays in the core: the window asks for the rows it draws. */
+  textRows: (id: string, cols: number, from: number, count: number) => call<TextRows>('text_rows', { id, cols, from, count }),
+  treeRows: (id: string, from: number, count: number) => call<TreeRows>('tree_rows', { id, from, count }),
+  /** Opens or closes a node (`deep`: everything inside it); resolves to the tree's row count. */
+  toggleNode: (id: string, node: number, open: boolean, deep: boolean) => call<number>('toggle_node', { id, node, open, deep }),
+  searchBody: (id: string, query: string, index: number, tree: boolean, cols: number) =>
+    call<SearchHit>('search_body', { id, query, index, tree, cols }),
+  saveBody: (id: string, path: string, replace: boolean) => call<SavedBody>('save_body', { id, path, replace }),
+  releaseBody: (id: string) => call<void>('release_body', { id }),
   snippets: (request: RequestInput) => call<SnippetsView>('snippets', { request }),
   history: (connection: string | null, filter: string) => call<HistoryView[]>('history', { connection, filter }),
   saveRequest: (collection: string, name: string, request: RequestInput) =>

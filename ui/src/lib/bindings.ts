@@ -20,7 +20,7 @@ dataDir: string,
  */
 hasWindow: boolean, };
 
-export type UiError = { "kind": "Storage", message: string, path: string | null, } | { "kind": "Keychain", message: string, } | { "kind": "InvalidInput", message: string, field: string, } | { "kind": "SignInNeeded", message: string, connection: string, } | { "kind": "SignInAgain", message: string, connection: string, } | { "kind": "NotDatabricks", message: string, } | { "kind": "Network", message: string, } | { "kind": "Refused", message: string, } | { "kind": "Cancelled", message: string, } | { "kind": "TimedOut", message: string, } | { "kind": "TlsUntrusted", message: string, } | { "kind": "Proxy", message: string, } | { "kind": "Cli", message: string, } | { "kind": "Sandbox", message: string, } | { "kind": "TokenRefused", message: string, host: string, } | { "kind": "NotFound", message: string, };
+export type UiError = { "kind": "Storage", message: string, path: string | null, } | { "kind": "Keychain", message: string, } | { "kind": "InvalidInput", message: string, field: string, } | { "kind": "SignInNeeded", message: string, connection: string, } | { "kind": "SignInAgain", message: string, connection: string, } | { "kind": "NotDatabricks", message: string, } | { "kind": "Network", message: string, } | { "kind": "Refused", message: string, } | { "kind": "Cancelled", message: string, } | { "kind": "TimedOut", message: string, } | { "kind": "TlsUntrusted", message: string, } | { "kind": "Proxy", message: string, } | { "kind": "Cli", message: string, } | { "kind": "Sandbox", message: string, } | { "kind": "TokenRefused", message: string, host: string, } | { "kind": "NotFound", message: string, } | { "kind": "FileExists", message: string, path: string, };
 
 export type ConnectionView = { name: string, host: string, kind: ConnectionKindName, 
 /**
@@ -171,7 +171,8 @@ export type ResponseView = { status: number, reason: string, headers: Array<[str
  */
 bodyKind: BodyKind, 
 /**
- * Pretty JSON or text; `None` for binary bodies.
+ * The body's text as received; `None` for binary bodies, and in the window for
+ * bodies over 64 KiB (it asks for the rows it draws through `body_id`).
  */
 bodyText: string | null, contentType: string | null, 
 /**
@@ -181,7 +182,15 @@ size: number,
 /**
  * The body was larger than the cap: the view holds its beginning only.
  */
-truncated: boolean, cap: number, timings: TimingsView, remote: string | null, viaProxy: string | null, };
+truncated: boolean, cap: number, timings: TimingsView, remote: string | null, viaProxy: string | null, 
+/**
+ * The window's handle on the body kept in the core (rows, search, save).
+ */
+bodyId: string | null, 
+/**
+ * Where Save to file proposes to write the body.
+ */
+saveAs: string | null, };
 
 export type SnippetsView = { curl: string, pythonRequests: string, pythonSdk: string, 
 /**
@@ -230,6 +239,59 @@ export type ExportedReport = { markdown: string, json: string, };
 export type ScopeMatrixRow = { app: string, required: Array<string>, effective: Array<string>, missing: Array<string>, };
 
 export type BodyKind = "empty" | "json" | "text" | "binary";
+
+export type SavedBody = { path: string, bytes: number, };
+
+export type JsonKind = "object" | "array" | "string" | "number" | "boolean" | "null";
+
+export type TextRows = { 
+/**
+ * Rows in the whole body at this width.
+ */
+total: number, from: number, rows: Array<string>, };
+
+export type TreeRow = { node: number, depth: number, 
+/**
+ * The member's name (decoded), for members of an object.
+ */
+key: string | null, 
+/**
+ * The item's place, for items of an array.
+ */
+index: number | null, kind: JsonKind, 
+/**
+ * A value as the app wrote it (strings with their quotes and escapes, numbers as
+ * written); empty for objects and arrays.
+ */
+text: string, 
+/**
+ * The value is longer than a row shows.
+ */
+cut: boolean, 
+/**
+ * Members or items of an object or array.
+ */
+count: number, open: boolean, };
+
+export type TreeRows = { total: number, from: number, rows: Array<TreeRow>, };
+
+export type SearchHit = { 
+/**
+ * Matches in the body (at most `MAX_MATCHES`; `more` when there are others).
+ */
+total: number, more: boolean, 
+/**
+ * Which match this is (0-based); `None` when nothing matched.
+ */
+index: number | null, 
+/**
+ * The row to scroll to, and in the text view the match's columns in it.
+ */
+row: number | null, column: number | null, length: number | null, 
+/**
+ * The view's rows after the search opened the match's ancestors (tree view).
+ */
+rows: number, };
 
 export type Verdict = "pass" | "warn" | "fail" | "unknown" | "skipped";
 

@@ -79,6 +79,8 @@ export class Workbench {
     const id = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
     this.requestId = id;
     this.sending = true;
+    // The answer shown so far is let go: the core frees its body.
+    if (this.response?.bodyId) api.releaseBody(this.response.bodyId).catch(() => {});
     this.response = null;
     this.responseError = null;
     this.autoDoctor = null;
