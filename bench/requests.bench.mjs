@@ -6,8 +6,9 @@
 // WebKit processes) is taken after the first request and after the last one.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { launchApp } from '../tests/e2e/harness.mjs';
+import { appPid, findFile, treePss } from './window.mjs';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
 const BATCH = 100;
@@ -20,58 +21,6 @@ before(async () => {
 after(async () => {
   await app?.session.end();
 });
-
-/** PSS in bytes of `pid` and every process below it. */
-function treePss(pid) {
-  const children = new Map();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (!children.has(ppid)) children.set(ppid, []);
-      children.get(ppid).push(Number(name));
-    } catch {}
-  }
-  let total = 0;
-  const stack = [pid];
-  while (stack.length) {
-    const p = stack.pop();
-    try {
-      const m = readFileSync(`/proc/${p}/smaps_rollup`, 'utf8').match(/^Pss:\s+(\d+) kB/m);
-      if (m) total += Number(m[1]) * 1024;
-    } catch {}
-    stack.push(...(children.get(p) ?? []));
-  }
-  return total;
-}
-
-/** The window's process: `lakegate` replaced itself with `lakegate-window` next to it. */
-function appPid() {
-  const bin = realpathSync(process.env.LAKEGATE_BIN).replace(/lakegate$/, 'lakegate-window');
-  const found = readdirSync('/proc').filter((p) => {
-    if (!/^\d+$/.test(p)) return false;
-    try {
-      return realpathSync(`/proc/${p}/exe`) === bin;
-    } catch {
-      return false;
-    }
-  });
-  assert.equal(found.length, 1, `one ${bin} process runs: ${found}`);
-  return Number(found[0]);
-}
-
-function findFile(dir, name) {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = `${dir}/${entry.name}`;
-    if (entry.isFile() && entry.name === name) return full;
-    if (entry.isDirectory()) {
-      const found = findFile(full, name);
-      if (found) return found;
-    }
-  }
-  return null;
-}
 
 const settle = () => new Promise((r) => setTimeout(r, 3000));
 

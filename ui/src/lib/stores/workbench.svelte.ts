@@ -26,6 +26,8 @@ export class Workbench {
   saved = $state<SavedView[]>([]);
   autoDoctor = $state<Finding[] | null>(null);
   diagnosing = $state(false);
+  /** The History tab is open: each answer refreshes it (else it is read when opened). */
+  private historyShown = false;
 
   /** `fail` reports what went wrong outside the answer pane (a notice). */
   constructor(private readonly fail: (e: unknown) => void) {}
@@ -92,7 +94,7 @@ export class Workbench {
     } finally {
       this.sending = false;
       this.requestId = null;
-      await this.loadHistory(connection, '');
+      if (this.historyShown) await this.loadHistory(connection, '');
     }
     const failed =
       (this.response && this.response.status >= 400) || (this.responseError && !QUIET.includes(this.responseError.kind));
@@ -125,6 +127,7 @@ export class Workbench {
   }
 
   async onTab(connection: string | null, tab: string) {
+    this.historyShown = tab === 'history';
     if (tab === 'snippets') {
       try {
         this.snippets = await api.snippets(toInput(this.draft, connection));
