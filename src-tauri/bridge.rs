@@ -230,6 +230,20 @@ pub struct ResponseView {
     pub save_as: Option<String>,
 }
 
+/// A pasted curl command as a request of the window (or `lakegate call --curl`).
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CurlImport {
+    /// The request, with the connection whose workspace owns its host (when one does).
+    pub request: RequestInput,
+    /// A connection was found by the host; else the request keeps the one asked for.
+    pub connection_found: bool,
+    /// The command carried a credential, which was left out and not kept.
+    pub carried_token: bool,
+    /// What to tell the person, first things first.
+    pub notes: Vec<String>,
+}
+
 /// A body written to a file.
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -348,6 +362,7 @@ pub fn typescript_bindings() -> String {
         ScopeMatrixRow::decl(&cfg),
         BodyKind::decl(&cfg),
         SavedBody::decl(&cfg),
+        CurlImport::decl(&cfg),
         crate::body::JsonKind::decl(&cfg),
         crate::body::TextRows::decl(&cfg),
         crate::body::TreeRow::decl(&cfg),

@@ -6,6 +6,7 @@ pub mod body;
 pub mod bridge;
 pub mod cli;
 pub mod connections;
+pub mod curl;
 pub mod doctor;
 pub mod error;
 pub mod history;

@@ -281,3 +281,53 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Whatever the snippets write as curl, importing it gives back the same request
+    /// (the token, which the snippet takes from $DATABRICKS_TOKEN, is never part of it).
+    #[test]
+    fn a_curl_snippet_imports_as_the_same_request(
+        method in prop_oneof![Just("GET"), Just("POST"), Just("PUT"), Just("PATCH"), Just("DELETE")],
+        host in "[a-z][a-z0-9-]{0,12}\\.example\\.com",
+        path in "(/[A-Za-z0-9._~-]{1,8}){0,4}",
+        query in proptest::collection::vec(("[A-Za-z0-9_]{1,6}", "\\PC{0,10}"), 0..4),
+        headers in proptest::collection::vec(("X-[A-Za-z0-9]{1,8}", "[!-~]([ -~]{0,14}[!-~])?"), 0..4),
+        body in proptest::option::of("\\PC{1,40}"),
+    ) {
+        let mut headers = headers;
+        if body.is_some() {
+            headers.push(("Content-Type".into(), "application/json".into()));
+        }
+        let spec = CallSpec {
+            method: method.into(),
+            url: format!("https://{host}{path}"),
+            query: query.clone(),
+            headers: vec![],
+            body: None,
+            timeout: Duration::from_secs(1),
+            body_cap: 0,
+        };
+        let url = full_url(&spec).unwrap();
+        let snippet = lakegate::snippets::curl(&lakegate::snippets::SnippetInput {
+            method,
+            url: url.as_str(),
+            headers: &headers,
+            body: body.as_deref(),
+        });
+        let back = lakegate::curl::parse(&snippet).unwrap();
+        prop_assert_eq!(back.method, method);
+        prop_assert_eq!(back.url, url::Url::parse(&format!("https://{host}{path}")).unwrap().to_string());
+        prop_assert_eq!(back.query, query);
+        prop_assert_eq!(back.headers, headers);
+        prop_assert_eq!(back.body, body);
+        prop_assert!(!back.carried_token);
+    }
+
+    /// Any text pasted as curl gets a request or an error, never a panic.
+    #[test]
+    fn any_pasted_text_is_read_or_refused(text in "curl( [-A-Za-z0-9:/.'\"=@&?\\\\ \n]{0,30}){0,6}") {
+        let _ = lakegate::curl::parse(&text);
+    }
+}

@@ -10,8 +10,8 @@ use tokio::sync::oneshot;
 use super::App;
 use crate::body::{Body, SearchHit, TextRows, TreeRows};
 use crate::bridge::{
-    AppView, BodyKind, EndpointsView, HistoryView, NetworkSettings, RequestInput, ResponseView,
-    SavedBody, SavedView, SnippetsView, TimingsView,
+    AppView, BodyKind, CurlImport, EndpointsView, HistoryView, NetworkSettings, RequestInput,
+    ResponseView, SavedBody, SavedView, SnippetsView, TimingsView,
 };
 use crate::error::UiError;
 use crate::history::HistoryEntry;
@@ -490,6 +490,55 @@ impl App {
                 })
             })
             .await
+    }
+
+    /// Reads a pasted curl command as a request. Its credentials are left out (the
+    /// connection's token is used); the connection is the one whose workspace owns the
+    /// URL's host, else `current`.
+    pub async fn import_curl(
+        &self,
+        text: &str,
+        current: Option<String>,
+    ) -> Result<CurlImport, UiError> {
+        let p = crate::curl::parse(text).map_err(|e| UiError::invalid("curl", format!("{e}")))?;
+        let url = url::Url::parse(&p.url).map_err(|e| UiError::invalid("curl", e.to_string()))?;
+        let mut found = None;
+        let (all, _) = self.all().await?;
+        for conn in &all {
+            if self.session.owns(conn, &url).await {
+                found = Some(conn.name.clone());
+                break;
+            }
+        }
+        let mut notes = Vec::new();
+        if p.carried_token {
+            notes.push(
+                "This command carried a token; Lakegate used the connection's own and kept nothing of it."
+                    .to_string(),
+            );
+        }
+        if found.is_none() {
+            notes.push(format!(
+                "No connection's workspace lists {}: check the connection before sending.",
+                url.host_str().unwrap_or_default()
+            ));
+        }
+        notes.extend(p.notes);
+        Ok(CurlImport {
+            connection_found: found.is_some(),
+            request: RequestInput {
+                connection: found.or(current),
+                method: p.method,
+                url: p.url,
+                query: p.query,
+                headers: p.headers,
+                body: p.body,
+                timeout_secs: p.timeout_secs.unwrap_or(60).min(MAX_TIMEOUT_SECS),
+                without_token: None,
+            },
+            carried_token: p.carried_token,
+            notes,
+        })
     }
 
     /// Forgets a kept body (the window shows another answer).

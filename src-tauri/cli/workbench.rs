@@ -27,9 +27,16 @@ pub struct AppsArgs {
 #[derive(Debug, Args)]
 pub struct CallArgs {
     /// GET, POST, PUT, PATCH, DELETE…
-    method: String,
+    #[arg(required_unless_present = "curl")]
+    method: Option<String>,
     /// The full URL, e.g. an app's url plus /api/…
-    url: String,
+    #[arg(required_unless_present = "curl")]
+    url: Option<String>,
+    /// A curl command (as copied from a page or a colleague) to send instead: its method,
+    /// URL, headers and body; its credentials are left out and the connection's token is
+    /// used (the connection whose workspace owns the URL's host, unless -c names one).
+    #[arg(long, value_name = "COMMAND", conflicts_with_all = ["method", "url", "headers", "data", "no_auth"])]
+    curl: Option<String>,
     /// A header, `Name: value` (repeatable).
     #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
     headers: Vec<String>,
@@ -136,6 +143,12 @@ fn read_body(data: &str) -> Result<String, String> {
 }
 
 pub fn call(args: CallArgs) -> ExitCode {
+    if let Some(text) = &args.curl {
+        return call_curl(text, &args);
+    }
+    let (Some(method), Some(url)) = (args.method.clone(), args.url.clone()) else {
+        return fail("give a METHOD and a URL, or --curl 'curl …'");
+    };
     let mut headers = Vec::new();
     for h in &args.headers {
         match h.split_once(':') {
@@ -175,7 +188,7 @@ pub fn call(args: CallArgs) -> ExitCode {
             Err(code) => return code,
         }
     };
-    if let Ok(u) = url::Url::parse(&args.url) {
+    if let Ok(u) = url::Url::parse(&url) {
         if connection.is_some()
             && !u.path().starts_with("/api/")
             && u.host_str()
@@ -192,14 +205,56 @@ pub fn call(args: CallArgs) -> ExitCode {
     };
     let request = RequestInput {
         connection,
-        method: args.method.clone(),
-        url: args.url.clone(),
+        method,
+        url,
         query: vec![],
         headers,
         body,
         timeout_secs: args.timeout,
         without_token: None,
     };
+    send_and_print(&app, &rt, request, &args)
+}
+
+/// `lakegate call --curl '…'`: the window's import, then the same sending and printing.
+fn call_curl(text: &str, args: &CallArgs) -> ExitCode {
+    let Ok(app) = app() else {
+        return ExitCode::FAILURE;
+    };
+    let Ok(rt) = runtime() else {
+        return ExitCode::FAILURE;
+    };
+    let imported = match rt.block_on(app.import_curl(text, None)) {
+        Ok(i) => i,
+        Err(e) => return fail(e),
+    };
+    let mut request = imported.request;
+    request.connection = match (&args.connection, request.connection.take()) {
+        (Some(named), _) => Some(named.clone()),
+        (None, Some(found)) => Some(found),
+        (None, None) => match connection_name(None) {
+            Ok(n) => Some(n),
+            Err(code) => return code,
+        },
+    };
+    for note in imported.notes.iter().filter(|n| {
+        // "No connection's workspace lists …" is moot once one was chosen by name.
+        args.connection.is_none() || imported.connection_found || !n.starts_with("No connection")
+    }) {
+        eprintln!("lakegate: note: {note}");
+    }
+    if args.timeout != 60 {
+        request.timeout_secs = args.timeout;
+    }
+    send_and_print(&app, &rt, request, args)
+}
+
+fn send_and_print(
+    app: &App,
+    rt: &tokio::runtime::Runtime,
+    request: RequestInput,
+    args: &CallArgs,
+) -> ExitCode {
     let result = rt.block_on(async {
         tokio::select! {
             r = app.send("cli", request) => r,

@@ -445,6 +445,24 @@ impl Session {
         Ok(Bearer::cleared_for(token.token, url))
     }
 
+    /// Whether `url` is the workspace's own host or one of the apps its Apps API lists.
+    pub async fn owns(&self, conn: &Connection, url: &Url) -> bool {
+        let host = |u: &Url| {
+            (
+                u.host_str().map(str::to_ascii_lowercase),
+                u.port_or_known_default(),
+            )
+        };
+        if Url::parse(&conn.host).is_ok_and(|w| host(&w) == host(url)) {
+            return true;
+        }
+        self.app_urls(conn)
+            .await
+            .iter()
+            .filter_map(|a| Url::parse(a).ok())
+            .any(|a| host(&a) == host(url))
+    }
+
     /// The `url`s the workspace's Apps API lists (kept a minute); none when it cannot be read.
     async fn app_urls(&self, conn: &Connection) -> Vec<String> {
         let now = (self.clock)();

@@ -24,6 +24,7 @@ pub const COMMANDS: &[&str] = &[
     "search_body",
     "save_body",
     "release_body",
+    "import_curl",
     "snippets",
     "history",
     "save_request",

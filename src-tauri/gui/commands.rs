@@ -11,7 +11,7 @@ use crate::bridge::{
     NetworkSettings, NewConnection, RequestInput, ResponseView, SavedView, SignInStarted,
     SnippetsView, TokenInspection,
 };
-use crate::bridge::{ExportedReport, SavedBody, ScopeMatrix};
+use crate::bridge::{CurlImport, ExportedReport, SavedBody, ScopeMatrix};
 use crate::error::UiError;
 
 /// How long a copied token stays on the clipboard.
@@ -216,6 +216,15 @@ pub async fn save_body(
     replace: bool,
 ) -> Result<SavedBody, UiError> {
     app.save_body(&id, &path, replace).await
+}
+
+#[tauri::command]
+pub async fn import_curl(
+    app: State<'_, App>,
+    text: String,
+    current: Option<String>,
+) -> Result<CurlImport, UiError> {
+    app.import_curl(&text, current).await
 }
 
 #[tauri::command]

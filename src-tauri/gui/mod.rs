@@ -53,6 +53,7 @@ pub fn run() -> tauri::Result<()> {
             commands::search_body,
             commands::save_body,
             commands::release_body,
+            commands::import_curl,
             commands::snippets,
             commands::history,
             commands::save_request,

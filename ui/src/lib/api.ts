@@ -21,6 +21,7 @@ import type {
   TreeRows,
   ConnectionView,
   ConnectionsOverview,
+  CurlImport,
   NewConnection,
   SignInStarted,
   TokenInspection,
@@ -90,6 +91,8 @@ export const api = {
     call<SearchHit>('search_body', { id, query, index, tree, cols }),
   saveBody: (id: string, path: string, replace: boolean) => call<SavedBody>('save_body', { id, path, replace }),
   releaseBody: (id: string) => call<void>('release_body', { id }),
+  /** A pasted curl command as a request; its credentials are left out, never kept. */
+  importCurl: (text: string, current: string | null) => call<CurlImport>('import_curl', { text, current }),
   snippets: (request: RequestInput) => call<SnippetsView>('snippets', { request }),
   history: (connection: string | null, filter: string) => call<HistoryView[]>('history', { connection, filter }),
   saveRequest: (collection: string, name: string, request: RequestInput) =>

@@ -242,6 +242,24 @@ export type BodyKind = "empty" | "json" | "text" | "binary";
 
 export type SavedBody = { path: string, bytes: number, };
 
+export type CurlImport = { 
+/**
+ * The request, with the connection whose workspace owns its host (when one does).
+ */
+request: RequestInput, 
+/**
+ * A connection was found by the host; else the request keeps the one asked for.
+ */
+connectionFound: boolean, 
+/**
+ * The command carried a credential, which was left out and not kept.
+ */
+carriedToken: boolean, 
+/**
+ * What to tell the person, first things first.
+ */
+notes: Array<string>, };
+
 export type JsonKind = "object" | "array" | "string" | "number" | "boolean" | "null";
 
 export type TextRows = { 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyOperation, emptyDraft, fromInput, jsonProblem, pathWarning, toInput, urlOnApp } from './request';
+import { afterUrlTyped, applyOperation, emptyDraft, fitsTemplate, fromInput, jsonProblem, pathWarning, toInput, urlOnApp } from './request';
 
 describe('toInput', () => {
   it('keeps enabled rows, adds a content type for JSON bodies, clamps the timeout', () => {
@@ -87,5 +87,36 @@ describe('applyOperation', () => {
       { key: 'q', value: '', on: false },
     ]);
     expect(d.body).toContain('"name"');
+  });
+});
+
+describe('a typed path and the picked endpoint', () => {
+  const op = {
+    method: 'GET',
+    path: '/api/items/{id}',
+    summary: null,
+    parameters: [{ name: 'limit', location: 'query', required: false, default: '10', description: null }],
+    bodySkeleton: null,
+  } as unknown as Parameters<typeof applyOperation>[1];
+  it('keeps the endpoint while its path parameters are filled in', () => {
+    expect(fitsTemplate('/api/items/{id}', '/api/items/42')).toBe(true);
+    expect(fitsTemplate('/api/items/{id}', '/api/items/')).toBe(false);
+    expect(fitsTemplate('/api/items', '/api/items/42')).toBe(false);
+    const d = applyOperation('https://a.apps.localhost:1', op, 3);
+    expect(d.picked).toEqual({ index: 3, path: '/api/items/{id}' });
+    expect(d.params).toHaveLength(1);
+    const filled = afterUrlTyped({ ...d, url: 'https://a.apps.localhost:1/api/items/42' });
+    expect(filled.params).toHaveLength(1);
+    expect(filled.picked?.index).toBe(3);
+  });
+  it('clears what came with the endpoint when another path is typed', () => {
+    const d = applyOperation('https://a.apps.localhost:1', op, 3);
+    const typed = afterUrlTyped({ ...d, method: 'POST', url: 'https://a.apps.localhost:1/index.html' });
+    expect(typed.params).toEqual([]);
+    expect(typed.picked).toBeNull();
+    expect(typed.method).toBe('POST');
+    expect(typed.url).toBe('https://a.apps.localhost:1/index.html');
+    const untouched = emptyDraft('https://x/api/y');
+    expect(afterUrlTyped(untouched)).toBe(untouched);
   });
 });

@@ -10,6 +10,8 @@ export type Draft = {
   headers: Row[];
   body: string;
   timeoutSecs: number;
+  /** The endpoint the draft was filled from: its place in the picker and its path template. */
+  picked?: { index: number; path: string } | null;
 };
 
 export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
@@ -88,9 +90,33 @@ export function urlOnApp(appUrl: string, path: string): string | null {
   }
 }
 
+/** Whether `path` is `template` with its `{name}` segments filled in. */
+export function fitsTemplate(template: string, path: string): boolean {
+  const a = template.split('/');
+  const b = path.split('/');
+  return a.length === b.length && a.every((seg, i) => seg === b[i] || (/^\{[^/{}]+\}$/.test(seg) && b[i] !== ''));
+}
+
+/**
+ * The draft after its URL was typed: when the path is no longer the picked endpoint's,
+ * what came with that endpoint (query, headers, body) goes, and none is picked.
+ */
+export function afterUrlTyped(d: Draft): Draft {
+  if (!d.picked) return d;
+  let path: string;
+  try {
+    path = decodeURI(new URL(d.url.trim()).pathname);
+  } catch {
+    path = '';
+  }
+  if (fitsTemplate(d.picked.path, path)) return d;
+  return { ...emptyDraft(d.url), method: d.method, timeoutSecs: d.timeoutSecs, picked: null };
+}
+
 /** Fills the draft from an OpenAPI operation of the app at `appUrl`. */
-export function applyOperation(appUrl: string, op: OperationView): Draft {
+export function applyOperation(appUrl: string, op: OperationView, index = -1): Draft {
   const d = emptyDraft(urlOnApp(appUrl, op.path) ?? appUrl);
+  d.picked = index >= 0 ? { index, path: op.path } : null;
   d.method = op.method;
   d.params = op.parameters
     .filter((p) => p.location === 'query')

@@ -26,6 +26,9 @@ export class Workbench {
   saved = $state<SavedView[]>([]);
   autoDoctor = $state<Finding[] | null>(null);
   diagnosing = $state(false);
+  /** What the last curl import said (a token left out, options not used), or why it failed. */
+  importNotes = $state<string[]>([]);
+  importProblem = $state<string | null>(null);
   /** The History tab is open: each answer refreshes it (else it is read when opened). */
   private historyShown = false;
 
@@ -68,7 +71,24 @@ export class Workbench {
 
   pickOperation(i: number) {
     const op = this.endpoints?.operations[i];
-    if (op && this.selectedApp?.url) this.draft = applyOperation(this.selectedApp.url, op);
+    if (op && this.selectedApp?.url) this.draft = applyOperation(this.selectedApp.url, op, i);
+  }
+
+  /**
+   * A pasted curl command becomes the draft; its credentials were left out in Rust.
+   * `choose` selects the connection whose workspace owns the URL's host.
+   */
+  async importCurl(text: string, connection: string | null, choose: (name: string) => void) {
+    this.importProblem = null;
+    try {
+      const r = await api.importCurl(text, connection);
+      this.draft = fromInput(r.request);
+      this.importNotes = r.notes;
+      if (r.connectionFound && r.request.connection && r.request.connection !== connection) choose(r.request.connection);
+    } catch (e) {
+      this.importNotes = [];
+      this.importProblem = toAppError(e).message;
+    }
   }
 
   open(r: RequestInput) {

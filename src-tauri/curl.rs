@@ -1,0 +1,424 @@
+//! A pasted `curl` command read as a request: method, URL, query, headers and body. The
+//! words are split by `shlex` (POSIX shell quoting, `\` line continuations). Credentials
+//! in the command (an `Authorization` header, `-u`, `--oauth2-bearer`, cookies) are
+//! never kept: the connection's own token is used instead, and the caller says so.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// A curl command as a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parsed {
+    pub method: String,
+    /// The URL without its query.
+    pub url: String,
+    pub query: Vec<(String, String)>,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<String>,
+    pub timeout_secs: Option<u64>,
+    /// The command carried a credential, left out.
+    pub carried_token: bool,
+    /// What was read differently from curl, in words (a redirect not followed, …).
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, TS)]
+#[serde(tag = "kind", content = "detail")]
+pub enum CurlError {
+    #[error("this is not a curl command: it should start with `curl`")]
+    NotCurl,
+    #[error("the command's quotes are not closed: copy the whole command")]
+    Unbalanced,
+    #[error("the command has no URL")]
+    NoUrl,
+    #[error("the command has two URLs ({0} and {1}): Lakegate sends one request at a time")]
+    TwoUrls(String, String),
+    #[error("{0} needs a value after it")]
+    MissingValue(String),
+    #[error("curl's {0} is not understood here: remove it and paste again")]
+    Unknown(String),
+    #[error("{0} reads a file ({1}): paste the body itself")]
+    ReadsFile(String, String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Options that take no value and change nothing Lakegate does (or are said in a note).
+const FLAGS: &[(&str, &str)] = &[
+    ("-s", ""),
+    ("--silent", ""),
+    ("-S", ""),
+    ("--show-error", ""),
+    ("-v", ""),
+    ("--verbose", ""),
+    ("-i", ""),
+    ("--include", ""),
+    ("-f", ""),
+    ("--fail", ""),
+    ("--fail-with-body", ""),
+    ("--compressed", ""),
+    ("-#", ""),
+    ("--progress-bar", ""),
+    ("-N", ""),
+    ("--no-buffer", ""),
+    (
+        "-L",
+        "curl would follow redirects; Lakegate shows a redirect instead of following it",
+    ),
+    (
+        "--location",
+        "curl would follow redirects; Lakegate shows a redirect instead of following it",
+    ),
+    (
+        "-k",
+        "the command turned certificate checks off (-k); Lakegate always checks them",
+    ),
+    (
+        "--insecure",
+        "the command turned certificate checks off (--insecure); Lakegate always checks them",
+    ),
+    ("-G", ""),
+    ("--get", ""),
+];
+
+/// Options whose value Lakegate does not use, said in a note.
+const IGNORED_WITH_VALUE: &[(&str, &str)] = &[
+    ("-o", "the answer is shown, not written to a file (-o)"),
+    (
+        "--output",
+        "the answer is shown, not written to a file (--output)",
+    ),
+    (
+        "-x",
+        "curl's proxy (-x) is not used: Lakegate's Network settings say which proxy",
+    ),
+    (
+        "--proxy",
+        "curl's proxy (--proxy) is not used: Lakegate's Network settings say which proxy",
+    ),
+    ("-w", ""),
+    ("--write-out", ""),
+    ("--connect-timeout", ""),
+    (
+        "--retry",
+        "curl would retry (--retry); Lakegate never sends a request twice on its own",
+    ),
+    (
+        "--cacert",
+        "curl's --cacert is not used: a connection's CA bundle is set on the connection",
+    ),
+];
+
+/// Options that carry a credential: their value is dropped.
+const CREDENTIALS: &[&str] = &["-u", "--user", "--oauth2-bearer", "-b", "--cookie"];
+
+fn is_secret_header(name: &str) -> bool {
+    [
+        "authorization",
+        "cookie",
+        "x-databricks-token",
+        "proxy-authorization",
+    ]
+    .iter()
+    .any(|h| name.eq_ignore_ascii_case(h))
+}
+
+/// A header value that is a variable (`$DATABRICKS_TOKEN`), not a token itself.
+fn is_placeholder(value: &str) -> bool {
+    let v = value.trim();
+    let v = v.split_once(' ').map_or(v, |(_, rest)| rest.trim());
+    v.starts_with('$') || v.is_empty()
+}
+
+pub fn parse(text: &str) -> Result<Parsed, CurlError> {
+    // A command copied from a terminal or a page may carry a `$ ` prompt.
+    let text = text.trim().trim_start_matches("$ ").trim_start();
+    if !text.starts_with("curl") {
+        return Err(CurlError::NotCurl);
+    }
+    // Lines continued with a backslash, as the guide writes them.
+    let joined = text.replace("\\\r\n", " ").replace("\\\n", " ");
+    let words = shlex::split(&joined).ok_or(CurlError::Unbalanced)?;
+    let mut words = words.into_iter();
+    if words.next().as_deref() != Some("curl") {
+        return Err(CurlError::NotCurl);
+    }
+    let mut method: Option<String> = None;
+    let mut url: Option<String> = None;
+    let mut headers: Vec<(String, String)> = Vec::new();
+    let mut data: Vec<String> = Vec::new();
+    let mut json = false;
+    let mut get = false;
+    let mut timeout_secs = None;
+    let mut carried_token = false;
+    let mut notes: Vec<String> = Vec::new();
+    let note = |n: &str, notes: &mut Vec<String>| {
+        if !n.is_empty() && !notes.iter().any(|x| x == n) {
+            notes.push(n.to_string());
+        }
+    };
+    let set_url = |u: String, url: &mut Option<String>| match url {
+        Some(first) => Err(CurlError::TwoUrls(first.clone(), u)),
+        None => {
+            *url = Some(u);
+            Ok(())
+        }
+    };
+
+    let mut pending: Vec<String> = Vec::new();
+    loop {
+        let word = match pending.pop() {
+            Some(w) => w,
+            None => match words.next() {
+                Some(w) => w,
+                None => break,
+            },
+        };
+        // `-XPOST`, `-HName: v`, `-sSL`: short options written together.
+        let (opt, attached) = split_option(&word);
+        let Some(opt) = opt else {
+            set_url(word, &mut url)?;
+            continue;
+        };
+        let mut value = |name: &str| -> Result<String, CurlError> {
+            match &attached {
+                Some(v) => Ok(v.clone()),
+                None => words
+                    .next()
+                    .ok_or_else(|| CurlError::MissingValue(name.to_string())),
+            }
+        };
+        match opt.as_str() {
+            "-X" | "--request" => method = Some(value(&opt)?.to_ascii_uppercase()),
+            "--url" => set_url(value(&opt)?, &mut url)?,
+            "-H" | "--header" => {
+                let h = value(&opt)?;
+                let (name, v) = h.split_once(':').ok_or_else(|| {
+                    CurlError::Invalid(format!(
+                        "the header {h:?} has no `:` between its name and value"
+                    ))
+                })?;
+                let (name, v) = (name.trim(), v.trim());
+                if is_secret_header(name) {
+                    carried_token |= !is_placeholder(v);
+                } else if !name.is_empty() {
+                    headers.push((name.to_string(), v.to_string()));
+                }
+            }
+            "-d" | "--data" | "--data-ascii" | "--data-binary" | "--data-raw" | "--json" => {
+                let v = value(&opt)?;
+                if opt != "--data-raw" && v.starts_with('@') {
+                    return Err(CurlError::ReadsFile(opt, v));
+                }
+                // curl drops newlines from -d/--data files only; typed text is sent as it is.
+                data.push(v);
+                json |= opt == "--json";
+            }
+            "-A" | "--user-agent" => headers.push(("User-Agent".into(), value(&opt)?)),
+            "-e" | "--referer" => headers.push(("Referer".into(), value(&opt)?)),
+            "-m" | "--max-time" => {
+                let v = value(&opt)?;
+                let secs: f64 = v.parse().map_err(|_| {
+                    CurlError::Invalid(format!("{opt} {v:?} is not a number of seconds"))
+                })?;
+                timeout_secs = Some((secs.ceil() as u64).max(1));
+            }
+            o if CREDENTIALS.contains(&o) => {
+                value(o)?;
+                carried_token = true;
+            }
+            o if IGNORED_WITH_VALUE.iter().any(|(f, _)| *f == o) => {
+                value(o)?;
+                let (_, n) = IGNORED_WITH_VALUE
+                    .iter()
+                    .find(|(f, _)| *f == o)
+                    .expect("found");
+                note(n, &mut notes);
+            }
+            o if FLAGS.iter().any(|(f, _)| *f == o) => {
+                if attached.is_some() {
+                    // `-sSL`: the rest are more short flags.
+                    let rest = attached.clone().unwrap_or_default();
+                    pending.push(format!("-{rest}"));
+                }
+                get |= o == "-G" || o == "--get";
+                let (_, n) = FLAGS.iter().find(|(f, _)| *f == o).expect("found");
+                note(n, &mut notes);
+            }
+            o => return Err(CurlError::Unknown(o.to_string())),
+        }
+    }
+
+    let url = url.ok_or(CurlError::NoUrl)?;
+    let mut parsed = url::Url::parse(&url).map_err(|e| {
+        CurlError::Invalid(format!(
+            "{url:?} is not a URL: {e} (write it with https://)"
+        ))
+    })?;
+    let mut query: Vec<(String, String)> = parsed.query_pairs().into_owned().collect();
+    parsed.set_query(None);
+    parsed.set_fragment(None);
+    let mut body = (!data.is_empty()).then(|| data.join("&"));
+    if get {
+        if let Some(b) = body.take() {
+            query.extend(url::form_urlencoded::parse(b.as_bytes()).into_owned());
+        }
+    }
+    let has = |headers: &[(String, String)], name: &str| {
+        headers.iter().any(|(k, _)| k.eq_ignore_ascii_case(name))
+    };
+    if body.is_some() {
+        if json {
+            if !has(&headers, "content-type") {
+                headers.push(("Content-Type".into(), "application/json".into()));
+            }
+            if !has(&headers, "accept") {
+                headers.push(("Accept".into(), "application/json".into()));
+            }
+        } else if !has(&headers, "content-type") {
+            // What curl sends with -d when no type is given.
+            headers.push((
+                "Content-Type".into(),
+                "application/x-www-form-urlencoded".into(),
+            ));
+        }
+    }
+    let method = method.unwrap_or_else(|| {
+        if body.is_some() {
+            "POST".into()
+        } else {
+            "GET".into()
+        }
+    });
+    Ok(Parsed {
+        method,
+        url: parsed.to_string(),
+        query,
+        headers,
+        body,
+        timeout_secs,
+        carried_token,
+        notes,
+    })
+}
+
+/// `--name=value` stays whole (curl has no `=` form); `-Xvalue` is `-X` with `value`.
+fn split_option(word: &str) -> (Option<String>, Option<String>) {
+    if word.starts_with("--") && word.len() > 2 {
+        return (Some(word.to_string()), None);
+    }
+    if word.starts_with('-') && word.len() > 1 {
+        let mut chars = word.chars();
+        chars.next();
+        let letter = chars.next().expect("len > 1");
+        let rest: String = chars.collect();
+        return (
+            Some(format!("-{letter}")),
+            (!rest.is_empty()).then_some(rest),
+        );
+    }
+    (None, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_guides_command_reads_as_a_get_with_the_token_left_out() {
+        let p = parse(
+            "curl -X GET \\\n  -H \"Authorization: Bearer dapi0123456789abcdef\" \\\n  'https://hello-123.aws.databricksapps.com/api/items?limit=5&q=a%20b'",
+        )
+        .unwrap();
+        assert_eq!(p.method, "GET");
+        assert_eq!(p.url, "https://hello-123.aws.databricksapps.com/api/items");
+        assert_eq!(
+            p.query,
+            [("limit".into(), "5".into()), ("q".into(), "a b".into())]
+        );
+        assert!(p.headers.is_empty());
+        assert!(p.carried_token);
+    }
+
+    #[test]
+    fn data_options_make_a_post_with_curls_content_type() {
+        let p = parse("curl https://h.example/api/x -d 'a=1' --data-raw '@b'").unwrap();
+        assert_eq!(p.method, "POST");
+        assert_eq!(p.body.as_deref(), Some("a=1&@b"));
+        assert_eq!(
+            p.headers,
+            [(
+                "Content-Type".into(),
+                "application/x-www-form-urlencoded".into()
+            )]
+        );
+        let p = parse("curl --json '{\"name\": \"x\"}' --url https://h.example/api/x").unwrap();
+        assert_eq!(p.body.as_deref(), Some("{\"name\": \"x\"}"));
+        assert_eq!(p.headers[0].1, "application/json");
+        assert_eq!(p.headers[1].0, "Accept");
+        let p = parse("curl -G https://h.example/api/x -d q=hi -d limit=2").unwrap();
+        assert_eq!(p.method, "GET");
+        assert_eq!(p.body, None);
+        assert_eq!(
+            p.query,
+            [("q".into(), "hi".into()), ("limit".into(), "2".into())]
+        );
+    }
+
+    #[test]
+    fn short_options_written_together_and_notes_for_what_differs() {
+        let p = parse("curl -sSLk -XDELETE -HX-Trace:1 https://h.example/api/x -m 2.5").unwrap();
+        assert_eq!(p.method, "DELETE");
+        assert_eq!(p.headers, [("X-Trace".into(), "1".into())]);
+        assert_eq!(p.timeout_secs, Some(3));
+        assert_eq!(p.notes.len(), 2, "{:?}", p.notes);
+        assert!(!p.carried_token);
+    }
+
+    #[test]
+    fn every_credential_is_left_out_and_placeholders_are_not_tokens() {
+        for cmd in [
+            "curl -u me:secret https://h.example/api",
+            "curl --oauth2-bearer abc https://h.example/api",
+            "curl -b session=abc https://h.example/api",
+            "curl -H 'Cookie: s=1' https://h.example/api",
+            "curl -H 'authorization: Basic Zm9vOmJhcg==' https://h.example/api",
+        ] {
+            let p = parse(cmd).unwrap();
+            assert!(p.carried_token, "{cmd}");
+            assert!(p.headers.is_empty(), "{cmd}");
+        }
+        let p = parse("curl -H \"Authorization: Bearer $DATABRICKS_TOKEN\" https://h.example/api")
+            .unwrap();
+        assert!(!p.carried_token);
+    }
+
+    #[test]
+    fn bad_commands_say_what_is_wrong() {
+        assert_eq!(parse("wget https://x"), Err(CurlError::NotCurl));
+        assert_eq!(parse("curl 'https://x"), Err(CurlError::Unbalanced));
+        assert_eq!(parse("curl -s"), Err(CurlError::NoUrl));
+        assert_eq!(
+            parse("curl https://x -H"),
+            Err(CurlError::MissingValue("-H".into()))
+        );
+        assert_eq!(
+            parse("curl --frobnicate https://x"),
+            Err(CurlError::Unknown("--frobnicate".into()))
+        );
+        assert_eq!(
+            parse("curl -d @body.json https://x"),
+            Err(CurlError::ReadsFile("-d".into(), "@body.json".into()))
+        );
+        assert!(matches!(
+            parse("curl https://a https://b"),
+            Err(CurlError::TwoUrls(..))
+        ));
+        assert!(matches!(
+            parse("curl -H nocolon https://a"),
+            Err(CurlError::Invalid(_))
+        ));
+        assert!(matches!(parse("curl hello"), Err(CurlError::Invalid(_))));
+        assert_eq!(parse("$ curl https://x/api").unwrap().url, "https://x/api");
+    }
+}
