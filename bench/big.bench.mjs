@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { launchApp } from '../tests/e2e/harness.mjs';
-import { appPid, findFile, treePss } from './window.mjs';
+import { appPid, findFile, pssByProcess, treePss } from './window.mjs';
 
 const out = process.env.BENCH_OUT;
 const SIZES = [1_000_000, 4_000_000, 20 * 1024 * 1024];
@@ -26,11 +26,12 @@ after(async () => {
 
 const settle = () => new Promise((r) => setTimeout(r, 3000));
 
-// Runs `arguments[0]` (the body of an async function given `frame`, which resolves on
-// the next frame) while watching frames; resolves with its result, the milliseconds
-// from its start to its end, and the longest gap between frames until 500 ms after.
-const WATCHED = `
-const [body, done] = [arguments[0], arguments[arguments.length - 1]];
+// A page script that runs `body` (an async function's body, which may use `frame()`, the
+// next frame, and `until(check)`) while watching frames; it resolves with the body's
+// result, the milliseconds from its start to its end, and the longest gap between frames
+// until 500 ms after. The body is written into the script: the window's CSP allows no eval.
+const watchedScript = (body) => `
+const done = arguments[arguments.length - 1];
 let gap = 0, last = performance.now(), running = true;
 const tick = () => { const now = performance.now(); gap = Math.max(gap, now - last); last = now; if (running) requestAnimationFrame(tick); };
 requestAnimationFrame(tick);
@@ -41,12 +42,11 @@ const until = (check, ms = 120000) => new Promise((resolve, reject) => {
   obs.observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true });
   if (check()) { obs.disconnect(); clearTimeout(t); resolve(); }
 });
-const run = new Function('frame', 'until', 'return (async () => {' + body + '})()');
 (async () => {
   await frame(); await frame();
   gap = 0; last = performance.now();
   const t0 = performance.now();
-  const result = await run(frame, until);
+  const result = await (async () => { ${body} })();
   const ms = performance.now() - t0;
   await new Promise((r) => setTimeout(r, 500));
   running = false;
@@ -68,7 +68,7 @@ return { drawn: performance.now() - start, status: document.querySelector('[data
 `;
 
 async function watched(session, body) {
-  const r = JSON.parse(await session.executeAsync(WATCHED, [body]));
+  const r = JSON.parse(await session.executeAsync(watchedScript(body)));
   assert.ok(!r.error, r.error);
   return r;
 }
@@ -94,6 +94,9 @@ test('big answers through the window', async () => {
   const pid = appPid();
   await settle();
   const pssBefore = treePss(pid);
+  const processesBefore = pssByProcess(pid);
+  // The page at rest, for scale: the longest gap between frames when nothing happens.
+  const idle = await watched(s, 'await new Promise((r) => setTimeout(r, 2000)); return null;');
 
   const answers = [];
   for (const bytes of SIZES) {
@@ -127,6 +130,7 @@ test('big answers through the window', async () => {
   await send(`${origin}/api/hello`);
   await settle();
   const pssAfter = treePss(pid);
+  const processesAfter = pssByProcess(pid);
 
   const result = {
     answers,
@@ -139,6 +143,9 @@ test('big answers through the window', async () => {
     pss_before_bytes: pssBefore,
     pss_with_20mib_bytes: pssWithBig,
     pss_after_replaced_bytes: pssAfter,
+    idle_frame_gap_ms: idle.gap,
+    pss_before_by_process: processesBefore,
+    pss_after_by_process: processesAfter,
   };
   if (out) writeFileSync(out, JSON.stringify(result, null, 2));
   console.log(JSON.stringify(result));

@@ -4,6 +4,11 @@ import { readdirSync, readFileSync, realpathSync } from 'node:fs';
 
 /** PSS in bytes of `pid` and every process below it. */
 export function treePss(pid) {
+  return Object.values(pssByProcess(pid)).reduce((a, b) => a + b, 0);
+}
+
+/** PSS in bytes of `pid` and every process below it, by process name. */
+export function pssByProcess(pid) {
   const children = new Map();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -14,17 +19,18 @@ export function treePss(pid) {
       children.get(ppid).push(Number(name));
     } catch {}
   }
-  let total = 0;
+  const byName = {};
   const stack = [pid];
   while (stack.length) {
     const p = stack.pop();
     try {
       const m = readFileSync(`/proc/${p}/smaps_rollup`, 'utf8').match(/^Pss:\s+(\d+) kB/m);
-      if (m) total += Number(m[1]) * 1024;
+      const name = readFileSync(`/proc/${p}/comm`, 'utf8').trim();
+      if (m) byName[name] = (byName[name] ?? 0) + Number(m[1]) * 1024;
     } catch {}
     stack.push(...(children.get(p) ?? []));
   }
-  return total;
+  return byName;
 }
 
 /** The window's process: `lakegate` replaced itself with `lakegate-window` next to it. */

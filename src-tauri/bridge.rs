@@ -228,6 +228,31 @@ pub struct ResponseView {
     pub body_id: Option<String>,
     /// Where Save to file proposes to write the body.
     pub save_as: Option<String>,
+    /// Stop was pressed while the body arrived: it holds what came until then.
+    pub stopped: bool,
+    /// A streamed answer's events (server-sent events, JSON lines or streamed text), at
+    /// most 5,000; `events_total` counts them all.
+    pub events: Option<Vec<crate::stream::StreamEvent>>,
+    pub events_total: Option<u32>,
+    /// The Doctor's note on a stream that came all at once after a wait (buffered).
+    pub stream_note: Option<String>,
+}
+
+/// Told to the window while an answer arrives.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum StreamUpdate {
+    /// The answer started; `streaming`: it is shown as it arrives.
+    Head { status: u16, streaming: bool },
+    /// Bytes received so far, and the events completed since the last update.
+    Arrived {
+        bytes: u64,
+        events: Vec<crate::stream::StreamEvent>,
+    },
 }
 
 /// A pasted curl command as a request of the window (or `lakegate call --curl`).
@@ -363,6 +388,8 @@ pub fn typescript_bindings() -> String {
         BodyKind::decl(&cfg),
         SavedBody::decl(&cfg),
         CurlImport::decl(&cfg),
+        StreamUpdate::decl(&cfg),
+        crate::stream::StreamEvent::decl(&cfg),
         crate::body::JsonKind::decl(&cfg),
         crate::body::TextRows::decl(&cfg),
         crate::body::TreeRow::decl(&cfg),

@@ -20,6 +20,7 @@ pub mod sandbox;
 pub mod secrets;
 pub mod settings;
 pub mod snippets;
+pub mod stream;
 pub mod workspace;
 
 #[cfg(feature = "gui")]

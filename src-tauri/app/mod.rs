@@ -4,7 +4,7 @@
 mod diagnosis;
 mod workbench;
 
-pub use workbench::{indent_json, response_view};
+pub use workbench::{indent_json, response_view, Progress};
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -66,7 +66,7 @@ pub struct App {
     history: crate::history::History,
     config_dir: PathBuf,
     /// Requests in flight, by the id the UI gave them; sending cancels.
-    in_flight: Mutex<HashMap<String, oneshot::Sender<()>>>,
+    in_flight: Mutex<HashMap<String, tokio::sync::watch::Sender<bool>>>,
     last_report: Mutex<Option<crate::doctor::Report>>,
     /// The answers of the last requests, by their id, for the Doctor that may follow.
     answers: Mutex<std::collections::VecDeque<(String, crate::doctor::Answered)>>,

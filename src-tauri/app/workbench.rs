@@ -5,10 +5,9 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::oneshot;
-
 use super::App;
 use crate::body::{Body, SearchHit, TextRows, TreeRows};
+use crate::bridge::StreamUpdate;
 use crate::bridge::{
     AppView, BodyKind, CurlImport, EndpointsView, HistoryView, NetworkSettings, RequestInput,
     ResponseView, SavedBody, SavedView, SnippetsView, TimingsView,
@@ -17,6 +16,7 @@ use crate::error::UiError;
 use crate::history::HistoryEntry;
 use crate::http::call::{self, CallSpec, DEFAULT_BODY_CAP};
 use crate::secrets::SecretStore as _;
+use crate::stream::StreamEvent;
 use crate::workspace::{self, openapi};
 
 /// The longest timeout a request may ask for.
@@ -113,6 +113,74 @@ pub fn indent_json(text: &str) -> String {
         }
     }
     out
+}
+
+/// Told as an answer arrives (the window's channel).
+pub type Progress = Arc<dyn Fn(StreamUpdate) + Send + Sync>;
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A streamed answer's events, as the view keeps them.
+pub struct Streamed {
+    pub events: Vec<StreamEvent>,
+    pub total: u32,
+    /// Server-sent events (a buffered one gets a note).
+    pub sse: bool,
+}
+
+/// What arrived and is not told yet.
+#[derive(Default)]
+struct StreamState {
+    reader: Option<crate::stream::Reader>,
+    bytes: u64,
+    unsent: Vec<StreamEvent>,
+    events: Vec<StreamEvent>,
+    total: u32,
+    told_at: f64,
+    told_bytes: u64,
+}
+
+impl StreamState {
+    /// Takes a piece in; an update when the last one is 50 ms old.
+    fn arrived(&mut self, at: f64, data: &[u8]) -> Option<StreamUpdate> {
+        self.bytes += data.len() as u64;
+        if let Some(r) = &mut self.reader {
+            let new = r.feed(at, data);
+            self.keep(new);
+        }
+        (at - self.told_at >= 50.0).then(|| self.tell(at))
+    }
+
+    fn keep(&mut self, new: Vec<StreamEvent>) {
+        self.total += new.len() as u32;
+        let room = crate::stream::MAX_EVENTS.saturating_sub(self.events.len());
+        self.events.extend(new.iter().take(room).cloned());
+        self.unsent.extend(new);
+    }
+
+    /// An update for what arrived since the last one, if anything did.
+    fn overdue(&mut self, at: f64) -> Option<StreamUpdate> {
+        (!self.unsent.is_empty() || self.bytes != self.told_bytes).then(|| self.tell(at))
+    }
+
+    fn tell(&mut self, at: f64) -> StreamUpdate {
+        self.told_at = at;
+        self.told_bytes = self.bytes;
+        StreamUpdate::Arrived {
+            bytes: self.bytes,
+            events: std::mem::take(&mut self.unsent),
+        }
+    }
+
+    fn finish(&mut self, at: f64) -> Option<StreamUpdate> {
+        if let Some(r) = &mut self.reader {
+            let new = r.finish(at);
+            self.keep(new);
+        }
+        (self.bytes > 0).then(|| self.tell(at))
+    }
 }
 
 /// The largest body the window keeps (the command line keeps `DEFAULT_BODY_CAP`).
@@ -286,6 +354,10 @@ pub fn response_view(r: call::CallResult, cap: usize) -> ResponseView {
         via_proxy: r.via_proxy,
         body_id: None,
         save_as: None,
+        stopped: r.stopped,
+        events: None,
+        events_total: None,
+        stream_note: None,
     }
 }
 
@@ -367,9 +439,24 @@ impl App {
         id: &str,
         request: RequestInput,
     ) -> Result<ResponseView, UiError> {
-        let mut r = self
-            .send_capped(id, request.clone(), WINDOW_BODY_CAP)
+        self.send_request_watched(id, request, None).await
+    }
+
+    /// `send_request`, telling `progress` when the answer starts and what arrived since
+    /// (a running byte count, and the events of a stream) about every 50 ms.
+    pub async fn send_request_watched(
+        &self,
+        id: &str,
+        request: RequestInput,
+        progress: Option<Progress>,
+    ) -> Result<ResponseView, UiError> {
+        let (mut r, streamed) = self
+            .send_capped(id, request.clone(), WINDOW_BODY_CAP, progress, None)
             .await?;
+        let note = streamed.as_ref().filter(|s| s.sse).and_then(|s| {
+            crate::stream::buffering_note(r.timings.first_byte_ms, &r.arrivals, s.total as usize)
+        });
+        let stopped = r.stopped;
         let bytes = std::mem::take(&mut r.body);
         let content_type = header(&r.headers, "content-type");
         // Deciding the kind reads the whole body: not on the runtime's threads.
@@ -389,6 +476,12 @@ impl App {
             path: None,
         })?;
         let mut view = view;
+        view.stopped = stopped;
+        view.stream_note = note;
+        if let Some(s) = streamed {
+            view.events_total = Some(s.total);
+            view.events = Some(s.events);
+        }
         if !body.is_empty() {
             view.body_id = Some(id.to_string());
             view.save_as = Some(suggested_file(
@@ -548,7 +641,24 @@ impl App {
 
     /// `send_request` with the answer as received (its body's bytes), for the command line.
     pub async fn send(&self, id: &str, request: RequestInput) -> Result<call::CallResult, UiError> {
-        self.send_capped(id, request, DEFAULT_BODY_CAP).await
+        Ok(self
+            .send_capped(id, request, DEFAULT_BODY_CAP, None, None)
+            .await?
+            .0)
+    }
+
+    /// `send`, with each piece of the body handed to `on_chunk` as it arrives (the
+    /// command line writes it out at once).
+    pub async fn send_streaming(
+        &self,
+        id: &str,
+        request: RequestInput,
+        on_chunk: call::OnChunk,
+    ) -> Result<call::CallResult, UiError> {
+        Ok(self
+            .send_capped(id, request, DEFAULT_BODY_CAP, None, Some(on_chunk))
+            .await?
+            .0)
     }
 
     async fn send_capped(
@@ -556,7 +666,9 @@ impl App {
         id: &str,
         request: RequestInput,
         body_cap: usize,
-    ) -> Result<call::CallResult, UiError> {
+        progress: Option<Progress>,
+        on_chunk: Option<call::OnChunk>,
+    ) -> Result<(call::CallResult, Option<Streamed>), UiError> {
         let timeout = request.timeout_secs.clamp(1, MAX_TIMEOUT_SECS);
         let spec = CallSpec {
             method: request.method.clone(),
@@ -588,15 +700,73 @@ impl App {
                 (None, trust, proxy)
             }
         };
-        let (tx, rx) = oneshot::channel();
+        let (tx, rx) = tokio::sync::watch::channel(false);
         self.in_flight
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(id.to_string(), tx);
-        let result = call::call(&trust, &proxy, &spec, bearer.as_ref(), async move {
-            let _ = rx.await;
-        })
-        .await;
+        let stream = Arc::new(Mutex::new(StreamState::default()));
+        let watch = call::Watch {
+            on_head: Some({
+                let (stream, progress) = (stream.clone(), progress.clone());
+                Arc::new(move |status, headers: &[(String, String)]| {
+                    let kind = crate::stream::kind_of(headers);
+                    lock(&stream).reader = kind.map(crate::stream::Reader::new);
+                    if let Some(p) = &progress {
+                        p(StreamUpdate::Head {
+                            status,
+                            streaming: kind.is_some(),
+                        });
+                    }
+                })
+            }),
+            on_chunk: Some({
+                let (stream, progress) = (stream.clone(), progress.clone());
+                Arc::new(move |at, data: &[u8]| {
+                    if let Some(f) = &on_chunk {
+                        f(at, data);
+                    }
+                    let update = lock(&stream).arrived(at, data);
+                    if let (Some(p), Some(u)) = (&progress, update) {
+                        p(u);
+                    }
+                })
+            }),
+            stop: Some(rx),
+        };
+        // What arrived and was not told yet (a stream that stalls after a few events) is
+        // told within 50 ms all the same.
+        let ticker = progress.clone().map(|p| {
+            let stream = stream.clone();
+            tokio::spawn(async move {
+                let started = std::time::Instant::now();
+                loop {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    let at = started.elapsed().as_secs_f64() * 1000.0;
+                    let update = lock(&stream).overdue(at);
+                    if let Some(u) = update {
+                        p(u);
+                    }
+                }
+            })
+        });
+        let result = call::call_watched(&trust, &proxy, &spec, bearer.as_ref(), watch).await;
+        if let Some(t) = ticker {
+            t.abort();
+        }
+        let streamed = {
+            let mut state = lock(&stream);
+            let last = state.finish(result.as_ref().map_or(0.0, |r| r.timings.total_ms));
+            if let (Some(p), Some(u)) = (&progress, last) {
+                p(u);
+            }
+            let sse = state.reader.as_ref().map(|r| r.is_events());
+            sse.map(|sse| Streamed {
+                events: std::mem::take(&mut state.events),
+                total: state.total,
+                sse,
+            })
+        };
         self.in_flight
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -630,7 +800,7 @@ impl App {
                     Some(r.received),
                     None,
                 ));
-                Ok(r)
+                Ok((r, streamed))
             }
             Err(e) => {
                 let _ = self
@@ -641,6 +811,8 @@ impl App {
         }
     }
 
+    /// Stops a request: before its answer starts it is cancelled; once the answer is
+    /// arriving (a stream), it ends there and what came is kept.
     pub fn cancel_request(&self, id: &str) {
         if let Some(tx) = self
             .in_flight
@@ -648,7 +820,7 @@ impl App {
             .unwrap_or_else(|e| e.into_inner())
             .remove(id)
         {
-            let _ = tx.send(());
+            let _ = tx.send(true);
         }
     }
 

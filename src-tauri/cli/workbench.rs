@@ -255,9 +255,23 @@ fn send_and_print(
     request: RequestInput,
     args: &CallArgs,
 ) -> ExitCode {
+    // Plain output is written as it arrives (a stream shows token by token).
+    let live = !args.json && !args.pretty && !args.include && args.output.is_none();
     let result = rt.block_on(async {
+        let send = async {
+            if live {
+                let out: crate::http::call::OnChunk = Arc::new(move |_, piece: &[u8]| {
+                    let mut o = std::io::stdout().lock();
+                    let _ = o.write_all(piece);
+                    let _ = o.flush();
+                });
+                app.send_streaming("cli", request, out).await
+            } else {
+                app.send("cli", request).await
+            }
+        };
         tokio::select! {
-            r = app.send("cli", request) => r,
+            r = send => r,
             _ = wait_for_shutdown() => Err(crate::error::UiError::Cancelled { message: "the request was cancelled".into() }),
         }
     });
@@ -302,6 +316,8 @@ fn send_and_print(
                     path.display()
                 );
             }
+            // Written already, piece by piece, as it arrived.
+            None if live => {}
             None => {
                 let _ = out.write_all(&shown);
                 let _ = out.flush();

@@ -11,7 +11,7 @@ use crate::bridge::{
     NetworkSettings, NewConnection, RequestInput, ResponseView, SavedView, SignInStarted,
     SnippetsView, TokenInspection,
 };
-use crate::bridge::{CurlImport, ExportedReport, SavedBody, ScopeMatrix};
+use crate::bridge::{CurlImport, ExportedReport, SavedBody, ScopeMatrix, StreamUpdate};
 use crate::error::UiError;
 
 /// How long a copied token stays on the clipboard.
@@ -155,8 +155,12 @@ pub async fn send_request(
     app: State<'_, App>,
     id: String,
     request: RequestInput,
+    progress: tauri::ipc::Channel<StreamUpdate>,
 ) -> Result<ResponseView, UiError> {
-    app.send_request(&id, request).await
+    let tell: crate::app::Progress = std::sync::Arc::new(move |u| {
+        let _ = progress.send(u);
+    });
+    app.send_request_watched(&id, request, Some(tell)).await
 }
 
 #[tauri::command]

@@ -72,6 +72,29 @@ pub struct CallResult {
     pub timings: Timings,
     pub remote: Option<SocketAddr>,
     pub via_proxy: Option<String>,
+    /// The body was ended early by a stop (what came is kept).
+    pub stopped: bool,
+    /// When each piece of the body arrived (ms from the start) and its size; at most
+    /// `MAX_ARRIVALS` of them.
+    pub arrivals: Vec<(f64, usize)>,
+}
+
+/// How many body arrivals a result remembers.
+pub const MAX_ARRIVALS: usize = 10_000;
+
+type HeadFn = dyn Fn(u16, &[(String, String)]) + Send + Sync;
+type ChunkFn = dyn Fn(f64, &[u8]) + Send + Sync;
+/// Hears each piece of a body as it arrives: when (ms from the start) and its bytes.
+pub type OnChunk = Arc<ChunkFn>;
+
+/// Watches a call as it goes: the answer's head and each piece of its body as they
+/// arrive, and a stop that ends the body early keeping what came (before the answer
+/// starts, a stop cancels the request).
+#[derive(Clone, Default)]
+pub struct Watch {
+    pub on_head: Option<Arc<HeadFn>>,
+    pub on_chunk: Option<OnChunk>,
+    pub stop: Option<tokio::sync::watch::Receiver<bool>>,
 }
 
 /// The phase a request was in, for timeouts and errors.
@@ -447,14 +470,42 @@ pub async fn call(
     bearer: Option<&Bearer>,
     cancel: impl Future<Output = ()>,
 ) -> Result<CallResult, CallError> {
+    tokio::select! {
+        r = call_watched(trust, proxy, spec, bearer, Watch::default()) => r,
+        _ = cancel => Err(CallError::Cancelled),
+    }
+}
+
+/// `call`, watched: `watch` sees the head and the body's pieces as they arrive, and its
+/// stop ends the request (cancelled before the answer starts, stopped after).
+pub async fn call_watched(
+    trust: &Trust,
+    proxy: &ProxySettings,
+    spec: &CallSpec,
+    bearer: Option<&Bearer>,
+    watch: Watch,
+) -> Result<CallResult, CallError> {
     let phase = Arc::new(Mutex::new(Phase::Dns));
-    let work = send(trust, proxy, spec, bearer, phase.clone());
+    let now = |phase: &Arc<Mutex<Phase>>| *phase.lock().unwrap_or_else(|e| e.into_inner());
+    let work = send(trust, proxy, spec, bearer, phase.clone(), &watch);
+    let cancelled = async {
+        match watch.stop.clone() {
+            Some(mut rx) => {
+                let _ = rx.wait_for(|s| *s).await;
+                // Once the answer is arriving, the body's loop ends it and keeps what came.
+                if now(&phase) == Phase::Body {
+                    std::future::pending::<()>().await;
+                }
+            }
+            None => std::future::pending::<()>().await,
+        }
+    };
     tokio::select! {
         r = tokio::time::timeout(spec.timeout, work) => match r {
             Ok(result) => result,
-            Err(_) => Err(CallError::Timeout { phase: *phase.lock().unwrap_or_else(|e| e.into_inner()), secs: spec.timeout.as_secs() }),
+            Err(_) => Err(CallError::Timeout { phase: now(&phase), secs: spec.timeout.as_secs() }),
         },
-        _ = cancel => Err(CallError::Cancelled),
+        _ = cancelled => Err(CallError::Cancelled),
     }
 }
 
@@ -464,6 +515,7 @@ async fn send(
     spec: &CallSpec,
     bearer: Option<&Bearer>,
     phase: Arc<Mutex<Phase>>,
+    watch: &Watch,
 ) -> Result<CallResult, CallError> {
     let set = |p: Phase| *phase.lock().unwrap_or_else(|e| e.into_inner()) = p;
     let url = full_url(spec)?;
@@ -591,13 +643,37 @@ async fn send(
             )
         })
         .collect();
+    if let Some(f) = &watch.on_head {
+        f(status, &headers);
+    }
     let mut body = response.into_body();
     let mut kept = Vec::new();
     let mut received: u64 = 0;
     let mut truncated = false;
-    while let Some(frame) = body.frame().await {
+    let mut stopped = false;
+    let mut arrivals = Vec::new();
+    let mut stop = watch.stop.clone();
+    loop {
+        let frame = match &mut stop {
+            Some(rx) => tokio::select! {
+                f = body.frame() => f,
+                _ = rx.wait_for(|s| *s) => {
+                    stopped = true;
+                    break;
+                }
+            },
+            None => body.frame().await,
+        };
+        let Some(frame) = frame else { break };
         let frame = frame.map_err(broken(Phase::Body))?;
         if let Some(data) = frame.data_ref() {
+            let at = ms(started);
+            if arrivals.len() < MAX_ARRIVALS {
+                arrivals.push((at, data.len()));
+            }
+            if let Some(f) = &watch.on_chunk {
+                f(at, data);
+            }
             received += data.len() as u64;
             let room = spec.body_cap.saturating_sub(kept.len());
             kept.extend_from_slice(&data[..room.min(data.len())]);
@@ -625,6 +701,8 @@ async fn send(
                 p.port_or_known_default().unwrap_or(0)
             )
         }),
+        stopped,
+        arrivals,
     })
 }
 

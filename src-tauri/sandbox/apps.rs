@@ -103,6 +103,10 @@ pub async fn serve(r: AppRequest) -> Response {
         ("/api/slow", &Method::GET) => slow(&query).await,
         ("/api/slow", _) => method_not_allowed(),
         ("/api/export", &Method::GET) => export(&query),
+        ("/api/chat", &Method::GET) => chat(&query, Chat::Streamed),
+        ("/api/chat/stall", &Method::GET) => chat(&query, Chat::Stalls),
+        ("/api/chat/buffered", &Method::GET) => chat(&query, Chat::Buffered),
+        ("/api/chat" | "/api/chat/stall" | "/api/chat/buffered", _) => method_not_allowed(),
         ("/api/export", _) => method_not_allowed(),
         (path, &Method::GET) if path.starts_with("/api/stress/") => {
             stress(&path["/api/stress/".len()..], &query)
@@ -282,6 +286,89 @@ async fn slow(query: &HashMap<String, String>) -> Response {
         }
         Err(e) => unprocessable(vec![e]),
     }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Chat {
+    /// Token by token, `delay_ms` apart, then `done`.
+    Streamed,
+    /// Three tokens, then nothing more (until ten minutes have passed).
+    Stalls,
+    /// The whole answer at once after 1.5 s, as a buffering proxy hands it on.
+    Buffered,
+}
+
+/// The chat answer's words.
+fn chat_words(prompt: &str) -> Vec<String> {
+    let prompt = if prompt.trim().is_empty() {
+        "hello"
+    } else {
+        prompt.trim()
+    };
+    format!("You asked: \"{prompt}\". Apps built on Databricks stream long answers token by token, so the first words show while the rest is still being written.")
+        .split_inclusive(' ')
+        .map(str::to_string)
+        .collect()
+}
+
+/// `GET /api/chat?prompt=&delay_ms=`: a chat-style answer as server-sent events, one
+/// `token` event per word (`{"text": …}`) and a final `done` (`{"tokens": N}`).
+fn chat(query: &HashMap<String, String>, how: Chat) -> Response {
+    use axum::body::Body;
+    use futures_util::stream;
+    let delay = match int_param(query, "delay_ms", 150, 0, 10_000) {
+        Ok(d) => d as u64,
+        Err(e) => return unprocessable(vec![e]),
+    };
+    let words = chat_words(query.get("prompt").map_or("", String::as_str));
+    let count = words.len();
+    let mut events: Vec<String> = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            format!(
+                "event: token\nid: {}\ndata: {}\n\n",
+                i + 1,
+                json!({ "text": w })
+            )
+        })
+        .collect();
+    events.push(format!(
+        "event: done\ndata: {}\n\n",
+        json!({ "tokens": count })
+    ));
+    let headers = [
+        (axum::http::header::CONTENT_TYPE, "text/event-stream"),
+        (axum::http::header::CACHE_CONTROL, "no-cache"),
+    ];
+    let body = match how {
+        Chat::Buffered => Body::from_stream(stream::once(async move {
+            tokio::time::sleep(Duration::from_millis(1500)).await;
+            Ok::<_, std::io::Error>(Bytes::from(events.concat()))
+        })),
+        Chat::Streamed | Chat::Stalls => {
+            if how == Chat::Stalls {
+                events.truncate(3);
+            }
+            Body::from_stream(stream::unfold(0usize, move |i| {
+                let next = events.get(i).cloned();
+                async move {
+                    if i > 0 {
+                        tokio::time::sleep(Duration::from_millis(delay)).await;
+                    }
+                    match next {
+                        Some(e) => Some((Ok::<_, std::io::Error>(Bytes::from(e)), i + 1)),
+                        None if how == Chat::Stalls => {
+                            tokio::time::sleep(Duration::from_secs(600)).await;
+                            None
+                        }
+                        None => None,
+                    }
+                }
+            }))
+        }
+    };
+    (headers, body).into_response()
 }
 
 /// The largest document /api/export makes: 256 MiB.
@@ -476,6 +563,16 @@ fn openapi(app: &str) -> Value {
                           "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ItemIn" } } } },
                           "responses": { "201": { "description": "Created" }, "422": { "description": "Validation error" } } }
             },
+            "/api/chat": { "get": { "operationId": "chat", "summary": "Answer a prompt as a stream of server-sent events, token by token",
+                                    "parameters": [
+                                        { "name": "prompt", "in": "query", "required": false, "description": "What to ask", "schema": { "type": "string" } },
+                                        int_q("delay_ms", 0, 10_000, 150, "Milliseconds between tokens"),
+                                    ],
+                                    "responses": { "200": { "description": "`token` events, then `done`", "content": { "text/event-stream": { "schema": { "type": "string" } } } } } } },
+            "/api/chat/stall": { "get": { "operationId": "chat_stall", "summary": "A stream that sends three tokens and then stalls",
+                                          "responses": { "200": { "description": "Three `token` events, then nothing", "content": { "text/event-stream": { "schema": { "type": "string" } } } } } } },
+            "/api/chat/buffered": { "get": { "operationId": "chat_buffered", "summary": "The chat stream as a buffering proxy delivers it: all at once, late",
+                                             "responses": { "200": { "description": "Every event in one piece after 1.5 s", "content": { "text/event-stream": { "schema": { "type": "string" } } } } } } },
             "/api/export": { "get": { "operationId": "export_rows", "summary": "Export rows as one JSON document of a given size",
                                       "parameters": [int_q("bytes", MIN_EXPORT_BYTES, MAX_EXPORT_BYTES, 1 << 20, "The document's size in bytes")],
                                       "responses": ok("The rows, and a note that pads the document to the byte") } },

@@ -17,6 +17,7 @@ import type {
   SavedView,
   SearchHit,
   SnippetsView,
+  StreamUpdate,
   TextRows,
   TreeRows,
   ConnectionView,
@@ -80,7 +81,12 @@ export const api = {
   listApps: (connection: string) => call<AppView[]>('list_apps', { connection }),
   discoverEndpoints: (connection: string, appUrl: string) =>
     call<EndpointsView>('discover_endpoints', { connection, appUrl }),
-  sendRequest: (id: string, request: RequestInput) => call<ResponseView>('send_request', { id, request }),
+  /** Sends a request; `onUpdate` hears when the answer starts and what arrived since (every ~50 ms). */
+  sendRequest: (id: string, request: RequestInput, onUpdate: (u: StreamUpdate) => void = () => {}) => {
+    const progress = new Channel<StreamUpdate>();
+    progress.onmessage = onUpdate;
+    return call<ResponseView>('send_request', { id, request, progress });
+  },
   cancelRequest: (id: string) => call<void>('cancel_request', { id }),
   /** The body stays in the core: the window asks for the rows it draws. */
   textRows: (id: string, cols: number, from: number, count: number) => call<TextRows>('text_rows', { id, cols, from, count }),

@@ -190,7 +190,20 @@ bodyId: string | null,
 /**
  * Where Save to file proposes to write the body.
  */
-saveAs: string | null, };
+saveAs: string | null, 
+/**
+ * Stop was pressed while the body arrived: it holds what came until then.
+ */
+stopped: boolean, 
+/**
+ * A streamed answer's events (server-sent events, JSON lines or streamed text), at
+ * most 5,000; `events_total` counts them all.
+ */
+events: Array<StreamEvent> | null, eventsTotal: number | null, 
+/**
+ * The Doctor's note on a stream that came all at once after a wait (buffered).
+ */
+streamNote: string | null, };
 
 export type SnippetsView = { curl: string, pythonRequests: string, pythonSdk: string, 
 /**
@@ -259,6 +272,18 @@ carriedToken: boolean,
  * What to tell the person, first things first.
  */
 notes: Array<string>, };
+
+export type StreamUpdate = { "kind": "head", status: number, streaming: boolean, } | { "kind": "arrived", bytes: number, events: Array<StreamEvent>, };
+
+export type StreamEvent = { 
+/**
+ * When it arrived, in ms from the request's start.
+ */
+atMs: number, 
+/**
+ * The SSE `event` field (`None`: a plain message, or a piece of a non-SSE stream).
+ */
+event: string | null, data: string, id: string | null, };
 
 export type JsonKind = "object" | "array" | "string" | "number" | "boolean" | "null";
 

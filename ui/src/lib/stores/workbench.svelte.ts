@@ -2,10 +2,13 @@
 // connection, the endpoint picker, the draft, the answer, the short Doctor after a
 // failure, snippets, history and saved requests. App.svelte only routes views.
 import { api, toAppError, type AppError } from '../api';
-import type { AppView, EndpointsView, Finding, HistoryView, ResponseView, SavedView, SnippetsView } from '../bindings';
+import type { AppView, EndpointsView, Finding, HistoryView, ResponseView, SavedView, SnippetsView, StreamEvent } from '../bindings';
 import { shortForm } from '../doctor';
 import { applyOperation, emptyDraft, fromInput, toInput, type Draft } from '../request';
 import type { RequestInput } from '../bindings';
+
+/** Events kept in the page while a stream arrives (the core keeps 5,000; the view draws 300). */
+const MAX_LIVE_EVENTS = 1000;
 
 /** Errors of a request that the short Doctor has nothing to add to. */
 const QUIET: string[] = ['Cancelled', 'InvalidInput', 'TokenRefused'];
@@ -26,6 +29,8 @@ export class Workbench {
   saved = $state<SavedView[]>([]);
   autoDoctor = $state<Finding[] | null>(null);
   diagnosing = $state(false);
+  /** The answer while it arrives: its status once started, bytes so far, a stream's events. */
+  live = $state<{ status: number | null; streaming: boolean; bytes: number; events: StreamEvent[]; total: number } | null>(null);
   /** What the last curl import said (a token left out, options not used), or why it failed. */
   importNotes = $state<string[]>([]);
   importProblem = $state<string | null>(null);
@@ -74,6 +79,11 @@ export class Workbench {
     if (op && this.selectedApp?.url) this.draft = applyOperation(this.selectedApp.url, op, i);
   }
 
+  forgetImport() {
+    if (this.importProblem !== null) this.importProblem = null;
+    if (this.importNotes.length > 0) this.importNotes = [];
+  }
+
   /**
    * A pasted curl command becomes the draft; its credentials were left out in Rust.
    * `choose` selects the connection whose workspace owns the URL's host.
@@ -107,13 +117,28 @@ export class Workbench {
     this.responseError = null;
     this.autoDoctor = null;
     const sent = { ...toInput(this.draft, connection), withoutToken: withoutToken || undefined };
+    this.live = { status: null, streaming: false, bytes: 0, events: [], total: 0 };
     try {
-      this.response = await api.sendRequest(id, sent);
+      this.response = await api.sendRequest(id, sent, (u) => {
+        const live = this.live;
+        if (!live || this.requestId !== id) return;
+        if (u.kind === 'head') {
+          live.status = u.status;
+          live.streaming = u.streaming;
+        } else {
+          live.bytes = u.bytes;
+          if (u.events.length > 0) {
+            live.total += u.events.length;
+            live.events = [...live.events, ...u.events].slice(-MAX_LIVE_EVENTS);
+          }
+        }
+      });
     } catch (e) {
       this.responseError = toAppError(e);
     } finally {
       this.sending = false;
       this.requestId = null;
+      this.live = null;
       if (this.historyShown) await this.loadHistory(connection, '');
     }
     const failed =

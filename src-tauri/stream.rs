@@ -1,0 +1,295 @@
+//! Answers that arrive over time: server-sent events (`text/event-stream`, as chat and
+//! LLM endpoints send them) and other streamed text, read piece by piece as they come.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// The most events an answer's view keeps (a running count says how many came).
+pub const MAX_EVENTS: usize = 5_000;
+
+/// One event of a stream: a server-sent event, or a piece of another streamed answer.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct StreamEvent {
+    /// When it arrived, in ms from the request's start.
+    pub at_ms: f64,
+    /// The SSE `event` field (`None`: a plain message, or a piece of a non-SSE stream).
+    pub event: Option<String>,
+    pub data: String,
+    pub id: Option<String>,
+}
+
+/// How an answer's body is read as it arrives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamKind {
+    /// `text/event-stream`: events.
+    Events,
+    /// Lines of JSON (`application/x-ndjson`, `application/jsonl`): one event per line.
+    Lines,
+    /// Streamed text (chunked `text/*`): each piece as it comes.
+    Pieces,
+}
+
+/// Whether an answer with these headers is shown as it arrives, and how.
+pub fn kind_of(headers: &[(String, String)]) -> Option<StreamKind> {
+    let get = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.to_ascii_lowercase())
+    };
+    let ct = get("content-type").unwrap_or_default();
+    if ct.starts_with("text/event-stream") {
+        return Some(StreamKind::Events);
+    }
+    if ct.contains("ndjson") || ct.contains("jsonl") || ct.contains("json-seq") {
+        return Some(StreamKind::Lines);
+    }
+    let chunked = get("transfer-encoding").is_some_and(|t| t.contains("chunked"));
+    (chunked && get("content-length").is_none() && ct.starts_with("text/"))
+        .then_some(StreamKind::Pieces)
+}
+
+/// Reads a stream piece by piece into events (text split across pieces is kept until
+/// its line ends).
+pub struct Reader {
+    kind: StreamKind,
+    pending: Vec<u8>,
+    event: Option<String>,
+    data: Vec<String>,
+    id: Option<String>,
+}
+
+impl Reader {
+    pub fn new(kind: StreamKind) -> Reader {
+        Reader {
+            kind,
+            pending: Vec::new(),
+            event: None,
+            data: Vec::new(),
+            id: None,
+        }
+    }
+
+    /// Server-sent events (not lines or pieces).
+    pub fn is_events(&self) -> bool {
+        self.kind == StreamKind::Events
+    }
+
+    /// The events completed by `piece`, which arrived at `at_ms`.
+    pub fn feed(&mut self, at_ms: f64, piece: &[u8]) -> Vec<StreamEvent> {
+        if self.kind == StreamKind::Pieces {
+            self.pending.extend_from_slice(piece);
+            // Whole characters only; a cut one waits for the next piece.
+            let valid = match std::str::from_utf8(&self.pending) {
+                Ok(_) => self.pending.len(),
+                Err(e) if e.error_len().is_none() => e.valid_up_to(),
+                Err(_) => self.pending.len(),
+            };
+            let text: Vec<u8> = self.pending.drain(..valid).collect();
+            return vec![StreamEvent {
+                at_ms,
+                event: None,
+                data: String::from_utf8_lossy(&text).into_owned(),
+                id: None,
+            }];
+        }
+        self.pending.extend_from_slice(piece);
+        let mut out = Vec::new();
+        while let Some(end) = self.pending.iter().position(|&b| b == b'\n') {
+            let line: Vec<u8> = self.pending.drain(..=end).collect();
+            let line = String::from_utf8_lossy(&line);
+            let line = line.trim_end_matches(['\n', '\r']);
+            match self.kind {
+                StreamKind::Lines => {
+                    if !line.trim().is_empty() {
+                        out.push(StreamEvent {
+                            at_ms,
+                            event: None,
+                            data: line.to_string(),
+                            id: None,
+                        });
+                    }
+                }
+                _ => self.line(at_ms, line, &mut out),
+            }
+        }
+        out
+    }
+
+    /// What is left when the stream ends (an event without its blank line, a last line).
+    pub fn finish(&mut self, at_ms: f64) -> Vec<StreamEvent> {
+        let mut out = Vec::new();
+        if !self.pending.is_empty() {
+            let rest = String::from_utf8_lossy(&std::mem::take(&mut self.pending)).into_owned();
+            match self.kind {
+                StreamKind::Events => self.line(at_ms, rest.trim_end_matches('\r'), &mut out),
+                _ if !rest.trim().is_empty() => out.push(StreamEvent {
+                    at_ms,
+                    event: None,
+                    data: rest,
+                    id: None,
+                }),
+                _ => {}
+            }
+        }
+        if self.kind == StreamKind::Events {
+            self.dispatch(at_ms, &mut out);
+        }
+        out
+    }
+
+    /// One line of the event-stream format (HTML's "server-sent events" section).
+    fn line(&mut self, at_ms: f64, line: &str, out: &mut Vec<StreamEvent>) {
+        if line.is_empty() {
+            self.dispatch(at_ms, out);
+            return;
+        }
+        if line.starts_with(':') {
+            return;
+        }
+        let (field, value) = match line.split_once(':') {
+            Some((f, v)) => (f, v.strip_prefix(' ').unwrap_or(v)),
+            None => (line, ""),
+        };
+        match field {
+            "event" => self.event = Some(value.to_string()),
+            "data" => self.data.push(value.to_string()),
+            "id" if !value.contains('\0') => self.id = Some(value.to_string()),
+            _ => {}
+        }
+    }
+
+    fn dispatch(&mut self, at_ms: f64, out: &mut Vec<StreamEvent>) {
+        let event = self.event.take();
+        if self.data.is_empty() {
+            return;
+        }
+        out.push(StreamEvent {
+            at_ms,
+            event,
+            data: std::mem::take(&mut self.data).join("\n"),
+            id: self.id.clone(),
+        });
+    }
+}
+
+/// When a stream's pieces all arrived together after a wait, something between (a
+/// proxy) held them back: the note that says so, or `None`.
+pub fn buffering_note(
+    first_byte_ms: f64,
+    arrivals: &[(f64, usize)],
+    events: usize,
+) -> Option<String> {
+    let (first, last) = (arrivals.first()?.0, arrivals.last()?.0);
+    let waited = first.max(first_byte_ms);
+    (events > 1 && last - first < 50.0 && waited >= 1_000.0).then(|| {
+        format!(
+            "All {events} events arrived at once, {:.1} s after the request: something between Lakegate and the app (a proxy or gateway) is buffering the stream. Ask for it to pass streams through (nginx: `X-Accel-Buffering: no`), or call the app without it.",
+            waited / 1000.0
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_split_across_pieces_arrive_whole() {
+        let mut r = Reader::new(StreamKind::Events);
+        let mut got = r.feed(1.0, b"event: token\ndata: {\"te");
+        assert!(got.is_empty());
+        got.extend(r.feed(
+            2.0,
+            b"xt\": \"Hi\"}\n\n: a comment\n\ndata: one\r\ndata: two\r\nid: 7\r\n\r\n",
+        ));
+        got.extend(r.feed(3.0, b"data: tail"));
+        got.extend(r.finish(4.0));
+        assert_eq!(
+            got,
+            [
+                StreamEvent {
+                    at_ms: 2.0,
+                    event: Some("token".into()),
+                    data: "{\"text\": \"Hi\"}".into(),
+                    id: None
+                },
+                StreamEvent {
+                    at_ms: 2.0,
+                    event: None,
+                    data: "one\ntwo".into(),
+                    id: Some("7".into())
+                },
+                StreamEvent {
+                    at_ms: 4.0,
+                    event: None,
+                    data: "tail".into(),
+                    id: Some("7".into())
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn lines_and_pieces() {
+        let mut r = Reader::new(StreamKind::Lines);
+        assert_eq!(r.feed(1.0, b"{\"a\":1}\n{\"b\"").len(), 1);
+        assert_eq!(r.finish(2.0)[0].data, "{\"b\"");
+        let mut r = Reader::new(StreamKind::Pieces);
+        let e = "é".as_bytes();
+        assert_eq!(r.feed(1.0, &[b'a', e[0]])[0].data, "a");
+        assert_eq!(r.feed(2.0, &e[1..])[0].data, "é");
+    }
+
+    #[test]
+    fn which_answers_stream() {
+        let h = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        assert_eq!(
+            kind_of(&h(&[("Content-Type", "text/event-stream; charset=utf-8")])),
+            Some(StreamKind::Events)
+        );
+        assert_eq!(
+            kind_of(&h(&[("content-type", "application/x-ndjson")])),
+            Some(StreamKind::Lines)
+        );
+        assert_eq!(
+            kind_of(&h(&[
+                ("content-type", "text/plain"),
+                ("transfer-encoding", "chunked")
+            ])),
+            Some(StreamKind::Pieces)
+        );
+        assert_eq!(
+            kind_of(&h(&[
+                ("content-type", "application/json"),
+                ("transfer-encoding", "chunked")
+            ])),
+            None
+        );
+        assert_eq!(
+            kind_of(&h(&[
+                ("content-type", "text/plain"),
+                ("content-length", "3")
+            ])),
+            None
+        );
+    }
+
+    #[test]
+    fn a_stream_that_came_all_at_once_after_a_wait_was_buffered() {
+        let together = [(1500.0, 10), (1501.0, 10), (1510.0, 10)];
+        assert!(buffering_note(1500.0, &together, 3)
+            .unwrap()
+            .contains("buffering"));
+        let spread = [(100.0, 10), (400.0, 10), (900.0, 10)];
+        assert_eq!(buffering_note(100.0, &spread, 3), None);
+        assert_eq!(buffering_note(1500.0, &together[..1], 1), None);
+        assert_eq!(buffering_note(20.0, &[(20.0, 5), (21.0, 5)], 2), None);
+    }
+}
