@@ -17,7 +17,7 @@ APT_PACKAGES := build-essential pkg-config libssl-dev curl file \
   libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev \
   librsvg2-dev libayatana-appindicator3-dev \
   xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring libsecret-tools at-spi2-core \
-  imagemagick x11-utils xclip fonts-dejavu-core python3 python3-venv \
+  imagemagick x11-utils xclip fonts-dejavu-core python3 python3-venv xdg-utils desktop-file-utils \
   gcc-mingw-w64-x86-64 clang
 STAMP := target/.stamps
 

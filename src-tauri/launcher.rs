@@ -64,6 +64,12 @@ pub fn launch_window() -> ExitCode {
         return ExitCode::FAILURE;
     };
     let mut command = std::process::Command::new(&window);
+    // A lakegate:// link the window was asked to open goes with it.
+    command.args(
+        std::env::args()
+            .skip(1)
+            .filter(|a| a.starts_with("lakegate://")),
+    );
     #[cfg(unix)]
     {
         use std::os::unix::process::CommandExt;

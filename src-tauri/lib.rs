@@ -13,6 +13,7 @@ pub mod history;
 pub mod host;
 pub mod http;
 pub mod launcher;
+pub mod links;
 pub mod oauth;
 pub mod platform;
 pub mod profiles;

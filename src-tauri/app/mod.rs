@@ -4,7 +4,7 @@
 mod diagnosis;
 mod workbench;
 
-pub use workbench::{indent_json, response_view, Progress};
+pub use workbench::{indent_json, keep_large_blocks_apart, response_view, Progress};
 
 use std::collections::HashMap;
 use std::path::PathBuf;

@@ -253,6 +253,17 @@ impl Bodies {
     }
 }
 
+/// Large blocks (a body, its tree's index) get pages of their own, which go back to the
+/// system when freed: glibc otherwise raises its threshold after the first big free and
+/// serves later ones from its heaps, which keep the pages. Called once, at start.
+pub fn keep_large_blocks_apart() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes glibc's allocation policy; 1 MiB is a valid threshold.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
+}
+
 /// Hands freed memory back to the system: glibc keeps the pages of large freed blocks
 /// in its heaps otherwise, and the app would stay as large as its largest answer.
 fn give_back_memory() {
@@ -595,14 +606,6 @@ impl App {
     ) -> Result<CurlImport, UiError> {
         let p = crate::curl::parse(text).map_err(|e| UiError::invalid("curl", format!("{e}")))?;
         let url = url::Url::parse(&p.url).map_err(|e| UiError::invalid("curl", e.to_string()))?;
-        let mut found = None;
-        let (all, _) = self.all().await?;
-        for conn in &all {
-            if self.session.owns(conn, &url).await {
-                found = Some(conn.name.clone());
-                break;
-            }
-        }
         let mut notes = Vec::new();
         if p.carried_token {
             notes.push(
@@ -610,28 +613,100 @@ impl App {
                     .to_string(),
             );
         }
+        let request = RequestInput {
+            connection: current,
+            method: p.method,
+            url: p.url,
+            query: p.query,
+            headers: p.headers,
+            body: p.body,
+            timeout_secs: p.timeout_secs.unwrap_or(60).min(MAX_TIMEOUT_SECS),
+            without_token: None,
+        };
+        let mut imported = self.with_owner(&url, request, notes).await?;
+        imported.notes.extend(p.notes);
+        imported.carried_token = p.carried_token;
+        Ok(imported)
+    }
+
+    /// The request as `(connection found, request)`: its connection is the one whose
+    /// workspace owns the URL's host (its own host, or an app its Apps API lists).
+    async fn with_owner(
+        &self,
+        url: &url::Url,
+        mut request: RequestInput,
+        mut notes: Vec<String>,
+    ) -> Result<CurlImport, UiError> {
+        let mut found = None;
+        let (all, _) = self.all().await?;
+        for conn in &all {
+            if self.session.owns(conn, url).await {
+                found = Some(conn.name.clone());
+                break;
+            }
+        }
         if found.is_none() {
             notes.push(format!(
                 "No connection's workspace lists {}: check the connection before sending.",
                 url.host_str().unwrap_or_default()
             ));
         }
-        notes.extend(p.notes);
+        request.connection = found.clone().or(request.connection);
         Ok(CurlImport {
             connection_found: found.is_some(),
-            request: RequestInput {
-                connection: found.or(current),
-                method: p.method,
-                url: p.url,
-                query: p.query,
-                headers: p.headers,
-                body: p.body,
-                timeout_secs: p.timeout_secs.unwrap_or(60).min(MAX_TIMEOUT_SECS),
-                without_token: None,
-            },
-            carried_token: p.carried_token,
+            request,
+            carried_token: false,
             notes,
         })
+    }
+
+    /// A `lakegate://` link for `request` (no secret header; the token is never in it).
+    pub fn request_link(&self, request: &RequestInput) -> Result<String, UiError> {
+        let spec = CallSpec {
+            method: request.method.clone(),
+            url: request.url.clone(),
+            query: request.query.clone(),
+            headers: vec![],
+            body: None,
+            timeout: Duration::from_secs(1),
+            body_cap: 0,
+        };
+        let url = call::full_url(&spec)?;
+        crate::links::to_link(&crate::links::Linked {
+            method: request.method.clone(),
+            url: url.to_string(),
+            headers: request.headers.clone(),
+            body: request.body.clone(),
+        })
+        .map_err(|e| UiError::invalid("link", e.to_string()))
+    }
+
+    /// The request a `lakegate://` link opens, with the connection that owns its host;
+    /// nothing is sent.
+    pub async fn open_link(
+        &self,
+        link: &str,
+        current: Option<String>,
+    ) -> Result<CurlImport, UiError> {
+        let l =
+            crate::links::from_link(link).map_err(|e| UiError::invalid("link", e.to_string()))?;
+        let mut url =
+            url::Url::parse(&l.url).map_err(|e| UiError::invalid("link", e.to_string()))?;
+        let query: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+        let owner = url.clone();
+        url.set_query(None);
+        let request = RequestInput {
+            connection: current,
+            method: l.method,
+            url: url.to_string(),
+            query,
+            headers: l.headers,
+            body: l.body,
+            timeout_secs: 60,
+            without_token: None,
+        };
+        let notes = vec!["Opened from a link: nothing is sent until you press Send.".to_string()];
+        self.with_owner(&owner, request, notes).await
     }
 
     /// Forgets a kept body (the window shows another answer).

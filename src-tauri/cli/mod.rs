@@ -109,6 +109,13 @@ fn auth_status(raw: &str) -> Result<u16, String> {
 /// binary starts `lakegate-window` next to it (so headless commands never load the GUI
 /// libraries), and `lakegate-window` runs the window itself.
 pub fn main_with(open_window: fn() -> ExitCode) -> ExitCode {
+    // `lakegate lakegate://open?…` (how the OS opens a link): the window, with the link.
+    if std::env::args()
+        .nth(1)
+        .is_some_and(|a| a.starts_with("lakegate://"))
+    {
+        return open_window();
+    }
     let cli = Cli::parse();
     match cli.command {
         None => open_window(),

@@ -131,6 +131,79 @@ pub async fn copy_token(
     Ok(CLIPBOARD_CLEAR_AFTER.as_secs())
 }
 
+/// Copies a `lakegate://` link that opens `request` (never a token); returns it.
+#[tauri::command]
+pub fn copy_link(
+    handle: AppHandle,
+    app: State<'_, App>,
+    request: RequestInput,
+) -> Result<String, UiError> {
+    let link = app.request_link(&request)?;
+    handle
+        .clipboard()
+        .write_text(link.clone())
+        .map_err(|e| UiError::Storage {
+            message: format!("the clipboard could not be used: {e}"),
+            path: None,
+        })?;
+    Ok(link)
+}
+
+/// Links opened from outside (a browser, a wiki, chat), kept until the page listens.
+#[derive(Default)]
+pub struct LinkInbox {
+    listener: std::sync::Mutex<Option<tauri::ipc::Channel<String>>>,
+    waiting: std::sync::Mutex<Vec<String>>,
+    last: std::sync::Mutex<Option<(String, std::time::Instant)>>,
+}
+
+impl LinkInbox {
+    /// Hands `link` to the page (or keeps it for when it listens). The same link told
+    /// twice within a few seconds (by the OS and by the running instance) counts once.
+    pub fn deliver(&self, link: String) {
+        {
+            let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+            if last
+                .as_ref()
+                .is_some_and(|(l, at)| *l == link && at.elapsed() < Duration::from_secs(5))
+            {
+                return;
+            }
+            *last = Some((link.clone(), std::time::Instant::now()));
+        }
+        match &*self.listener.lock().unwrap_or_else(|e| e.into_inner()) {
+            Some(channel) => {
+                let _ = channel.send(link);
+            }
+            None => self
+                .waiting
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(link),
+        }
+    }
+}
+
+/// The page listens for links opened from outside; those that came first are told now.
+#[tauri::command]
+pub fn watch_links(inbox: State<'_, LinkInbox>, channel: tauri::ipc::Channel<String>) {
+    let waiting = std::mem::take(&mut *inbox.waiting.lock().unwrap_or_else(|e| e.into_inner()));
+    for link in waiting {
+        let _ = channel.send(link);
+    }
+    *inbox.listener.lock().unwrap_or_else(|e| e.into_inner()) = Some(channel);
+}
+
+/// The request a `lakegate://` link opens (nothing is sent).
+#[tauri::command]
+pub async fn open_link(
+    app: State<'_, App>,
+    link: String,
+    current: Option<String>,
+) -> Result<CurlImport, UiError> {
+    app.open_link(&link, current).await
+}
+
 #[tauri::command]
 pub fn use_memory_secrets(app: State<'_, App>) {
     app.use_memory_secrets();

@@ -12,7 +12,20 @@ use tauri::Manager;
 pub use command_names::COMMANDS;
 
 pub fn run() -> tauri::Result<()> {
+    crate::app::keep_large_blocks_apart();
     tauri::Builder::default()
+        // One window: a second start (a lakegate:// link opened from a browser, a wiki or
+        // chat) hands its link to the running one and brings it forward.
+        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
+            deliver_links(app, argv.iter().skip(1).map(String::as_str));
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
+        // Registers the lakegate:// scheme (from tauri.conf.json) and hears links on macOS.
+        .plugin(tauri_plugin_deep_link::init())
         // Used from Rust only (the core's host interface, the token copy); the webview
         // has no permission for any of them.
         .plugin(tauri_plugin_opener::init())
@@ -27,6 +40,16 @@ pub fn run() -> tauri::Result<()> {
                 .map_err(|e| Box::new(e) as Box<dyn std::error::Error>)?;
             app.manage(state);
             app.manage(commands::CopiedToken::default());
+            app.manage(commands::LinkInbox::default());
+            // A link the window was started with, and links the OS hands over later.
+            let args: Vec<String> = std::env::args().skip(1).collect();
+            deliver_links(app.handle(), args.iter().map(String::as_str));
+            use tauri_plugin_deep_link::DeepLinkExt;
+            let handle = app.handle().clone();
+            app.deep_link().on_open_url(move |event| {
+                let urls: Vec<String> = event.urls().iter().map(|u| u.to_string()).collect();
+                deliver_links(&handle, urls.iter().map(String::as_str));
+            });
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -54,6 +77,9 @@ pub fn run() -> tauri::Result<()> {
             commands::save_body,
             commands::release_body,
             commands::import_curl,
+            commands::copy_link,
+            commands::watch_links,
+            commands::open_link,
             commands::snippets,
             commands::history,
             commands::save_request,
@@ -73,6 +99,15 @@ pub fn run() -> tauri::Result<()> {
             }
         });
     Ok(())
+}
+
+/// Passes the `lakegate://` links among `args` to the page (nothing else is read).
+fn deliver_links<'a>(app: &tauri::AppHandle, args: impl Iterator<Item = &'a str>) {
+    if let Some(inbox) = app.try_state::<commands::LinkInbox>() {
+        for a in args.filter(|a| a.starts_with("lakegate://")) {
+            inbox.deliver(a.to_string());
+        }
+    }
 }
 
 /// For `make bench` and the package test: when `LAKEGATE_READY_FILE` names a file, it is created once

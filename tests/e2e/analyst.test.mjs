@@ -3,6 +3,7 @@
 // lets go of the endpoint that was picked.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { launchApp, shot } from './harness.mjs';
 
 let app;
@@ -115,4 +116,37 @@ test('a stream that arrives all at once is said to be buffered', async () => {
   const note = await s().waitFor('[data-testid="stream-note"]', { timeout: 30000 });
   assert.match(await note.text(), /buffering the stream/);
   assert.deepEqual(await s().seriousA11yViolations(), []);
+});
+
+test('Copy link gives a lakegate:// link without any secret, and opening it fills the request', async () => {
+  await typeUrl(`curl -X POST -H 'X-Trace: 7' --json '{"name": "Linked"}' '${origin}/api/echo?tag=linked'`);
+  await s().waitFor('[data-testid="url"]', { predicate: async (el) => (await el.attribute('value')) === `${origin}/api/echo` });
+  await (await s().find('[data-testid="copy-link"]')).click();
+  const shown = await s().waitFor('[data-testid="request-link"]');
+  const link = await shown.attribute('value');
+  assert.match(link, /^lakegate:\/\/open\?method=POST&url=https%3A%2F%2Fhello-/);
+  assert.match(decodeURIComponent(link.replace(/\+/g, ' ')), /tag=linked/);
+
+  // A request with a secret header gets no link.
+  await typeUrl(`curl -H 'X-Api-Key: k-123' '${origin}/api/hello'`);
+  await s().waitFor('[data-testid="url"]', { predicate: async (el) => /\/api\/hello$/.test((await el.attribute('value')) ?? '') });
+  await (await s().find('[data-testid="copy-link"]')).click();
+  const refused = await s().waitFor('[data-testid="curl-problem"]');
+  assert.match(await refused.text(), /X-Api-Key header, which a link must not carry/);
+
+  // Opening the link (as a browser would, by starting lakegate with it): the running
+  // window comes forward with the request filled in; nothing is sent.
+  await typeUrl(`${origin}/api/hello`);
+  const opened = spawnSync(process.env.LAKEGATE_BIN, [link], {
+    env: { ...process.env, HOME: app.home, ...app.env },
+    timeout: 30000,
+    encoding: 'utf8',
+  });
+  assert.equal(opened.status, 0, `${opened.stderr}`);
+  await s().waitFor('[data-testid="url"]', { timeout: 20000, predicate: async (el) => (await el.attribute('value')) === `${origin}/api/echo` });
+  assert.equal(await (await s().find('[data-testid="method"]')).attribute('value'), 'POST');
+  const notes = await s().waitFor('[data-testid="curl-notes"]');
+  assert.match(await notes.text(), /Opened from a link: nothing is sent until you press Send/);
+  assert.deepEqual(await s().seriousA11yViolations(), []);
+  await shot(s(), 'link-opened');
 });

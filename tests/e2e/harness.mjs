@@ -1,4 +1,5 @@
 // Shared set-up for every journey: one app session per test file.
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Session } from './webdriver.mjs';
 
@@ -11,8 +12,23 @@ function required(name) {
   return v;
 }
 
+/** Whether a Lakegate window still runs (the last journey's, on its way out). */
+function windowRunning() {
+  return readdirSync('/proc').some((p) => {
+    if (!/^\d+$/.test(p)) return false;
+    try {
+      return readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'lakegate-window';
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** Starts the app in a new window. Its home is the throwaway one run.sh gave tauri-driver. */
 export async function launchApp() {
+  // Lakegate runs one window: a start while the last journey's window is still closing
+  // would hand over to it and exit. Wait for it to be gone.
+  for (let i = 0; i < 150 && windowRunning(); i++) await new Promise((r) => setTimeout(r, 100));
   const home = required('LAKEGATE_E2E_HOME');
   const env = {
     XDG_CONFIG_HOME: path.join(home, 'config'),

@@ -2,8 +2,10 @@
 # The .deb that `make package` built, installed for real: its contents are checked, it is
 # installed with dpkg, the installed /usr/bin/lakegate answers --version and opens its
 # window under Xvfb (the page loads: LAKEGATE_READY_FILE), a screenshot is saved to
-# target/package/installed.png, and the package is removed again unless it was installed
-# before the test.
+# target/package/installed.png; then a lakegate:// link is opened with xdg-open, as a
+# browser does: the desktop database names Lakegate for the scheme, the link's process
+# hands it to the running window and exits, one window stays (target/package/link.png).
+# The package is removed again unless it was installed before the test.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
@@ -47,5 +49,21 @@ for _ in $(seq 1 600); do [ -e "$out/ready" ] && break; kill -0 "$app" 2>/dev/nu
 [ -e "$out/ready" ] || { echo "package: the installed app did not open its window:" >&2; tail -n 20 "$out/app.log" >&2; exit 1; }
 sleep 1
 import -window root "$out/installed.png"
+
+# lakegate:// links: registered in the desktop entry, known to the desktop database
+# (dpkg's trigger runs update-desktop-database), opened by xdg-open into the running window.
+desktop=/usr/share/applications/Lakegate.desktop
+grep -q '^MimeType=.*x-scheme-handler/lakegate' "$desktop" || { echo "package: $desktop does not register lakegate:// links:" >&2; cat "$desktop" >&2; exit 1; }
+grep -Eq '^Exec=.*%[uU]' "$desktop" || { echo "package: $desktop's Exec takes no link (%u):" >&2; cat "$desktop" >&2; exit 1; }
+handler=$(HOME="$home" XDG_DATA_DIRS=/usr/share xdg-mime query default x-scheme-handler/lakegate || true)
+[ "$handler" = Lakegate.desktop ] || { echo "package: xdg-mime names '$handler' for lakegate:// links, not Lakegate.desktop" >&2; exit 1; }
+link='lakegate://open?method=GET&url=https%3A%2F%2Fhello-1.aws.databricksapps.com%2Fapi%2Fitems%3Flimit%3D5'
+HOME="$home" XDG_CONFIG_HOME="$home/config" XDG_DATA_HOME="$home/data" XDG_DATA_DIRS=/usr/share \
+  env -u BROWSER timeout 30 xdg-open "$link" >"$out/link.log" 2>&1 || { echo "package: xdg-open could not open a lakegate:// link:" >&2; cat "$out/link.log" >&2; exit 1; }
+sleep 1
+windows=$(pgrep -xc lakegate-window || true)
+[ "$windows" = 1 ] || { echo "package: $windows Lakegate windows run after opening a link (one expected: the link goes to the running window)" >&2; exit 1; }
+kill -0 "$app" 2>/dev/null || { echo "package: the running window quit when a link was opened" >&2; exit 1; }
+import -window root "$out/link.png"
 rm -rf "$home"
-echo "package: $deb installs, /usr/bin/lakegate runs ($version) and opens its window (screenshot: $out/installed.png)"
+echo "package: $deb installs, /usr/bin/lakegate runs ($version), opens its window (screenshot: $out/installed.png) and takes lakegate:// links from xdg-open (screenshot: $out/link.png)"

@@ -99,6 +99,15 @@ export const api = {
   releaseBody: (id: string) => call<void>('release_body', { id }),
   /** A pasted curl command as a request; its credentials are left out, never kept. */
   importCurl: (text: string, current: string | null) => call<CurlImport>('import_curl', { text, current }),
+  /** Copies (from Rust) a lakegate:// link that opens the request; never holds a token. */
+  copyLink: (request: RequestInput) => call<string>('copy_link', { request }),
+  /** Hears lakegate:// links opened from outside (those that came before too). */
+  watchLinks: (onLink: (link: string) => void) => {
+    const channel = new Channel<string>();
+    channel.onmessage = onLink;
+    return call<void>('watch_links', { channel });
+  },
+  openLink: (link: string, current: string | null) => call<CurlImport>('open_link', { link, current }),
   snippets: (request: RequestInput) => call<SnippetsView>('snippets', { request }),
   history: (connection: string | null, filter: string) => call<HistoryView[]>('history', { connection, filter }),
   saveRequest: (collection: string, name: string, request: RequestInput) =>

@@ -2,7 +2,7 @@
 // connection, the endpoint picker, the draft, the answer, the short Doctor after a
 // failure, snippets, history and saved requests. App.svelte only routes views.
 import { api, toAppError, type AppError } from '../api';
-import type { AppView, EndpointsView, Finding, HistoryView, ResponseView, SavedView, SnippetsView, StreamEvent } from '../bindings';
+import type { AppView, CurlImport, EndpointsView, Finding, HistoryView, ResponseView, SavedView, SnippetsView, StreamEvent } from '../bindings';
 import { shortForm } from '../doctor';
 import { applyOperation, emptyDraft, fromInput, toInput, type Draft } from '../request';
 import type { RequestInput } from '../bindings';
@@ -34,6 +34,8 @@ export class Workbench {
   /** What the last curl import said (a token left out, options not used), or why it failed. */
   importNotes = $state<string[]>([]);
   importProblem = $state<string | null>(null);
+  /** The link last copied for the draft's request. */
+  linkCopied = $state<string | null>(null);
   /** The History tab is open: each answer refreshes it (else it is read when opened). */
   private historyShown = false;
 
@@ -82,21 +84,43 @@ export class Workbench {
   forgetImport() {
     if (this.importProblem !== null) this.importProblem = null;
     if (this.importNotes.length > 0) this.importNotes = [];
+    if (this.linkCopied !== null) this.linkCopied = null;
   }
 
   /**
    * A pasted curl command becomes the draft; its credentials were left out in Rust.
    * `choose` selects the connection whose workspace owns the URL's host.
    */
-  async importCurl(text: string, connection: string | null, choose: (name: string) => void) {
+  importCurl(text: string, connection: string | null, choose: (name: string) => void) {
+    return this.fill(() => api.importCurl(text, connection), connection, choose);
+  }
+
+  /** A lakegate:// link opened from outside fills the draft; nothing is sent. */
+  openLink(link: string, connection: string | null, choose: (name: string) => void) {
+    return this.fill(() => api.openLink(link, connection), connection, choose);
+  }
+
+  private async fill(read: () => Promise<CurlImport>, connection: string | null, choose: (name: string) => void) {
     this.importProblem = null;
+    this.linkCopied = null;
     try {
-      const r = await api.importCurl(text, connection);
+      const r = await read();
       this.draft = fromInput(r.request);
       this.importNotes = r.notes;
       if (r.connectionFound && r.request.connection && r.request.connection !== connection) choose(r.request.connection);
     } catch (e) {
       this.importNotes = [];
+      this.importProblem = toAppError(e).message;
+    }
+  }
+
+  /** Copies a link to the draft's request (the core refuses one with a secret header). */
+  async copyLink(connection: string | null) {
+    this.importProblem = null;
+    try {
+      this.linkCopied = await api.copyLink(toInput(this.draft, connection));
+    } catch (e) {
+      this.linkCopied = null;
       this.importProblem = toAppError(e).message;
     }
   }
