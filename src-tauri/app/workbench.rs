@@ -190,6 +190,19 @@ pub const INLINE_BODY: usize = 64 * 1024;
 /// How many answers' bodies the window may still ask about.
 const KEPT_BODIES: usize = 2;
 
+/// The request's URL with its query, as it would be sent.
+fn full_url_of(request: &RequestInput) -> Result<url::Url, UiError> {
+    Ok(call::full_url(&CallSpec {
+        method: request.method.clone(),
+        url: request.url.clone(),
+        query: request.query.clone(),
+        headers: vec![],
+        body: None,
+        timeout: Duration::from_secs(1),
+        body_cap: 0,
+    })?)
+}
+
 fn header(headers: &[(String, String)], name: &str) -> Option<String> {
     headers
         .iter()
@@ -662,16 +675,7 @@ impl App {
 
     /// A `lakegate://` link for `request` (no secret header; the token is never in it).
     pub fn request_link(&self, request: &RequestInput) -> Result<String, UiError> {
-        let spec = CallSpec {
-            method: request.method.clone(),
-            url: request.url.clone(),
-            query: request.query.clone(),
-            headers: vec![],
-            body: None,
-            timeout: Duration::from_secs(1),
-            body_cap: 0,
-        };
-        let url = call::full_url(&spec)?;
+        let url = full_url_of(request)?;
         crate::links::to_link(&crate::links::Linked {
             method: request.method.clone(),
             url: url.to_string(),
@@ -900,16 +904,7 @@ impl App {
     }
 
     pub fn snippets(&self, request: RequestInput) -> Result<SnippetsView, UiError> {
-        let spec = CallSpec {
-            method: request.method.clone(),
-            url: request.url.clone(),
-            query: request.query.clone(),
-            headers: vec![],
-            body: None,
-            timeout: Duration::from_secs(1),
-            body_cap: 0,
-        };
-        let url = call::full_url(&spec)?;
+        let url = full_url_of(&request)?;
         let headers = crate::history::redact_headers(&request.headers);
         // A profile connection's own name; else the profile the SDK picks by default.
         let profile = request
