@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { launchApp } from '../tests/e2e/harness.mjs';
-import { appPid, findFile, treePss } from './window.mjs';
+import { appPid, findFile, pssByProcess, treePss } from './window.mjs';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
 const BATCH = 100;
@@ -74,6 +74,7 @@ test(`${REQUESTS} requests through the window`, async () => {
   const pid = appPid();
   await settle();
   const pssBefore = treePss(pid);
+  const processesBefore = pssByProcess(pid);
 
   const times = [];
   for (let done = 0; done < REQUESTS; done += BATCH) {
@@ -84,6 +85,7 @@ test(`${REQUESTS} requests through the window`, async () => {
   }
   await settle();
   const pssAfter = treePss(pid);
+  const processesAfter = pssByProcess(pid);
   assert.equal(times.length, REQUESTS);
   // The request itself as the app measured it (DNS, connect, TLS, answer, body; a new
   // connection each time), from the history it wrote.
@@ -108,6 +110,8 @@ test(`${REQUESTS} requests through the window`, async () => {
     in_app_max_ms: totals[totals.length - 1],
     pss_after_first_request_bytes: pssBefore,
     pss_after_all_bytes: pssAfter,
+    pss_after_first_request_by_process: processesBefore,
+    pss_after_all_by_process: processesAfter,
   };
   if (out) writeFileSync(out, JSON.stringify(result, null, 2));
   console.log(JSON.stringify(result));
