@@ -213,31 +213,23 @@ fn header(headers: &[(String, String)], name: &str) -> Option<String> {
 /// The bodies of the last answers, each behind its own lock so that a long search in
 /// one never holds up another.
 #[derive(Default)]
-pub struct Bodies(Mutex<VecDeque<(String, Arc<Mutex<Body>>)>>);
+pub struct Bodies(Mutex<Kept>);
 
 impl Bodies {
     fn keep(&self, id: &str, body: Body) {
         let mut kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        kept.retain(|(i, _)| i != id);
+        let mut gone = take(&mut kept, id);
         kept.push_back((id.to_string(), Arc::new(Mutex::new(body))));
-        let mut gone = Vec::new();
         while kept.len() > KEPT_BODIES {
-            gone.extend(kept.pop_front());
+            gone.extend(kept.pop_front().map(|(_, b)| b));
         }
         drop(kept);
-        drop(gone);
-        give_back_memory();
+        let_go(gone);
     }
 
     fn release(&self, id: &str) {
-        let mut kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        let before = kept.len();
-        kept.retain(|(i, _)| i != id);
-        let released = kept.len() != before;
-        drop(kept);
-        if released {
-            give_back_memory();
-        }
+        let gone = take(&mut self.0.lock().unwrap_or_else(|e| e.into_inner()), id);
+        let_go(gone);
     }
 
     /// Runs `f` on the body kept under `id`, off the runtime's threads (a search or the
@@ -275,6 +267,27 @@ pub fn keep_large_blocks_apart() {
     unsafe {
         libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
     }
+}
+
+type Kept = VecDeque<(String, Arc<Mutex<Body>>)>;
+
+/// Takes the body kept under `id` out of `kept`.
+fn take(kept: &mut Kept, id: &str) -> Vec<Arc<Mutex<Body>>> {
+    let (gone, stay): (Kept, Kept) = kept.drain(..).partition(|(i, _)| i == id);
+    *kept = stay;
+    gone.into_iter().map(|(_, b)| b).collect()
+}
+
+/// Frees bodies let go of, on a thread of their own: a 20 MiB body and its tree's index
+/// take a while to free and trim, and `release_body` is called on the window's main thread.
+fn let_go(gone: Vec<Arc<Mutex<Body>>>) {
+    if gone.is_empty() {
+        return;
+    }
+    std::thread::spawn(move || {
+        drop(gone);
+        give_back_memory();
+    });
 }
 
 /// Hands freed memory back to the system: glibc keeps the pages of large freed blocks
@@ -650,9 +663,13 @@ impl App {
         mut request: RequestInput,
         mut notes: Vec<String>,
     ) -> Result<CurlImport, UiError> {
-        let mut found = None;
+        // The workspace's own host first (no call); then the apps each workspace lists.
         let (all, _) = self.all().await?;
-        for conn in &all {
+        let mut found = all
+            .iter()
+            .find(|c| crate::connections::Session::is_workspace_host(c, url))
+            .map(|c| c.name.clone());
+        for conn in all.iter().filter(|_| found.is_none()) {
             if self.session.owns(conn, url).await {
                 found = Some(conn.name.clone());
                 break;

@@ -52,7 +52,7 @@ impl TokenRefused {
 }
 
 /// `host` and port of a URL, the way the rules compare them.
-fn authority(url: &Url) -> Option<(String, u16)> {
+pub(crate) fn authority(url: &Url) -> Option<(String, u16)> {
     let host = url.host_str()?.trim_end_matches('.').to_ascii_lowercase();
     Some((host, url.port_or_known_default()?))
 }

@@ -447,20 +447,18 @@ impl Session {
 
     /// Whether `url` is the workspace's own host or one of the apps its Apps API lists.
     pub async fn owns(&self, conn: &Connection, url: &Url) -> bool {
-        let host = |u: &Url| {
-            (
-                u.host_str().map(str::to_ascii_lowercase),
-                u.port_or_known_default(),
-            )
-        };
-        if Url::parse(&conn.host).is_ok_and(|w| host(&w) == host(url)) {
-            return true;
-        }
-        self.app_urls(conn)
-            .await
-            .iter()
-            .filter_map(|a| Url::parse(a).ok())
-            .any(|a| host(&a) == host(url))
+        Session::is_workspace_host(conn, url)
+            || self
+                .app_urls(conn)
+                .await
+                .iter()
+                .filter_map(|a| Url::parse(a).ok())
+                .any(|a| same_authority(&a, url))
+    }
+
+    /// Whether `url` is on the connection's workspace host itself.
+    pub fn is_workspace_host(conn: &Connection, url: &Url) -> bool {
+        Url::parse(&conn.host).is_ok_and(|w| same_authority(&w, url))
     }
 
     /// The `url`s the workspace's Apps API lists (kept a minute); none when it cannot be read.
@@ -837,6 +835,12 @@ impl Session {
             refreshable: (user && has_credentials).then_some(stored.refresh_token.is_some()),
         })
     }
+}
+
+/// The same host and port, by the destination rule's own reading of a URL.
+fn same_authority(a: &Url, b: &Url) -> bool {
+    let (a, b) = (destinations::authority(a), destinations::authority(b));
+    a.is_some() && a == b
 }
 
 fn same_host(a: &str, b: &str) -> bool {
