@@ -7,7 +7,7 @@
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := run
-.PHONY: fetch checks check bench fuzz deny cargo-deny package package-windows cross-check run test build ui deps system-deps ui-deps e2e-deps sdk-deps tauri-driver lint rust-tests ui-tests sdk-tests e2e sandbox bindings clean
+.PHONY: space tidy-cross fetch checks check bench fuzz deny cargo-deny package package-windows cross-check run test build ui deps system-deps ui-deps e2e-deps sdk-deps tauri-driver lint rust-tests ui-tests sdk-tests e2e sandbox bindings clean
 
 CARGO ?= cargo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -21,16 +21,40 @@ APT_PACKAGES := build-essential pkg-config libssl-dev curl file \
   gcc-mingw-w64-x86-64 clang
 STAMP := target/.stamps
 
+# A CI clone is built once and thrown away: no incremental caches (1.4 GB in target/debug),
+# and the cross targets' intermediates go once their checks have passed (see tidy-cross).
+ifdef CI
+export CARGO_INCREMENTAL := 0
+endif
+
 run: deps build
 	@./target/debug/lakegate
 
 # make test fetches everything first, then runs every check with cargo offline: a step
 # can never pass only because an earlier run left crates in ~/.cargo or targets in ~/.rustup.
-test: fetch
+test: space fetch
 	@CARGO_NET_OFFLINE=true $(MAKE) --no-print-directory checks
 	@echo "make test: every check passed"
 
-checks: lint deny cross-check package-windows package rust-tests ui-tests sdk-tests e2e
+checks: lint deny cross-check package-windows tidy-cross package rust-tests ui-tests sdk-tests e2e
+
+# target/ grows to about 7 GB under make test (two feature sets of test binaries, the release
+# build of the .deb, Windows' executables). Say so at the start, not as a full disk mid-compile.
+NEEDED_GB := 8
+space:
+	@mkdir -p target; free=$$(df -Pk target | awk 'NR==2 {print int($$4 / 1048576)}'); \
+	if [ "$$free" -lt $(NEEDED_GB) ]; then \
+	  echo "space: WARNING only $$free GB free on the disk holding target/; make test needs about $(NEEDED_GB) GB." \
+	       "Free some (make clean in old clones, ~/.cache) if the build stops with 'No space left on device'."; \
+	else echo "space: $$free GB free for target/ (make test needs about $(NEEDED_GB) GB)"; fi
+
+# Under CI, the Windows and macOS builds' intermediates are deleted once checked (about
+# 1.6 GB); the executables themselves stay. A developer's clone keeps them for the next run.
+tidy-cross: cross-check package-windows
+	@if [ -n "$${CI:-}" ]; then \
+	  rm -rf target/x86_64-apple-darwin target/x86_64-pc-windows-gnu/debug \
+	    $(WINDOWS_DIR)/deps $(WINDOWS_DIR)/build $(WINDOWS_DIR)/incremental $(WINDOWS_DIR)/.fingerprint; \
+	  echo "tidy-cross: the cross targets' intermediates are gone (CI); $$(du -sh target | cut -f1) in target/"; fi
 
 # Everything any later step needs from the network: system packages, npm packages, the
 # Python SDK, cargo tools, the crates of every platform (cargo fetch without --target
