@@ -1,7 +1,14 @@
 //! The floor `make bench` measures Lakegate's window against: a bare Tauri 2 window on a
-//! blank page, built from the same dependency versions, with the same page-load marker.
+//! blank page, built from the same dependency versions, with the same page-load marker
+//! and the same way of painting (without compositing where there is no GPU).
 
 fn main() {
+    let env = |name: &str| std::env::var(name).ok();
+    if let Some((name, value)) =
+        lakegate::platform::software_painting(env, lakegate::platform::has_render_node())
+    {
+        std::env::set_var(name, value);
+    }
     tauri::Builder::default()
         .on_page_load(|_, payload| lakegate::gui::mark_ready(payload))
         .run(tauri::generate_context!(

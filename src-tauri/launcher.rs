@@ -10,6 +10,13 @@ pub fn run_window() -> ExitCode {
     if let Some(code) = no_display() {
         return code;
     }
+    let env = |name: &str| std::env::var(name).ok();
+    if let Some((name, value)) =
+        crate::platform::software_painting(env, crate::platform::has_render_node())
+    {
+        // Before WebKit starts (it reads the variable) and before any thread exists.
+        std::env::set_var(name, value);
+    }
     match crate::gui::run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
