@@ -3,7 +3,7 @@
 //! rows of the JSON tree), searches, and saves the exact bytes. Nothing here rewrites the
 //! body: rows are slices of the bytes the app sent.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::bridge::BodyKind;
@@ -42,7 +42,7 @@ struct Matches {
     more: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub enum JsonKind {
     Object,
@@ -51,6 +51,33 @@ pub enum JsonKind {
     Number,
     Boolean,
     Null,
+}
+
+impl JsonKind {
+    /// The kind of a parsed value.
+    pub fn of(v: &serde_json::Value) -> JsonKind {
+        use serde_json::Value;
+        match v {
+            Value::Object(_) => JsonKind::Object,
+            Value::Array(_) => JsonKind::Array,
+            Value::String(_) => JsonKind::String,
+            Value::Number(_) => JsonKind::Number,
+            Value::Bool(_) => JsonKind::Boolean,
+            Value::Null => JsonKind::Null,
+        }
+    }
+
+    /// "an object", "a string"…, as a sentence says it.
+    pub fn name(self) -> &'static str {
+        match self {
+            JsonKind::Object => "an object",
+            JsonKind::Array => "an array",
+            JsonKind::String => "a string",
+            JsonKind::Number => "a number",
+            JsonKind::Boolean => "a boolean",
+            JsonKind::Null => "null",
+        }
+    }
 }
 
 /// One node of a JSON document, in document order.

@@ -400,6 +400,12 @@ pub fn typescript_bindings() -> String {
         crate::doctor::Facts::decl(&cfg),
         crate::doctor::Finding::decl(&cfg),
         crate::doctor::Report::decl(&cfg),
+        crate::checks::CheckOutcome::decl(&cfg),
+        crate::checks::DoctorNote::decl(&cfg),
+        crate::checks::CheckRun::decl(&cfg),
+        crate::app::CheckFileView::decl(&cfg),
+        crate::app::CheckLine::decl(&cfg),
+        crate::app::ReportFormat::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in src-tauri/bridge.rs and src-tauri/error.rs.\n\

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod body;
 pub mod bridge;
+pub mod checks;
 pub mod cli;
 pub mod connections;
 pub mod curl;

@@ -1,9 +1,11 @@
 //! The operations the window offers, independent of Tauri: the GUI's commands are
 //! one-line calls into these, and tests call them directly.
 
+mod checks;
 mod diagnosis;
 mod workbench;
 
+pub use checks::{CheckFileView, CheckLine, OnOutcome, ReportFormat};
 pub use workbench::{indent_json, keep_large_blocks_apart, response_view, Progress};
 
 use std::collections::HashMap;
@@ -72,6 +74,8 @@ pub struct App {
     answers: Mutex<std::collections::VecDeque<(String, crate::doctor::Answered)>>,
     /// The bodies the window shows, by request id (the last few only).
     bodies: workbench::Bodies,
+    /// The last run of a check file in the window, for its reports.
+    last_checks: Mutex<Option<crate::checks::CheckRun>>,
 }
 
 impl App {
@@ -110,6 +114,7 @@ impl App {
             last_report: Mutex::new(None),
             answers: Mutex::new(std::collections::VecDeque::new()),
             bodies: workbench::Bodies::default(),
+            last_checks: Mutex::new(None),
             session,
             store: ConnectionStore::in_dir(&config_dir),
             secrets,

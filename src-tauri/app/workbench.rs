@@ -191,7 +191,7 @@ pub const INLINE_BODY: usize = 64 * 1024;
 const KEPT_BODIES: usize = 2;
 
 /// The request's URL with its query, as it would be sent.
-fn full_url_of(request: &RequestInput) -> Result<url::Url, UiError> {
+pub(super) fn full_url_of(request: &RequestInput) -> Result<url::Url, UiError> {
     Ok(call::full_url(&CallSpec {
         method: request.method.clone(),
         url: request.url.clone(),
@@ -342,7 +342,24 @@ fn suggested_file(url: &str, content_type: Option<&str>, kind: BodyKind) -> Stri
         .to_string()
 }
 
-fn expand_home(path: &str) -> Result<std::path::PathBuf, UiError> {
+/// The file a save writes: `path` expanded, and shown; an existing file only when
+/// `replace` says so.
+pub(super) fn target_file(
+    path: &str,
+    replace: bool,
+) -> Result<(std::path::PathBuf, String), UiError> {
+    let path = expand_home(path.trim())?;
+    let shown = path.display().to_string();
+    if !replace && std::fs::symlink_metadata(&path).is_ok() {
+        return Err(UiError::FileExists {
+            message: format!("{shown} exists already: replace it, or choose another name"),
+            path: shown,
+        });
+    }
+    Ok((path, shown))
+}
+
+pub(super) fn expand_home(path: &str) -> Result<std::path::PathBuf, UiError> {
     if path.is_empty() {
         return Err(UiError::invalid("path", "give the file a name"));
     }
@@ -596,14 +613,7 @@ impl App {
         path: &str,
         replace: bool,
     ) -> Result<SavedBody, UiError> {
-        let path = expand_home(path.trim())?;
-        let shown = path.display().to_string();
-        if !replace && std::fs::symlink_metadata(&path).is_ok() {
-            return Err(UiError::FileExists {
-                message: format!("{shown} exists already: replace it, or choose another name"),
-                path: shown,
-            });
-        }
+        let (path, shown) = target_file(path, replace)?;
         self.bodies
             .with(id, move |b| {
                 let [text, rest] = b.parts();

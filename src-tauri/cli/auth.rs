@@ -479,7 +479,7 @@ pub fn login(args: LoginArgs) -> ExitCode {
         let who = done.signed_in_as.unwrap_or_else(|| "(unknown user)".into());
         let mut said = format!("Signed in to {name} as {who}");
         if done.refreshable == Some(false) {
-            let until = done.expires_at.map(rfc3339).unwrap_or_else(|| "its expiry".into());
+            let until = done.expires_at.map(crate::oauth::rfc3339).unwrap_or_else(|| "its expiry".into());
             said.push_str(&format!(
                 ".\nThe workspace gave no refresh token (its OAuth app does not grant offline_access), so this sign-in ends at {until}: sign in again then"
             ));
@@ -593,7 +593,7 @@ pub fn token(args: TokenArgs) -> ExitCode {
                 serde_json::to_string_pretty(&json!({
                     "access_token": t.token.expose_secret(),
                     "token_type": "Bearer",
-                    "expiry": t.expires_at.map(rfc3339),
+                    "expiry": t.expires_at.map(crate::oauth::rfc3339),
                 }))
                 .unwrap_or_default()
             );
@@ -686,32 +686,10 @@ fn default_connection() -> Result<String, crate::error::UiError> {
         .map_err(|m| crate::error::UiError::NotFound { message: m })
 }
 
-/// `2026-11-29T10:00:00Z` from Unix seconds.
-pub fn rfc3339(secs: u64) -> String {
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    // Civil date from days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
 #[cfg(test)]
 mod tests {
-    use super::rfc3339;
     use crate::connections::parse_rfc3339;
+    use crate::oauth::rfc3339;
 
     #[test]
     fn rfc3339_round_trips() {

@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use crate::error::UiError;
 
 mod auth;
+mod check;
 mod sandbox;
 mod workbench;
 
@@ -65,6 +66,9 @@ pub enum Command {
     ///
     /// Exits with 1 when a check fails.
     Doctor(workbench::DoctorArgs),
+    /// Run a check file's requests and what must hold for each (for CI and cron); writes
+    /// JUnit, Markdown or JSON reports; exits 1 when a check fails, 2 when it cannot run.
+    Check(check::CheckArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -127,6 +131,7 @@ pub fn main_with(open_window: fn() -> ExitCode) -> ExitCode {
         Some(Command::Apps(args)) => workbench::apps(args),
         Some(Command::Call(args)) => workbench::call(args),
         Some(Command::Doctor(args)) => workbench::doctor(args),
+        Some(Command::Check(args)) => check::check(args),
         Some(Command::Info { json }) => report(crate::app::app_info(), json, |info| {
             format!(
                 "{} {}\nplatform: {}\nsettings: {}\ndata:     {}",

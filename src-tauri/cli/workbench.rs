@@ -66,11 +66,11 @@ pub struct CallArgs {
     pretty: bool,
 }
 
-fn app() -> Result<App, ExitCode> {
+pub(super) fn app() -> Result<App, ExitCode> {
     App::new(Arc::new(HeadlessHost { no_browser: true })).map_err(fail)
 }
 
-fn connection_name(name: Option<&str>) -> Result<String, ExitCode> {
+pub(super) fn connection_name(name: Option<&str>) -> Result<String, ExitCode> {
     let dir = crate::platform::config_dir().map_err(fail)?;
     let l = listing(&ConnectionStore::in_dir(&dir))?;
     Ok(choose(&l, name)?.name)

@@ -38,4 +38,7 @@ pub const COMMANDS: &[&str] = &[
     "export_report",
     "scope_matrix",
     "sign_in_with_scopes",
+    "open_check_file",
+    "run_check_file",
+    "save_check_report",
 ];

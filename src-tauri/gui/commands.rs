@@ -4,7 +4,7 @@ use secrecy::ExposeSecret;
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 
-use crate::app::App;
+use crate::app::{App, CheckFileView, ReportFormat};
 use crate::body::{SearchHit, TextRows, TreeRows};
 use crate::bridge::{
     AppInfo, AppView, ConnectionView, ConnectionsOverview, EndpointsView, HistoryView,
@@ -12,6 +12,7 @@ use crate::bridge::{
     SnippetsView, TokenInspection,
 };
 use crate::bridge::{CurlImport, ExportedReport, SavedBody, ScopeMatrix, StreamUpdate};
+use crate::checks::{CheckOutcome, CheckRun};
 use crate::error::UiError;
 
 /// How long a copied token stays on the clipboard.
@@ -414,4 +415,34 @@ mod tests {
         assert!(!still_ours(Some(""), Some(&token)));
         assert!(!still_ours(Some("eyJ.token.sig"), None));
     }
+}
+
+/// A check file, read and checked (the path is the user's own choice; only read).
+#[tauri::command]
+pub fn open_check_file(app: State<'_, App>, path: String) -> Result<CheckFileView, UiError> {
+    app.open_check_file(&path)
+}
+
+/// Runs a check file as `connection`; each outcome is told on `progress` as it ends.
+#[tauri::command]
+pub async fn run_check_file(
+    app: State<'_, App>,
+    path: String,
+    connection: String,
+    progress: tauri::ipc::Channel<CheckOutcome>,
+) -> Result<CheckRun, UiError> {
+    app.run_check_file(&path, &connection, &|o, _, _| {
+        let _ = progress.send(o.clone());
+    })
+    .await
+}
+
+#[tauri::command]
+pub fn save_check_report(
+    app: State<'_, App>,
+    format: ReportFormat,
+    path: String,
+    replace: bool,
+) -> Result<String, UiError> {
+    app.save_check_report(format, &path, replace)
 }

@@ -89,7 +89,10 @@ pub fn run() -> tauri::Result<()> {
             commands::diagnose,
             commands::export_report,
             commands::scope_matrix,
-            commands::sign_in_with_scopes
+            commands::sign_in_with_scopes,
+            commands::open_check_file,
+            commands::run_check_file,
+            commands::save_check_report
         ])
         .build(tauri::generate_context!())?
         .run(|handle, event| {

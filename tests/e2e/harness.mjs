@@ -42,3 +42,11 @@ export async function launchApp() {
 export function shot(session, name) {
   return session.screenshot(path.join(outDir, `${name}.png`));
 }
+
+/** Types `text` into the field `[data-testid=testid]` as one input event (as a paste does). */
+export function typeInto(session, testid, text) {
+  return session.execute(
+    `const el = document.querySelector('[data-testid="${testid}"]'); el.value = arguments[0]; el.dispatchEvent(new Event('input', { bubbles: true }));`,
+    [text],
+  );
+}

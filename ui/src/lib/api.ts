@@ -4,6 +4,10 @@ import { Channel, invoke } from '@tauri-apps/api/core';
 import type {
   AppInfo,
   AppView,
+  CheckFileView,
+  CheckOutcome,
+  CheckRun,
+  ReportFormat,
   EndpointsView,
   ExportedReport,
   Finding,
@@ -88,6 +92,16 @@ export const api = {
     return call<ResponseView>('send_request', { id, request, progress });
   },
   cancelRequest: (id: string) => call<void>('cancel_request', { id }),
+  /** A check file, read and checked in Rust (the page never reads files). */
+  openCheckFile: (path: string) => call<CheckFileView>('open_check_file', { path }),
+  /** Runs a check file as `connection`; `onOutcome` hears each check as it ends. */
+  runCheckFile: (path: string, connection: string, onOutcome: (o: CheckOutcome) => void) => {
+    const progress = new Channel<CheckOutcome>();
+    progress.onmessage = onOutcome;
+    return call<CheckRun>('run_check_file', { path, connection, progress });
+  },
+  saveCheckReport: (format: ReportFormat, path: string, replace: boolean) =>
+    call<string>('save_check_report', { format, path, replace }),
   /** The body stays in the core: the window asks for the rows it draws. */
   textRows: (id: string, cols: number, from: number, count: number) => call<TextRows>('text_rows', { id, cols, from, count }),
   treeRows: (id: string, from: number, count: number) => call<TreeRows>('tree_rows', { id, from, count }),

@@ -377,3 +377,51 @@ export type Report = { url: string, method: string, connection: string | null,
  * Unix seconds.
  */
 at: number, findings: Array<Finding>, };
+
+export type CheckOutcome = { name: string, method: string, 
+/**
+ * The URL as sent (no credentials: a check file holds none).
+ */
+url: string, passed: boolean, 
+/**
+ * The status the answer had; none when no answer came.
+ */
+status: number | null, ms: number, 
+/**
+ * What did not hold, in words; empty when it passed.
+ */
+problems: Array<string>, 
+/**
+ * No answer came (network, sign-in, an app that is not there).
+ */
+error: string | null, 
+/**
+ * The Doctor's short form for a refused or failed request: title, what it saw, what to do.
+ */
+doctor: Array<DoctorNote>, 
+/**
+ * The first bytes of the answer, as text (the window shows it; reports do not).
+ */
+answer?: string, };
+
+export type DoctorNote = { title: string, observed: string, nextStep: string, };
+
+export type CheckRun = { name: string, connection: string, host: string, 
+/**
+ * Unix seconds.
+ */
+startedAt: number, totalMs: number, passed: number, failed: number, outcomes: Array<CheckOutcome>, };
+
+export type CheckFileView = { 
+/**
+ * The file, as read (`~/` expanded).
+ */
+path: string, name: string, concurrency: number, checks: Array<CheckLine>, };
+
+export type CheckLine = { name: string, method: string, 
+/**
+ * `app /path` or the URL.
+ */
+target: string, };
+
+export type ReportFormat = "junit" | "markdown" | "json";

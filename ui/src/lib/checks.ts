@@ -1,0 +1,20 @@
+// The Checks board's wording and file names, apart from the component so they are tested.
+import type { CheckRun, ReportFormat } from './bindings';
+
+const EXTENSIONS: Record<ReportFormat, string> = { junit: 'junit.xml', markdown: 'report.md', json: 'report.json' };
+
+/** Where a report goes unless the user says otherwise: beside the check file. */
+export function reportPath(checkFile: string, format: ReportFormat): string {
+  const slash = checkFile.lastIndexOf('/');
+  const dir = slash >= 0 ? checkFile.slice(0, slash + 1) : '';
+  const base = checkFile.slice(slash + 1);
+  const stem = base.replace(/\.json$/i, '') || 'checks';
+  return `${dir}${stem}.${EXTENSIONS[format]}`;
+}
+
+/** "4 of 5 passed, 1 failed, in 1.2 s". */
+export function summaryLine(run: CheckRun): string {
+  const total = run.outcomes.length;
+  const failed = run.failed > 0 ? `, ${run.failed} failed` : '';
+  return `${run.passed} of ${total} passed${failed}, in ${(run.totalMs / 1000).toFixed(1)} s`;
+}
