@@ -1,11 +1,11 @@
 //! The floor `make bench` measures Lakegate's window against: a bare Tauri 2 window on a
 //! blank page, built from the same dependency versions, with the same page-load marker
-//! and the same way of painting (without compositing where there is no GPU).
+//! and the same WebKit settings (no compositing where there is no GPU, no JIT).
 
 fn main() {
     let env = |name: &str| std::env::var(name).ok();
-    if let Some((name, value)) =
-        lakegate::platform::software_painting(env, lakegate::platform::has_render_node())
+    for (name, value) in
+        lakegate::platform::webview_environment(env, lakegate::platform::has_render_node())
     {
         std::env::set_var(name, value);
     }

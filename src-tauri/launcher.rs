@@ -11,10 +11,10 @@ pub fn run_window() -> ExitCode {
         return code;
     }
     let env = |name: &str| std::env::var(name).ok();
-    if let Some((name, value)) =
-        crate::platform::software_painting(env, crate::platform::has_render_node())
+    for (name, value) in
+        crate::platform::webview_environment(env, crate::platform::has_render_node())
     {
-        // Before WebKit starts (it reads the variable) and before any thread exists.
+        // Before WebKit starts (it reads them) and before any thread exists.
         std::env::set_var(name, value);
     }
     match crate::gui::run() {
