@@ -162,6 +162,38 @@ def main():
         results["call_curl"] = timed(["curl", "-sS", "-o", "/dev/null", "-H", f"Authorization: Bearer {token}", hello], base_env)
         results["token_lakegate"] = timed([str(BIN), "token"], m2m_env)
         results["token_curl"] = timed(["curl", "-sS", "-o", "/dev/null", "-u", f"{sp['client_id']}:{sp['client_secret']}", "-d", "grant_type=client_credentials", "-d", "scope=all-apis", f"{host}/oidc/v1/token"], base_env)
+        # 100 checks (two GET endpoints of one app, each with its status and a JSON pointer)
+        # run by `lakegate check`, against the same 100 requests made one by one with curl in
+        # a shell loop; the same token for both.
+        app_url = next(a["url"] for a in info["apps"] if a["name"] == "hello")
+        paths = ["/api/hello" if i % 2 == 0 else "/api/items?limit=3" for i in range(100)]
+        checks = [{"name": f"check {i + 1}", "url": app_url + p.split("?")[0], "query": dict([p.split("?")[1].split("=")]) if "?" in p else {},
+                   "expect": {"status": 200, "json": [{"pointer": "/app" if "hello" in p else "/items", "type": "string" if "hello" in p else "array"}]}}
+                  for i, p in enumerate(paths)]
+        checks_file = OUT / "checks-100.json"
+        checks_file.write_text(json.dumps({"name": "bench", "checks": checks}))
+        loop = OUT / "curl-loop.sh"
+        loop.write_text("set -e\n" + "".join(f'curl -sS -o /dev/null -H "Authorization: Bearer $T" "{app_url}{p}"\n' for p in paths))
+        results["check_100_lakegate"] = timed([str(BIN), "check", str(checks_file)], token_env, runs=5)
+        results["check_100_lakegate_one_at_a_time"] = timed([str(BIN), "check", "--concurrency", "1", str(checks_file)], token_env, runs=5)
+        results["check_100_curl_loop"] = timed(["bash", str(loop)], dict(base_env, T=token), runs=5)
+        # Check all over 7 apps × 4 identities (two people signed in through the sandbox's
+        # sign-in page, two service principals), against the same 28 requests by curl.
+        team_env = dict(base_env, XDG_CONFIG_HOME=str(home / "team-config"), XDG_DATA_HOME=str(home / "team-data"))
+        for name, sp_i in (("reporting-bot", 0), ("sql-only-bot", 1)):
+            team_sp = info["service_principals"][sp_i]
+            subprocess.run([str(BIN), "connections", "add", name, "--host", host, "--service-principal", "--client-id", team_sp["client_id"], "--ca-bundle", ca],
+                           env=team_env, input=team_sp["client_secret"], text=True, capture_output=True, check=True)
+        for name in ("alice", "bob"):
+            subprocess.run([str(BIN), "connections", "add", name, "--host", host, "--user", "--ca-bundle", ca], env=team_env, capture_output=True, check=True)
+            subprocess.run([str(BIN), "login", name], env=dict(team_env, BROWSER=str(REPO / "tests/e2e/sandbox-browser.sh"), LAKEGATE_E2E_USER=f"{name}@example.com", LAKEGATE_E2E_CA=ca, LAKEGATE_E2E_HOME=str(OUT)),
+                           capture_output=True, check=True, timeout=120)
+        tokens = [subprocess.run([str(BIN), "token", n, "-o", "text"], env=team_env, capture_output=True, text=True, check=True).stdout.strip() for n in ("alice", "bob", "reporting-bot", "sql-only-bot")]
+        app_urls = [a["url"] for a in info["apps"]]
+        team_loop = OUT / "curl-team.sh"
+        team_loop.write_text("".join(f'curl -sS -o /dev/null -H "Authorization: Bearer $T{i}" "{u}/api/hello"\n' for u in app_urls for i in range(len(tokens))))
+        results["access_check_all_lakegate"] = timed([str(BIN), "access", "-c", "alice", "--path", "/api/hello", "--json"], team_env, runs=5)
+        results["access_check_all_curl_loop"] = timed(["bash", str(team_loop)], dict(base_env, **{f"T{i}": t for i, t in enumerate(tokens)}), runs=5)
         sdk = "from databricks.sdk.core import Config; import os; Config(host=os.environ['DATABRICKS_HOST'], client_id=os.environ['DATABRICKS_CLIENT_ID'], client_secret=os.environ['DATABRICKS_CLIENT_SECRET']).authenticate()"
         if PY.exists():
             results["token_python_sdk"] = timed([str(PY), "-c", sdk], dict(m2m_env, DATABRICKS_CONFIG_FILE=str(OUT / "none.cfg")), runs=max(5, RUNS // 3))
@@ -203,6 +235,11 @@ def main():
         ("1 MB JSON answer: click to the first frame showing it", mb1["click_to_drawn_ms"], " ms", "≤ 100 ms", lambda v: v <= 100),
         ("expand all / collapse all on the 20 MiB tree, click to frame", max(big["expand_all_ms"], big["collapse_all_ms"]), " ms", "≤ 100 ms", lambda v: v <= 100),
         ("whole-app PSS after a 20 MiB answer is replaced by a small one / before it", (big["pss_after_replaced_bytes"] / big["pss_before_bytes"] - 1) * 100, " %", "≤ 10 %", lambda v: v <= 10),
+    ]
+    rows += [
+        ("Check all, 7 apps × 4 identities (`lakegate access --path`: permissions, groups, scopes and 28 calls) / the 28 calls by `curl` in a shell loop", med("access_check_all_lakegate") / med("access_check_all_curl_loop"), "×", "—", None),
+        ("`lakegate check`, 100 checks (4 at once) / the same 100 requests by `curl` in a shell loop", med("check_100_lakegate") / med("check_100_curl_loop"), "×", "—", None),
+        ("`lakegate check --concurrency 1`, 100 checks / the `curl` loop", med("check_100_lakegate_one_at_a_time") / med("check_100_curl_loop"), "×", "—", None),
     ]
     if "token_python_sdk" in r:
         rows.append(("M2M token: how many times faster than the Python SDK's `Config(...).authenticate()`", med("token_python_sdk") / med("token_lakegate"), "×", "≥ 10×", lambda v: v >= 10))

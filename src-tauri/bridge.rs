@@ -406,6 +406,12 @@ pub fn typescript_bindings() -> String {
         crate::app::CheckFileView::decl(&cfg),
         crate::app::CheckLine::decl(&cfg),
         crate::app::ReportFormat::decl(&cfg),
+        crate::access::Permission::decl(&cfg),
+        crate::access::AccessIdentity::decl(&cfg),
+        crate::access::AccessCell::decl(&cfg),
+        crate::access::AppAccess::decl(&cfg),
+        crate::access::AccessMatrix::decl(&cfg),
+        crate::app::AccessFormat::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in src-tauri/bridge.rs and src-tauri/error.rs.\n\

@@ -1,6 +1,7 @@
 //! Lakegate's core. The window (`gui`, behind the feature of the same name) and the
 //! command line (`cli`) are two thin callers of the functions defined here.
 
+pub mod access;
 pub mod app;
 pub mod body;
 pub mod bridge;

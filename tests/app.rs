@@ -10,61 +10,8 @@ use std::sync::{Arc, Mutex};
 use lakegate::app::{App, SANDBOX_CONNECTION};
 use lakegate::bridge::{ConnectionKindName, NewConnection};
 use lakegate::error::UiError;
-use lakegate::host::{BoxFuture, Host, HostError, ProgramOutput};
 use lakegate::secrets::{Keychain, SecretStore, SecretsError};
 use secrecy::{ExposeSecret, SecretString};
-
-/// A person at the system browser: opens the sign-in page, picks Alice, returns.
-struct Person {
-    sandbox_ca: Arc<Mutex<Option<std::path::PathBuf>>>,
-}
-
-impl Host for Person {
-    fn open_url(&self, url: &str) -> Result<(), HostError> {
-        let Some(ca) = self.sandbox_ca.lock().unwrap().clone() else {
-            return Ok(()); // the person closed the tab: nothing comes back
-        };
-        let url = url.to_string();
-        tokio::spawn(async move {
-            let pem = std::fs::read(ca).unwrap();
-            let http = reqwest::Client::builder()
-                .add_root_certificate(reqwest::Certificate::from_pem(&pem).unwrap())
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap();
-            let page = http.get(&url).send().await.unwrap().text().await.unwrap();
-            let request = page
-                .split("name=\"request\" value=\"")
-                .nth(1)
-                .unwrap()
-                .split('"')
-                .next()
-                .unwrap()
-                .to_string();
-            let origin = url.split("/oidc/").next().unwrap().to_string();
-            let back = http
-                .post(format!("{origin}/oidc/v1/authorize"))
-                .form(&[("request", request.as_str()), ("user", "alice@example.com")])
-                .send()
-                .await
-                .unwrap();
-            let location = back.headers()["location"].to_str().unwrap().to_string();
-            reqwest::Client::new().get(location).send().await.unwrap();
-        });
-        Ok(())
-    }
-    fn run<'a>(
-        &'a self,
-        program: &'a str,
-        _: &'a [String],
-    ) -> BoxFuture<'a, Result<ProgramOutput, HostError>> {
-        Box::pin(async move {
-            Err(HostError::NotFound {
-                program: program.into(),
-            })
-        })
-    }
-}
 
 struct Broken;
 
@@ -115,8 +62,9 @@ fn harness(
     let _ = std::fs::remove_dir_all(&dir);
     let ca = Arc::new(Mutex::new(None));
     let app = App::with_parts(
-        Arc::new(Person {
-            sandbox_ca: ca.clone(),
+        Arc::new(common::Person {
+            ca: ca.clone(),
+            user: Arc::new(Mutex::new("alice@example.com".into())),
         }),
         secrets,
         probe,

@@ -9,7 +9,7 @@ use tokio::sync::Semaphore;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::workbench::{expand_home, full_url_of, target_file};
+use super::workbench::{expand_home, full_url_of, write_text_file};
 use super::App;
 use crate::checks::{self, Check, CheckFile, CheckOutcome, CheckRun, DoctorNote};
 use crate::doctor::Verdict;
@@ -135,19 +135,12 @@ impl App {
             .ok_or_else(|| UiError::NotFound {
                 message: "no checks have run yet: run a check file first".into(),
             })?;
-        let (path, shown) = target_file(path, replace)?;
         let text = match format {
             ReportFormat::Junit => checks::to_junit(&run),
             ReportFormat::Markdown => checks::to_markdown(&run),
             ReportFormat::Json => checks::to_json(&run),
         };
-        crate::platform::write_atomically(&path, text.as_bytes()).map_err(|e| {
-            UiError::Storage {
-                message: format!("{shown} could not be written: {e}"),
-                path: Some(shown.clone()),
-            }
-        })?;
-        Ok(shown)
+        write_text_file(path, replace, &text)
     }
 
     /// Runs every check of `file` as `connection`, at most the file's concurrency at once;

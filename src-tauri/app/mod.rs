@@ -1,10 +1,12 @@
 //! The operations the window offers, independent of Tauri: the GUI's commands are
 //! one-line calls into these, and tests call them directly.
 
+mod access;
 mod checks;
 mod diagnosis;
 mod workbench;
 
+pub use access::AccessFormat;
 pub use checks::{CheckFileView, CheckLine, OnOutcome, ReportFormat};
 pub use workbench::{indent_json, keep_large_blocks_apart, response_view, Progress};
 
@@ -76,6 +78,8 @@ pub struct App {
     bodies: workbench::Bodies,
     /// The last run of a check file in the window, for its reports.
     last_checks: Mutex<Option<crate::checks::CheckRun>>,
+    /// The access view last shown, for its exports.
+    last_access: Mutex<Option<crate::access::AccessMatrix>>,
 }
 
 impl App {
@@ -115,6 +119,7 @@ impl App {
             answers: Mutex::new(std::collections::VecDeque::new()),
             bodies: workbench::Bodies::default(),
             last_checks: Mutex::new(None),
+            last_access: Mutex::new(None),
             session,
             store: ConnectionStore::in_dir(&config_dir),
             secrets,

@@ -359,6 +359,16 @@ pub(super) fn target_file(
     Ok((path, shown))
 }
 
+/// Writes `text` to the file the user named (see `target_file`); returns it as shown.
+pub(super) fn write_text_file(path: &str, replace: bool, text: &str) -> Result<String, UiError> {
+    let (path, shown) = target_file(path, replace)?;
+    crate::platform::write_atomically(&path, text.as_bytes()).map_err(|e| UiError::Storage {
+        message: format!("{shown} could not be written: {e}"),
+        path: Some(shown.clone()),
+    })?;
+    Ok(shown)
+}
+
 pub(super) fn expand_home(path: &str) -> Result<std::path::PathBuf, UiError> {
     if path.is_empty() {
         return Err(UiError::invalid("path", "give the file a name"));

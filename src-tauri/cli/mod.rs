@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 
 use crate::error::UiError;
 
+mod access;
 mod auth;
 mod check;
 mod sandbox;
@@ -69,6 +70,9 @@ pub enum Command {
     /// Run a check file's requests and what must hold for each (for CI and cron); writes
     /// JUnit, Markdown or JSON reports; exits 1 when a check fails, 2 when it cannot run.
     Check(check::CheckArgs),
+    /// Who can call which app: every app of a workspace against every connection of it
+    /// (permission, scopes and, with --path, a real call); as text, JSON, Markdown or CSV.
+    Access(access::AccessArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -132,6 +136,7 @@ pub fn main_with(open_window: fn() -> ExitCode) -> ExitCode {
         Some(Command::Call(args)) => workbench::call(args),
         Some(Command::Doctor(args)) => workbench::doctor(args),
         Some(Command::Check(args)) => check::check(args),
+        Some(Command::Access(args)) => access::access(args),
         Some(Command::Info { json }) => report(crate::app::app_info(), json, |info| {
             format!(
                 "{} {}\nplatform: {}\nsettings: {}\ndata:     {}",

@@ -41,4 +41,6 @@ pub const COMMANDS: &[&str] = &[
     "open_check_file",
     "run_check_file",
     "save_check_report",
+    "access_view",
+    "save_access_report",
 ];

@@ -4,7 +4,8 @@ use secrecy::ExposeSecret;
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 
-use crate::app::{App, CheckFileView, ReportFormat};
+use crate::access::AccessMatrix;
+use crate::app::{AccessFormat, App, CheckFileView, ReportFormat};
 use crate::body::{SearchHit, TextRows, TreeRows};
 use crate::bridge::{
     AppInfo, AppView, ConnectionView, ConnectionsOverview, EndpointsView, HistoryView,
@@ -445,4 +446,24 @@ pub fn save_check_report(
     replace: bool,
 ) -> Result<String, UiError> {
     app.save_check_report(format, &path, replace)
+}
+
+/// Who can call which app in `connection`'s workspace; with `path`, Check all.
+#[tauri::command]
+pub async fn access_view(
+    app: State<'_, App>,
+    connection: String,
+    path: Option<String>,
+) -> Result<AccessMatrix, UiError> {
+    app.access_view(&connection, path.as_deref()).await
+}
+
+#[tauri::command]
+pub fn save_access_report(
+    app: State<'_, App>,
+    format: AccessFormat,
+    path: String,
+    replace: bool,
+) -> Result<String, UiError> {
+    app.save_access_report(format, &path, replace)
 }

@@ -92,7 +92,9 @@ pub fn run() -> tauri::Result<()> {
             commands::sign_in_with_scopes,
             commands::open_check_file,
             commands::run_check_file,
-            commands::save_check_report
+            commands::save_check_report,
+            commands::access_view,
+            commands::save_access_report
         ])
         .build(tauri::generate_context!())?
         .run(|handle, event| {

@@ -180,6 +180,17 @@ impl Seed {
                 groups: vec!["users", "admins", "finance"],
                 pat: pat(rng)?,
             },
+            // Not an admin: manages sales and finance (so their lists can be read by a
+            // team without an admin); uses finance through its group as well.
+            User {
+                id: "4003".into(),
+                email: "bob@example.com".into(),
+                given_name: "Bob",
+                family_name: "Bookkeeper",
+                role: Role::User,
+                groups: vec!["users", "finance"],
+                pat: pat(rng)?,
+            },
         ];
         let service_principals = vec![
             ServicePrincipal {
@@ -280,13 +291,17 @@ impl Seed {
             vec![],
             open(vec![bot_use(), sql_bot_use()]),
         )?;
+        let bob_manages = || Grant {
+            grantee: Grantee::User("bob@example.com"),
+            level: Level::CanManage,
+        };
         app(
             "sales",
             "Sales figures queried on behalf of the caller (user authorization: sql).",
             running,
             ok,
             vec!["sql"],
-            open(vec![bot_use(), sql_bot_use()]),
+            open(vec![bot_use(), sql_bot_use(), bob_manages()]),
         )?;
         app("genie-chat", "Ask questions of a Genie space and its files (user authorization: dashboards.genie, files.files).", running, ok, vec!["dashboards.genie", "files.files"], open(vec![]))?;
         app(
@@ -304,6 +319,7 @@ impl Seed {
                     grantee: Grantee::Group("finance"),
                     level: Level::CanUse,
                 },
+                bob_manages(),
             ],
         )?;
         app(

@@ -271,3 +271,62 @@ pub fn request(url: String) -> RequestInput {
         without_token: None,
     }
 }
+
+/// A person at the system browser: opens the sandbox's sign-in page, picks `user`, and
+/// follows the redirect back to Lakegate's loopback listener. Without a CA (the sandbox
+/// not started yet) the person closes the tab: nothing comes back.
+pub struct Person {
+    pub ca: Arc<std::sync::Mutex<Option<PathBuf>>>,
+    pub user: Arc<std::sync::Mutex<String>>,
+}
+
+impl lakegate::host::Host for Person {
+    fn open_url(&self, url: &str) -> Result<(), lakegate::host::HostError> {
+        let Some(ca) = self.ca.lock().unwrap().clone() else {
+            return Ok(());
+        };
+        let (url, user) = (url.to_string(), self.user.lock().unwrap().clone());
+        tokio::spawn(async move {
+            let pem = std::fs::read(ca).unwrap();
+            let http = reqwest::Client::builder()
+                .add_root_certificate(reqwest::Certificate::from_pem(&pem).unwrap())
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap();
+            let page = http.get(&url).send().await.unwrap().text().await.unwrap();
+            let request = page
+                .split("name=\"request\" value=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .to_string();
+            let origin = url.split("/oidc/").next().unwrap().to_string();
+            let back = http
+                .post(format!("{origin}/oidc/v1/authorize"))
+                .form(&[("request", request.as_str()), ("user", user.as_str())])
+                .send()
+                .await
+                .unwrap();
+            let location = back.headers()["location"].to_str().unwrap().to_string();
+            reqwest::Client::new().get(location).send().await.unwrap();
+        });
+        Ok(())
+    }
+
+    fn run<'a>(
+        &'a self,
+        program: &'a str,
+        _: &'a [String],
+    ) -> lakegate::host::BoxFuture<
+        'a,
+        Result<lakegate::host::ProgramOutput, lakegate::host::HostError>,
+    > {
+        Box::pin(async move {
+            Err(lakegate::host::HostError::NotFound {
+                program: program.into(),
+            })
+        })
+    }
+}

@@ -5,7 +5,8 @@
 set -eu
 url="$1"
 log="${LAKEGATE_E2E_HOME:-/tmp}/browser.log"
-ca="$XDG_DATA_HOME/lakegate/sandbox/ca.pem"
+# The window's own sandbox, unless a journey points at a standalone one.
+ca="${LAKEGATE_E2E_CA:-$XDG_DATA_HOME/lakegate/sandbox/ca.pem}"
 user="${LAKEGATE_E2E_USER:-alice@example.com}"
 {
   echo "opening the sign-in page"

@@ -3,6 +3,8 @@
 import { Channel, invoke } from '@tauri-apps/api/core';
 import type {
   AppInfo,
+  AccessFormat,
+  AccessMatrix,
   AppView,
   CheckFileView,
   CheckOutcome,
@@ -100,6 +102,10 @@ export const api = {
     progress.onmessage = onOutcome;
     return call<CheckRun>('run_check_file', { path, connection, progress });
   },
+  /** Who can call which app in `connection`'s workspace; with `path`, every app is called as every identity. */
+  accessView: (connection: string, path: string | null) => call<AccessMatrix>('access_view', { connection, path }),
+  saveAccessReport: (format: AccessFormat, path: string, replace: boolean) =>
+    call<string>('save_access_report', { format, path, replace }),
   saveCheckReport: (format: ReportFormat, path: string, replace: boolean) =>
     call<string>('save_check_report', { format, path, replace }),
   /** The body stays in the core: the window asks for the rows it draws. */

@@ -425,3 +425,60 @@ export type CheckLine = { name: string, method: string,
 target: string, };
 
 export type ReportFormat = "junit" | "markdown" | "json";
+
+export type Permission = "canManage" | "canUse" | "none" | "unknown";
+
+export type AccessIdentity = { connection: string, 
+/**
+ * "person" or "service principal".
+ */
+kind: string, 
+/**
+ * Who the workspace says it is (e-mail or display name); none when it could not be asked.
+ */
+who: string | null, 
+/**
+ * Its groups, as SCIM reports them; none when they could not be read.
+ */
+groups: Array<string> | null, 
+/**
+ * Why this identity could not be used (not signed in, refused…).
+ */
+problem: string | null, };
+
+export type AccessCell = { connection: string, permission: Permission, 
+/**
+ * How it is held: "direct", "group NAME", "workspace admin"; or why it is unknown.
+ */
+via: string | null, 
+/**
+ * Whether the token covers the app's user-authorization scopes; none when the token
+ * could not be read.
+ */
+scopesCovered: boolean | null, missingScopes: Array<string>, 
+/**
+ * After Check all: the status a real call got, or why none came.
+ */
+status: number | null, error: string | null, 
+/**
+ * The identity cannot use the app (found, or shown by a refused call): the Doctor's cells.
+ */
+red: boolean, };
+
+export type AppAccess = { app: string, url: string | null, scopes: Array<string>, 
+/**
+ * The identity whose token could read the access control list; none when none could.
+ */
+aclReadBy: string | null, 
+/**
+ * Who can grant access: the list's managers when it could be read, else the app's creator.
+ */
+managers: Array<string>, cells: Array<AccessCell>, };
+
+export type AccessMatrix = { host: string, identities: Array<AccessIdentity>, apps: Array<AppAccess>, 
+/**
+ * The path Check all called on every app; none before it ran.
+ */
+checkedPath: string | null, };
+
+export type AccessFormat = "markdown" | "csv";
