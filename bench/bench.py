@@ -122,7 +122,7 @@ def window_figures(base_env):
 def requests_in_window():
     out = OUT / "requests.json"
     out.unlink(missing_ok=True)
-    env = dict(os.environ, LAKEGATE_BIN=str(BIN), E2E_TESTS="../../bench/requests.bench.mjs", BENCH_OUT=str(out), E2E_TIMEOUT_MS="1800000")
+    env = dict(os.environ, LAKEGATE_BIN=str(BIN), E2E_TESTS="../../bench/requests.bench.mjs", BENCH_OUT=str(out), E2E_TIMEOUT_MS="1800000", E2E_PAINTING="app")
     done = subprocess.run([str(REPO / "tests" / "e2e" / "run.sh")], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if done.returncode != 0 or not out.exists():
         raise SystemExit(f"bench: the requests through the window failed:\n{done.stdout[-3000:]}")
@@ -132,7 +132,7 @@ def requests_in_window():
 def big_answers_in_window():
     out = OUT / "big.json"
     out.unlink(missing_ok=True)
-    env = dict(os.environ, LAKEGATE_BIN=str(BIN), E2E_TESTS="../../bench/big.bench.mjs", BENCH_OUT=str(out), E2E_TIMEOUT_MS="1800000")
+    env = dict(os.environ, LAKEGATE_BIN=str(BIN), E2E_TESTS="../../bench/big.bench.mjs", BENCH_OUT=str(out), E2E_TIMEOUT_MS="1800000", E2E_PAINTING="app")
     done = subprocess.run([str(REPO / "tests" / "e2e" / "run.sh")], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if done.returncode != 0 or not out.exists():
         raise SystemExit(f"bench: the big answers through the window failed:\n{done.stdout[-3000:]}")

@@ -358,6 +358,83 @@ impl Check {
     }
 }
 
+/// A check file made of saved requests: each becomes a check expecting a 2xx answer, with
+/// the app and path when its URL is one of `apps` (so the file serves any workspace that
+/// has those apps), else its URL. Headers that carry credentials are left out. The team
+/// then adds what each answer must show.
+pub fn from_requests(
+    name: &str,
+    requests: &[(String, crate::bridge::RequestInput)],
+    apps: &[crate::bridge::AppView],
+) -> Result<String, Vec<String>> {
+    let mut checks = Vec::new();
+    for (check_name, r) in requests {
+        let mut c = serde_json::Map::new();
+        c.insert("name".into(), Value::String(check_name.clone()));
+        c.insert(
+            "method".into(),
+            Value::String(r.method.trim().to_ascii_uppercase()),
+        );
+        let (base, query) = match r.url.split_once('?') {
+            Some((b, q)) => (b.to_string(), Some(q.to_string())),
+            None => (r.url.clone(), None),
+        };
+        let app = apps.iter().find_map(|a| {
+            let root = a.url.as_deref()?.trim_end_matches('/');
+            let path = base.strip_prefix(root)?;
+            (path.starts_with('/')).then(|| (a.name.clone(), path.to_string()))
+        });
+        match app {
+            Some((a, path)) => {
+                c.insert("app".into(), Value::String(a));
+                c.insert("path".into(), Value::String(path));
+            }
+            None => {
+                c.insert("url".into(), Value::String(base));
+            }
+        }
+        let mut params = serde_json::Map::new();
+        for (k, v) in query
+            .iter()
+            .flat_map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned())
+            .chain(r.query.iter().cloned())
+        {
+            if !k.is_empty() && !is_secret_param(&k) {
+                params.insert(k, Value::String(v));
+            }
+        }
+        if !params.is_empty() {
+            c.insert("query".into(), Value::Object(params));
+        }
+        let headers: serde_json::Map<String, Value> = r
+            .headers
+            .iter()
+            .filter(|(k, _)| {
+                !k.trim().is_empty() && !SECRET_HEADERS.contains(&k.to_ascii_lowercase().as_str())
+            })
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect();
+        if !headers.is_empty() {
+            c.insert("headers".into(), Value::Object(headers));
+        }
+        if let Some(body) = r.body.as_deref().filter(|b| !b.is_empty()) {
+            let value =
+                serde_json::from_str::<Value>(body).unwrap_or_else(|_| Value::String(body.into()));
+            c.insert("body".into(), value);
+        }
+        c.insert(
+            "expect".into(),
+            serde_json::json!({ "status": [200, 201, 202, 204] }),
+        );
+        checks.push(Value::Object(c));
+    }
+    let text = serde_json::to_string_pretty(&serde_json::json!({ "name": name, "checks": checks }))
+        .unwrap_or_default();
+    // What is written must read back as a check file.
+    parse(&text)?;
+    Ok(text + "\n")
+}
+
 /// A value as a report shows it: JSON, cut at 80 characters.
 fn excerpt(v: &Value) -> String {
     let text = v.to_string();
@@ -731,6 +808,92 @@ mod tests {
         }
         let back: Value = serde_json::from_str(&json).unwrap();
         assert_eq!(back["outcomes"][1]["status"], 403);
+    }
+
+    #[test]
+    fn saved_requests_become_a_check_file_without_their_credentials() {
+        let req = |method: &str, url: &str, headers: Vec<(&str, &str)>, body: Option<&str>| {
+            crate::bridge::RequestInput {
+                connection: Some("c".into()),
+                method: method.into(),
+                url: url.into(),
+                query: vec![("limit".into(), "3".into())],
+                headers: headers
+                    .into_iter()
+                    .map(|(k, v)| (k.into(), v.into()))
+                    .collect(),
+                body: body.map(String::from),
+                timeout_secs: 30,
+                without_token: None,
+            }
+        };
+        let hello = crate::workspace::AppSummary {
+            name: "hello".into(),
+            url: Some("https://hello-1.apps.example.com".into()),
+            description: None,
+            app_state: None,
+            app_message: None,
+            compute_state: None,
+            compute_message: None,
+            deployment_state: None,
+            user_api_scopes: vec![],
+            effective_user_api_scopes: vec![],
+            creator: None,
+        };
+        let text = from_requests(
+            "Saved",
+            &[
+                (
+                    "items".into(),
+                    req(
+                        "get",
+                        "https://hello-1.apps.example.com/api/items?q=w&token=abc",
+                        vec![
+                            ("Accept", "application/json"),
+                            ("Authorization", "Bearer x"),
+                        ],
+                        None,
+                    ),
+                ),
+                (
+                    "create".into(),
+                    req(
+                        "POST",
+                        "https://other.example.com/api/items",
+                        vec![],
+                        Some(r#"{"name":"a"}"#),
+                    ),
+                ),
+            ],
+            &[hello],
+        )
+        .unwrap();
+        let v: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["checks"][0]["app"], "hello");
+        assert_eq!(v["checks"][0]["path"], "/api/items");
+        assert_eq!(v["checks"][0]["method"], "GET");
+        assert_eq!(
+            v["checks"][0]["query"],
+            serde_json::json!({ "q": "w", "limit": "3" })
+        );
+        assert_eq!(
+            v["checks"][0]["headers"],
+            serde_json::json!({ "Accept": "application/json" })
+        );
+        assert_eq!(v["checks"][1]["url"], "https://other.example.com/api/items");
+        assert_eq!(v["checks"][1]["body"], serde_json::json!({ "name": "a" }));
+        assert!(!text.contains("Bearer") && !text.contains("abc"));
+        assert!(parse(&text).is_ok());
+        // An http:// request cannot become a check: said, not written.
+        let bad = from_requests(
+            "x",
+            &[(
+                "h".into(),
+                req("GET", "http://h.example.com/api", vec![], None),
+            )],
+            &[],
+        );
+        assert!(bad.unwrap_err()[0].contains("https"));
     }
 
     #[test]

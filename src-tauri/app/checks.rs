@@ -119,6 +119,46 @@ impl App {
         Ok(run)
     }
 
+    /// Writes a check file made of the saved requests of `collection` (apps recognised in
+    /// `connection`'s workspace become app and path) to `path`, and opens it.
+    pub async fn check_file_from_saved(
+        &self,
+        collection: &str,
+        connection: Option<&str>,
+        path: &str,
+        replace: bool,
+    ) -> Result<CheckFileView, UiError> {
+        let requests: Vec<_> = self
+            .saved_requests()?
+            .into_iter()
+            .filter(|s| s.collection == collection)
+            .map(|s| (s.name, s.request))
+            .collect();
+        if requests.is_empty() {
+            return Err(UiError::invalid(
+                "collection",
+                format!(
+                    "no saved requests in {collection:?}: save some from the request builder first"
+                ),
+            ));
+        }
+        let apps = match connection {
+            Some(c) => self.list_apps(c).await.unwrap_or_default(),
+            None => vec![],
+        };
+        let text = checks::from_requests(collection, &requests, &apps).map_err(|problems| {
+            UiError::invalid(
+                "collection",
+                format!(
+                    "these saved requests cannot become checks:\n{}",
+                    problems.join("\n")
+                ),
+            )
+        })?;
+        let written = write_text_file(path, replace, &text)?;
+        self.open_check_file(&written)
+    }
+
     /// Writes the board's last run as a report to `path`; an existing file is only
     /// replaced when `replace` says so. Returns the path written.
     pub fn save_check_report(

@@ -41,6 +41,7 @@ pub const COMMANDS: &[&str] = &[
     "open_check_file",
     "run_check_file",
     "save_check_report",
+    "check_file_from_saved",
     "access_view",
     "save_access_report",
 ];

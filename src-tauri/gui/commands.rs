@@ -438,6 +438,19 @@ pub async fn run_check_file(
     .await
 }
 
+/// Writes a check file made of a collection of saved requests, and opens it.
+#[tauri::command]
+pub async fn check_file_from_saved(
+    app: State<'_, App>,
+    collection: String,
+    connection: Option<String>,
+    path: String,
+    replace: bool,
+) -> Result<CheckFileView, UiError> {
+    app.check_file_from_saved(&collection, connection.as_deref(), &path, replace)
+        .await
+}
+
 #[tauri::command]
 pub fn save_check_report(
     app: State<'_, App>,

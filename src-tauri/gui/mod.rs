@@ -93,6 +93,7 @@ pub fn run() -> tauri::Result<()> {
             commands::open_check_file,
             commands::run_check_file,
             commands::save_check_report,
+            commands::check_file_from_saved,
             commands::access_view,
             commands::save_access_report
         ])

@@ -42,6 +42,8 @@ before(async () => {
 });
 after(async () => {
   await app?.session.end();
+  // The journeys share one home: the team's connections (and their secrets) go with this one.
+  for (const name of ['alice', 'bob', 'reporting-bot', 'sql-only-bot']) cli(['connections', 'remove', name]);
   sandbox?.kill();
 });
 

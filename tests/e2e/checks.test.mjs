@@ -88,3 +88,28 @@ test('a check file with one failing check: the board, the Doctor and the JUnit r
   const url = await s().waitFor('[data-testid="doctor-url"]');
   assert.match(await url.attribute('value'), /^https:\/\/finance-.*\/api\/hello$/);
 });
+
+test('saved requests become a check file, and it runs', async () => {
+  // Save the hello request from the request builder, in the default collection.
+  await (await s().find('[data-testid="app"][data-name="hello"]')).click();
+  await s().waitFor('[data-testid="url"]', { predicate: async (el) => /\/api\/hello$/.test((await el.attribute('value')) ?? '') });
+  await (await s().find('#tab-history')).click();
+  await s().execute(`const el = document.querySelector('#save-name'); el.value = 'hello greets'; el.dispatchEvent(new Event('input', { bubbles: true }));`);
+  await s().execute(`document.querySelector('#save-name').form.requestSubmit();`);
+  await s().waitFor('.entries', { predicate: async (el) => /Saved \/ hello greets/.test(await el.text()) });
+
+  await (await s().find('[data-testid="open-checks"]')).click();
+  const target = path.join(app.home, 'team-repo', 'from-saved.json');
+  await s().waitFor('[data-testid="check-collection"]');
+  await typeInto(s(), 'new-check-path', target);
+  await (await s().find('[data-testid="check-from-saved"]')).click();
+  await s().waitFor('[data-testid="check-row"][data-name="hello greets"]');
+  const shownTarget = await s().execute(`return document.querySelector('[data-testid="check-row"] .target').textContent;`);
+  assert.equal(shownTarget, 'GET hello /api/hello');
+  const written = JSON.parse(readFileSync(target, 'utf8'));
+  assert.equal(written.checks[0].app, 'hello');
+  assert.equal(written.checks[0].path, '/api/hello');
+  assert.doesNotMatch(JSON.stringify(written), /Authorization|Bearer/);
+  await (await s().find('[data-testid="check-run"]')).click();
+  await s().waitFor('[data-testid="check-summary"]', { timeout: 60000, predicate: async (el) => /1 of 1 passed/.test(await el.text()) });
+});

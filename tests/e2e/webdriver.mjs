@@ -104,6 +104,9 @@ export class Session {
     const require = createRequire(import.meta.url);
     const source = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
     await this.setTimeouts(60000);
+    // A frame first: axe reads layout, and a page that has not drawn since it settled
+    // (WebKit painting without compositing) would leave it waiting.
+    await this.executeAsync('const done = arguments[arguments.length - 1]; requestAnimationFrame(() => done(null));');
     const result = await this.executeAsync(
       `const done = arguments[arguments.length - 1];
        ${source}

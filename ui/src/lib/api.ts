@@ -106,6 +106,9 @@ export const api = {
   accessView: (connection: string, path: string | null) => call<AccessMatrix>('access_view', { connection, path }),
   saveAccessReport: (format: AccessFormat, path: string, replace: boolean) =>
     call<string>('save_access_report', { format, path, replace }),
+  /** Writes a check file made of a collection of saved requests (no credentials in it), and opens it. */
+  checkFileFromSaved: (collection: string, connection: string | null, path: string, replace: boolean) =>
+    call<CheckFileView>('check_file_from_saved', { collection, connection, path, replace }),
   saveCheckReport: (format: ReportFormat, path: string, replace: boolean) =>
     call<string>('save_check_report', { format, path, replace }),
   /** The body stays in the core: the window asks for the rows it draws. */
