@@ -49,10 +49,9 @@ pub fn access(args: AccessArgs) -> ExitCode {
         (&args.csv, access::to_csv(&m)),
     ] {
         if let Some(path) = path {
-            if let Err(e) = std::fs::write(path, text) {
-                return fail(format!("{}: {e}", path.display()));
+            if let Err(e) = super::check::write(path, &text) {
+                return fail(e);
             }
-            eprintln!("Wrote {}", path.display());
         }
     }
     if args.json {

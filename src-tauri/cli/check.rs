@@ -119,11 +119,10 @@ pub fn check(args: CheckArgs) -> ExitCode {
     }
 }
 
-fn write(path: &Path, text: &str) -> Result<(), String> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    }
-    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+/// Writes a report (its folder made if missing), as every file Lakegate writes: atomically.
+pub(super) fn write(path: &Path, text: &str) -> Result<(), String> {
+    crate::platform::write_atomically(path, text.as_bytes())
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     eprintln!("Wrote {}", path.display());
     Ok(())
 }
