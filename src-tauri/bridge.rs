@@ -412,6 +412,9 @@ pub fn typescript_bindings() -> String {
         crate::access::AppAccess::decl(&cfg),
         crate::access::AccessMatrix::decl(&cfg),
         crate::app::AccessFormat::decl(&cfg),
+        crate::app::LanguageSettings::decl(&cfg),
+        crate::i18n::Msg::decl(&cfg),
+        crate::i18n::Text::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in src-tauri/bridge.rs and src-tauri/error.rs.\n\

@@ -14,6 +14,7 @@ pub mod error;
 pub mod history;
 pub mod host;
 pub mod http;
+pub mod i18n;
 pub mod launcher;
 pub mod links;
 pub mod oauth;

@@ -267,3 +267,44 @@ mod tests {
             .is_symlink());
     }
 }
+
+/// The language the system's locale asks for (`pt_BR.UTF-8`), from `LC_ALL`,
+/// `LC_MESSAGES` and `LANG` as POSIX orders them; none where they say nothing (or `C`).
+/// Elsewhere the window asks its webview (`navigator.languages`).
+pub fn system_locale() -> Option<String> {
+    locale_from(|k| std::env::var(k).ok())
+}
+
+fn locale_from(var: impl Fn(&str) -> Option<String>) -> Option<String> {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|k| var(k))
+        .find(|v| !v.is_empty())
+        .filter(|v| !matches!(v.as_str(), "C" | "POSIX") && !v.starts_with("C."))
+}
+
+#[cfg(test)]
+mod locale_tests {
+    use super::locale_from;
+
+    #[test]
+    fn the_first_locale_variable_set_wins_and_c_says_nothing() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| pairs.iter().find(|p| p.0 == k).map(|p| p.1.to_string())
+        };
+        assert_eq!(
+            locale_from(env(&[("LANG", "pt_BR.UTF-8")])).as_deref(),
+            Some("pt_BR.UTF-8")
+        );
+        assert_eq!(
+            locale_from(env(&[("LC_ALL", "en_US.UTF-8"), ("LANG", "pt_BR.UTF-8")])).as_deref(),
+            Some("en_US.UTF-8")
+        );
+        assert_eq!(
+            locale_from(env(&[("LC_ALL", ""), ("LANG", "pt_BR")])).as_deref(),
+            Some("pt_BR")
+        );
+        assert_eq!(locale_from(env(&[("LANG", "C.UTF-8")])), None);
+        assert_eq!(locale_from(env(&[])), None);
+    }
+}

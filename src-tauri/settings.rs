@@ -17,6 +17,8 @@ pub struct Settings {
     pub no_proxy: Option<String>,
     /// A PEM bundle trusted for every connection, on top of the system roots.
     pub ca_bundle: Option<PathBuf>,
+    /// The window's language (`en`, `pt-BR`); none: the system's.
+    pub language: Option<String>,
 }
 
 /// The keychain account of the proxy's password.

@@ -268,6 +268,7 @@ fn writer_child() {
                 proxy: Some(format!("http://proxy.example:{}", 1000 + i % 60000)),
                 no_proxy: Some("x".repeat(4000)),
                 ca_bundle: None,
+                language: Some("pt-BR".into()),
             },
         )
         .unwrap();

@@ -481,6 +481,36 @@ async fn the_sign_in_page_lists_the_users_leaks_no_referrer_and_answers_once() {
     assert!(html.contains("alice@example.com") && html.contains("admin@example.com"));
     assert!(html.contains("<code>sql</code>"));
     assert!(
+        html.contains("<html lang=\"en\">") && html.contains("Sign in to the sandbox workspace")
+    );
+    // The page speaks the browser's language, as a workspace's own sign-in page does.
+    let pt = http
+        .get(authorize_url(
+            &sb,
+            "databricks-cli",
+            CLI_REDIRECT,
+            &p.challenge,
+            "all-apis sql",
+            "pt",
+        ))
+        .header("accept-language", "pt-BR,pt;q=0.9,en;q=0.8")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(pt.contains("<html lang=\"pt-BR\">"), "{pt}");
+    assert!(
+        pt.contains("Entrar no espaço de trabalho sandbox")
+            && pt.contains("com os escopos <code>all-apis</code>, <code>sql</code>"),
+        "{pt}"
+    );
+    assert!(
+        pt.contains("Cancelar o login") && pt.contains("administrador"),
+        "{pt}"
+    );
+    assert!(
         !html.contains("src="),
         "no third-party (or any) loaded content"
     );

@@ -692,11 +692,15 @@ async fn missing_or_wrong_state_and_other_paths_are_refused_then_the_real_answer
     let probe = tokio::spawn(async move {
         let plain = reqwest::Client::new();
         let no_state = plain.get(format!("{base}/?code=abc")).send().await.unwrap();
+        // The page speaks the browser's language.
         let wrong_state = plain
             .get(format!("{base}/?code=abc&state=forged"))
+            .header("accept-language", "pt-BR,pt;q=0.9")
             .send()
             .await
             .unwrap();
+        let wrong_state_status = wrong_state.status();
+        let wrong_state_page = wrong_state.text().await.unwrap();
         let other_path = plain
             .get(format!("{base}/favicon.ico"))
             .send()
@@ -715,7 +719,7 @@ async fn missing_or_wrong_state_and_other_paths_are_refused_then_the_real_answer
         let page = ok.text().await.unwrap();
         (
             no_state.status(),
-            wrong_state.status(),
+            (wrong_state_status, wrong_state_page),
             other_path.status(),
             post.status(),
             ok_status,
@@ -731,12 +735,17 @@ async fn missing_or_wrong_state_and_other_paths_are_refused_then_the_real_answer
     assert!(!tokens.access_token.expose_secret().is_empty());
     let (no_state, wrong_state, other, post, ok, referrer, page, location) = probe.await.unwrap();
     assert_eq!(no_state, 400);
-    assert_eq!(wrong_state, 400);
+    assert_eq!(wrong_state.0, 400);
+    assert!(
+        wrong_state.1.contains("lang=\"pt-BR\"") && wrong_state.1.contains("Não é este login"),
+        "{}",
+        wrong_state.1
+    );
     assert_eq!(other, 404);
     assert_eq!(post, 405);
     assert_eq!(ok, 200);
     assert_eq!(referrer, "no-referrer");
-    assert!(page.contains("return to Lakegate"));
+    assert!(page.contains("return to Lakegate") && page.contains("lang=\"en\""));
     assert!(
         !page.contains("http"),
         "no third-party content on the final page"

@@ -273,7 +273,11 @@ async fn a_delete_answered_500_reaches_the_server_exactly_once() {
         .iter()
         .find(|f| f.check == lakegate::doctor::CheckId::Request)
         .unwrap();
-    assert!(request.observed.starts_with("500"), "{}", request.observed);
+    assert!(
+        request.observed.to_string().starts_with("500"),
+        "{}",
+        request.observed
+    );
     // …and a Doctor run on its own never sends a DELETE either.
     let report = b
         .app

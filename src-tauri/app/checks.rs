@@ -323,9 +323,9 @@ impl App {
                         matches!(f.verdict, Verdict::Fail | Verdict::Warn | Verdict::Unknown)
                     })
                     .map(|f| DoctorNote {
-                        title: f.title.clone(),
-                        observed: f.observed.clone(),
-                        next_step: f.next_step.clone(),
+                        title: f.check.name(self.language()),
+                        observed: f.observed.render(self.language()),
+                        next_step: f.next_step.render(self.language()),
                     })
                     .collect();
             }

@@ -64,8 +64,9 @@ impl App {
                 path: Some(path.display().to_string()),
             })
         };
-        write(&md, doctor::to_markdown(&report))?;
-        write(&json, doctor::to_json(&report))?;
+        let language = self.language();
+        write(&md, doctor::to_markdown(&report, language))?;
+        write(&json, doctor::to_json(&report, language))?;
         Ok((md, json))
     }
 

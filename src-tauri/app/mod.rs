@@ -80,6 +80,8 @@ pub struct App {
     last_checks: Mutex<Option<crate::checks::CheckRun>>,
     /// The access view last shown, for its exports.
     last_access: Mutex<Option<crate::access::AccessMatrix>>,
+    /// The window's language: what reports exported from the window are written in.
+    language: Mutex<&'static str>,
 }
 
 impl App {
@@ -116,6 +118,7 @@ impl App {
             config_dir: config_dir.clone(),
             in_flight: Mutex::new(HashMap::new()),
             last_report: Mutex::new(None),
+            language: Mutex::new(crate::i18n::ENGLISH),
             answers: Mutex::new(std::collections::VecDeque::new()),
             bodies: workbench::Bodies::default(),
             last_checks: Mutex::new(None),
@@ -651,5 +654,70 @@ impl App {
     ) -> Result<crate::connections::AccessToken, UiError> {
         let conn = self.find(name).await?;
         Ok(self.session.access_token(&conn).await?)
+    }
+}
+
+/// The window's language: the one chosen in Settings, else the system's.
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LanguageSettings {
+    /// The language chosen in Settings; none: follow the system.
+    pub chosen: Option<String>,
+    /// The language the system's locale asks for, where Lakegate can read it.
+    pub system: Option<String>,
+    /// Every language Lakegate speaks (BCP 47 codes).
+    pub languages: Vec<String>,
+}
+
+impl App {
+    /// The window's language (English until the window says otherwise; always for the CLI).
+    pub fn language(&self) -> &'static str {
+        *self.language.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn language_settings(&self) -> Result<LanguageSettings, UiError> {
+        let s = crate::settings::load(&self.config_dir).unwrap_or_default();
+        Ok(LanguageSettings {
+            chosen: s.language.map(|l| crate::i18n::negotiate(&l).to_string()),
+            system: crate::platform::system_locale()
+                .map(|l| crate::i18n::negotiate(&l).to_string()),
+            languages: crate::i18n::LANGUAGES
+                .iter()
+                .map(|l| l.code.to_string())
+                .collect(),
+        })
+    }
+
+    /// The window speaks `language` from now on; with `remember`, `settings.json` keeps the
+    /// choice (`None`: follow the system again).
+    pub fn set_language(&self, language: Option<String>, remember: bool) -> Result<(), UiError> {
+        let code = match &language {
+            Some(l) => Some(
+                crate::i18n::LANGUAGES
+                    .iter()
+                    .find(|x| x.code.eq_ignore_ascii_case(l.trim()))
+                    .map(|x| x.code)
+                    .ok_or_else(|| {
+                        UiError::invalid(
+                            "language",
+                            format!("{l:?} is not a language Lakegate speaks"),
+                        )
+                    })?,
+            ),
+            None => None,
+        };
+        if remember {
+            let mut s = crate::settings::load(&self.config_dir).unwrap_or_default();
+            s.language = code.map(str::to_string);
+            crate::settings::save(&self.config_dir, &s).map_err(|e| UiError::Storage {
+                message: e.to_string(),
+                path: None,
+            })?;
+        }
+        let effective = code
+            .or_else(|| crate::platform::system_locale().map(|l| crate::i18n::negotiate(&l)))
+            .unwrap_or(crate::i18n::ENGLISH);
+        *self.language.lock().unwrap_or_else(|e| e.into_inner()) = effective;
+        Ok(())
     }
 }

@@ -1067,6 +1067,8 @@ impl App {
             proxy,
             no_proxy: text(input.no_proxy),
             ca_bundle,
+            // What else the file holds is kept.
+            ..crate::settings::load(&self.config_dir).unwrap_or_default()
         };
         let keychain = |e: crate::secrets::SecretsError| UiError::Keychain {
             message: e.to_string(),

@@ -402,7 +402,7 @@ pub fn doctor(args: DoctorArgs) -> ExitCode {
                 out,
                 "{mark} {}: {}",
                 f.title,
-                crate::doctor::redact(&f.observed)
+                crate::doctor::redact(&f.observed.to_string())
             );
             if matches!(
                 f.verdict,
@@ -414,7 +414,11 @@ pub fn doctor(args: DoctorArgs) -> ExitCode {
                     let _ = writeln!(out, "    {}", f.meaning);
                 }
                 if !f.next_step.is_empty() {
-                    let _ = writeln!(out, "    → {}", crate::doctor::redact(&f.next_step));
+                    let _ = writeln!(
+                        out,
+                        "    → {}",
+                        crate::doctor::redact(&f.next_step.to_string())
+                    );
                 }
             }
         }
@@ -430,12 +434,13 @@ pub fn doctor(args: DoctorArgs) -> ExitCode {
         Err(e) => return fail(e),
     };
     if args.json {
-        println!("{}", crate::doctor::to_json(&report));
+        println!("{}", crate::doctor::to_json(&report, crate::i18n::ENGLISH));
     }
     if let Some(path) = &args.markdown {
-        if let Err(e) =
-            crate::platform::write_atomically(path, crate::doctor::to_markdown(&report).as_bytes())
-        {
+        if let Err(e) = crate::platform::write_atomically(
+            path,
+            crate::doctor::to_markdown(&report, crate::i18n::ENGLISH).as_bytes(),
+        ) {
             return fail(format!("{}: {e}", path.display()));
         }
     }

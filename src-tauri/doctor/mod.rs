@@ -15,6 +15,7 @@ use url::Url;
 
 use crate::connections::{Connection, ConnectionKind, Session, TokenError};
 use crate::http::call::{self, CallError, CallSpec};
+use crate::i18n::{Msg, Text};
 use crate::oauth::jwt;
 use crate::workspace::{self, openapi, AppSummary, WorkspaceError};
 
@@ -67,6 +68,15 @@ impl CheckId {
         CheckId::Request,
     ];
 
+    /// The check's name in `language`.
+    pub fn name(self, language: &str) -> String {
+        let id = serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        Msg::new(&format!("doctor-check-{id}")).render(language)
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             CheckId::Url => "URL shape",
@@ -116,9 +126,9 @@ pub struct Finding {
     pub check: CheckId,
     pub title: String,
     pub verdict: Verdict,
-    pub observed: String,
-    pub meaning: String,
-    pub next_step: String,
+    pub observed: Text,
+    pub meaning: Text,
+    pub next_step: Text,
     pub facts: Facts,
 }
 
@@ -185,12 +195,24 @@ impl Report {
     }
 }
 
+/// A catalogue message with its values: `m!(<message id>, name = value, …)`.
+macro_rules! m {
+    ($id:literal $(, $k:ident = $v:expr)* $(,)?) => {
+        crate::i18n::Msg::new($id)$(.arg(stringify!($k), $v))*
+    };
+}
+
+/// No sentence (a passed check has no next step).
+fn none() -> Text {
+    Text::default()
+}
+
 fn finding(
     check: CheckId,
     verdict: Verdict,
-    observed: impl Into<String>,
-    meaning: impl Into<String>,
-    next: impl Into<String>,
+    observed: impl Into<Text>,
+    meaning: impl Into<Text>,
+    next: impl Into<Text>,
 ) -> Finding {
     Finding {
         check,
@@ -203,8 +225,8 @@ fn finding(
     }
 }
 
-fn skipped(check: CheckId, why: &str) -> Finding {
-    finding(check, Verdict::Skipped, why, "", "")
+fn skipped(check: CheckId, why: Msg) -> Finding {
+    finding(check, Verdict::Skipped, why, none(), none())
 }
 
 pub fn is_apps_host(host: &str) -> bool {
@@ -311,7 +333,7 @@ pub async fn diagnose(
             .into_iter()
             .skip_while(|c| *c != CheckId::Oauth)
         {
-            run.add(skipped(c, "no connection was chosen"));
+            run.add(skipped(c, m!("doctor-skip-no-connection")));
         }
         return run.report;
     };
@@ -348,7 +370,13 @@ fn check_url(run: &mut Run<'_>, url: &str) -> Option<Url> {
     let parsed = match Url::parse(url.trim()) {
         Ok(u) if u.host_str().is_some() => u,
         _ => {
-            run.add(finding(CheckId::Url, Verdict::Fail, format!("{:?} is not a full URL", url.trim()), "Lakegate cannot tell where to send the request.", "Paste the app's URL as the Apps API gives it (its url field), followed by the endpoint path, e.g. https://<app>-<workspace-id>.<region>.databricksapps.com/api/hello."));
+            run.add(finding(
+                CheckId::Url,
+                Verdict::Fail,
+                m!("doctor-url-not-full", url = url.trim()),
+                m!("doctor-url-not-full-meaning"),
+                m!("doctor-url-not-full-next"),
+            ));
             return None;
         }
     };
@@ -357,16 +385,26 @@ fn check_url(run: &mut Run<'_>, url: &str) -> Option<Url> {
     if parsed.scheme() != "https" {
         url_problems.push((
             Verdict::Fail,
-            format!("it uses {}", parsed.scheme()),
-            "Databricks Apps are served over https only.",
-            "Use https://.",
+            m!("doctor-url-scheme", scheme = parsed.scheme()),
+            m!("doctor-url-scheme-meaning"),
+            m!("doctor-url-scheme-next"),
         ));
     }
     if !is_apps_host(&host) {
-        url_problems.push((Verdict::Warn, format!("{host} is not a Databricks Apps host (…databricksapps.com)"), "Apps live at https://<app>-<workspace-id>.<region>.databricksapps.com; this may be a workspace URL.", "Copy the app's URL from the Apps list (its url field)."));
+        url_problems.push((
+            Verdict::Warn,
+            m!("doctor-url-host", host = &host),
+            m!("doctor-url-host-meaning"),
+            m!("doctor-url-host-next"),
+        ));
     }
     if !parsed.path().starts_with("/api/") {
-        url_problems.push((Verdict::Warn, format!("the path {} is outside /api/", parsed.path()), "Apps accept bearer tokens only on /api/ routes; other paths send the caller to a browser sign-in.", "Call a route under /api/."));
+        url_problems.push((
+            Verdict::Warn,
+            m!("doctor-url-path", path = parsed.path()),
+            m!("doctor-url-path-meaning"),
+            m!("doctor-url-path-next"),
+        ));
     }
     match url_problems
         .iter()
@@ -376,26 +414,14 @@ fn check_url(run: &mut Run<'_>, url: &str) -> Option<Url> {
         None => run.add(finding(
             CheckId::Url,
             Verdict::Pass,
-            format!("https, an Apps host, an /api/ path ({})", parsed.path()),
-            "The address has the shape tokens work with.",
-            "",
+            m!("doctor-url-pass", path = parsed.path()),
+            m!("doctor-url-pass-meaning"),
+            none(),
         )),
         Some(worst) => {
-            let observed = url_problems
-                .iter()
-                .map(|p| p.1.clone())
-                .collect::<Vec<_>>()
-                .join("; ");
-            let meaning = url_problems
-                .iter()
-                .map(|p| p.2)
-                .collect::<Vec<_>>()
-                .join(" ");
-            let next = url_problems
-                .iter()
-                .map(|p| p.3)
-                .collect::<Vec<_>>()
-                .join(" ");
+            let observed: Vec<Msg> = url_problems.iter().map(|p| p.1.clone()).collect();
+            let meaning: Vec<Msg> = url_problems.iter().map(|p| p.2.clone()).collect();
+            let next: Vec<Msg> = url_problems.iter().map(|p| p.3.clone()).collect();
             run.add(finding(CheckId::Url, worst, observed, meaning, next));
         }
     }
@@ -433,33 +459,34 @@ async fn check_network(
             run.add(finding(
                 CheckId::Dns,
                 Verdict::Pass,
-                format!(
-                    "{host} resolves ({})",
-                    r.remote.map(|a| a.ip().to_string()).unwrap_or_default()
+                m!(
+                    "doctor-dns-pass",
+                    host = host,
+                    address = r.remote.map(|a| a.ip().to_string()).unwrap_or_default()
                 ),
-                "The name is known.",
-                "",
+                m!("doctor-dns-pass-meaning"),
+                none(),
             ));
             run.add(finding(
                 CheckId::Tcp,
                 Verdict::Pass,
-                format!("connected in {:.0} ms", r.timings.connect_ms),
-                "Outbound HTTPS is allowed.",
-                "",
+                m!("doctor-tcp-pass", ms = r.timings.connect_ms.round()),
+                m!("doctor-tcp-pass-meaning"),
+                none(),
             ));
             run.add(finding(
                 CheckId::Tls,
                 Verdict::Pass,
-                format!("certificate trusted, handshake {:.0} ms", r.timings.tls_ms),
-                "The connection is private and the server is who it says.",
-                "",
+                m!("doctor-tls-pass", ms = r.timings.tls_ms.round()),
+                m!("doctor-tls-pass-meaning"),
+                none(),
             ));
             run.add(finding(
                 CheckId::Proxy,
                 Verdict::Pass,
-                chosen_proxy.map_or("no proxy (direct)".into(), |p| format!("through {p}")),
-                "The route to the app works.",
-                "",
+                proxy_words(chosen_proxy.as_deref()),
+                m!("doctor-proxy-pass-meaning"),
+                none(),
             ));
             true
         }
@@ -485,9 +512,9 @@ async fn check_oauth(
             run.add(finding(
                 CheckId::Oauth,
                 Verdict::Fail,
-                e.to_string(),
-                "Lakegate could not prepare its HTTPS client.",
-                "Check the connection's CA bundle and the network settings.",
+                Msg::plain(e.to_string()),
+                m!("doctor-oauth-client"),
+                m!("doctor-oauth-client-next"),
             ));
             return None;
         }
@@ -498,16 +525,28 @@ async fn check_oauth(
     );
     if uses_oauth {
         match session.oauth_endpoints(conn).await {
-            Ok(ep) => run.add(finding(CheckId::Oauth, Verdict::Pass, format!("{} publishes its OAuth endpoints (issuer {})", conn.host, ep.issuer), "Tokens can be obtained from this workspace.", "")),
-            Err(e) => run.add(finding(CheckId::Oauth, Verdict::Fail, e.to_string(), "Without the workspace's OAuth endpoints no token can be obtained.", "Check the connection's workspace URL (as in the browser's address bar) and the network path to it.")),
+            Ok(ep) => run.add(finding(
+                CheckId::Oauth,
+                Verdict::Pass,
+                m!("doctor-oauth-pass", host = &conn.host, issuer = &ep.issuer),
+                m!("doctor-oauth-pass-meaning"),
+                none(),
+            )),
+            Err(e) => run.add(finding(
+                CheckId::Oauth,
+                Verdict::Fail,
+                Msg::plain(e.to_string()),
+                m!("doctor-oauth-fail-meaning"),
+                m!("doctor-oauth-fail-next"),
+            )),
         }
     } else {
         run.add(finding(
             CheckId::Oauth,
             Verdict::Skipped,
-            format!("{} does not use OAuth discovery", conn.kind.label()),
-            "",
-            "",
+            m!("doctor-oauth-not-used", kind = conn.kind.label()),
+            none(),
+            none(),
         ));
     }
 
@@ -521,24 +560,18 @@ async fn check_token(run: &mut Run<'_>, cx: &Ctx<'_>) -> Option<Known> {
         Ok(t) => Some(t),
         Err(e) => {
             let next = match &e {
-                TokenError::SignInNeeded(_) | TokenError::SignInAgain { .. } => format!(
-                    "Sign in to {} again (in the window, or `lakegate login {}`).",
-                    conn.name, conn.name
-                ),
-                TokenError::Grant(_) => {
-                    "Check the client id and secret, and the scopes the secret allows.".into()
+                TokenError::SignInNeeded(_) | TokenError::SignInAgain { .. } => {
+                    m!("doctor-token-sign-in-again", connection = &conn.name)
                 }
-                TokenError::Cli(_) => format!(
-                    "Run `databricks auth login --profile …` for {}, or update the databricks CLI.",
-                    conn.name
-                ),
-                _ => "Fix what the message names, then run the Doctor again.".into(),
+                TokenError::Grant(_) => m!("doctor-token-grant-next"),
+                TokenError::Cli(_) => m!("doctor-token-cli-next", connection = &conn.name),
+                _ => m!("doctor-token-other-next"),
             };
             run.add(finding(
                 CheckId::Token,
                 Verdict::Fail,
-                e.to_string(),
-                "No valid token: every call will be refused with 401.",
+                Msg::plain(e.to_string()),
+                m!("doctor-token-none-meaning"),
                 next,
             ));
             None
@@ -554,20 +587,64 @@ async fn check_token(run: &mut Run<'_>, cx: &Ctx<'_>) -> Option<Known> {
                 }
                 let now = crate::oauth::unix_now();
                 let iss = d.issuer().unwrap_or_default();
-                let host_of = |u: &str| Url::parse(u).ok().and_then(|u| u.host_str().map(str::to_string));
+                let host_of = |u: &str| {
+                    Url::parse(u)
+                        .ok()
+                        .and_then(|u| u.host_str().map(str::to_string))
+                };
                 let plausible = host_of(&iss).is_some_and(|h| Some(h) == host_of(&conn.host));
                 match d.expires_at() {
-                    Some(exp) if exp <= now => run.add(finding(CheckId::Token, Verdict::Fail, format!("the token expired {} s ago", now - exp), "An expired token is refused with 401.", format!("Get a fresh token: sign in to {} again, or for a pasted token, run `databricks auth token` again.", conn.name))),
-                    _ if !plausible && !iss.is_empty() => run.add(finding(CheckId::Token, Verdict::Warn, format!("issued by {iss}, not by {}", conn.host), "A token from another workspace is refused.", "Use a connection to the app's own workspace.")),
-                    Some(exp) => run.add(finding(CheckId::Token, Verdict::Pass, format!("valid for {} more minutes, scopes: {}", (exp - now) / 60, token_scopes.join(" ")), "The token is current.", "")),
-                    None => run.add(finding(CheckId::Token, Verdict::Pass, "a token without an expiry", "", "")),
+                    Some(exp) if exp <= now => run.add(finding(
+                        CheckId::Token,
+                        Verdict::Fail,
+                        m!("doctor-token-expired", seconds = now - exp),
+                        m!("doctor-token-expired-meaning"),
+                        m!("doctor-token-expired-next", connection = &conn.name),
+                    )),
+                    _ if !plausible && !iss.is_empty() => run.add(finding(
+                        CheckId::Token,
+                        Verdict::Warn,
+                        m!("doctor-token-issuer", issuer = &iss, host = &conn.host),
+                        m!("doctor-token-issuer-meaning"),
+                        m!("doctor-token-issuer-next"),
+                    )),
+                    Some(exp) => run.add(finding(
+                        CheckId::Token,
+                        Verdict::Pass,
+                        m!(
+                            "doctor-token-pass",
+                            minutes = (exp - now) / 60,
+                            scopes = token_scopes.join(" ")
+                        ),
+                        m!("doctor-token-pass-meaning"),
+                        none(),
+                    )),
+                    None => run.add(finding(
+                        CheckId::Token,
+                        Verdict::Pass,
+                        m!("doctor-token-no-expiry"),
+                        none(),
+                        none(),
+                    )),
                 }
             }
-            Err(_) if is_apps_host(host) => run.add(finding(CheckId::Token, Verdict::Fail, "a personal access token (not an OAuth JWT)", "Databricks Apps refuse personal access tokens: they answer with a redirect to sign-in.", "Use an OAuth connection: sign in as a user, or a service principal.")),
-            Err(_) => run.add(finding(CheckId::Token, Verdict::Pass, "an opaque token (not a JWT)", "Its contents cannot be checked here.", "")),
+            Err(_) if is_apps_host(host) => run.add(finding(
+                CheckId::Token,
+                Verdict::Fail,
+                m!("doctor-token-pat"),
+                m!("doctor-token-pat-meaning"),
+                m!("doctor-token-pat-next"),
+            )),
+            Err(_) => run.add(finding(
+                CheckId::Token,
+                Verdict::Pass,
+                m!("doctor-token-opaque"),
+                m!("doctor-token-opaque-meaning"),
+                none(),
+            )),
         }
     } else {
-        run.add(skipped(CheckId::Identity, "there is no token"));
+        run.add(skipped(CheckId::Identity, m!("doctor-skip-no-token")));
     }
     token.map(|t| Known {
         token: t,
@@ -591,9 +668,9 @@ async fn check_identity(
                     finding(
                         CheckId::Identity,
                         Verdict::Pass,
-                        format!("the token speaks for {who}"),
-                        "The workspace accepts the token.",
-                        "",
+                        m!("doctor-identity-pass", identity = &who),
+                        m!("doctor-identity-pass-meaning"),
+                        none(),
                     )
                     .with(Facts {
                         identity: Some(who),
@@ -606,12 +683,9 @@ async fn check_identity(
                 run.add(finding(
                     CheckId::Identity,
                     Verdict::Fail,
-                    e.to_string(),
-                    "The workspace does not accept this token for its own APIs.",
-                    format!(
-                        "Sign in to {} again; check the token's scopes include all-apis.",
-                        conn.name
-                    ),
+                    Msg::plain(e.to_string()),
+                    m!("doctor-identity-fail-meaning"),
+                    m!("doctor-identity-fail-next", connection = &conn.name),
                 ));
                 None
             }
@@ -647,39 +721,61 @@ async fn check_app(
                             .map(|a| a.name.as_str())
                             .collect::<Vec<_>>()
                             .join(", ");
-                        run.add(finding(CheckId::App, Verdict::Fail, format!("no app of {} answers at {origin}", conn.host), "The app name or the workspace id in the URL is wrong, or the app is in another workspace (404).", format!("Pick the app from the list and use its url (apps here: {}).", if names.is_empty() { "none".into() } else { names })));
+                        run.add(finding(
+                            CheckId::App,
+                            Verdict::Fail,
+                            m!("doctor-app-none", host = &conn.host, origin = origin),
+                            m!("doctor-app-none-meaning"),
+                            m!("doctor-app-none-next", count = apps.len(), apps = names),
+                        ));
                     }
                     Some(a)
                         if a.app_state.as_deref() == Some("RUNNING")
                             && a.compute_state.as_deref() == Some("ACTIVE") =>
                     {
                         let deployment = a.deployment_state.as_deref().unwrap_or("unknown");
-                        run.add(finding(CheckId::App, if deployment == "SUCCEEDED" { Verdict::Pass } else { Verdict::Warn }, format!("{} is RUNNING, compute ACTIVE, last deployment {deployment}", a.name), "The app is up.", if deployment == "SUCCEEDED" { String::new() } else { "A deployment is not finished: call again when it has succeeded.".into() }).with(app_facts(a)));
+                        run.add(
+                            finding(
+                                CheckId::App,
+                                if deployment == "SUCCEEDED" {
+                                    Verdict::Pass
+                                } else {
+                                    Verdict::Warn
+                                },
+                                m!("doctor-app-running", app = &a.name, deployment = deployment),
+                                m!("doctor-app-running-meaning"),
+                                if deployment == "SUCCEEDED" {
+                                    none()
+                                } else {
+                                    m!("doctor-app-deploying-next").into()
+                                },
+                            )
+                            .with(app_facts(a)),
+                        );
                     }
                     Some(a) => {
-                        let who = a
-                            .creator
-                            .as_deref()
-                            .map(|c| format!(" (its creator: {c})"))
-                            .unwrap_or_default();
-                        let next = match a.app_state.as_deref() {
-                            Some("DEPLOYING") => "Wait for the deployment to finish (the app goes STARTING, then RUNNING), then call again.".to_string(),
-                            Some("CRASHED") => format!("Check the app's logs in the workspace; someone with CAN MANAGE{who} must fix and redeploy it."),
-                            _ => format!("Start the app in the workspace (Compute → Apps → Start); that needs CAN MANAGE on it{who}."),
+                        let next = match (a.app_state.as_deref(), a.creator.as_deref()) {
+                            (Some("DEPLOYING"), _) => m!("doctor-app-deploying-wait"),
+                            (Some("CRASHED"), Some(c)) => {
+                                m!("doctor-app-crashed-next-creator", creator = c)
+                            }
+                            (Some("CRASHED"), None) => m!("doctor-app-crashed-next"),
+                            (_, Some(c)) => m!("doctor-app-stopped-next-creator", creator = c),
+                            (_, None) => m!("doctor-app-stopped-next"),
                         };
                         run.add(
                             finding(
                                 CheckId::App,
                                 Verdict::Fail,
-                                format!(
-                                    "{} is {} ({}), compute {} ({})",
-                                    a.name,
-                                    a.app_state.as_deref().unwrap_or("?"),
-                                    a.app_message.as_deref().unwrap_or(""),
-                                    a.compute_state.as_deref().unwrap_or("?"),
-                                    a.compute_message.as_deref().unwrap_or("")
+                                m!(
+                                    "doctor-app-down",
+                                    app = &a.name,
+                                    state = a.app_state.as_deref().unwrap_or("?"),
+                                    message = a.app_message.as_deref().unwrap_or(""),
+                                    compute = a.compute_state.as_deref().unwrap_or("?"),
+                                    compute_message = a.compute_message.as_deref().unwrap_or("")
                                 ),
-                                "The app is not running: requests fail before they reach it.",
+                                m!("doctor-app-down-meaning"),
                                 next,
                             )
                             .with(app_facts(a)),
@@ -692,15 +788,15 @@ async fn check_app(
                 run.add(finding(
                     CheckId::App,
                     Verdict::Unknown,
-                    e.to_string(),
-                    "The Apps list could not be read with this token.",
-                    "Use a connection whose token has the all-apis scope.",
+                    Msg::plain(e.to_string()),
+                    m!("doctor-app-unknown-meaning"),
+                    m!("doctor-app-unknown-next"),
                 ));
                 None
             }
         },
         None => {
-            run.add(skipped(CheckId::App, "there is no token"));
+            run.add(skipped(CheckId::App, m!("doctor-skip-no-token")));
             None
         }
     }
@@ -748,9 +844,14 @@ async fn check_permission(
                             finding(
                                 CheckId::Permission,
                                 Verdict::Pass,
-                                format!("{who} has {} on {}", levels.join(", "), a.name),
-                                "Using the app is allowed.",
-                                "",
+                                m!(
+                                    "doctor-permission-pass",
+                                    identity = &who,
+                                    levels = levels.join(", "),
+                                    app = &a.name
+                                ),
+                                m!("doctor-permission-pass-meaning"),
+                                none(),
                             )
                             .with(facts),
                         );
@@ -759,11 +860,11 @@ async fn check_permission(
                             finding(
                                 CheckId::Permission,
                                 Verdict::Fail,
-                                format!("{who} has no CAN USE on {}", a.name),
-                                "The Apps proxy answers 403 to anyone without CAN USE.",
-                                format!(
-                                    "Ask one of these principals to grant you CAN USE: {}.",
-                                    managers.join(", ")
+                                m!("doctor-permission-fail", identity = &who, app = &a.name),
+                                m!("doctor-permission-fail-meaning"),
+                                m!(
+                                    "doctor-permission-fail-next",
+                                    managers = managers.join(", ")
                                 ),
                             )
                             .with(facts),
@@ -771,29 +872,51 @@ async fn check_permission(
                     }
                 }
                 Err(WorkspaceError::Unauthorized { .. }) => {
-                    let who = a
-                        .creator
-                        .as_deref()
-                        .map(|c| format!(", e.g. its creator {c},"))
-                        .unwrap_or_default();
                     let me_shown = display(me);
+                    let next = match a.creator.as_deref() {
+                        Some(c) => m!(
+                            "doctor-permission-unreadable-next-creator",
+                            creator = c,
+                            identity = &me_shown,
+                            app = &a.name
+                        ),
+                        None => m!(
+                            "doctor-permission-unreadable-next",
+                            identity = &me_shown,
+                            app = &a.name
+                        ),
+                    };
                     run.add(
-                        finding(CheckId::Permission, Verdict::Unknown, format!("{me_shown} may not read the permissions of {} (only its managers can)", a.name), "Whether you have CAN USE cannot be seen from here.", format!("Ask one of the app's managers{who} to check that you, {me_shown}, have CAN USE on {}.", a.name))
-                            .with(Facts { app: Some(a.name.clone()), identity: Some(me_shown.clone()), ..Facts::default() }),
+                        finding(
+                            CheckId::Permission,
+                            Verdict::Unknown,
+                            m!(
+                                "doctor-permission-unreadable",
+                                identity = &me_shown,
+                                app = &a.name
+                            ),
+                            m!("doctor-permission-unreadable-meaning"),
+                            next,
+                        )
+                        .with(Facts {
+                            app: Some(a.name.clone()),
+                            identity: Some(me_shown.clone()),
+                            ..Facts::default()
+                        }),
                     );
                 }
                 Err(e) => run.add(finding(
                     CheckId::Permission,
                     Verdict::Unknown,
-                    e.to_string(),
-                    "The app's permissions could not be read.",
-                    "Try again; if it persists, ask the app's managers.",
+                    Msg::plain(e.to_string()),
+                    m!("doctor-permission-error-meaning"),
+                    m!("doctor-permission-error-next"),
                 )),
             }
         }
         _ => run.add(skipped(
             CheckId::Permission,
-            "the app or the identity is not known",
+            m!("doctor-skip-no-app-or-identity"),
         )),
     }
 }
@@ -801,10 +924,7 @@ async fn check_permission(
 /// 11. The app's user-authorization scopes against the token's.
 fn check_scopes(run: &mut Run<'_>, app: Option<&AppSummary>, token: Option<&Known>) {
     let (Some(a), Some(t)) = (app, token) else {
-        run.add(skipped(
-            CheckId::Scopes,
-            "the app or the token is not known",
-        ));
+        run.add(skipped(CheckId::Scopes, m!("doctor-skip-no-app-or-token")));
         return;
     };
     let missing: Vec<String> = a
@@ -823,17 +943,17 @@ fn check_scopes(run: &mut Run<'_>, app: Option<&AppSummary>, token: Option<&Know
         finding(
             CheckId::Scopes,
             Verdict::Pass,
-            format!("{} asks for no user-authorization scopes", a.name),
-            "Any token that may use the app works.",
-            "",
+            m!("doctor-scopes-none-asked", app = &a.name),
+            m!("doctor-scopes-none-asked-meaning"),
+            none(),
         )
     } else if missing.is_empty() {
         finding(
             CheckId::Scopes,
             Verdict::Pass,
-            format!("the token has {}", a.user_api_scopes.join(", ")),
-            "Every scope the app needs is granted.",
-            "",
+            m!("doctor-scopes-pass", scopes = a.user_api_scopes.join(", ")),
+            m!("doctor-scopes-pass-meaning"),
+            none(),
         )
     } else {
         let quoted = |list: &[String]| {
@@ -845,17 +965,15 @@ fn check_scopes(run: &mut Run<'_>, app: Option<&AppSummary>, token: Option<&Know
         finding(
             CheckId::Scopes,
             Verdict::Fail,
-            format!(
-                "{} needs {}; the token has {}",
-                a.name,
-                quoted(&missing),
-                if t.scopes.is_empty() { "none".into() } else { t.scopes.join(" ") }
+            m!(
+                "doctor-scopes-fail",
+                app = &a.name,
+                missing = quoted(&missing),
+                count = t.scopes.len(),
+                granted = t.scopes.join(" ")
             ),
-            "Apps with user authorization refuse tokens without their scopes (403, sometimes 401); all-apis is not enough.",
-            format!(
-                "Sign in with these scopes: {} (the scope matrix does it in one click).",
-                missing.join(" ")
-            ),
+            m!("doctor-scopes-fail-meaning"),
+            m!("doctor-scopes-fail-next", scopes = missing.join(" ")),
         )
     };
     run.add(f.with(facts));
@@ -879,11 +997,12 @@ async fn check_endpoint(
         _ => None,
     };
     match (&origin_bearer, network_ok && running) {
-        (Some(Err(refused)), _) => run.add(finding(CheckId::Endpoint,
+        (Some(Err(refused)), _) => run.add(finding(
+            CheckId::Endpoint,
             Verdict::Unknown,
-            refused.to_string(),
-            "The app's OpenAPI document can only be read with the token, which does not go to this host.",
-            "Check that the URL is the app's own (its url field in the Apps list).",
+            Msg::plain(refused.to_string()),
+            m!("doctor-endpoint-refused-meaning"),
+            m!("doctor-endpoint-refused-next"),
         )),
         (Some(Ok(bearer)), true) => {
             let mut doc = None;
@@ -915,15 +1034,16 @@ async fn check_endpoint(
                         .filter(|o| path_matches(&o.path, parsed.path()))
                         .collect();
                     if same_path.iter().any(|o| o.method == run.report.method) {
-                        run.add(finding(CheckId::Endpoint,
+                        run.add(finding(
+                            CheckId::Endpoint,
                             Verdict::Pass,
-                            format!(
-                                "{} {} is in the app's OpenAPI document",
-                                run.report.method,
-                                parsed.path()
+                            m!(
+                                "doctor-endpoint-pass",
+                                method = &run.report.method,
+                                path = parsed.path()
                             ),
-                            "The route exists.",
-                            "",
+                            m!("doctor-endpoint-pass-meaning"),
+                            none(),
                         ));
                     } else if !same_path.is_empty() {
                         let methods = same_path
@@ -931,15 +1051,17 @@ async fn check_endpoint(
                             .map(|o| o.method.as_str())
                             .collect::<Vec<_>>()
                             .join(", ");
-                        run.add(finding(CheckId::Endpoint,
+                        run.add(finding(
+                            CheckId::Endpoint,
                             Verdict::Fail,
-                            format!(
-                                "{} takes {methods}, not {}",
-                                parsed.path(),
-                                run.report.method
+                            m!(
+                                "doctor-endpoint-method",
+                                path = parsed.path(),
+                                methods = &methods,
+                                method = &run.report.method
                             ),
-                            "The app answers 405 to other methods.",
-                            format!("Use {methods}."),
+                            m!("doctor-endpoint-method-meaning"),
+                            m!("doctor-endpoint-method-next", methods = &methods),
                         ));
                     } else {
                         let known = ops
@@ -948,27 +1070,31 @@ async fn check_endpoint(
                             .map(|o| format!("{} {}", o.method, o.path))
                             .collect::<Vec<_>>()
                             .join(", ");
-                        run.add(finding(CheckId::Endpoint,
+                        run.add(finding(
+                            CheckId::Endpoint,
                             Verdict::Warn,
-                            format!(
-                                "{} is not documented in the app's OpenAPI document ({path})",
-                                parsed.path()
+                            m!(
+                                "doctor-endpoint-undocumented",
+                                path = parsed.path(),
+                                document = path
                             ),
-                            "The app's document does not list this path; the Request check shows whether the app answers it.",
-                            format!("If the request answers 404, use one of its endpoints: {known}."),
+                            m!("doctor-endpoint-undocumented-meaning"),
+                            m!("doctor-endpoint-undocumented-next", endpoints = known),
                         ));
                     }
                 }
-                None => run.add(finding(CheckId::Endpoint,
+                None => run.add(finding(
+                    CheckId::Endpoint,
                     Verdict::Unknown,
-                    "the app serves no readable OpenAPI document",
-                    "Whether the path exists cannot be checked before calling it.",
-                    "Check the path against the app's code or documentation.",
+                    m!("doctor-endpoint-no-document"),
+                    m!("doctor-endpoint-no-document-meaning"),
+                    m!("doctor-endpoint-no-document-next"),
                 )),
             }
         }
-        _ => run.add(skipped(CheckId::Endpoint,
-            "the app is not reachable and running",
+        _ => run.add(skipped(
+            CheckId::Endpoint,
+            m!("doctor-skip-app-not-running"),
         )),
     }
 }
@@ -979,14 +1105,12 @@ async fn check_request(run: &mut Run<'_>, cx: &Ctx<'_>, request: RequestStep, ne
         (cx.session, cx.conn, &cx.target, &cx.trust, &cx.proxy);
     match request {
         RequestStep::Answered(a) => run.add(request_finding(&a)),
-        RequestStep::Send if !safe_to_repeat(&run.report.method) => run.add(skipped(CheckId::Request,
-            &format!(
-                "{} is not safe to repeat, so the Doctor does not send it; send it from the request builder and run the Doctor on its answer",
-                run.report.method
-            ),
+        RequestStep::Send if !safe_to_repeat(&run.report.method) => run.add(skipped(
+            CheckId::Request,
+            m!("doctor-skip-not-safe", method = &run.report.method),
         )),
         RequestStep::Send if !network_ok => {
-            run.add(skipped(CheckId::Request, "the network checks failed"))
+            run.add(skipped(CheckId::Request, m!("doctor-skip-network-failed")))
         }
         RequestStep::Send => match session.bearer_for(conn, parsed).await {
             Ok(bearer) => {
@@ -999,25 +1123,25 @@ async fn check_request(run: &mut Run<'_>, cx: &Ctx<'_>, request: RequestStep, ne
                     timeout: Duration::from_secs(130),
                     body_cap: 64 * 1024,
                 };
-                match call::call(trust, proxy, &spec, Some(&bearer), std::future::pending())
-                    .await
-                {
+                match call::call(trust, proxy, &spec, Some(&bearer), std::future::pending()).await {
                     Ok(r) => run.add(request_finding(&Answered::of(&r))),
-                    Err(e) => run.add(finding(CheckId::Request,
+                    Err(e) => run.add(finding(
+                        CheckId::Request,
                         Verdict::Fail,
-                        e.to_string(),
-                        "The request did not get an answer.",
-                        "See the network checks above.",
+                        Msg::plain(e.to_string()),
+                        m!("doctor-request-no-answer-meaning"),
+                        m!("doctor-request-no-answer-next"),
                     )),
                 }
             }
-            Err(TokenError::Refused(refused)) => run.add(finding(CheckId::Request,
+            Err(TokenError::Refused(refused)) => run.add(finding(
+                CheckId::Request,
                 Verdict::Fail,
-                refused.to_string(),
-                "Lakegate sends a connection's token only over https to its workspace, its apps and the hosts typed into its trusted list.",
-                "Use the app's own URL (its url field in the Apps list).",
+                Msg::plain(refused.to_string()),
+                m!("doctor-request-refused-meaning"),
+                m!("doctor-request-refused-next"),
             )),
-            Err(_) => run.add(skipped(CheckId::Request, "there is no token")),
+            Err(_) => run.add(skipped(CheckId::Request, m!("doctor-skip-no-token"))),
         },
     }
 }
@@ -1027,62 +1151,124 @@ fn network_findings(
     proxy: Option<&str>,
     e: &CallError,
 ) -> (Finding, Finding, Finding, Finding) {
-    let skip = |c: CheckId| skipped(c, "an earlier network check failed");
+    let skip = |c: CheckId| skipped(c, m!("doctor-skip-network-earlier"));
     let proxy_pass = || {
         finding(
             CheckId::Proxy,
             Verdict::Pass,
-            proxy.map_or("no proxy (direct)".into(), |p| format!("through {p}")),
-            "",
-            "",
+            proxy_words(proxy),
+            none(),
+            none(),
         )
     };
     let dns_pass = || {
         finding(
             CheckId::Dns,
             Verdict::Pass,
-            format!("{host} resolves"),
-            "The name is known.",
-            "",
+            m!("doctor-dns-resolves", host = host),
+            m!("doctor-dns-pass-meaning"),
+            none(),
         )
     };
     let tcp_pass = || {
         finding(
             CheckId::Tcp,
             Verdict::Pass,
-            "connected",
-            "Outbound HTTPS is allowed.",
-            "",
+            m!("doctor-tcp-connected"),
+            m!("doctor-tcp-pass-meaning"),
+            none(),
         )
     };
     match e {
         CallError::Dns { reason, .. } => (
-            finding(CheckId::Dns, Verdict::Fail, format!("{host} does not resolve: {reason}"), if host.ends_with(".invalid") { "The name cannot exist (.invalid is reserved)." } else { "The name is unknown to this computer's DNS: a typo, a wrong workspace id, or a DNS that does not know *.databricksapps.com." }, "Check the app name and workspace id in the URL; make sure *.databricksapps.com resolves on this network (VPN, company DNS)."),
+            finding(
+                CheckId::Dns,
+                Verdict::Fail,
+                m!("doctor-dns-fail", host = host, reason = reason),
+                if host.ends_with(".invalid") {
+                    m!("doctor-dns-fail-invalid")
+                } else {
+                    m!("doctor-dns-fail-meaning")
+                },
+                m!("doctor-dns-fail-next"),
+            ),
             skip(CheckId::Tcp),
-            if proxy.is_some() { proxy_pass() } else { skip(CheckId::Proxy) },
+            if proxy.is_some() {
+                proxy_pass()
+            } else {
+                skip(CheckId::Proxy)
+            },
             skip(CheckId::Tls),
         ),
         CallError::Connect { addr, reason } => (
             dns_pass(),
-            finding(CheckId::Tcp, Verdict::Fail, format!("could not connect to {addr}: {reason}"), "Nothing answers at that address, or a firewall blocks outbound HTTPS (port 443).", "Check that outbound HTTPS to *.databricksapps.com is allowed on this network; if your company requires a proxy, set it in Network settings."),
-            if proxy.is_some() { finding(CheckId::Proxy, Verdict::Fail, format!("the proxy {} did not accept the connection", proxy.unwrap_or("")), "", "Check the proxy address in Network settings or HTTPS_PROXY.") } else { finding(CheckId::Proxy, Verdict::Pass, "no proxy (direct)", "If your network only allows traffic through a proxy, calls fail this way.", "Set the proxy in Network settings or HTTPS_PROXY if your company uses one.") },
+            finding(
+                CheckId::Tcp,
+                Verdict::Fail,
+                m!(
+                    "doctor-tcp-fail",
+                    address = addr.to_string(),
+                    reason = reason
+                ),
+                m!("doctor-tcp-fail-meaning"),
+                m!("doctor-tcp-fail-next"),
+            ),
+            if proxy.is_some() {
+                finding(
+                    CheckId::Proxy,
+                    Verdict::Fail,
+                    m!("doctor-proxy-refused", proxy = proxy.unwrap_or("")),
+                    none(),
+                    m!("doctor-proxy-refused-next"),
+                )
+            } else {
+                finding(
+                    CheckId::Proxy,
+                    Verdict::Pass,
+                    m!("doctor-proxy-direct"),
+                    m!("doctor-proxy-direct-meaning"),
+                    m!("doctor-proxy-direct-next"),
+                )
+            },
             skip(CheckId::Tls),
         ),
         CallError::ProxyAuth { proxy: p } | CallError::ProxyRefused { proxy: p, .. } => (
             dns_pass(),
             tcp_pass(),
-            finding(CheckId::Proxy, Verdict::Fail, e.to_string(), format!("The proxy {p} would not open a tunnel to the app."), "Set the proxy's user and password (http://user:password@host:port), or ask IT to allow *.databricksapps.com."),
+            finding(
+                CheckId::Proxy,
+                Verdict::Fail,
+                Msg::plain(e.to_string()),
+                m!("doctor-proxy-fail-meaning", proxy = p),
+                m!("doctor-proxy-fail-next"),
+            ),
             skip(CheckId::Tls),
         ),
         CallError::TlsUntrusted { reason } => (
             dns_pass(),
             tcp_pass(),
             proxy_pass(),
-            finding(CheckId::Tls, Verdict::Fail, format!("the certificate is not trusted ({reason})"), "The certificate was issued by a CA this computer does not trust — usually a company proxy that inspects HTTPS.", "Add your company's CA bundle (PEM) to the connection or in Network settings (it adds to the system's roots), or set SSL_CERT_FILE (which Lakegate also adds to them)."),
+            finding(
+                CheckId::Tls,
+                Verdict::Fail,
+                m!("doctor-tls-untrusted", reason = reason),
+                m!("doctor-tls-untrusted-meaning"),
+                m!("doctor-tls-untrusted-next"),
+            ),
         ),
         CallError::Timeout { phase, secs } => (
             dns_pass(),
-            finding(CheckId::Tcp, Verdict::Fail, format!("no answer within {secs} s while {phase}"), "Packets are dropped on the way: a firewall or a missing proxy.", "Check the network path and proxy settings."),
+            finding(
+                CheckId::Tcp,
+                Verdict::Fail,
+                m!(
+                    "doctor-tcp-timeout",
+                    seconds = *secs,
+                    phase = phase.to_string()
+                ),
+                m!("doctor-tcp-timeout-meaning"),
+                m!("doctor-network-next"),
+            ),
             proxy_pass(),
             skip(CheckId::Tls),
         ),
@@ -1090,34 +1276,85 @@ fn network_findings(
             dns_pass(),
             tcp_pass(),
             proxy_pass(),
-            finding(CheckId::Tls, Verdict::Fail, other.to_string(), "The secure connection could not be set up.", "Check the network path and proxy settings."),
+            finding(
+                CheckId::Tls,
+                Verdict::Fail,
+                Msg::plain(other.to_string()),
+                m!("doctor-tls-fail-meaning"),
+                m!("doctor-network-next"),
+            ),
         ),
+    }
+}
+
+/// "no proxy (direct)" or "through host:port".
+fn proxy_words(proxy: Option<&str>) -> Msg {
+    match proxy {
+        Some(p) => m!("doctor-proxy-through", proxy = p),
+        None => m!("doctor-proxy-direct"),
     }
 }
 
 fn request_finding(r: &Answered) -> Finding {
     let body: String = r.body_start.chars().take(300).collect();
-    let observed = format!(
-        "{} {} in {:.0} ms{}",
-        r.status,
-        r.reason,
-        r.total_ms,
-        if body.trim().is_empty() {
-            String::new()
-        } else {
-            format!(": {}", body.trim())
-        }
-    );
+    let observed = if body.trim().is_empty() {
+        m!(
+            "doctor-request-answer",
+            status = r.status,
+            reason = &r.reason,
+            ms = r.total_ms.round()
+        )
+    } else {
+        m!(
+            "doctor-request-answer-body",
+            status = r.status,
+            reason = &r.reason,
+            ms = r.total_ms.round(),
+            body = body.trim()
+        )
+    };
     let (verdict, meaning, next) = match r.status {
-        200..=299 => (Verdict::Pass, "The app answered.", String::new()),
-        300..=399 => (Verdict::Fail, "The proxy sent the request to a browser sign-in: the path is outside /api/, or the token is a personal access token.", "Call an /api/ route with an OAuth token.".into()),
-        401 => (Verdict::Fail, "The token was refused: missing, invalid, expired, or without the app's scopes.", "Check the token and scope findings above; sign in again if needed.".into()),
-        403 if body.contains("scope") => (Verdict::Fail, "The token lacks the app's user-authorization scopes.", "Sign in with the scopes the app needs (see Scopes above).".into()),
-        403 => (Verdict::Fail, "You lack CAN USE on the app (or its scopes).", "See Permission above: ask one of the app's managers for CAN USE.".into()),
-        404 => (Verdict::Fail, "The app has no such path, or no app answers at this address.", "Check the App and Endpoint findings above.".into()),
-        504 => (Verdict::Fail, "The Apps proxy ends any request that takes longer than its timeout (120 s) with 504; the app's own logs never show it. It may also buffer streamed (SSE) answers.", "Make the endpoint answer within 120 s: start long work in the background and poll for its result.".into()),
-        500..=599 => (Verdict::Fail, "The app (or its proxy) failed: 502/503 when it is not running, 500 from the app's own code.", "Check the App finding above and the app's logs in the workspace.".into()),
-        _ => (Verdict::Warn, "An unusual answer.", "Check the app's documentation for this status.".into()),
+        200..=299 => (Verdict::Pass, m!("doctor-request-2xx"), none()),
+        300..=399 => (
+            Verdict::Fail,
+            m!("doctor-request-3xx"),
+            m!("doctor-request-3xx-next").into(),
+        ),
+        401 => (
+            Verdict::Fail,
+            m!("doctor-request-401"),
+            m!("doctor-request-401-next").into(),
+        ),
+        403 if body.contains("scope") => (
+            Verdict::Fail,
+            m!("doctor-request-403-scopes"),
+            m!("doctor-request-403-scopes-next").into(),
+        ),
+        403 => (
+            Verdict::Fail,
+            m!("doctor-request-403"),
+            m!("doctor-request-403-next").into(),
+        ),
+        404 => (
+            Verdict::Fail,
+            m!("doctor-request-404"),
+            m!("doctor-request-404-next").into(),
+        ),
+        504 => (
+            Verdict::Fail,
+            m!("doctor-request-504"),
+            m!("doctor-request-504-next").into(),
+        ),
+        500..=599 => (
+            Verdict::Fail,
+            m!("doctor-request-5xx"),
+            m!("doctor-request-5xx-next").into(),
+        ),
+        _ => (
+            Verdict::Warn,
+            m!("doctor-request-other"),
+            m!("doctor-request-other-next").into(),
+        ),
     };
     finding(CheckId::Request, verdict, observed, meaning, next).with(Facts {
         status: Some(r.status),

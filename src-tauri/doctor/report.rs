@@ -1,6 +1,9 @@
 //! The Doctor's report as Markdown and JSON, with anything token-shaped redacted.
 
-use super::{Report, Verdict};
+use serde::Serialize;
+
+use super::{CheckId, Facts, Report, Verdict};
+use crate::i18n::Msg;
 
 /// Replaces JWTs, PATs, refresh tokens and secrets by `[redacted]`, wherever they hide.
 pub fn redact(text: &str) -> String {
@@ -27,33 +30,47 @@ pub fn redact(text: &str) -> String {
     out
 }
 
-fn icon(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Pass => "✔ pass",
-        Verdict::Warn => "⚠ warn",
-        Verdict::Fail => "✖ fail",
-        Verdict::Unknown => "? unknown",
-        Verdict::Skipped => "– skipped",
-    }
+fn icon(v: Verdict, language: &str) -> String {
+    let (mark, id) = match v {
+        Verdict::Pass => ("✔", "verdict-pass"),
+        Verdict::Warn => ("⚠", "verdict-warn"),
+        Verdict::Fail => ("✖", "verdict-fail"),
+        Verdict::Unknown => ("?", "verdict-unknown"),
+        Verdict::Skipped => ("–", "verdict-skipped"),
+    };
+    format!("{mark} {}", Msg::new(id).render(language))
 }
 
-pub fn to_markdown(r: &Report) -> String {
+/// The report as Markdown, in `language` (the window's; English for the command line).
+pub fn to_markdown(r: &Report, language: &str) -> String {
+    let t = |id: &str| Msg::new(id).render(language);
+    let none = t("report-none");
     let mut md = format!(
-        "# Lakegate Doctor report\n\n- URL: `{}`\n- Method: {}\n- Connection: {}\n- When: {} (Unix time)\n\n| check | result | observed |\n| --- | --- | --- |\n",
+        "# {}\n\n- URL: `{}`\n- {}: {}\n- {}: {}\n- {}: {}\n\n| {} | {} | {} |\n| --- | --- | --- |\n",
+        t("report-title"),
         r.url,
+        t("report-method"),
         r.method,
-        r.connection.as_deref().unwrap_or("none"),
-        r.at
+        t("report-connection"),
+        r.connection.as_deref().unwrap_or(&none),
+        t("report-when"),
+        crate::checks::iso_utc(r.at),
+        t("report-column-check"),
+        t("report-column-result"),
+        t("report-column-observed"),
     );
     for f in &r.findings {
         md.push_str(&format!(
             "| {} | {} | {} |\n",
-            f.title,
-            icon(f.verdict),
-            f.observed.replace('|', "\\|").replace('\n', " ")
+            f.check.name(language),
+            icon(f.verdict, language),
+            f.observed
+                .render(language)
+                .replace('|', "\\|")
+                .replace('\n', " ")
         ));
     }
-    md.push_str("\n## What to do\n\n");
+    md.push_str(&format!("\n## {}\n\n", t("report-what-to-do")));
     let mut any = false;
     for f in r
         .findings
@@ -62,22 +79,69 @@ pub fn to_markdown(r: &Report) -> String {
     {
         any = true;
         md.push_str(&format!(
-            "### {} — {}\n\n- Observed: {}\n- Meaning: {}\n- Next step: {}\n\n",
-            f.title,
-            icon(f.verdict),
-            f.observed,
-            f.meaning,
-            f.next_step
+            "### {} — {}\n\n- {}: {}\n- {}: {}\n- {}: {}\n\n",
+            f.check.name(language),
+            icon(f.verdict, language),
+            t("report-observed"),
+            f.observed.render(language),
+            t("report-meaning"),
+            f.meaning.render(language),
+            t("report-next-step"),
+            f.next_step.render(language)
         ));
     }
     if !any {
-        md.push_str("Every check passed.\n");
+        md.push_str(&format!("{}\n", t("report-all-passed")));
     }
     redact(&md)
 }
 
-pub fn to_json(r: &Report) -> String {
-    redact(&serde_json::to_string_pretty(r).unwrap_or_default())
+/// A finding with its sentences in one language, for JSON files.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RenderedFinding<'a> {
+    check: CheckId,
+    title: String,
+    verdict: Verdict,
+    observed: String,
+    meaning: String,
+    next_step: String,
+    facts: &'a Facts,
+}
+
+#[derive(Serialize)]
+struct RenderedReport<'a> {
+    url: &'a str,
+    method: &'a str,
+    connection: Option<&'a str>,
+    at: u64,
+    language: &'a str,
+    findings: Vec<RenderedFinding<'a>>,
+}
+
+/// The report as JSON, its sentences in `language`; the facts as the Doctor found them.
+pub fn to_json(r: &Report, language: &str) -> String {
+    let rendered = RenderedReport {
+        url: &r.url,
+        method: &r.method,
+        connection: r.connection.as_deref(),
+        at: r.at,
+        language: crate::i18n::negotiate(language),
+        findings: r
+            .findings
+            .iter()
+            .map(|f| RenderedFinding {
+                check: f.check,
+                title: f.check.name(language),
+                verdict: f.verdict,
+                observed: f.observed.render(language),
+                meaning: f.meaning.render(language),
+                next_step: f.next_step.render(language),
+                facts: &f.facts,
+            })
+            .collect(),
+    };
+    redact(&serde_json::to_string_pretty(&rendered).unwrap_or_default())
 }
 
 #[cfg(test)]

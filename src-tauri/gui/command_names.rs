@@ -34,6 +34,8 @@ pub const COMMANDS: &[&str] = &[
     "saved_requests",
     "network_settings",
     "save_network_settings",
+    "language_settings",
+    "set_language",
     "diagnose",
     "export_report",
     "scope_matrix",

@@ -353,6 +353,21 @@ pub fn save_network_settings(
     app.save_network_settings(settings)
 }
 
+#[tauri::command]
+pub fn language_settings(app: State<'_, App>) -> Result<crate::app::LanguageSettings, UiError> {
+    app.language_settings()
+}
+
+/// The window now speaks `language`; `remember` keeps the choice in settings.json.
+#[tauri::command]
+pub fn set_language(
+    app: State<'_, App>,
+    language: Option<String>,
+    remember: bool,
+) -> Result<(), UiError> {
+    app.set_language(language, remember)
+}
+
 /// Runs the Doctor, sending each finding through `progress` as it is made.
 #[tauri::command]
 pub async fn diagnose(

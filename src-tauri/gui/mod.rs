@@ -86,6 +86,8 @@ pub fn run() -> tauri::Result<()> {
             commands::saved_requests,
             commands::network_settings,
             commands::save_network_settings,
+            commands::language_settings,
+            commands::set_language,
             commands::diagnose,
             commands::export_report,
             commands::scope_matrix,

@@ -348,12 +348,34 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-async fn respond(stream: &mut TcpStream, status: &str, title: &str, message: &str) {
+/// The language the browser asks for, from the request head's `Accept-Language`.
+fn language_of(head: &str) -> &'static str {
+    head.lines()
+        .skip(1)
+        .find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.trim()
+                .eq_ignore_ascii_case("accept-language")
+                .then(|| crate::i18n::from_accept_language(v.trim()))
+        })
+        .unwrap_or(crate::i18n::ENGLISH)
+}
+
+/// Answers the browser with a page in `lang`: the title `id`, the message `id-text`.
+async fn respond(
+    stream: &mut TcpStream,
+    status: &str,
+    lang: &str,
+    id: &str,
+    args: &[(&str, crate::i18n::Arg)],
+) {
+    let title = escape(&crate::i18n::text(lang, id, &[]));
+    let message = crate::i18n::text(lang, &format!("{id}-text"), args);
     let body = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>\
+        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{title}</title>\
          <style>body{{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;line-height:1.5}}</style>\
          </head><body><h1>{title}</h1><p>{}</p></body></html>",
-        escape(message)
+        escape(&message)
     );
     let head = format!(
         "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\n\
@@ -385,14 +407,16 @@ async fn answer(
     let Some(head) = read_head(&mut stream).await else {
         return Callback::Ignored;
     };
+    let lang = language_of(&head);
     let mut parts = head.lines().next().unwrap_or("").split(' ');
     let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
     let Ok(url) = Url::parse(&format!("http://loopback{target}")) else {
         respond(
             &mut stream,
             "400 Bad Request",
-            "Bad request",
-            "Lakegate could not read this request.",
+            lang,
+            "callback-bad-request",
+            &[],
         )
         .await;
         return Callback::Ignored;
@@ -401,8 +425,9 @@ async fn answer(
         respond(
             &mut stream,
             "404 Not Found",
-            "Not found",
-            "Nothing is served here.",
+            lang,
+            "callback-not-found",
+            &[],
         )
         .await;
         return Callback::Ignored;
@@ -411,8 +436,9 @@ async fn answer(
         respond(
             &mut stream,
             "405 Method Not Allowed",
-            "Not allowed",
-            "Only the browser's sign-in redirect is answered here.",
+            lang,
+            "callback-not-allowed",
+            &[],
         )
         .await;
         return Callback::Ignored;
@@ -422,8 +448,9 @@ async fn answer(
         respond(
             &mut stream,
             "400 Bad Request",
-            "Not this sign-in",
-            "This answer does not belong to the sign-in Lakegate is waiting for. Start the sign-in again from Lakegate.",
+            lang,
+            "callback-not-this-sign-in",
+            &[],
         )
         .await;
         return Callback::Ignored;
@@ -432,8 +459,9 @@ async fn answer(
         respond(
             &mut stream,
             "400 Bad Request",
-            "Sign-in refused",
-            "The answer did not say which server sent it. You can return to Lakegate.",
+            lang,
+            "callback-no-issuer",
+            &[],
         )
         .await;
         return Callback::Failed(LoginError::IssuerMissing {
@@ -442,7 +470,14 @@ async fn answer(
     }
     if let Some(got) = q.get("iss") {
         if got != issuer {
-            respond(&mut stream, "400 Bad Request", "Sign-in refused", "The answer came from another server than the workspace. You can return to Lakegate.").await;
+            respond(
+                &mut stream,
+                "400 Bad Request",
+                lang,
+                "callback-wrong-issuer",
+                &[],
+            )
+            .await;
             return Callback::Failed(LoginError::IssuerMismatch {
                 expected: issuer.into(),
                 got: got.clone(),
@@ -451,11 +486,18 @@ async fn answer(
     }
     if let Some(error) = q.get("error") {
         let description = q.get("error_description").cloned();
-        let shown = match &description {
-            Some(d) => format!("The workspace said: {error}: {d}. You can return to Lakegate."),
-            None => format!("The workspace said: {error}. You can return to Lakegate."),
+        let said = match &description {
+            Some(d) => format!("{error}: {d}"),
+            None => error.clone(),
         };
-        respond(&mut stream, "200 OK", "Sign-in did not complete", &shown).await;
+        respond(
+            &mut stream,
+            "200 OK",
+            lang,
+            "callback-provider-error",
+            &[("said", said.into())],
+        )
+        .await;
         return Callback::Failed(LoginError::Provider {
             error: error.clone(),
             description,
@@ -463,21 +505,16 @@ async fn answer(
     }
     match q.get("code").filter(|c| !c.is_empty()) {
         Some(code) => {
-            respond(
-                &mut stream,
-                "200 OK",
-                "Signed in",
-                "You are signed in. You can return to Lakegate and close this tab.",
-            )
-            .await;
+            respond(&mut stream, "200 OK", lang, "callback-signed-in", &[]).await;
             Callback::Code(code.clone())
         }
         None => {
             respond(
                 &mut stream,
                 "400 Bad Request",
-                "No code",
-                "The answer carried no authorization code. Start the sign-in again from Lakegate.",
+                lang,
+                "callback-no-code",
+                &[],
             )
             .await;
             Callback::Ignored

@@ -124,9 +124,39 @@ fn parse_scopes(raw: Option<&str>, default: &str) -> Result<Vec<String>, String>
 }
 
 /// A small HTML page: no third-party content, no referrer leaves it.
-fn page(status: StatusCode, title: &str, body_html: &str, form_action: &str) -> Response {
+/// The language of the browser's `Accept-Language`, as a workspace's sign-in page would.
+fn language_of(headers: &HeaderMap) -> &'static str {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map_or(crate::i18n::ENGLISH, crate::i18n::from_accept_language)
+}
+
+/// A sentence of the catalogue in `lang`, its values HTML-escaped and shown as code.
+fn say(lang: &str, id: &str, values: &[(&str, &str)]) -> String {
+    let args: Vec<(&str, crate::i18n::Arg)> = values
+        .iter()
+        .map(|(k, v)| (*k, format!("<code>{}</code>", escape(v)).into()))
+        .collect();
+    crate::i18n::text(lang, id, &args)
+}
+
+/// A small HTML page in `lang`: no third-party content, no referrer leaves it.
+fn page(
+    status: StatusCode,
+    lang: &str,
+    title_id: &str,
+    body_html: &str,
+    form_action: &str,
+) -> Response {
+    let title = escape(&crate::i18n::text(lang, title_id, &[]));
+    let head_title = escape(&crate::i18n::text(
+        lang,
+        "sandbox-page-title",
+        &[("title", crate::i18n::text(lang, title_id, &[]).into())],
+    ));
     let html = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title} · Lakegate sandbox</title>\
+        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{head_title}</title>\
          <meta name=\"viewport\" content=\"width=device-width\"><style>\
          body{{font-family:system-ui,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem;color:#1b2430;line-height:1.45}}\
          h1{{font-size:1.3rem}} .who{{display:block;width:100%;text-align:left;margin:.4rem 0;padding:.7rem .9rem;\
@@ -198,18 +228,24 @@ fn origin_of(redirect_uri: &str) -> String {
 
 pub async fn authorize(
     State(s): State<Arc<Shared>>,
+    headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
+    let lang = language_of(&headers);
     let get = |k: &str| q.get(k).map(String::as_str);
     let Some(client) = get("client_id").and_then(|id| CLIENTS.iter().find(|c| c.client_id == id))
     else {
         return page(
             StatusCode::BAD_REQUEST,
-            "Unknown application",
+            lang,
+            "sandbox-unknown-client",
             &format!(
-                "<p>The sign-in request names the client <code>{}</code>, which this workspace does not know. \
-                 Check the connection's OAuth client id.</p>",
-                escape(get("client_id").unwrap_or("(none)"))
+                "<p>{}</p>",
+                say(
+                    lang,
+                    "sandbox-unknown-client-text",
+                    &[("client", get("client_id").unwrap_or("—"))]
+                )
             ),
             "",
         );
@@ -219,13 +255,19 @@ pub async fn authorize(
         // Never redirect to an address that was not registered.
         return page(
             StatusCode::BAD_REQUEST,
-            "Redirect address not allowed",
+            lang,
+            "sandbox-redirect-not-allowed",
             &format!(
-                "<p>The redirect address <code>{}</code> is not registered for <code>{}</code> \
-                 (registered: <code>{}</code>).</p>",
-                escape(redirect_uri),
-                client.client_id,
-                escape(&client.redirects.describe())
+                "<p>{}</p>",
+                say(
+                    lang,
+                    "sandbox-redirect-not-allowed-text",
+                    &[
+                        ("redirect", redirect_uri),
+                        ("client", client.client_id),
+                        ("registered", &client.redirects.describe())
+                    ]
+                )
             ),
             "",
         );
@@ -294,37 +336,46 @@ pub async fn authorize(
                  <span class=\"muted\">{email} · {role}</span></button>",
                 email = escape(&u.email),
                 name = escape(&u.display_name()),
-                role = u.role.as_str()
+                role = escape(&crate::i18n::text(lang, &format!("sandbox-role-{}", u.role.as_str()), &[]))
             )
         })
         .collect();
+    let asks = crate::i18n::text(
+        lang,
+        "sandbox-sign-in-text",
+        &[
+            (
+                "client",
+                format!("<strong>{}</strong>", escape(&pending.client_id)).into(),
+            ),
+            ("scopes", scope_list.into()),
+        ],
+    );
     let body = format!(
-        "<p><strong>{client}</strong> asks to act as you in the sandbox workspace with the scopes {scope_list}.</p>\
-         <p class=\"muted\">Choose who to sign in as. These are the sandbox's built-in people; no password is needed.</p>\
+        "<p>{asks}</p><p class=\"muted\">{choose}</p>\
          <form method=\"post\" action=\"/oidc/v1/authorize\"><input type=\"hidden\" name=\"request\" value=\"{request_id}\">\
-         {buttons}<button class=\"cancel\" type=\"submit\" name=\"deny\" value=\"1\">Cancel sign-in</button></form>",
-        client = escape(&pending.client_id),
+         {buttons}<button class=\"cancel\" type=\"submit\" name=\"deny\" value=\"1\">{cancel}</button></form>",
+        choose = escape(&crate::i18n::text(lang, "sandbox-choose", &[])),
+        cancel = escape(&crate::i18n::text(lang, "sandbox-cancel", &[])),
     );
     let form_action = origin_of(&pending.redirect_uri);
     s.state().pending.insert(request_id, pending);
-    page(
-        StatusCode::OK,
-        "Sign in to the sandbox workspace",
-        &body,
-        &form_action,
-    )
+    page(StatusCode::OK, lang, "sandbox-sign-in", &body, &form_action)
 }
 
 pub async fn authorize_decision(
     State(s): State<Arc<Shared>>,
+    headers: HeaderMap,
     Form(f): Form<HashMap<String, String>>,
 ) -> Response {
+    let lang = language_of(&headers);
     let pending = f.get("request").and_then(|id| s.state().pending.remove(id));
     let Some(pending) = pending else {
         return page(
             StatusCode::BAD_REQUEST,
-            "This sign-in has ended",
-            "<p>This sign-in request has expired or was already answered. Start the sign-in again from Lakegate.</p>",
+            lang,
+            "sandbox-ended",
+            &format!("<p>{}</p>", say(lang, "sandbox-ended-text", &[])),
             "",
         );
     };
@@ -376,16 +427,20 @@ fn approve(s: &Shared, p: PendingAuthorization, user: usize) -> Response {
     back_to_client(s, &p.redirect_uri, p.state.as_deref(), &[("code", &code)])
 }
 
-pub async fn browser_login_page(Query(q): Query<HashMap<String, String>>) -> Response {
+pub async fn browser_login_page(
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = language_of(&headers);
     let next = q.get("next_url").map(String::as_str).unwrap_or("");
     page(
         StatusCode::OK,
-        "Sign in to open this app",
+        lang,
+        "sandbox-browser-login",
         &format!(
-            "<p>A browser would sign you in here before opening <code>{}</code>.</p>\
-             <p class=\"muted\">Bearer tokens are accepted only on an app's <code>/api/</code> routes; \
-             other pages of an app are for people in a browser. Personal access tokens are never accepted by apps.</p>",
-            escape(next)
+            "<p>{}</p><p class=\"muted\">{}</p>",
+            say(lang, "sandbox-browser-login-text", &[("next", next)]),
+            say(lang, "sandbox-browser-login-note", &[])
         ),
         "",
     )

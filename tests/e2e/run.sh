@@ -54,6 +54,10 @@ export LAKEGATE_E2E_HOME="$e2e_home"
 if [ "${E2E_PAINTING:-composited}" = composited ]; then
   export WEBKIT_DISABLE_COMPOSITING_MODE="${WEBKIT_DISABLE_COMPOSITING_MODE-0}"
 fi
+# The window starts in English whatever this machine's locale (the Portuguese journey
+# switches it in Settings, as a person would).
+unset LC_ALL LC_MESSAGES LANGUAGE
+export LANG=C.UTF-8
 # The system browser is a script that signs in to the window's sandbox as a person would.
 HOME="$e2e_home" XDG_CONFIG_HOME="$e2e_home/config" XDG_DATA_HOME="$e2e_home/data" XDG_CACHE_HOME="$e2e_home/cache" \
   BROWSER="$here/sandbox-browser.sh" \

@@ -1,30 +1,31 @@
 // The access view's cells in words, with their icons (never colour alone).
 import type { AccessCell } from './bindings';
+import { t } from './i18n.svelte';
 
 const LEVEL: Record<string, string> = { canManage: 'CAN MANAGE', canUse: 'CAN USE' };
 
 export function permissionWords(c: AccessCell): string {
   switch (c.permission) {
     case 'unknown':
-      return "? unknown — ask one of the app's managers";
+      return `? ${t('access-unknown')}`;
     case 'none':
-      return '✘ no permission';
+      return `✘ ${t('access-none')}`;
     default: {
-      const through = c.via && c.via !== 'direct' ? ` (through ${c.via})` : '';
-      return `✔ ${LEVEL[c.permission]}${through}`;
+      const level = LEVEL[c.permission] ?? c.permission;
+      return `✔ ${c.via && c.via !== 'direct' ? t('access-level-through', { level, via: c.via }) : level}`;
     }
   }
 }
 
 export function scopeWords(c: AccessCell, needed: string[]): string {
-  if (c.scopesCovered === null) return '? scopes unknown';
-  if (!c.scopesCovered) return `✘ token lacks ${c.missingScopes.join(', ')}`;
-  return needed.length > 0 ? '✔ token has its scopes' : 'no scopes needed';
+  if (c.scopesCovered === null) return `? ${t('access-scopes-unknown')}`;
+  if (!c.scopesCovered) return `✘ ${t('access-token-lacks', { scopes: c.missingScopes.join(', ') })}`;
+  return needed.length > 0 ? `✔ ${t('access-token-has-scopes')}` : t('access-no-scopes-needed');
 }
 
 export function callWords(c: AccessCell): string {
-  if (c.status !== null) return `${c.status < 400 ? '✔' : '✘'} called: ${c.status}`;
-  return `✘ no answer: ${c.error ?? ''}`;
+  if (c.status !== null) return `${c.status < 400 ? '✔' : '✘'} ${t('access-called', { status: c.status })}`;
+  return `✘ ${t('access-no-answer', { error: c.error ?? '' })}`;
 }
 
 /** The URL the Doctor starts from: the app at the path Check all called, else its root. */

@@ -2,6 +2,7 @@
 // so every failure reaches the UI as one typed value with a `kind`.
 import { Channel, invoke } from '@tauri-apps/api/core';
 import type {
+  LanguageSettings,
   AppInfo,
   AccessFormat,
   AccessMatrix,
@@ -138,6 +139,9 @@ export const api = {
   savedRequests: () => call<SavedView[]>('saved_requests'),
   networkSettings: () => call<NetworkSettings>('network_settings'),
   saveNetworkSettings: (settings: NetworkSettings) => call<NetworkSettings>('save_network_settings', { settings }),
+  languageSettings: () => call<LanguageSettings>('language_settings'),
+  /** The window speaks `language` (none: the system's); `remember` keeps it in settings.json. */
+  setLanguage: (language: string | null, remember: boolean) => call<void>('set_language', { language, remember }),
   /**
    * Runs the Doctor; `onFinding` sees each check as it completes. `after` is the id of the
    * request this run follows: its answer is used, and the request is never sent again.

@@ -370,7 +370,7 @@ identity: string | null,
  */
 managers: Array<string>, };
 
-export type Finding = { check: CheckId, title: string, verdict: Verdict, observed: string, meaning: string, nextStep: string, facts: Facts, };
+export type Finding = { check: CheckId, title: string, verdict: Verdict, observed: Text, meaning: Text, nextStep: Text, facts: Facts, };
 
 export type Report = { url: string, method: string, connection: string | null, 
 /**
@@ -482,3 +482,21 @@ export type AccessMatrix = { host: string, identities: Array<AccessIdentity>, ap
 checkedPath: string | null, };
 
 export type AccessFormat = "markdown" | "csv";
+
+export type LanguageSettings = { 
+/**
+ * The language chosen in Settings; none: follow the system.
+ */
+chosen: string | null, 
+/**
+ * The language the system's locale asks for, where Lakegate can read it.
+ */
+system: string | null, 
+/**
+ * Every language Lakegate speaks (BCP 47 codes).
+ */
+languages: Array<string>, };
+
+export type Msg = { id: string, args: Record<string, string | number>, };
+
+export type Text = Array<Msg>;

@@ -1,3 +1,4 @@
+import { num, t } from './i18n.svelte';
 // The Checks board's wording and file names, apart from the component so they are tested.
 import type { CheckRun, ReportFormat } from './bindings';
 
@@ -15,6 +16,8 @@ export function reportPath(checkFile: string, format: ReportFormat): string {
 /** "4 of 5 passed, 1 failed, in 1.2 s". */
 export function summaryLine(run: CheckRun): string {
   const total = run.outcomes.length;
-  const failed = run.failed > 0 ? `, ${run.failed} failed` : '';
-  return `${run.passed} of ${total} passed${failed}, in ${(run.totalMs / 1000).toFixed(1)} s`;
+  const seconds = num(run.totalMs / 1000, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  return run.failed > 0
+    ? t('checks-summary-failed', { passed: run.passed, total, failed: run.failed, seconds })
+    : t('checks-summary', { passed: run.passed, total, seconds });
 }

@@ -19,9 +19,9 @@ const f = (check: CheckId, verdict: Finding['verdict'], facts: Partial<Facts> = 
   check,
   title: check,
   verdict,
-  observed: '',
-  meaning: '',
-  nextStep: 'in any language',
+  observed: [],
+  meaning: [],
+  nextStep: [{ id: 'plain', args: { text: 'in any language' } }],
   facts: { ...noFacts, ...facts },
 });
 

@@ -1,18 +1,19 @@
 // Words and icons for the Doctor's verdicts (never colour alone).
 import type { Finding, Verdict } from './bindings';
+import { t } from './i18n.svelte';
 
 export function verdictMark(v: Verdict): { icon: string; word: string } {
   switch (v) {
     case 'pass':
-      return { icon: '✔', word: 'pass' };
+      return { icon: '✔', word: t('verdict-pass') };
     case 'warn':
-      return { icon: '⚠', word: 'warning' };
+      return { icon: '⚠', word: t('verdict-warning') };
     case 'fail':
-      return { icon: '✖', word: 'fail' };
+      return { icon: '✖', word: t('verdict-fail') };
     case 'unknown':
-      return { icon: '?', word: 'unknown' };
+      return { icon: '?', word: t('verdict-unknown') };
     default:
-      return { icon: '–', word: 'skipped' };
+      return { icon: '–', word: t('verdict-skipped') };
   }
 }
 

@@ -1,3 +1,4 @@
+import { num, t } from './i18n.svelte';
 // The request builder's state and the pure rules around it.
 import type { OperationView, RequestInput } from './bindings';
 
@@ -57,12 +58,12 @@ export function pathWarning(url: string): string | null {
   try {
     parsed = new URL(url.trim());
   } catch {
-    return url.trim() === '' ? null : 'This is not a full URL yet (https://…).';
+    return url.trim() === '' ? null : t('request-not-full-url');
   }
-  if (parsed.protocol !== 'https:') return 'Databricks Apps are reached over https.';
+  if (parsed.protocol !== 'https:') return t('request-not-https');
   const isApp = /\.apps\.localhost$|databricksapps\.com$/.test(parsed.hostname);
   if (isApp && !parsed.pathname.startsWith('/api/')) {
-    return 'Apps accept tokens only on /api/ routes: this path will answer with a redirect to sign-in.';
+    return t('request-outside-api');
   }
   return null;
 }
@@ -129,13 +130,14 @@ export function applyOperation(appUrl: string, op: OperationView, index = -1): D
 }
 
 export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  const one = { minimumFractionDigits: 1, maximumFractionDigits: 1 };
+  if (bytes < 1024) return `${num(bytes)} B`;
+  if (bytes < 1024 * 1024) return `${num(bytes / 1024, one)} KB`;
+  return `${num(bytes / 1024 / 1024, one)} MB`;
 }
 
 export function formatMs(ms: number): string {
-  return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
+  return ms < 10 ? `${num(ms, { minimumFractionDigits: 1, maximumFractionDigits: 1 })} ms` : `${num(Math.round(ms))} ms`;
 }
 
 /** An icon and a word for an HTTP status class: never colour alone. */

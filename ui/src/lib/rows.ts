@@ -1,3 +1,4 @@
+import { num, t } from './i18n.svelte';
 // Windowed rows: a body of any size is drawn as the few rows on screen. The core holds
 // the body and answers for rows by number; this module only maps scrolling to rows.
 
@@ -49,6 +50,6 @@ export function wanted(first: number, visible: number, held: { from: number; cou
 
 /** "3 of 120", "1 of 10,000+", or "No match". */
 export function matchStatus(index: number | null, total: number, more: boolean): string {
-  if (index === null || total === 0) return 'No match';
-  return `${(index + 1).toLocaleString('en')} of ${total.toLocaleString('en')}${more ? '+' : ''}`;
+  if (index === null || total === 0) return t('body-no-match');
+  return t('body-match', { n: num(index + 1), total: `${num(total)}${more ? '+' : ''}` });
 }

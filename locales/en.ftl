@@ -1,0 +1,660 @@
+# Lakegate's English catalogue. Every other catalogue in this folder has the same
+# messages with the same variables (tests/i18n and ui/src/lib/i18n.test.ts check it).
+language-name = English
+product-name = Lakegate
+
+# Text that has no message of its own: an error a lower layer wrote, a server's words.
+plain = { $text }
+
+## The Doctor: check names
+
+doctor-check-url = URL shape
+doctor-check-dns = DNS
+doctor-check-tcp = TCP connect
+doctor-check-tls = TLS
+doctor-check-proxy = Proxy
+doctor-check-oauth = Workspace OAuth
+doctor-check-token = Token
+doctor-check-identity = Identity
+doctor-check-app = App
+doctor-check-permission = Permission
+doctor-check-scopes = Scopes
+doctor-check-endpoint = Endpoint
+doctor-check-request = Request
+
+## The Doctor: why a check was skipped
+
+doctor-skip-no-connection = no connection was chosen
+doctor-skip-no-token = there is no token
+doctor-skip-no-app-or-identity = the app or the identity is not known
+doctor-skip-no-app-or-token = the app or the token is not known
+doctor-skip-app-not-running = the app is not reachable and running
+doctor-skip-not-safe = { $method } is not safe to repeat, so the Doctor does not send it; send it from the request builder and run the Doctor on its answer
+doctor-skip-network-failed = the network checks failed
+doctor-skip-network-earlier = an earlier network check failed
+
+## The Doctor: the URL
+
+doctor-url-not-full = "{ $url }" is not a full URL
+doctor-url-not-full-meaning = Lakegate cannot tell where to send the request.
+doctor-url-not-full-next = Paste the app's URL as the Apps API gives it (its url field), followed by the endpoint path, e.g. https://<app>-<workspace-id>.<region>.databricksapps.com/api/hello.
+doctor-url-scheme = It uses { $scheme }.
+doctor-url-scheme-meaning = Databricks Apps are served over https only.
+doctor-url-scheme-next = Use https://.
+doctor-url-host = { $host } is not a Databricks Apps host (…databricksapps.com).
+doctor-url-host-meaning = Apps live at https://<app>-<workspace-id>.<region>.databricksapps.com; this may be a workspace URL.
+doctor-url-host-next = Copy the app's URL from the Apps list (its url field).
+doctor-url-path = The path { $path } is outside /api/.
+doctor-url-path-meaning = Apps accept bearer tokens only on /api/ routes; other paths send the caller to a browser sign-in.
+doctor-url-path-next = Call a route under /api/.
+doctor-url-pass = https, an Apps host, an /api/ path ({ $path })
+doctor-url-pass-meaning = The address has the shape tokens work with.
+
+## The Doctor: the network
+
+doctor-dns-pass = { $host } resolves ({ $address })
+doctor-dns-resolves = { $host } resolves
+doctor-dns-pass-meaning = The name is known.
+doctor-dns-fail = { $host } does not resolve: { $reason }
+doctor-dns-fail-invalid = The name cannot exist (.invalid is reserved).
+doctor-dns-fail-meaning = The name is unknown to this computer's DNS: a typo, a wrong workspace id, or a DNS that does not know *.databricksapps.com.
+doctor-dns-fail-next = Check the app name and workspace id in the URL; make sure *.databricksapps.com resolves on this network (VPN, company DNS).
+doctor-tcp-pass = connected in { $ms } ms
+doctor-tcp-connected = connected
+doctor-tcp-pass-meaning = Outbound HTTPS is allowed.
+doctor-tcp-fail = could not connect to { $address }: { $reason }
+doctor-tcp-fail-meaning = Nothing answers at that address, or a firewall blocks outbound HTTPS (port 443).
+doctor-tcp-fail-next = Check that outbound HTTPS to *.databricksapps.com is allowed on this network; if your company requires a proxy, set it in Settings → Network.
+doctor-tcp-timeout = no answer within { $seconds } s while { $phase }
+doctor-tcp-timeout-meaning = Packets are dropped on the way: a firewall or a missing proxy.
+doctor-network-next = Check the network path and proxy settings.
+doctor-tls-pass = certificate trusted, handshake { $ms } ms
+doctor-tls-pass-meaning = The connection is private and the server is who it says.
+doctor-tls-untrusted = the certificate is not trusted ({ $reason })
+doctor-tls-untrusted-meaning = The certificate was issued by a CA this computer does not trust — usually a company proxy that inspects HTTPS.
+doctor-tls-untrusted-next = Add your company's CA bundle (PEM) to the connection or in Settings → Network (it adds to the system's roots), or set SSL_CERT_FILE (which Lakegate also adds to them).
+doctor-tls-fail-meaning = The secure connection could not be set up.
+doctor-proxy-direct = no proxy (direct)
+doctor-proxy-through = through { $proxy }
+doctor-proxy-pass-meaning = The route to the app works.
+doctor-proxy-refused = the proxy { $proxy } did not accept the connection
+doctor-proxy-refused-next = Check the proxy address in Settings → Network or HTTPS_PROXY.
+doctor-proxy-direct-meaning = If your network only allows traffic through a proxy, calls fail this way.
+doctor-proxy-direct-next = Set the proxy in Settings → Network or HTTPS_PROXY if your company uses one.
+doctor-proxy-fail-meaning = The proxy { $proxy } would not open a tunnel to the app.
+doctor-proxy-fail-next = Set the proxy's user and password (http://user:password@host:port), or ask IT to allow *.databricksapps.com.
+
+## The Doctor: OAuth, the token, the identity
+
+doctor-oauth-client = Lakegate could not prepare its HTTPS client.
+doctor-oauth-client-next = Check the connection's CA bundle and the network settings.
+doctor-oauth-pass = { $host } publishes its OAuth endpoints (issuer { $issuer })
+doctor-oauth-pass-meaning = Tokens can be obtained from this workspace.
+doctor-oauth-fail-meaning = Without the workspace's OAuth endpoints no token can be obtained.
+doctor-oauth-fail-next = Check the connection's workspace URL (as in the browser's address bar) and the network path to it.
+doctor-oauth-not-used = { $kind } does not use OAuth discovery
+doctor-token-sign-in-again = Sign in to { $connection } again (in the window, or `lakegate login { $connection }`).
+doctor-token-grant-next = Check the client id and secret, and the scopes the secret allows.
+doctor-token-cli-next = Run `databricks auth login --profile …` for { $connection }, or update the databricks CLI.
+doctor-token-other-next = Fix what the message names, then run the Doctor again.
+doctor-token-none-meaning = No valid token: every call will be refused with 401.
+doctor-token-expired = the token expired { $seconds } s ago
+doctor-token-expired-meaning = An expired token is refused with 401.
+doctor-token-expired-next = Get a fresh token: sign in to { $connection } again, or for a pasted token, run `databricks auth token` again.
+doctor-token-issuer = issued by { $issuer }, not by { $host }
+doctor-token-issuer-meaning = A token from another workspace is refused.
+doctor-token-issuer-next = Use a connection to the app's own workspace.
+doctor-token-pass = valid for { $minutes } more { $minutes ->
+        [one] minute
+       *[other] minutes
+    }, scopes: { $scopes }
+doctor-token-pass-meaning = The token is current.
+doctor-token-no-expiry = a token without an expiry
+doctor-token-pat = a personal access token (not an OAuth JWT)
+doctor-token-pat-meaning = Databricks Apps refuse personal access tokens: they answer with a redirect to sign-in.
+doctor-token-pat-next = Use an OAuth connection: sign in as a user, or a service principal.
+doctor-token-opaque = an opaque token (not a JWT)
+doctor-token-opaque-meaning = Its contents cannot be checked here.
+doctor-identity-pass = the token speaks for { $identity }
+doctor-identity-pass-meaning = The workspace accepts the token.
+doctor-identity-fail-meaning = The workspace does not accept this token for its own APIs.
+doctor-identity-fail-next = Sign in to { $connection } again; check the token's scopes include all-apis.
+
+## The Doctor: the app, its permission and scopes
+
+doctor-app-none = no app of { $host } answers at { $origin }
+doctor-app-none-meaning = The app name or the workspace id in the URL is wrong, or the app is in another workspace (404).
+doctor-app-none-next = Pick the app from the list and use its url (apps here: { $count ->
+        [0] none
+       *[other] { $apps }
+    }).
+doctor-app-running = { $app } is RUNNING, compute ACTIVE, last deployment { $deployment }
+doctor-app-running-meaning = The app is up.
+doctor-app-deploying-next = A deployment is not finished: call again when it has succeeded.
+doctor-app-deploying-wait = Wait for the deployment to finish (the app goes STARTING, then RUNNING), then call again.
+doctor-app-crashed-next = Check the app's logs in the workspace; someone with CAN MANAGE must fix and redeploy it.
+doctor-app-crashed-next-creator = Check the app's logs in the workspace; someone with CAN MANAGE (its creator: { $creator }) must fix and redeploy it.
+doctor-app-stopped-next = Start the app in the workspace (Compute → Apps → Start); that needs CAN MANAGE on it.
+doctor-app-stopped-next-creator = Start the app in the workspace (Compute → Apps → Start); that needs CAN MANAGE on it (its creator: { $creator }).
+doctor-app-down = { $app } is { $state } ({ $message }), compute { $compute } ({ $compute_message })
+doctor-app-down-meaning = The app is not running: requests fail before they reach it.
+doctor-app-unknown-meaning = The Apps list could not be read with this token.
+doctor-app-unknown-next = Use a connection whose token has the all-apis scope.
+doctor-permission-pass = { $identity } has { $levels } on { $app }
+doctor-permission-pass-meaning = Using the app is allowed.
+doctor-permission-fail = { $identity } has no CAN USE on { $app }
+doctor-permission-fail-meaning = The Apps proxy answers 403 to anyone without CAN USE.
+doctor-permission-fail-next = Ask one of these principals to grant you CAN USE: { $managers }.
+doctor-permission-unreadable = { $identity } may not read the permissions of { $app } (only its managers can)
+doctor-permission-unreadable-meaning = Whether you have CAN USE cannot be seen from here.
+doctor-permission-unreadable-next = Ask one of the app's managers to check that you, { $identity }, have CAN USE on { $app }.
+doctor-permission-unreadable-next-creator = Ask one of the app's managers, e.g. its creator { $creator }, to check that you, { $identity }, have CAN USE on { $app }.
+doctor-permission-error-meaning = The app's permissions could not be read.
+doctor-permission-error-next = Try again; if it persists, ask the app's managers.
+doctor-scopes-none-asked = { $app } asks for no user-authorization scopes
+doctor-scopes-none-asked-meaning = Any token that may use the app works.
+doctor-scopes-pass = the token has { $scopes }
+doctor-scopes-pass-meaning = Every scope the app needs is granted.
+doctor-scopes-fail = { $app } needs { $missing }; the token has { $count ->
+        [0] none
+       *[other] { $granted }
+    }
+doctor-scopes-fail-meaning = Apps with user authorization refuse tokens without their scopes (403, sometimes 401); all-apis is not enough.
+doctor-scopes-fail-next = Sign in with these scopes: { $scopes } (the scope matrix does it in one click).
+
+## The Doctor: the endpoint and the request
+
+doctor-endpoint-refused-meaning = The app's OpenAPI document can only be read with the token, which does not go to this host.
+doctor-endpoint-refused-next = Check that the URL is the app's own (its url field in the Apps list).
+doctor-endpoint-pass = { $method } { $path } is in the app's OpenAPI document
+doctor-endpoint-pass-meaning = The route exists.
+doctor-endpoint-method = { $path } takes { $methods }, not { $method }
+doctor-endpoint-method-meaning = The app answers 405 to other methods.
+doctor-endpoint-method-next = Use { $methods }.
+doctor-endpoint-undocumented = { $path } is not documented in the app's OpenAPI document ({ $document })
+doctor-endpoint-undocumented-meaning = The app's document does not list this path; the Request check shows whether the app answers it.
+doctor-endpoint-undocumented-next = If the request answers 404, use one of its endpoints: { $endpoints }.
+doctor-endpoint-no-document = the app serves no readable OpenAPI document
+doctor-endpoint-no-document-meaning = Whether the path exists cannot be checked before calling it.
+doctor-endpoint-no-document-next = Check the path against the app's code or documentation.
+doctor-request-answer = { $status } { $reason } in { $ms } ms
+doctor-request-answer-body = { $status } { $reason } in { $ms } ms: { $body }
+doctor-request-no-answer-meaning = The request did not get an answer.
+doctor-request-no-answer-next = See the network checks above.
+doctor-request-refused-meaning = Lakegate sends a connection's token only over https to its workspace, its apps and the hosts typed into its trusted list.
+doctor-request-refused-next = Use the app's own URL (its url field in the Apps list).
+doctor-request-2xx = The app answered.
+doctor-request-3xx = The proxy sent the request to a browser sign-in: the path is outside /api/, or the token is a personal access token.
+doctor-request-3xx-next = Call an /api/ route with an OAuth token.
+doctor-request-401 = The token was refused: missing, invalid, expired, or without the app's scopes.
+doctor-request-401-next = Check the token and scope findings above; sign in again if needed.
+doctor-request-403-scopes = The token lacks the app's user-authorization scopes.
+doctor-request-403-scopes-next = Sign in with the scopes the app needs (see Scopes above).
+doctor-request-403 = You lack CAN USE on the app (or its scopes).
+doctor-request-403-next = See Permission above: ask one of the app's managers for CAN USE.
+doctor-request-404 = The app has no such path, or no app answers at this address.
+doctor-request-404-next = Check the App and Endpoint findings above.
+doctor-request-504 = The Apps proxy ends any request that takes longer than its timeout (120 s) with 504; the app's own logs never show it. It may also buffer streamed (SSE) answers.
+doctor-request-504-next = Make the endpoint answer within 120 s: start long work in the background and poll for its result.
+doctor-request-5xx = The app (or its proxy) failed: 502/503 when it is not running, 500 from the app's own code.
+doctor-request-5xx-next = Check the App finding above and the app's logs in the workspace.
+doctor-request-other = An unusual answer.
+doctor-request-other-next = Check the app's documentation for this status.
+
+## The Doctor's report (Markdown and JSON files)
+
+report-title = Lakegate Doctor report
+report-method = Method
+report-connection = Connection
+report-when = When
+report-none = none
+report-column-check = check
+report-column-result = result
+report-column-observed = observed
+report-what-to-do = What to do
+report-observed = Observed
+report-meaning = Meaning
+report-next-step = Next step
+report-all-passed = Every check passed.
+verdict-pass = pass
+verdict-warn = warn
+verdict-fail = fail
+verdict-unknown = unknown
+verdict-skipped = skipped
+
+## Shared words
+
+loading = Loading…
+cancel = Cancel
+close = Close
+dismiss = Dismiss
+sign-in = Sign in
+sign-in-again = Sign in again
+sign-out = Sign out
+save = Save
+replace-it = Replace it
+
+## Connection kinds and status
+
+kind-user = user sign-in
+kind-servicePrincipal = service principal
+kind-pat = personal access token
+kind-cliProfile = databricks CLI profile
+status-sign-in-again = sign in again
+status-not-signed-in = not signed in
+status-secret-missing = secret missing from the keychain
+status-signed-in-as = signed in as { $who }
+status-ended-no-refresh = sign-in ended (no refresh token) · sign in again
+status-ends-no-refresh = { $who } · { $expiry }, then sign in again (no refresh token)
+status-refreshes = { $who } · token refreshes on next use
+time-seconds = { $n } s
+time-minutes = { $n } min
+time-hours = { $h } h
+time-hours-minutes = { $h } h { $m } min
+time-days = { $n } { $n ->
+        [one] day
+       *[other] days
+    }
+expiry-never = does not expire on its own
+expiry-in = expires in { $span }
+expiry-ago = expired { $span } ago
+
+## Sidebar
+
+sidebar-no-keychain = No keychain.
+sidebar-use-memory = Keep secrets in memory for this run
+sidebar-in-memory = Secrets are kept in memory and forgotten when Lakegate closes.
+sidebar-connections = Connections
+sidebar-add = Add
+sidebar-empty-title = No connection yet
+sidebar-empty-text = A connection is how Lakegate gets a token: your own sign-in to a workspace, a service principal, or a profile from { $file }. Tokens and secrets are kept in your system keychain, never in files.
+sidebar-try-sandbox = Try the sandbox
+sidebar-add-workspace = Add a workspace
+sidebar-sign-in-to = to { $name }
+sidebar-apps = Apps
+sidebar-apps-hint = The apps of the selected connection's workspace are listed here.
+sidebar-apps-sign-in = Sign in to { $name } to see its apps.
+nav-matrix = Scope matrix
+nav-access = Access
+nav-checks = Checks
+nav-doctor = Doctor
+nav-settings = Settings
+
+## Status bar
+
+statusbar-label = About this installation
+statusbar-settings-in = Settings in
+statusbar-starting = Starting…
+
+## Signing in
+
+signin-heading = Signing in to { $name }
+signin-waiting = Waiting for you to finish signing in in the browser window that opened…
+signin-open-link = Open the link below in a browser to sign in.
+signin-link = Sign-in link (if no browser opened, or to use another one)
+signin-link-copied = Link copied
+signin-copy-link = Copy the sign-in link
+signin-ends = The sign-in ends by itself after { $minutes } minutes. Lakegate listens only on this computer (loopback) for the browser's answer.
+
+## The window's frame
+
+main-label = Workspace
+notice-request-saved = Saved the request as “{ $name }”.
+notice-link-not-opened = The link was not opened: { $problem }
+notice-link-opened = A link opened { $method } { $url }: choose or add a connection of its workspace to see it and send it.
+notice-signed-in = Signed in to { $name } as { $who }.
+notice-signed-in-unknown = Signed in to { $name } as an unknown user.
+notice-signed-out = Signed out of { $name }: its secrets were deleted from the keychain.
+notice-removed = Removed { $name } and deleted its secrets.
+notice-connection-saved = Saved { $name }.
+bar-trusted-hosts = token also trusted to { $hosts }
+bar-token = Token
+remove = Remove
+
+## Settings
+
+settings-heading = Settings
+settings-language = Language
+settings-language-label = The window's language
+settings-language-system = System language ({ $language })
+settings-language-note = The window, the Doctor and the reports you save from the window use it; the command line stays in English.
+settings-network = Network
+settings-network-note = These apply to every call Lakegate makes, sign-in included. A proxy password is kept in the system keychain, never in the settings file, and shown here masked.
+settings-proxy = Proxy (empty: none, or HTTPS_PROXY when set)
+settings-proxy-env = Proxy (empty: HTTPS_PROXY from the environment, { $proxy })
+settings-proxy-example = http://proxy.example.com:3128
+settings-no-proxy = Hosts that skip the proxy (comma-separated, like NO_PROXY)
+settings-no-proxy-example = .internal.example.com, 10.0.0.1
+settings-ca = CA bundle (PEM file) trusted for every connection, on top of the system's
+settings-ca-example = /etc/ssl/company-ca.pem
+settings-saved = Saved; the next call uses them.
+settings-trusted-heading = Hosts trusted with { $name }'s token
+settings-trusted-note = The token goes, over https only, to { $host }, the apps its workspace lists and *.databricksapps.com. Add a host here only if you mean to give it this token; Lakegate never adds one from a document or a link.
+settings-no-other-host = No other host.
+settings-host = Host (host.example.com or host.example.com:8443)
+settings-trust-host = Trust this host
+verdict-warning = warning
+
+## The Doctor's window
+
+doctor-intro = Paste a failing app URL: every check runs in order, each with what it saw and the exact next step.
+doctor-url-label = App URL with its path
+doctor-url-example = https://<app>-<workspace-id>.<region>.databricksapps.com/api/…
+doctor-connection = Connection
+doctor-no-connection = None (network checks only)
+doctor-method = Method
+doctor-running = Checking…
+doctor-run = Run the Doctor
+doctor-progress = Running check { $n } of { $total }…
+doctor-export = Export the report
+doctor-exported = Saved, secrets redacted:
+
+## Scope matrix
+
+matrix-heading = Scope matrix — { $name }
+matrix-token-has = The token has:
+matrix-filter-apps = Filter apps
+matrix-filter-scopes = Filter scopes
+matrix-missing = Missing from the token:
+matrix-sign-in-scopes = Sign in with these scopes
+matrix-scopes-fixed = This connection's scopes come from its secret or profile.
+matrix-ok = The token has every scope these apps need.
+matrix-caption = Scopes each app needs, and whether the token has them
+matrix-app = App
+matrix-effective = Effective scopes
+matrix-not-needed = not needed
+matrix-cell-missing = missing
+matrix-cell-granted = granted
+
+## Token inspector
+
+token-copied = Copied. The clipboard is cleared in { $seconds } s unless you copy something else.
+token-heading = Token of { $name }
+token-decoded = Decoded without checking the signature: these are hints, the workspace decides.
+token-subject = Subject
+token-client = Client
+token-issuer = Issuer
+token-scopes = Scopes
+token-issued = Issued
+token-expires = Expires
+token-copy = Copy token
+token-remove-connection = Remove connection
+token-header = Header
+token-claims = Claims
+
+## Apps
+
+app-running = running
+app-stopped = stopped
+app-deploying = deploying
+app-crashed = crashed
+apps-search = Search apps
+apps-refresh = Refresh the apps
+apps-loading = Loading apps…
+apps-none = This workspace has no apps this identity can see. Check that apps are deployed, and that you are signed in to the right workspace.
+apps-scopes = scopes: { $scopes }
+apps-no-match = No app matches “{ $search }”.
+
+## Answers: JSON tree and event streams
+
+json-more = { $n } more (see the text view)
+stream-seconds = { $s } s
+stream-receiving = Receiving:
+stream-count = { $n } { $n ->
+        [one] event
+       *[other] events
+    }
+stream-stop = Stop
+stream-hidden = { $n } earlier events are in the text view.
+stream-events = Events
+stream-message = message
+
+## Adding a connection
+
+add-heading = Add a connection
+add-how = How Lakegate gets the token
+add-kind-user = Sign in as a person
+add-kind-user-hint = In the system browser (OAuth, authorization code + PKCE). Works with apps that use user authorization.
+add-kind-servicePrincipal = Service principal
+add-kind-servicePrincipal-hint = Client id and secret (OAuth machine-to-machine). The secret is kept in your keychain.
+add-kind-pat = Personal access token
+add-kind-pat-hint = For workspace APIs only: Databricks Apps refuse personal access tokens.
+add-kind-cliProfile = databricks CLI profile
+add-kind-cliProfile-hint = Tokens the databricks CLI already manages (databricks auth token --profile …).
+add-name = Name
+add-name-example = e.g. prod
+add-host = Workspace URL
+add-host-example = https://adb-1234567890123456.7.azuredatabricks.net
+add-own-oauth = Your organisation's own OAuth app (optional)
+add-client-id-default = Client id (default: databricks-cli)
+add-redirect = Registered loopback redirect, e.g. http://127.0.0.1:8765/callback
+add-client-id-sp = Client id (the service principal's application id)
+add-pat = Personal access token (kept in your keychain)
+add-client-secret = Client secret (kept in your keychain)
+add-profile = Profile name in ~/.databrickscfg
+add-scopes = Scopes, separated by spaces (default: all-apis)
+add-scopes-example = all-apis sql
+add-ca = CA bundle file (PEM), if your company inspects HTTPS (optional)
+add-checking = Checking with the workspace…
+add-save = Check and save
+nothing-sent = Nothing sent yet.
+
+## The request
+
+request-not-full-url = This is not a full URL yet (https://…).
+request-not-https = Databricks Apps are reached over https.
+request-outside-api = Apps accept tokens only on /api/ routes: this path will answer with a redirect to sign-in.
+request-tab-params = Params
+request-tab-headers = Headers
+request-tab-body = Body
+request-tab-snippets = Snippets
+request-tab-history = History
+request-heading = Request
+request-steps = How a request is made
+request-step-connect = Connect.
+request-step-connect-text = Choose a connection on the left; Lakegate obtains and refreshes its token.
+request-step-app = Pick an app.
+request-step-app-text = Its address comes from the workspace, so it is always the right one.
+request-step-call = Call an endpoint.
+request-step-call-text = Only routes under /api/ accept a token; the Authorization header is added for you and shown redacted.
+request-url-example = https://<app>-<workspace-id>.<region>.databricksapps.com/api/… or paste a curl command
+request-send-title = Send (Ctrl+Enter)
+request-send = Send
+request-import-curl = Import curl…
+request-copy-link = Copy link
+request-link-copied = Link copied (it holds no token):
+request-curl-label = A curl command (its token, if any, is left out and never kept)
+request-curl-example = curl -X GET -H "Authorization: Bearer …" https://…/api/…
+request-import = Import
+request-pick-endpoint = Pick one of { $app }'s { $n } endpoints…
+request-parts = Request parts
+request-row-on = On
+request-row-value = Value
+request-always-sent = Always sent
+request-bearer-from = (from { $connection }, added in Rust)
+request-row-send = Send { $key }
+request-row-value-of = Value of { $key }
+request-row-remove = Remove { $key }
+request-add-param = Add a query parameter
+request-add-header = Add a header
+request-timeout = Timeout
+request-json-body = JSON body
+request-body-example = {"{"} "name": "…" {"}"}
+request-invalid-json = Not valid JSON: { $problem }. It will be sent as plain text.
+request-valid-json = Valid JSON.
+request-valid-json-no-body = Valid JSON — but { $method } requests are sent without a body.
+request-snippets-note = The token comes from DATABRICKS_TOKEN or the SDK's own sign-in, never pasted in.
+request-snippet-requests = Python (requests)
+request-snippet-sdk = Python (Databricks SDK)
+request-snippet-cli = Python (a databricks CLI profile's token)
+request-snippets-empty = Enter a full URL to see the request as code.
+request-search-history = Search history
+request-save-name = Name for the saved request
+request-save = Save this request
+request-saved = Saved
+request-recent = Recent
+request-send-again = Send again
+request-send-again-label = Send again: { $method } { $url }
+request-this-row = this row
+
+## The answer
+
+response-heading = Response
+response-receiving = Receiving the answer ({ $status })…
+response-waiting = Waiting for the answer… (Cancel stops it)
+response-not-sent = Not sent: the token stays with its workspace
+response-send-without-token = Send without the token
+response-trust-host = Trust a host in Settings
+response-timed-out = No answer in time
+response-cancelled = Cancelled
+response-failed = The request failed
+response-timings-line = DNS { $dns } · connect { $connect } · TLS { $tls } · first byte { $first }
+response-redirect = Redirect to { $location } (shown, not followed).
+response-stopped = Stopped after { $size }: what came until then is shown.
+response-truncated = The body is larger than { $size }: only its first { $size } are shown.
+response-parts = Response parts
+response-tab-headers = Headers ({ $n })
+response-tab-timings = Timings
+response-no-body = No body.
+response-binary = { $size } of { $type }; not shown as text.
+response-binary-data = binary data
+response-show-as-text = Show as text
+response-tls-handshake = TLS handshake
+response-first-byte = First byte
+response-total = Total
+response-server = Server
+response-via-proxy = via proxy { $proxy }
+response-diagnosing = Checking what went wrong…
+response-doctor-passed = Every check passed: the app itself gave this answer.
+response-sign-in-with = Sign in with { $scopes }
+response-open-doctor = Open the full Doctor
+response-empty = The status, headers, body and timings of each answer appear here. When a call fails (401, 403, 404 or a network error), the Doctor lists what it checked, what it found and the exact next step.
+
+## A big answer's body
+
+body-saved = Saved { $size } ({ $bytes } bytes, exactly as received) to { $path }
+body-expand-all = Expand all
+body-collapse-all = Collapse all
+body-find = Find in the body
+body-previous = Previous match
+body-next = Next match
+body-searching = Searching…
+body-save-to-file = Save to file…
+body-save-to = Save { $size } to
+body-as-tree = The body as a tree
+body-as-text = The body as text
+body-collapse-node = Collapse { $name } (Shift: everything inside)
+body-expand-node = Expand { $name } (Shift: everything inside)
+body-the-document = the document
+body-see-text = (see the text view)
+body-no-match = No match
+body-match = { $n } of { $total }
+
+## Check files
+
+checks-summary = { $passed } of { $total } passed, in { $seconds } s
+checks-summary-failed = { $passed } of { $total } passed, { $failed } failed, in { $seconds } s
+checks-intro = A check file lists requests and what each answer must show. Keep it beside your code; run it here, or in CI with
+checks-file = Check file
+checks-file-example = /home/you/project/checks.json
+checks-open = Open
+checks-from-saved = Or start from saved requests
+checks-as = as
+checks-write-file = Write check file
+checks-run-as = Run as
+checks-running = Running…
+checks-run = Run { $n } { $n ->
+        [one] check
+       *[other] checks
+    }
+checks-progress = { $done } of { $total } done, { $failed } failed
+checks-state-running = running
+checks-state-not-run = not run
+checks-pass = Pass
+checks-fail = Fail
+checks-no-answer = no answer
+checks-hide = Hide
+checks-details = Details
+checks-no-answer-because = No answer: { $error }
+checks-next = Next:
+checks-answer = The answer
+checks-answer-start = The answer (its start)
+checks-report = Report
+checks-write-to = Write to
+checks-write-report = Write report
+checks-wrote = Wrote { $path } (no token or secret in it)
+
+## Who can call which app
+
+access-unknown = unknown — ask one of the app's managers
+access-none = no permission
+access-level-through = { $level } (through { $via })
+access-scopes-unknown = scopes unknown
+access-token-lacks = token lacks { $scopes }
+access-token-has-scopes = token has its scopes
+access-no-scopes-needed = no scopes needed
+access-called = called: { $status }
+access-no-answer = no answer: { $error }
+access-heading = Who can call which app
+access-intro = Every app of the workspace against every connection of it, from live answers: the permission found (read from the app's access list with whichever identity may read it; groups count), whether the token covers the app's scopes and, after Check all, what a real call got.
+access-filter-who = Filter identities
+access-only-red = Only apps with a red cell
+access-path = Path to call
+access-path-example = /api/health
+access-check-all = Check all
+access-loading = Reading every app's permissions as every identity…
+access-summary = { $apps } apps × { $identities } identities; { $red } red { $red ->
+        [one] cell
+       *[other] cells
+    }.
+access-summary-called = { $apps } apps × { $identities } identities; { $red } red { $red ->
+        [one] cell
+       *[other] cells
+    }; each app called at { $path }.
+access-caption = Permissions, scopes and calls for each app and identity
+access-managed-by = managed by { $managers }
+access-unreadable = list unreadable here; ask { $managers }
+access-workspace-admin = a workspace admin
+access-person = person
+access-export = Export
+access-export-to = to
+
+## The page the browser shows after sign-in (Lakegate's loopback listener)
+
+callback-bad-request = Bad request
+callback-bad-request-text = Lakegate could not read this request.
+callback-not-found = Not found
+callback-not-found-text = Nothing is served here.
+callback-not-allowed = Not allowed
+callback-not-allowed-text = Only the browser's sign-in redirect is answered here.
+callback-not-this-sign-in = Not this sign-in
+callback-not-this-sign-in-text = This answer does not belong to the sign-in Lakegate is waiting for. Start the sign-in again from Lakegate.
+callback-no-issuer = Sign-in refused
+callback-no-issuer-text = The answer did not say which server sent it. You can return to Lakegate.
+callback-wrong-issuer = Sign-in refused
+callback-wrong-issuer-text = The answer came from another server than the workspace. You can return to Lakegate.
+callback-provider-error = Sign-in did not complete
+callback-provider-error-text = The workspace said: { $said }. You can return to Lakegate.
+callback-signed-in = Signed in
+callback-signed-in-text = You are signed in. You can return to Lakegate and close this tab.
+callback-no-code = No code
+callback-no-code-text = The answer carried no authorization code. Start the sign-in again from Lakegate.
+
+## The sandbox workspace's sign-in pages
+
+sandbox-page-title = { $title } · Lakegate sandbox
+sandbox-unknown-client = Unknown application
+sandbox-unknown-client-text = The sign-in request names the client { $client }, which this workspace does not know. Check the connection's OAuth client id.
+sandbox-redirect-not-allowed = Redirect address not allowed
+sandbox-redirect-not-allowed-text = The redirect address { $redirect } is not registered for { $client } (registered: { $registered }).
+sandbox-sign-in = Sign in to the sandbox workspace
+sandbox-sign-in-text = { $client } asks to act as you in the sandbox workspace with the scopes { $scopes }.
+sandbox-choose = Choose who to sign in as. These are the sandbox's built-in people; no password is needed.
+sandbox-cancel = Cancel sign-in
+sandbox-role-user = user
+sandbox-role-admin = admin
+sandbox-ended = This sign-in has ended
+sandbox-ended-text = This sign-in request has expired or was already answered. Start the sign-in again from Lakegate.
+sandbox-browser-login = Sign in to open this app
+sandbox-browser-login-text = A browser would sign you in here before opening { $next }.
+sandbox-browser-login-note = Bearer tokens are accepted only on an app's /api/ routes; other pages of an app are for people in a browser. Personal access tokens are never accepted by apps.

@@ -1,0 +1,661 @@
+# Catálogo do Lakegate em português do Brasil. Os termos seguem a documentação do Databricks
+# em português (o guia em ../shared/seed): escopos, entidade de serviço, token de acesso,
+# espaço de trabalho, autorização do usuário; CAN USE e CAN MANAGE ficam como no produto.
+language-name = Português (Brasil)
+product-name = Lakegate
+
+# Texto sem mensagem própria: um erro escrito por uma camada de baixo, as palavras de um servidor.
+plain = { $text }
+
+## O Doctor: nomes das verificações
+
+doctor-check-url = Formato da URL
+doctor-check-dns = DNS
+doctor-check-tcp = Conexão TCP
+doctor-check-tls = TLS
+doctor-check-proxy = Proxy
+doctor-check-oauth = OAuth do espaço de trabalho
+doctor-check-token = Token
+doctor-check-identity = Identidade
+doctor-check-app = Aplicativo
+doctor-check-permission = Permissão
+doctor-check-scopes = Escopos
+doctor-check-endpoint = Endpoint
+doctor-check-request = Solicitação
+
+## O Doctor: por que uma verificação foi pulada
+
+doctor-skip-no-connection = nenhuma conexão foi escolhida
+doctor-skip-no-token = não há token
+doctor-skip-no-app-or-identity = o aplicativo ou a identidade não é conhecido
+doctor-skip-no-app-or-token = o aplicativo ou o token não é conhecido
+doctor-skip-app-not-running = o aplicativo não está acessível e em execução
+doctor-skip-not-safe = { $method } não é seguro de repetir, então o Doctor não o envia; envie-o pelo construtor de solicitações e rode o Doctor sobre a resposta
+doctor-skip-network-failed = as verificações de rede falharam
+doctor-skip-network-earlier = uma verificação de rede anterior falhou
+
+## O Doctor: a URL
+
+doctor-url-not-full = "{ $url }" não é uma URL completa
+doctor-url-not-full-meaning = O Lakegate não consegue saber para onde enviar a solicitação.
+doctor-url-not-full-next = Cole a URL do aplicativo como a API de Apps a fornece (o campo url), seguida do caminho do endpoint, por exemplo https://<app>-<workspace-id>.<region>.databricksapps.com/api/hello.
+doctor-url-scheme = Ela usa { $scheme }.
+doctor-url-scheme-meaning = Os Databricks Apps são servidos somente por https.
+doctor-url-scheme-next = Use https://.
+doctor-url-host = { $host } não é um host de Databricks Apps (…databricksapps.com).
+doctor-url-host-meaning = Os aplicativos ficam em https://<app>-<workspace-id>.<region>.databricksapps.com; esta pode ser a URL de um espaço de trabalho.
+doctor-url-host-next = Copie a URL do aplicativo da lista de aplicativos (o campo url).
+doctor-url-path = O caminho { $path } está fora de /api/.
+doctor-url-path-meaning = Os aplicativos aceitam tokens Bearer somente em rotas /api/; os outros caminhos mandam quem chama para um login no navegador.
+doctor-url-path-next = Chame uma rota sob /api/.
+doctor-url-pass = https, um host de Apps, um caminho /api/ ({ $path })
+doctor-url-pass-meaning = O endereço tem o formato com que os tokens funcionam.
+
+## O Doctor: a rede
+
+doctor-dns-pass = { $host } é resolvido ({ $address })
+doctor-dns-resolves = { $host } é resolvido
+doctor-dns-pass-meaning = O nome é conhecido.
+doctor-dns-fail = { $host } não é resolvido: { $reason }
+doctor-dns-fail-invalid = O nome não pode existir (.invalid é reservado).
+doctor-dns-fail-meaning = O DNS deste computador não conhece o nome: um erro de digitação, um ID de espaço de trabalho errado ou um DNS que não conhece *.databricksapps.com.
+doctor-dns-fail-next = Confira o nome do aplicativo e o ID do espaço de trabalho na URL; verifique se *.databricksapps.com é resolvido nesta rede (VPN, DNS da empresa).
+doctor-tcp-pass = conectado em { $ms } ms
+doctor-tcp-connected = conectado
+doctor-tcp-pass-meaning = Conexões HTTPS de saída são permitidas.
+doctor-tcp-fail = não foi possível conectar a { $address }: { $reason }
+doctor-tcp-fail-meaning = Nada responde nesse endereço, ou um firewall bloqueia HTTPS de saída (porta 443).
+doctor-tcp-fail-next = Verifique se HTTPS de saída para *.databricksapps.com é permitido nesta rede; se a sua empresa exige um proxy, configure-o em Configurações → Rede.
+doctor-tcp-timeout = nenhuma resposta em { $seconds } s durante { $phase }
+doctor-tcp-timeout-meaning = Os pacotes se perdem no caminho: um firewall ou um proxy que falta.
+doctor-network-next = Confira o caminho de rede e as configurações de proxy.
+doctor-tls-pass = certificado confiável, handshake em { $ms } ms
+doctor-tls-pass-meaning = A conexão é privada e o servidor é quem diz ser.
+doctor-tls-untrusted = o certificado não é confiável ({ $reason })
+doctor-tls-untrusted-meaning = O certificado foi emitido por uma CA em que este computador não confia — em geral, um proxy da empresa que inspeciona HTTPS.
+doctor-tls-untrusted-next = Adicione o pacote de CAs da sua empresa (PEM) à conexão ou em Configurações → Rede (ele se soma às raízes do sistema), ou defina SSL_CERT_FILE (que o Lakegate também soma a elas).
+doctor-tls-fail-meaning = Não foi possível estabelecer a conexão segura.
+doctor-proxy-direct = sem proxy (direto)
+doctor-proxy-through = por { $proxy }
+doctor-proxy-pass-meaning = O caminho até o aplicativo funciona.
+doctor-proxy-refused = o proxy { $proxy } não aceitou a conexão
+doctor-proxy-refused-next = Confira o endereço do proxy em Configurações → Rede ou em HTTPS_PROXY.
+doctor-proxy-direct-meaning = Se a sua rede só permite tráfego por um proxy, as chamadas falham assim.
+doctor-proxy-direct-next = Configure o proxy em Configurações → Rede ou em HTTPS_PROXY, se a sua empresa usa um.
+doctor-proxy-fail-meaning = O proxy { $proxy } não quis abrir um túnel até o aplicativo.
+doctor-proxy-fail-next = Informe o usuário e a senha do proxy (http://usuario:senha@host:porta) ou peça à TI que libere *.databricksapps.com.
+
+## O Doctor: OAuth, o token, a identidade
+
+doctor-oauth-client = O Lakegate não conseguiu preparar o seu cliente HTTPS.
+doctor-oauth-client-next = Confira o pacote de CAs da conexão e as configurações de rede.
+doctor-oauth-pass = { $host } publica os seus endpoints OAuth (emissor { $issuer })
+doctor-oauth-pass-meaning = É possível obter tokens deste espaço de trabalho.
+doctor-oauth-fail-meaning = Sem os endpoints OAuth do espaço de trabalho, nenhum token pode ser obtido.
+doctor-oauth-fail-next = Confira a URL do espaço de trabalho da conexão (como na barra de endereços do navegador) e o caminho de rede até ela.
+doctor-oauth-not-used = { $kind } não usa a descoberta OAuth
+doctor-token-sign-in-again = Faça login em { $connection } de novo (na janela, ou com `lakegate login { $connection }`).
+doctor-token-grant-next = Confira o ID do cliente e o segredo, e os escopos que o segredo permite.
+doctor-token-cli-next = Execute `databricks auth login --profile …` para { $connection } ou atualize a CLI do Databricks.
+doctor-token-other-next = Corrija o que a mensagem aponta e rode o Doctor de novo.
+doctor-token-none-meaning = Nenhum token válido: toda chamada será recusada com 401.
+doctor-token-expired = o token expirou há { $seconds } s
+doctor-token-expired-meaning = Um token expirado é recusado com 401.
+doctor-token-expired-next = Obtenha um token novo: faça login em { $connection } de novo ou, para um token colado, execute `databricks auth token` de novo.
+doctor-token-issuer = emitido por { $issuer }, não por { $host }
+doctor-token-issuer-meaning = Um token de outro espaço de trabalho é recusado.
+doctor-token-issuer-next = Use uma conexão com o espaço de trabalho do próprio aplicativo.
+doctor-token-pass = válido por mais { $minutes } { $minutes ->
+        [one] minuto
+       *[other] minutos
+    }, escopos: { $scopes }
+doctor-token-pass-meaning = O token está em dia.
+doctor-token-no-expiry = um token sem expiração
+doctor-token-pat = um token de acesso pessoal (não um JWT OAuth)
+doctor-token-pat-meaning = Os Databricks Apps recusam tokens de acesso pessoal: respondem com um redirecionamento para o login.
+doctor-token-pat-next = Use uma conexão OAuth: faça login como usuário ou como entidade de serviço.
+doctor-token-opaque = um token opaco (não um JWT)
+doctor-token-opaque-meaning = O conteúdo dele não pode ser conferido aqui.
+doctor-identity-pass = o token fala por { $identity }
+doctor-identity-pass-meaning = O espaço de trabalho aceita o token.
+doctor-identity-fail-meaning = O espaço de trabalho não aceita este token nas suas próprias APIs.
+doctor-identity-fail-next = Faça login em { $connection } de novo; verifique se os escopos do token incluem all-apis.
+
+## O Doctor: o aplicativo, a permissão e os escopos
+
+doctor-app-none = nenhum aplicativo de { $host } responde em { $origin }
+doctor-app-none-meaning = O nome do aplicativo ou o ID do espaço de trabalho na URL está errado, ou o aplicativo está em outro espaço de trabalho (404).
+doctor-app-none-next = Escolha o aplicativo na lista e use a url dele (aplicativos aqui: { $count ->
+        [0] nenhum
+       *[other] { $apps }
+    }).
+doctor-app-running = { $app } está RUNNING, computação ACTIVE, última implantação { $deployment }
+doctor-app-running-meaning = O aplicativo está no ar.
+doctor-app-deploying-next = Uma implantação não terminou: chame de novo quando ela tiver sido concluída.
+doctor-app-deploying-wait = Espere a implantação terminar (o aplicativo passa a STARTING e depois a RUNNING) e chame de novo.
+doctor-app-crashed-next = Veja os logs do aplicativo no espaço de trabalho; alguém com CAN MANAGE precisa corrigi-lo e implantá-lo de novo.
+doctor-app-crashed-next-creator = Veja os logs do aplicativo no espaço de trabalho; alguém com CAN MANAGE (quem o criou: { $creator }) precisa corrigi-lo e implantá-lo de novo.
+doctor-app-stopped-next = Inicie o aplicativo no espaço de trabalho (Compute → Apps → Start); isso exige CAN MANAGE nele.
+doctor-app-stopped-next-creator = Inicie o aplicativo no espaço de trabalho (Compute → Apps → Start); isso exige CAN MANAGE nele (quem o criou: { $creator }).
+doctor-app-down = { $app } está { $state } ({ $message }), computação { $compute } ({ $compute_message })
+doctor-app-down-meaning = O aplicativo não está em execução: as solicitações falham antes de chegar a ele.
+doctor-app-unknown-meaning = Não foi possível ler a lista de aplicativos com este token.
+doctor-app-unknown-next = Use uma conexão cujo token tenha o escopo all-apis.
+doctor-permission-pass = { $identity } tem { $levels } em { $app }
+doctor-permission-pass-meaning = O uso do aplicativo é permitido.
+doctor-permission-fail = { $identity } não tem CAN USE em { $app }
+doctor-permission-fail-meaning = O proxy dos Apps responde 403 a quem não tem CAN USE.
+doctor-permission-fail-next = Peça a uma destas entidades que conceda CAN USE a você: { $managers }.
+doctor-permission-unreadable = { $identity } não pode ler as permissões de { $app } (só quem o gerencia pode)
+doctor-permission-unreadable-meaning = Daqui não dá para ver se você tem CAN USE.
+doctor-permission-unreadable-next = Peça a quem gerencia o aplicativo que confirme que você, { $identity }, tem CAN USE em { $app }.
+doctor-permission-unreadable-next-creator = Peça a quem gerencia o aplicativo, por exemplo quem o criou ({ $creator }), que confirme que você, { $identity }, tem CAN USE em { $app }.
+doctor-permission-error-meaning = Não foi possível ler as permissões do aplicativo.
+doctor-permission-error-next = Tente de novo; se continuar, fale com quem gerencia o aplicativo.
+doctor-scopes-none-asked = { $app } não pede escopos de autorização do usuário
+doctor-scopes-none-asked-meaning = Qualquer token que possa usar o aplicativo funciona.
+doctor-scopes-pass = o token tem { $scopes }
+doctor-scopes-pass-meaning = Todos os escopos de que o aplicativo precisa foram concedidos.
+doctor-scopes-fail = { $app } precisa de { $missing }; o token tem { $count ->
+        [0] nenhum
+       *[other] { $granted }
+    }
+doctor-scopes-fail-meaning = Aplicativos com autorização do usuário recusam tokens sem os seus escopos (403, às vezes 401); all-apis não basta.
+doctor-scopes-fail-next = Faça login com estes escopos: { $scopes } (a matriz de escopos faz isso com um clique).
+
+## O Doctor: o endpoint e a solicitação
+
+doctor-endpoint-refused-meaning = O documento OpenAPI do aplicativo só pode ser lido com o token, que não vai para este host.
+doctor-endpoint-refused-next = Confira se a URL é a do próprio aplicativo (o campo url na lista de aplicativos).
+doctor-endpoint-pass = { $method } { $path } está no documento OpenAPI do aplicativo
+doctor-endpoint-pass-meaning = A rota existe.
+doctor-endpoint-method = { $path } aceita { $methods }, não { $method }
+doctor-endpoint-method-meaning = O aplicativo responde 405 aos outros métodos.
+doctor-endpoint-method-next = Use { $methods }.
+doctor-endpoint-undocumented = { $path } não está documentado no documento OpenAPI do aplicativo ({ $document })
+doctor-endpoint-undocumented-meaning = O documento do aplicativo não lista este caminho; a verificação Solicitação mostra se o aplicativo o responde.
+doctor-endpoint-undocumented-next = Se a solicitação responder 404, use um dos endpoints dele: { $endpoints }.
+doctor-endpoint-no-document = o aplicativo não serve um documento OpenAPI legível
+doctor-endpoint-no-document-meaning = Não dá para saber se o caminho existe antes de chamá-lo.
+doctor-endpoint-no-document-next = Confira o caminho no código ou na documentação do aplicativo.
+doctor-request-answer = { $status } { $reason } em { $ms } ms
+doctor-request-answer-body = { $status } { $reason } em { $ms } ms: { $body }
+doctor-request-no-answer-meaning = A solicitação não recebeu resposta.
+doctor-request-no-answer-next = Veja as verificações de rede acima.
+doctor-request-refused-meaning = O Lakegate envia o token de uma conexão somente por https para o espaço de trabalho dela, os aplicativos dele e os hosts digitados na lista de confiança.
+doctor-request-refused-next = Use a URL do próprio aplicativo (o campo url na lista de aplicativos).
+doctor-request-2xx = O aplicativo respondeu.
+doctor-request-3xx = O proxy mandou a solicitação para um login no navegador: o caminho está fora de /api/ ou o token é um token de acesso pessoal.
+doctor-request-3xx-next = Chame uma rota /api/ com um token OAuth.
+doctor-request-401 = O token foi recusado: ausente, inválido, expirado ou sem os escopos do aplicativo.
+doctor-request-401-next = Veja as verificações de token e de escopos acima; faça login de novo se preciso.
+doctor-request-403-scopes = O token não tem os escopos de autorização do usuário do aplicativo.
+doctor-request-403-scopes-next = Faça login com os escopos de que o aplicativo precisa (veja Escopos acima).
+doctor-request-403 = Você não tem CAN USE no aplicativo (ou os escopos dele).
+doctor-request-403-next = Veja Permissão acima: peça CAN USE a quem gerencia o aplicativo.
+doctor-request-404 = O aplicativo não tem esse caminho, ou nenhum aplicativo responde neste endereço.
+doctor-request-404-next = Veja as verificações Aplicativo e Endpoint acima.
+doctor-request-504 = O proxy dos Apps encerra com 504 toda solicitação que demora mais que o tempo limite dele (120 s); os logs do aplicativo nunca mostram isso. Ele também pode segurar respostas em streaming (SSE).
+doctor-request-504-next = Faça o endpoint responder em até 120 s: comece o trabalho longo em segundo plano e consulte o resultado depois.
+doctor-request-5xx = O aplicativo (ou o proxy dele) falhou: 502/503 quando não está em execução, 500 vindo do próprio código do aplicativo.
+doctor-request-5xx-next = Veja a verificação Aplicativo acima e os logs do aplicativo no espaço de trabalho.
+doctor-request-other = Uma resposta incomum.
+doctor-request-other-next = Consulte a documentação do aplicativo sobre este status.
+
+## O relatório do Doctor (arquivos Markdown e JSON)
+
+report-title = Relatório do Doctor do Lakegate
+report-method = Método
+report-connection = Conexão
+report-when = Quando
+report-none = nenhuma
+report-column-check = verificação
+report-column-result = resultado
+report-column-observed = observado
+report-what-to-do = O que fazer
+report-observed = Observado
+report-meaning = O que significa
+report-next-step = Próximo passo
+report-all-passed = Todas as verificações passaram.
+verdict-pass = ok
+verdict-warn = atenção
+verdict-fail = falhou
+verdict-unknown = desconhecido
+verdict-skipped = pulada
+
+## Palavras comuns
+
+loading = Carregando…
+cancel = Cancelar
+close = Fechar
+dismiss = Dispensar
+sign-in = Entrar
+sign-in-again = Entrar de novo
+sign-out = Sair
+save = Salvar
+replace-it = Substituir
+
+## Tipos de conexão e estado
+
+kind-user = login de usuário
+kind-servicePrincipal = entidade de serviço
+kind-pat = token de acesso pessoal
+kind-cliProfile = perfil da CLI do Databricks
+status-sign-in-again = entre de novo
+status-not-signed-in = sem login
+status-secret-missing = segredo ausente do chaveiro
+status-signed-in-as = conectado como { $who }
+status-ended-no-refresh = login encerrado (sem token de atualização) · entre de novo
+status-ends-no-refresh = { $who } · { $expiry }; depois, entre de novo (sem token de atualização)
+status-refreshes = { $who } · o token é renovado no próximo uso
+time-seconds = { $n } s
+time-minutes = { $n } min
+time-hours = { $h } h
+time-hours-minutes = { $h } h { $m } min
+time-days = { $n } { $n ->
+        [one] dia
+       *[other] dias
+    }
+expiry-never = não expira sozinho
+expiry-in = expira em { $span }
+expiry-ago = expirou há { $span }
+
+## Barra lateral
+
+sidebar-no-keychain = Sem chaveiro.
+sidebar-use-memory = Guardar os segredos na memória nesta execução
+sidebar-in-memory = Os segredos ficam na memória e são esquecidos quando o Lakegate fecha.
+sidebar-connections = Conexões
+sidebar-add = Adicionar
+sidebar-empty-title = Nenhuma conexão ainda
+sidebar-empty-text = Uma conexão é como o Lakegate obtém um token: o seu próprio login em um espaço de trabalho, uma entidade de serviço ou um perfil de { $file }. Tokens e segredos ficam no chaveiro do sistema, nunca em arquivos.
+sidebar-try-sandbox = Experimentar a sandbox
+sidebar-add-workspace = Adicionar um espaço de trabalho
+sidebar-sign-in-to = em { $name }
+sidebar-apps = Aplicativos
+sidebar-apps-hint = Os aplicativos do espaço de trabalho da conexão escolhida aparecem aqui.
+sidebar-apps-sign-in = Entre em { $name } para ver os aplicativos dele.
+nav-matrix = Matriz de escopos
+nav-access = Acesso
+nav-checks = Verificações
+nav-doctor = Doctor
+nav-settings = Configurações
+
+## Barra de status
+
+statusbar-label = Sobre esta instalação
+statusbar-settings-in = Configurações em
+statusbar-starting = Iniciando…
+
+## Login
+
+signin-heading = Entrando em { $name }
+signin-waiting = Aguardando você concluir o login na janela do navegador que se abriu…
+signin-open-link = Abra o link abaixo em um navegador para entrar.
+signin-link = Link de login (se nenhum navegador abriu, ou para usar outro)
+signin-link-copied = Link copiado
+signin-copy-link = Copiar o link de login
+signin-ends = O login se encerra sozinho depois de { $minutes } minutos. O Lakegate escuta a resposta do navegador somente neste computador (loopback).
+
+## A moldura da janela
+
+main-label = Área de trabalho
+notice-request-saved = Solicitação salva como “{ $name }”.
+notice-link-not-opened = O link não foi aberto: { $problem }
+notice-link-opened = Um link abriu { $method } { $url }: escolha ou adicione uma conexão do espaço de trabalho dele para vê-la e enviá-la.
+notice-signed-in = Login feito em { $name } como { $who }.
+notice-signed-in-unknown = Login feito em { $name } como um usuário desconhecido.
+notice-signed-out = Você saiu de { $name }: os segredos dela foram apagados do chaveiro.
+notice-removed = { $name } foi removida, e os segredos dela, apagados.
+notice-connection-saved = { $name } foi salva.
+bar-trusted-hosts = token também confiado a { $hosts }
+bar-token = Token
+remove = Remover
+
+## Configurações
+
+settings-heading = Configurações
+settings-language = Idioma
+settings-language-label = O idioma da janela
+settings-language-system = Idioma do sistema ({ $language })
+settings-language-note = A janela, o Doctor e os relatórios salvos pela janela usam este idioma; a linha de comando continua em inglês.
+settings-network = Rede
+settings-network-note = Valem para todas as chamadas do Lakegate, inclusive o login. A senha de um proxy fica no chaveiro do sistema, nunca no arquivo de configurações, e aparece aqui mascarada.
+settings-proxy = Proxy (vazio: nenhum, ou HTTPS_PROXY quando definido)
+settings-proxy-env = Proxy (vazio: HTTPS_PROXY do ambiente, { $proxy })
+settings-proxy-example = http://proxy.exemplo.com.br:3128
+settings-no-proxy = Hosts que não passam pelo proxy (separados por vírgula, como NO_PROXY)
+settings-no-proxy-example = .interno.exemplo.com.br, 10.0.0.1
+settings-ca = Pacote de CAs (arquivo PEM) confiável para todas as conexões, além das do sistema
+settings-ca-example = /etc/ssl/ca-da-empresa.pem
+settings-saved = Salvo; a próxima chamada já usa estas configurações.
+settings-trusted-heading = Hosts que recebem o token de { $name }
+settings-trusted-note = O token vai, somente por https, para { $host }, os aplicativos que o espaço de trabalho lista e *.databricksapps.com. Adicione um host aqui só se quiser mesmo entregar este token a ele; o Lakegate nunca adiciona um por causa de um documento ou de um link.
+settings-no-other-host = Nenhum outro host.
+settings-host = Host (host.exemplo.com.br ou host.exemplo.com.br:8443)
+settings-trust-host = Confiar neste host
+verdict-warning = atenção
+
+## A janela do Doctor
+
+doctor-intro = Cole a URL de um aplicativo que falha: cada verificação roda em ordem, com o que viu e o próximo passo exato.
+doctor-url-label = URL do aplicativo com o caminho
+doctor-url-example = https://<app>-<workspace-id>.<region>.databricksapps.com/api/…
+doctor-connection = Conexão
+doctor-no-connection = Nenhuma (só as verificações de rede)
+doctor-method = Método
+doctor-running = Verificando…
+doctor-run = Rodar o Doctor
+doctor-progress = Rodando a verificação { $n } de { $total }…
+doctor-export = Exportar o relatório
+doctor-exported = Salvo, com os segredos ocultados:
+
+## Matriz de escopos
+
+matrix-heading = Matriz de escopos — { $name }
+matrix-token-has = O token tem:
+matrix-filter-apps = Filtrar aplicativos
+matrix-filter-scopes = Filtrar escopos
+matrix-missing = Faltam no token:
+matrix-sign-in-scopes = Entrar com estes escopos
+matrix-scopes-fixed = Os escopos desta conexão vêm do segredo ou do perfil dela.
+matrix-ok = O token tem todos os escopos de que estes aplicativos precisam.
+matrix-caption = Os escopos de que cada aplicativo precisa e se o token os tem
+matrix-app = Aplicativo
+matrix-effective = Escopos efetivos
+matrix-not-needed = não necessário
+matrix-cell-missing = falta
+matrix-cell-granted = concedido
+
+## Inspetor de token
+
+token-copied = Copiado. A área de transferência é limpa em { $seconds } s, a menos que você copie outra coisa.
+token-heading = Token de { $name }
+token-decoded = Decodificado sem verificar a assinatura: são indícios; quem decide é o espaço de trabalho.
+token-subject = Titular
+token-client = Cliente
+token-issuer = Emissor
+token-scopes = Escopos
+token-issued = Emitido
+token-expires = Expira
+token-copy = Copiar o token
+token-remove-connection = Remover a conexão
+token-header = Cabeçalho
+token-claims = Declarações
+
+## Aplicativos
+
+app-running = em execução
+app-stopped = parado
+app-deploying = implantando
+app-crashed = com falha
+apps-search = Pesquisar aplicativos
+apps-refresh = Atualizar os aplicativos
+apps-loading = Carregando os aplicativos…
+apps-none = Este espaço de trabalho não tem aplicativos que esta identidade possa ver. Confira se há aplicativos implantados e se você entrou no espaço de trabalho certo.
+apps-scopes = escopos: { $scopes }
+apps-no-match = Nenhum aplicativo corresponde a “{ $search }”.
+
+## Respostas: árvore JSON e fluxos de eventos
+
+json-more = mais { $n } (veja a visão de texto)
+stream-seconds = { $s } s
+stream-receiving = Recebendo:
+stream-count = { $n } { $n ->
+        [one] evento
+       *[other] eventos
+    }
+stream-stop = Parar
+stream-hidden = { $n } eventos anteriores estão na visão de texto.
+stream-events = Eventos
+stream-message = mensagem
+
+## Adicionar uma conexão
+
+add-heading = Adicionar uma conexão
+add-how = Como o Lakegate obtém o token
+add-kind-user = Entrar como pessoa
+add-kind-user-hint = No navegador do sistema (OAuth, código de autorização + PKCE). Funciona com aplicativos que usam autorização do usuário.
+add-kind-servicePrincipal = Entidade de serviço
+add-kind-servicePrincipal-hint = ID do cliente e segredo (OAuth máquina a máquina). O segredo fica no seu chaveiro.
+add-kind-pat = Token de acesso pessoal
+add-kind-pat-hint = Só para as APIs do espaço de trabalho: os Databricks Apps recusam tokens de acesso pessoal.
+add-kind-cliProfile = Perfil da CLI do Databricks
+add-kind-cliProfile-hint = Tokens que a CLI do Databricks já gerencia (databricks auth token --profile …).
+add-name = Nome
+add-name-example = por exemplo, prod
+add-host = URL do espaço de trabalho
+add-host-example = https://adb-1234567890123456.7.azuredatabricks.net
+add-own-oauth = O aplicativo OAuth da sua organização (opcional)
+add-client-id-default = ID do cliente (padrão: databricks-cli)
+add-redirect = Redirecionamento loopback registrado, por exemplo http://127.0.0.1:8765/callback
+add-client-id-sp = ID do cliente (o ID de aplicativo da entidade de serviço)
+add-pat = Token de acesso pessoal (guardado no seu chaveiro)
+add-client-secret = Segredo do cliente (guardado no seu chaveiro)
+add-profile = Nome do perfil em ~/.databrickscfg
+add-scopes = Escopos, separados por espaços (padrão: all-apis)
+add-scopes-example = all-apis sql
+add-ca = Arquivo de pacote de CAs (PEM), se a sua empresa inspeciona HTTPS (opcional)
+add-checking = Conferindo com o espaço de trabalho…
+add-save = Conferir e salvar
+nothing-sent = Nada enviado ainda.
+
+## A solicitação
+
+request-not-full-url = Isto ainda não é uma URL completa (https://…).
+request-not-https = Os Databricks Apps são acessados por https.
+request-outside-api = Os aplicativos aceitam tokens somente em rotas /api/: este caminho vai responder com um redirecionamento para o login.
+request-tab-params = Parâmetros
+request-tab-headers = Cabeçalhos
+request-tab-body = Corpo
+request-tab-snippets = Trechos de código
+request-tab-history = Histórico
+request-heading = Solicitação
+request-steps = Como se faz uma solicitação
+request-step-connect = Conecte-se.
+request-step-connect-text = Escolha uma conexão à esquerda; o Lakegate obtém e renova o token dela.
+request-step-app = Escolha um aplicativo.
+request-step-app-text = O endereço dele vem do espaço de trabalho, então é sempre o certo.
+request-step-call = Chame um endpoint.
+request-step-call-text = Só as rotas sob /api/ aceitam um token; o cabeçalho Authorization é adicionado para você e aparece oculto.
+request-url-example = https://<app>-<workspace-id>.<region>.databricksapps.com/api/… ou cole um comando curl
+request-send-title = Enviar (Ctrl+Enter)
+request-send = Enviar
+request-import-curl = Importar curl…
+request-copy-link = Copiar link
+request-link-copied = Link copiado (ele não contém token):
+request-curl-label = Um comando curl (o token dele, se houver, fica de fora e nunca é guardado)
+request-curl-example = curl -X GET -H "Authorization: Bearer …" https://…/api/…
+request-import = Importar
+request-pick-endpoint = Escolha um dos { $n } endpoints de { $app }…
+request-parts = Partes da solicitação
+request-row-on = Ativo
+request-row-value = Valor
+request-always-sent = Sempre enviado
+request-bearer-from = (de { $connection }, adicionado no Rust)
+request-row-send = Enviar { $key }
+request-row-value-of = Valor de { $key }
+request-row-remove = Remover { $key }
+request-add-param = Adicionar um parâmetro de consulta
+request-add-header = Adicionar um cabeçalho
+request-timeout = Tempo limite
+request-json-body = Corpo JSON
+request-body-example = {"{"} "nome": "…" {"}"}
+request-invalid-json = JSON inválido: { $problem }. Ele será enviado como texto simples.
+request-valid-json = JSON válido.
+request-valid-json-no-body = JSON válido — mas solicitações { $method } são enviadas sem corpo.
+request-snippets-note = O token vem de DATABRICKS_TOKEN ou do próprio login do SDK, nunca colado no código.
+request-snippet-requests = Python (requests)
+request-snippet-sdk = Python (SDK do Databricks)
+request-snippet-cli = Python (o token de um perfil da CLI do Databricks)
+request-snippets-empty = Digite uma URL completa para ver a solicitação como código.
+request-search-history = Pesquisar no histórico
+request-save-name = Nome da solicitação salva
+request-save = Salvar esta solicitação
+request-saved = Salvas
+request-recent = Recentes
+request-send-again = Enviar de novo
+request-send-again-label = Enviar de novo: { $method } { $url }
+request-this-row = esta linha
+
+## A resposta
+
+response-heading = Resposta
+response-receiving = Recebendo a resposta ({ $status })…
+response-waiting = Aguardando a resposta… (Cancelar interrompe)
+response-not-sent = Não enviada: o token fica com o espaço de trabalho dele
+response-send-without-token = Enviar sem o token
+response-trust-host = Confiar em um host em Configurações
+response-timed-out = Nenhuma resposta a tempo
+response-cancelled = Cancelada
+response-failed = A solicitação falhou
+response-timings-line = DNS { $dns } · conexão { $connect } · TLS { $tls } · primeiro byte { $first }
+response-redirect = Redirecionamento para { $location } (mostrado, não seguido).
+response-stopped = Interrompida depois de { $size }: o que chegou até então é mostrado.
+response-truncated = O corpo é maior que { $size }: só os primeiros { $size } são mostrados.
+response-parts = Partes da resposta
+response-tab-headers = Cabeçalhos ({ $n })
+response-tab-timings = Tempos
+response-no-body = Sem corpo.
+response-binary = { $size } de { $type }; não mostrado como texto.
+response-binary-data = dados binários
+response-show-as-text = Mostrar como texto
+response-tls-handshake = Handshake TLS
+response-first-byte = Primeiro byte
+response-total = Total
+response-server = Servidor
+response-via-proxy = pelo proxy { $proxy }
+response-diagnosing = Verificando o que deu errado…
+response-doctor-passed = Todas as verificações passaram: foi o próprio aplicativo que deu esta resposta.
+response-sign-in-with = Entrar com { $scopes }
+response-open-doctor = Abrir o Doctor completo
+response-empty = O status, os cabeçalhos, o corpo e os tempos de cada resposta aparecem aqui. Quando uma chamada falha (401, 403, 404 ou um erro de rede), o Doctor lista o que verificou, o que encontrou e o próximo passo exato.
+
+## O corpo de uma resposta grande
+
+body-saved = { $size } salvos ({ $bytes } bytes, exatamente como recebidos) em { $path }
+body-expand-all = Expandir tudo
+body-collapse-all = Recolher tudo
+body-find = Localizar no corpo
+body-previous = Ocorrência anterior
+body-next = Próxima ocorrência
+body-searching = Pesquisando…
+body-save-to-file = Salvar em arquivo…
+body-save-to = Salvar { $size } em
+body-as-tree = O corpo como árvore
+body-as-text = O corpo como texto
+body-collapse-node = Recolher { $name } (Shift: tudo o que há dentro)
+body-expand-node = Expandir { $name } (Shift: tudo o que há dentro)
+body-the-document = o documento
+body-see-text = (veja a visão de texto)
+body-no-match = Nenhuma ocorrência
+body-match = { $n } de { $total }
+
+## Arquivos de verificação
+
+checks-summary = { $passed } de { $total } passaram, em { $seconds } s
+checks-summary-failed = { $passed } de { $total } passaram, { $failed } falharam, em { $seconds } s
+checks-intro = Um arquivo de verificação lista solicitações e o que cada resposta precisa mostrar. Guarde-o junto ao seu código; rode-o aqui ou na CI com
+checks-file = Arquivo de verificação
+checks-file-example = /home/voce/projeto/checks.json
+checks-open = Abrir
+checks-from-saved = Ou comece pelas solicitações salvas
+checks-as = como
+checks-write-file = Gravar o arquivo de verificação
+checks-run-as = Rodar como
+checks-running = Rodando…
+checks-run = Rodar { $n } { $n ->
+        [one] verificação
+       *[other] verificações
+    }
+checks-progress = { $done } de { $total } concluídas, { $failed } falharam
+checks-state-running = rodando
+checks-state-not-run = não rodada
+checks-pass = Passou
+checks-fail = Falhou
+checks-no-answer = sem resposta
+checks-hide = Ocultar
+checks-details = Detalhes
+checks-no-answer-because = Sem resposta: { $error }
+checks-next = Próximo passo:
+checks-answer = A resposta
+checks-answer-start = A resposta (o início dela)
+checks-report = Relatório
+checks-write-to = Gravar em
+checks-write-report = Gravar o relatório
+checks-wrote = { $path } gravado (sem nenhum token ou segredo)
+
+## Quem pode chamar qual aplicativo
+
+access-unknown = desconhecido — pergunte a quem gerencia o aplicativo
+access-none = sem permissão
+access-level-through = { $level } (por meio de { $via })
+access-scopes-unknown = escopos desconhecidos
+access-token-lacks = faltam ao token { $scopes }
+access-token-has-scopes = o token tem os escopos dele
+access-no-scopes-needed = nenhum escopo necessário
+access-called = chamado: { $status }
+access-no-answer = sem resposta: { $error }
+access-heading = Quem pode chamar qual aplicativo
+access-intro = Cada aplicativo do espaço de trabalho diante de cada conexão com ele, a partir de respostas reais: a permissão encontrada (lida na lista de acesso do aplicativo com qualquer identidade que possa lê-la; grupos contam), se o token cobre os escopos do aplicativo e, depois de Verificar tudo, o que uma chamada real recebeu.
+access-filter-who = Filtrar identidades
+access-only-red = Só aplicativos com uma célula vermelha
+access-path = Caminho a chamar
+access-path-example = /api/health
+access-check-all = Verificar tudo
+access-loading = Lendo as permissões de cada aplicativo como cada identidade…
+access-summary = { $apps } aplicativos × { $identities } identidades; { $red } { $red ->
+        [one] célula vermelha
+       *[other] células vermelhas
+    }.
+access-summary-called = { $apps } aplicativos × { $identities } identidades; { $red } { $red ->
+        [one] célula vermelha
+       *[other] células vermelhas
+    }; cada aplicativo chamado em { $path }.
+access-caption = Permissões, escopos e chamadas de cada aplicativo e identidade
+access-managed-by = gerenciado por { $managers }
+access-unreadable = lista ilegível daqui; pergunte a { $managers }
+access-workspace-admin = um administrador do espaço de trabalho
+access-person = pessoa
+access-export = Exportar
+access-export-to = para
+
+## A página que o navegador mostra depois do login (o ouvinte loopback do Lakegate)
+
+callback-bad-request = Solicitação inválida
+callback-bad-request-text = O Lakegate não conseguiu ler esta solicitação.
+callback-not-found = Não encontrado
+callback-not-found-text = Nada é servido aqui.
+callback-not-allowed = Não permitido
+callback-not-allowed-text = Aqui só se responde ao redirecionamento de login do navegador.
+callback-not-this-sign-in = Não é este login
+callback-not-this-sign-in-text = Esta resposta não pertence ao login que o Lakegate está aguardando. Comece o login de novo pelo Lakegate.
+callback-no-issuer = Login recusado
+callback-no-issuer-text = A resposta não disse qual servidor a enviou. Você pode voltar ao Lakegate.
+callback-wrong-issuer = Login recusado
+callback-wrong-issuer-text = A resposta veio de um servidor diferente do espaço de trabalho. Você pode voltar ao Lakegate.
+callback-provider-error = O login não foi concluído
+callback-provider-error-text = O espaço de trabalho respondeu: { $said }. Você pode voltar ao Lakegate.
+callback-signed-in = Login concluído
+callback-signed-in-text = Você entrou. Pode voltar ao Lakegate e fechar esta aba.
+callback-no-code = Sem código
+callback-no-code-text = A resposta não trouxe um código de autorização. Comece o login de novo pelo Lakegate.
+
+## As páginas de login do espaço de trabalho sandbox
+
+sandbox-page-title = { $title } · sandbox do Lakegate
+sandbox-unknown-client = Aplicativo desconhecido
+sandbox-unknown-client-text = A solicitação de login cita o cliente { $client }, que este espaço de trabalho não conhece. Confira o ID do cliente OAuth da conexão.
+sandbox-redirect-not-allowed = Endereço de redirecionamento não permitido
+sandbox-redirect-not-allowed-text = O endereço de redirecionamento { $redirect } não está registrado para { $client } (registrado: { $registered }).
+sandbox-sign-in = Entrar no espaço de trabalho sandbox
+sandbox-sign-in-text = { $client } pede para agir em seu nome no espaço de trabalho sandbox com os escopos { $scopes }.
+sandbox-choose = Escolha com quem entrar. Estas são as pessoas embutidas na sandbox; não é preciso senha.
+sandbox-cancel = Cancelar o login
+sandbox-role-user = usuário
+sandbox-role-admin = administrador
+sandbox-ended = Este login terminou
+sandbox-ended-text = Esta solicitação de login expirou ou já foi respondida. Comece o login de novo pelo Lakegate.
+sandbox-browser-login = Entre para abrir este aplicativo
+sandbox-browser-login-text = Um navegador faria o seu login aqui antes de abrir { $next }.
+sandbox-browser-login-note = Tokens Bearer só são aceitos nas rotas /api/ de um aplicativo; as outras páginas de um aplicativo são para pessoas em um navegador. Os aplicativos nunca aceitam tokens de acesso pessoal.
