@@ -4,6 +4,7 @@
 //! says "no" where it does not know: an unreadable list or unresolved groups say
 //! "unknown". Exports as Markdown and CSV hold no secret.
 
+use crate::i18n::wsay;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -19,12 +20,14 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub fn words(self) -> &'static str {
+    /// The permission's name (`CAN USE`, kept in every language), or what is known of it,
+    /// in the window's language.
+    pub fn words(self) -> String {
         match self {
-            Permission::CanManage => "CAN MANAGE",
-            Permission::CanUse => "CAN USE",
-            Permission::None => "no permission",
-            Permission::Unknown => "unknown",
+            Permission::CanManage => "CAN MANAGE".into(),
+            Permission::CanUse => "CAN USE".into(),
+            Permission::None => wsay!("access-none"),
+            Permission::Unknown => wsay!("verdict-unknown"),
         }
     }
 }
@@ -83,20 +86,30 @@ impl AccessCell {
     /// The cell in words, as the window, the terminal and the exports say it.
     pub fn words(&self) -> String {
         let mut parts = vec![match (self.permission, &self.via) {
-            (Permission::Unknown, _) => "? unknown — ask one of the app's managers".to_string(),
-            (Permission::None, _) => "✘ no permission".to_string(),
-            (p, Some(via)) if via != "direct" => format!("✔ {} (through {via})", p.words()),
+            (Permission::Unknown, _) => format!("? {}", wsay!("access-unknown")),
+            (Permission::None, _) => format!("✘ {}", wsay!("access-none")),
+            (p, Some(via)) if via != "direct" => format!(
+                "✔ {}",
+                wsay!(
+                    "access-level-through",
+                    level = p.words(),
+                    via = via_words(via)
+                )
+            ),
             (p, _) => format!("✔ {}", p.words()),
         }];
         match self.scopes_covered {
             Some(true) => {}
-            Some(false) => parts.push(format!("✘ lacks {}", self.missing_scopes.join(", "))),
-            None => parts.push("? scopes unknown".into()),
+            Some(false) => parts.push(format!(
+                "✘ {}",
+                wsay!("access-lacks", scopes = self.missing_scopes.join(", "))
+            )),
+            None => parts.push(format!("? {}", wsay!("access-scopes-unknown"))),
         }
         if let Some(s) = self.status {
             parts.push(format!("{} {s}", if s < 400 { "✔" } else { "✘" }));
         } else if let Some(e) = &self.error {
-            parts.push(format!("✘ no answer: {e}"));
+            parts.push(format!("✘ {}", wsay!("access-no-answer", error = e)));
         }
         parts.join(" · ")
     }
@@ -232,15 +245,21 @@ fn cell_md(text: &str) -> String {
     text.replace('|', "\\|").replace(['\n', '\r'], " ")
 }
 
-/// A table of apps × identities, then what the red cells need.
-pub fn to_markdown(m: &AccessMatrix) -> String {
-    let mut out = format!("# Who can call which app — {}\n\n", m.host);
-    if let Some(p) = &m.checked_path {
-        out.push_str(&format!(
-            "Each app was called at `{p}` as each identity.\n\n"
-        ));
+/// How a permission came: `group finance` in the window's language.
+fn via_words(via: &str) -> String {
+    match via.strip_prefix("group ") {
+        Some(name) => wsay!("access-group", name = name),
+        None => via.to_string(),
     }
-    out.push_str("| App |");
+}
+
+/// A table of apps × identities, then what the red cells need (in the window's language).
+pub fn to_markdown(m: &AccessMatrix) -> String {
+    let mut out = format!("# {} — {}\n\n", wsay!("access-heading"), m.host);
+    if let Some(p) = &m.checked_path {
+        out.push_str(&format!("{}\n\n", wsay!("access-md-called", path = p)));
+    }
+    out.push_str(&format!("| {} |", wsay!("matrix-app")));
     for id in &m.identities {
         out.push_str(&format!(
             " {} ({}) |",
@@ -266,27 +285,28 @@ pub fn to_markdown(m: &AccessMatrix) -> String {
         .flat_map(|a| a.cells.iter().filter(|c| c.is_red()).map(move |c| (a, c)))
         .collect();
     if !red.is_empty() {
-        out.push_str("\n## What the red cells need\n\n");
+        out.push_str(&format!("\n## {}\n\n", wsay!("access-md-red-cells")));
         for (a, c) in red {
             let who = if a.managers.is_empty() {
-                "a workspace admin".to_string()
+                wsay!("access-workspace-admin")
             } else {
                 a.managers.join(", ")
             };
             let mut need = Vec::new();
             if c.permission == Permission::None || c.status == Some(403) {
-                need.push(format!("CAN USE on {} (ask {who})", a.app));
+                need.push(wsay!("access-md-need-can-use", app = &a.app, who = who));
             }
             if c.scopes_covered == Some(false) {
-                need.push(format!("a token with {}", c.missing_scopes.join(", ")));
+                need.push(wsay!(
+                    "access-md-need-scopes",
+                    scopes = c.missing_scopes.join(", ")
+                ));
             }
             if need.is_empty() {
                 need.push(match (c.status, &c.error) {
-                    (Some(s), _) => {
-                        format!("a look at why {} answered {s} (run the Doctor)", a.app)
-                    }
-                    (None, Some(e)) => format!("an answer: {e}"),
-                    _ => "the Doctor".into(),
+                    (Some(s), _) => wsay!("access-md-need-look", app = &a.app, status = s),
+                    (None, Some(e)) => wsay!("access-md-need-answer", error = e),
+                    _ => wsay!("access-md-need-doctor"),
                 });
             }
             out.push_str(&format!(

@@ -20,6 +20,7 @@ use serde_json::Value;
 use ts_rs::TS;
 
 use crate::body::JsonKind;
+use crate::i18n::wsay;
 
 /// Checks run at once unless the file says otherwise; never more than `MAX_CONCURRENCY`.
 pub const DEFAULT_CONCURRENCY: usize = 4;
@@ -135,112 +136,120 @@ pub fn parse(text: &str) -> Result<CheckFile, Vec<String>> {
             MAX_FILE_BYTES >> 20
         )]);
     }
-    let file: CheckFile = serde_json::from_str(text).map_err(|e| {
-        vec![format!(
-            "not a check file: {e} (see README: Checks that run by themselves)"
-        )]
-    })?;
+    let file: CheckFile = serde_json::from_str(text)
+        .map_err(|e| vec![wsay!("checkfile-not-a-check-file", reason = e.to_string())])?;
     let mut problems = Vec::new();
     if file.checks.is_empty() {
-        problems.push("\"checks\" is empty: add at least one check".to_string());
+        problems.push(wsay!("checkfile-empty"));
     }
     if let Some(c) = file.concurrency {
         if c == 0 || c > MAX_CONCURRENCY {
-            problems.push(format!(
-                "\"concurrency\" is {c}: give 1 to {MAX_CONCURRENCY}"
+            problems.push(wsay!(
+                "checkfile-concurrency",
+                value = c,
+                max = MAX_CONCURRENCY
             ));
         }
     }
     let mut seen = std::collections::HashSet::new();
     for (i, c) in file.checks.iter().enumerate() {
         let at = if c.name.trim().is_empty() {
-            format!("check {}", i + 1)
+            wsay!("checkfile-at", n = i + 1)
         } else {
-            format!("check {} ({:?})", i + 1, c.name)
+            wsay!(
+                "checkfile-at-named",
+                n = i + 1,
+                name = format!("{:?}", c.name)
+            )
         };
+        let at = at.as_str();
         if c.name.trim().is_empty() {
-            problems.push(format!("{at}: give it a \"name\""));
+            problems.push(wsay!("checkfile-no-name", at = at));
         } else if !seen.insert(c.name.trim().to_string()) {
-            problems.push(format!("{at}: another check has the same name"));
+            problems.push(wsay!("checkfile-same-name", at = at));
         }
         let method = c.method.trim();
         if method.is_empty() || !method.bytes().all(|b| b.is_ascii_alphabetic()) {
-            problems.push(format!(
-                "{at}: \"method\" {:?} is not an HTTP method",
-                c.method
+            problems.push(wsay!(
+                "checkfile-method",
+                at = at,
+                method = format!("{:?}", c.method)
             ));
         }
         match (&c.url, &c.app, &c.path) {
             (Some(u), None, None) => match url::Url::parse(u) {
                 Ok(parsed) if parsed.scheme() == "https" => {
                     if !parsed.username().is_empty() || parsed.password().is_some() {
-                        problems.push(format!("{at}: the URL holds a user name or password; a check file keeps no secrets"));
+                        problems.push(wsay!("checkfile-url-credentials", at = at));
                     }
                     for (k, _) in parsed.query_pairs() {
                         if is_secret_param(&k) {
-                            problems.push(format!("{at}: the URL's {k:?} parameter looks like a credential; a check file keeps no secrets"));
+                            problems.push(wsay!(
+                                "checkfile-url-secret-param",
+                                at = at,
+                                name = format!("{k:?}")
+                            ));
                         }
                     }
                 }
-                Ok(_) => problems.push(format!(
-                    "{at}: \"url\" must be https:// (a token is only ever sent over https)"
+                Ok(_) => problems.push(wsay!("checkfile-url-https", at = at)),
+                Err(e) => problems.push(wsay!(
+                    "checkfile-url-invalid",
+                    at = at,
+                    url = format!("{u:?}"),
+                    reason = e.to_string()
                 )),
-                Err(e) => problems.push(format!("{at}: \"url\" {u:?} is not a URL: {e}")),
             },
             (None, Some(app), Some(path)) => {
                 if app.trim().is_empty() {
-                    problems.push(format!("{at}: \"app\" is empty"));
+                    problems.push(wsay!("checkfile-app-empty", at = at));
                 }
                 if !path.starts_with('/') {
-                    problems.push(format!(
-                        "{at}: \"path\" must start with / (e.g. /api/hello)"
-                    ));
+                    problems.push(wsay!("checkfile-path-slash", at = at));
                 }
             }
-            (None, Some(_), None) => problems.push(format!(
-                "{at}: give the app's \"path\" too (e.g. /api/hello)"
-            )),
-            (None, None, _) => {
-                problems.push(format!("{at}: give \"app\" and \"path\", or a \"url\""))
-            }
-            _ => problems.push(format!(
-                "{at}: give \"app\" and \"path\", or a \"url\", not both"
-            )),
+            (None, Some(_), None) => problems.push(wsay!("checkfile-path-missing", at = at)),
+            (None, None, _) => problems.push(wsay!("checkfile-no-target", at = at)),
+            _ => problems.push(wsay!("checkfile-two-targets", at = at)),
         }
         for name in c.headers.keys() {
             if SECRET_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
-                problems.push(format!("{at}: the {name} header carries a credential; a check file keeps no secrets (the connection's token is sent)"));
+                problems.push(wsay!("checkfile-secret-header", at = at, name = name));
             }
         }
         for name in c.query.keys() {
             if is_secret_param(name) {
-                problems.push(format!("{at}: the query parameter {name:?} looks like a credential; a check file keeps no secrets"));
+                problems.push(wsay!(
+                    "checkfile-secret-query",
+                    at = at,
+                    name = format!("{name:?}")
+                ));
             }
         }
         if let Some(t) = c.timeout_secs {
             if !(1..=600).contains(&t) {
-                problems.push(format!("{at}: \"timeout_secs\" is {t}: give 1 to 600"));
+                problems.push(wsay!("checkfile-timeout", at = at, value = t));
             }
         }
         if let Some(s) = &c.expect.status {
             let list = s.list();
             if list.is_empty() || list.iter().any(|s| !(100..=599).contains(s)) {
-                problems.push(format!(
-                    "{at}: \"expect.status\" must be HTTP statuses (100–599)"
-                ));
+                problems.push(wsay!("checkfile-status", at = at));
             }
         }
         for j in &c.expect.json {
             if !(j.pointer.is_empty() || j.pointer.starts_with('/')) {
-                problems.push(format!(
-                    "{at}: the JSON pointer {:?} must be empty or start with /",
-                    j.pointer
+                problems.push(wsay!(
+                    "checkfile-pointer",
+                    at = at,
+                    pointer = format!("{:?}", j.pointer)
                 ));
             }
             if j.equals.is_none() && j.kind.is_none() {
-                problems.push(format!(
-                    "{at}: the expectation at {:?} needs \"equals\" or \"type\"",
-                    j.pointer
+                problems.push(wsay!(
+                    "checkfile-expectation",
+                    at = at,
+                    pointer = format!("{:?}", j.pointer)
                 ));
             }
         }
@@ -305,43 +314,46 @@ impl Check {
         match &self.expect.status {
             Some(s) if !s.list().contains(&status) => {
                 let want: Vec<String> = s.list().iter().map(u16::to_string).collect();
-                problems.push(format!("status {status}, expected {}", want.join(" or ")));
+                let want = want.join(&wsay!("check-or"));
+                problems.push(wsay!("check-status", status = status, expected = want));
             }
             None if !(200..300).contains(&status) => {
-                problems.push(format!("status {status}, expected a 2xx status"))
+                problems.push(wsay!("check-status-2xx", status = status))
             }
             _ => {}
         }
         if !self.expect.json.is_empty() {
             match serde_json::from_slice::<Value>(body) {
-                Err(_) => problems.push("the answer is not JSON".to_string()),
+                Err(_) => problems.push(wsay!("check-not-json")),
                 Ok(doc) => {
                     for j in &self.expect.json {
                         let at = if j.pointer.is_empty() {
-                            "the document"
+                            wsay!("check-the-document")
                         } else {
-                            &j.pointer
+                            j.pointer.clone()
                         };
                         let Some(found) = doc.pointer(&j.pointer) else {
-                            problems.push(format!("{at}: not in the answer"));
+                            problems.push(wsay!("check-missing", at = &at));
                             continue;
                         };
                         if let Some(kind) = j.kind {
                             if JsonKind::of(found) != kind {
-                                problems.push(format!(
-                                    "{at}: {} ({}), expected {}",
-                                    JsonKind::of(found).name(),
-                                    excerpt(found),
-                                    kind.name()
+                                problems.push(wsay!(
+                                    "check-kind",
+                                    at = &at,
+                                    found = JsonKind::of(found).name(),
+                                    value = excerpt(found),
+                                    expected = kind.name()
                                 ));
                             }
                         }
                         if let Some(want) = &j.equals {
                             if found != want {
-                                problems.push(format!(
-                                    "{at}: {}, expected {}",
-                                    excerpt(found),
-                                    excerpt(want)
+                                problems.push(wsay!(
+                                    "check-equals",
+                                    at = &at,
+                                    value = excerpt(found),
+                                    expected = excerpt(want)
                                 ));
                             }
                         }
@@ -351,7 +363,7 @@ impl Check {
         }
         if let Some(limit) = self.expect.within_ms {
             if ms > limit as f64 {
-                problems.push(format!("took {} ms, the limit is {limit} ms", ms.round()));
+                problems.push(wsay!("check-too-slow", ms = ms.round(), limit = limit));
             }
         }
         problems
@@ -608,45 +620,67 @@ fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace(['\n', '\r'], " ")
 }
 
-/// A Markdown summary: a table of every check, then each failure with the Doctor's words.
+/// A Markdown summary: a table of every check, then each failure with the Doctor's words
+/// (in the window's language; English on the command line).
 pub fn to_markdown(run: &CheckRun) -> String {
     let mut out = format!(
-        "# Checks: {}\n\n{} of {} passed against {} ({}) on {} UTC, in {:.1} s.\n\n",
-        run.name,
-        run.passed,
-        run.outcomes.len(),
-        run.connection,
-        run.host,
-        iso_utc(run.started_at).replace('T', " "),
-        run.total_ms / 1000.0
+        "# {}\n\n{}\n\n",
+        wsay!("checks-md-title", name = &run.name),
+        wsay!(
+            "checks-md-summary",
+            passed = run.passed,
+            total = run.outcomes.len(),
+            connection = &run.connection,
+            host = &run.host,
+            at = iso_utc(run.started_at).replace('T', " "),
+            seconds = format!("{:.1}", run.total_ms / 1000.0)
+        )
     );
-    out.push_str("| | Check | Request | Status | Time |\n| --- | --- | --- | --- | --- |\n");
+    out.push_str(&format!(
+        "| | {} | {} | {} | {} |\n| --- | --- | --- | --- | --- |\n",
+        wsay!("checks-md-check"),
+        wsay!("checks-md-request"),
+        wsay!("checks-md-status"),
+        wsay!("checks-md-time")
+    ));
     for o in &run.outcomes {
         out.push_str(&format!(
             "| {} | {} | `{} {}` | {} | {} ms |\n",
-            if o.passed { "✔ pass" } else { "✘ FAIL" },
+            if o.passed {
+                format!("✔ {}", wsay!("checks-md-pass"))
+            } else {
+                format!("✘ {}", wsay!("checks-md-fail"))
+            },
             cell(&o.name),
             o.method,
             cell(&o.url),
-            o.status.map_or("no answer".to_string(), |s| s.to_string()),
+            o.status
+                .map_or(wsay!("checks-no-answer"), |s| s.to_string()),
             o.ms.round()
         ));
     }
     let failed: Vec<_> = run.outcomes.iter().filter(|o| !o.passed).collect();
     if !failed.is_empty() {
-        out.push_str("\n## Failures\n");
+        out.push_str(&format!("\n## {}\n", wsay!("checks-md-failures")));
         for o in failed {
             out.push_str(&format!("\n### {}\n\n", o.name));
             if let Some(e) = &o.error {
-                out.push_str(&format!("- No answer: {e}\n"));
+                out.push_str(&format!(
+                    "- {}\n",
+                    wsay!("checks-no-answer-because", error = e)
+                ));
             }
             for p in &o.problems {
                 out.push_str(&format!("- {p}\n"));
             }
             for d in &o.doctor {
                 out.push_str(&format!(
-                    "- **Doctor — {}:** {} *Next:* {}\n",
-                    d.title, d.observed, d.next_step
+                    "- **{} — {}:** {} *{}* {}\n",
+                    wsay!("nav-doctor"),
+                    d.title,
+                    d.observed,
+                    wsay!("checks-next"),
+                    d.next_step
                 ));
             }
         }

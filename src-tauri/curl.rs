@@ -61,48 +61,24 @@ const FLAGS: &[(&str, &str)] = &[
     ("--progress-bar", ""),
     ("-N", ""),
     ("--no-buffer", ""),
-    (
-        "-L",
-        "curl would follow redirects; Lakegate shows a redirect instead of following it",
-    ),
-    (
-        "--location",
-        "curl would follow redirects; Lakegate shows a redirect instead of following it",
-    ),
-    (
-        "-k",
-        "the command turned certificate checks off (-k); Lakegate always checks them",
-    ),
-    (
-        "--insecure",
-        "the command turned certificate checks off (--insecure); Lakegate always checks them",
-    ),
+    ("-L", "curl-note-redirects"),
+    ("--location", "curl-note-redirects"),
+    ("-k", "curl-note-insecure-k"),
+    ("--insecure", "curl-note-insecure"),
     ("-G", ""),
     ("--get", ""),
 ];
 
 /// Options whose value Lakegate does not use, said in a note.
 const IGNORED_WITH_VALUE: &[(&str, &str)] = &[
-    ("-o", "the answer is shown, not written to a file (-o)"),
-    (
-        "--output",
-        "the answer is shown, not written to a file (--output)",
-    ),
-    (
-        "-x",
-        "curl's proxy (-x) is not used: Lakegate's Network settings say which proxy",
-    ),
-    (
-        "--proxy",
-        "curl's proxy (--proxy) is not used: Lakegate's Network settings say which proxy",
-    ),
+    ("-o", "curl-note-output-o"),
+    ("--output", "curl-note-output"),
+    ("-x", "curl-note-proxy-x"),
+    ("--proxy", "curl-note-proxy"),
     ("-w", ""),
     ("--write-out", ""),
     ("--connect-timeout", ""),
-    (
-        "--retry",
-        "curl would retry (--retry); Lakegate never sends a request twice on its own",
-    ),
+    ("--retry", "curl-note-retry"),
     (
         "--cacert",
         "curl's --cacert is not used: a connection's CA bundle is set on the connection",
@@ -152,9 +128,14 @@ pub fn parse(text: &str) -> Result<Parsed, CurlError> {
     let mut timeout_secs = None;
     let mut carried_token = false;
     let mut notes: Vec<String> = Vec::new();
-    let note = |n: &str, notes: &mut Vec<String>| {
-        if !n.is_empty() && !notes.iter().any(|x| x == n) {
-            notes.push(n.to_string());
+    // A note is a catalogue message id (empty: nothing to say), said in the window's language.
+    let note = |id: &str, notes: &mut Vec<String>| {
+        if id.is_empty() {
+            return;
+        }
+        let n = crate::i18n::Msg::new(id).render(crate::i18n::window_language());
+        if !notes.iter().any(|x| x == &n) {
+            notes.push(n);
         }
     };
     let set_url = |u: String, url: &mut Option<String>| match url {
@@ -318,6 +299,22 @@ fn split_option(word: &str) -> (Option<String>, Option<String>) {
         );
     }
     (None, None)
+}
+
+impl crate::i18n::Localize for CurlError {
+    fn say(&self, lang: &str) -> String {
+        use crate::i18n::say;
+        match self {
+            CurlError::NotCurl => say!(lang, "curl-not-curl"),
+            CurlError::Unbalanced => say!(lang, "curl-unbalanced"),
+            CurlError::NoUrl => say!(lang, "curl-no-url"),
+            CurlError::TwoUrls(a, b) => say!(lang, "curl-two-urls", first = a, second = b),
+            CurlError::MissingValue(o) => say!(lang, "curl-missing-value", option = o),
+            CurlError::Unknown(o) => say!(lang, "curl-unknown", option = o),
+            CurlError::ReadsFile(o, f) => say!(lang, "curl-reads-file", option = o, file = f),
+            CurlError::Invalid(m) => m.clone(),
+        }
+    }
 }
 
 #[cfg(test)]

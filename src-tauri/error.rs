@@ -6,6 +6,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::connections::{StoreError, TokenError};
+use crate::i18n::Localize;
 use crate::oauth::{GrantError, LoginError};
 
 #[derive(Debug, thiserror::Error, Serialize, TS)]
@@ -88,12 +89,12 @@ impl From<crate::platform::NoHome> for UiError {
 impl From<StoreError> for UiError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Duplicate(_) => UiError::invalid("name", e.to_string()),
+            StoreError::Duplicate(_) => UiError::invalid("name", e.in_window()),
             StoreError::Unknown(_) => UiError::NotFound {
-                message: e.to_string(),
+                message: e.in_window(),
             },
             other => UiError::Storage {
-                message: other.to_string(),
+                message: other.in_window(),
                 path: None,
             },
         }
@@ -102,7 +103,7 @@ impl From<StoreError> for UiError {
 
 impl From<TokenError> for UiError {
     fn from(e: TokenError) -> Self {
-        let message = e.to_string();
+        let message = e.in_window();
         match e {
             TokenError::SignInNeeded(connection) | TokenError::NoSecret { connection, .. } => {
                 UiError::SignInNeeded {
@@ -148,7 +149,7 @@ impl From<TokenError> for UiError {
 impl From<crate::http::call::CallError> for UiError {
     fn from(e: crate::http::call::CallError) -> Self {
         use crate::http::call::CallError as C;
-        let message = e.to_string();
+        let message = e.in_window();
         match e {
             C::Invalid(_) => UiError::invalid("url", message),
             C::TokenElsewhere { host, .. } => UiError::TokenRefused { message, host },
@@ -165,7 +166,7 @@ impl From<crate::http::call::CallError> for UiError {
 
 impl From<crate::workspace::WorkspaceError> for UiError {
     fn from(e: crate::workspace::WorkspaceError) -> Self {
-        let message = e.to_string();
+        let message = e.in_window();
         match e {
             crate::workspace::WorkspaceError::Network(_) => UiError::Network { message },
             _ => UiError::Refused { message },
@@ -176,9 +177,9 @@ impl From<crate::workspace::WorkspaceError> for UiError {
 impl From<crate::history::HistoryError> for UiError {
     fn from(e: crate::history::HistoryError) -> Self {
         match e {
-            crate::history::HistoryError::Exists(..) => UiError::invalid("name", e.to_string()),
+            crate::history::HistoryError::Exists(..) => UiError::invalid("name", e.in_window()),
             other => UiError::Storage {
-                message: other.to_string(),
+                message: other.in_window(),
                 path: None,
             },
         }

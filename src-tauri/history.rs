@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::say;
 use crate::platform::write_atomically;
 
 /// Header names whose values are never written down.
@@ -252,6 +253,27 @@ impl History {
             path: path.display().to_string(),
             reason: e.to_string(),
         })
+    }
+}
+
+impl crate::i18n::Localize for HistoryError {
+    fn say(&self, lang: &str) -> String {
+        match self {
+            HistoryError::Write { path, reason } => {
+                say!(lang, "file-write", path = path, reason = reason)
+            }
+            HistoryError::Read { path, reason } => {
+                say!(lang, "file-read", path = path, reason = reason)
+            }
+            HistoryError::Exists(n, c) => {
+                say!(
+                    lang,
+                    "history-exists",
+                    name = format!("{n:?}"),
+                    collection = format!("{c:?}")
+                )
+            }
+        }
     }
 }
 

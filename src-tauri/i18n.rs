@@ -7,6 +7,7 @@
 //! A new language is one catalogue file in `locales/` and one line in [`LANGUAGES`].
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use fluent_bundle::concurrent::FluentBundle;
@@ -117,6 +118,52 @@ pub fn from_accept_language(header: &str) -> &'static str {
             ranges.iter().any(|r| primary(r.2) == primary(code))
         })
         .unwrap_or(ENGLISH)
+}
+
+/// The window's language, for what Rust words for it (its errors, its reports). One window
+/// per process; the command line never sets it, so it stays English there.
+static WINDOW_LANGUAGE: AtomicUsize = AtomicUsize::new(0);
+
+/// The window now speaks `code` (negotiated to a language Lakegate has).
+pub fn set_window_language(code: &str) {
+    let code = negotiate(code);
+    let index = LANGUAGES.iter().position(|l| l.code == code).unwrap_or(0);
+    WINDOW_LANGUAGE.store(index, Ordering::Relaxed);
+}
+
+/// The language the window speaks (English until it says otherwise).
+pub fn window_language() -> &'static str {
+    LANGUAGES
+        .get(WINDOW_LANGUAGE.load(Ordering::Relaxed))
+        .map_or(ENGLISH, |l| l.code)
+}
+
+/// The message `id` in `lang` with values: `say!(lang, <message id>, name = value, …)`.
+macro_rules! say {
+    ($lang:expr, $id:literal $(, $k:ident = $v:expr)* $(,)?) => {
+        crate::i18n::Msg::new($id)$(.arg(stringify!($k), $v))*.render($lang)
+    };
+}
+pub(crate) use say;
+
+/// The message `id` in the window's language: `wsay!(<message id>, name = value, …)`.
+macro_rules! wsay {
+    ($id:literal $(, $k:ident = $v:expr)* $(,)?) => {
+        crate::i18n::say!(crate::i18n::window_language(), $id $(, $k = $v)*)
+    };
+}
+pub(crate) use wsay;
+
+/// An error that can say itself in any language from the catalogue. Its `Display` is the
+/// English text (the command line, logs); `say("en")` is the same text, which the tests
+/// check for every variant.
+pub trait Localize: std::fmt::Display {
+    fn say(&self, language: &str) -> String;
+
+    /// In the window's language.
+    fn in_window(&self) -> String {
+        self.say(window_language())
+    }
 }
 
 /// A value a message is given.

@@ -139,6 +139,20 @@ fn checked_url(raw: &str) -> Result<Url, LinkError> {
     Ok(url)
 }
 
+impl crate::i18n::Localize for LinkError {
+    fn say(&self, lang: &str) -> String {
+        use crate::i18n::say;
+        match self {
+            LinkError::NotALink => say!(lang, "link-not-a-link"),
+            LinkError::TooLong => say!(lang, "link-too-long", max = MAX_LINK),
+            LinkError::CarriesSecret(w) => say!(lang, "link-carries-secret", what = w),
+            LinkError::WouldCarrySecret(h) => say!(lang, "link-would-carry-secret", header = h),
+            LinkError::NoUrl => say!(lang, "link-no-url"),
+            LinkError::Invalid(what, why) => say!(lang, "link-invalid", part = *what, reason = why),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

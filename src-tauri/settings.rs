@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::say;
 use crate::platform::write_atomically;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,6 +110,19 @@ pub fn save(config_dir: &Path, settings: &Settings) -> Result<(), SettingsError>
         path: p.display().to_string(),
         reason: e.to_string(),
     })
+}
+
+impl crate::i18n::Localize for SettingsError {
+    fn say(&self, lang: &str) -> String {
+        match self {
+            SettingsError::Invalid { path, reason } => {
+                say!(lang, "settings-invalid", path = path, reason = reason)
+            }
+            SettingsError::Write { path, reason } => {
+                say!(lang, "file-write", path = path, reason = reason)
+            }
+        }
+    }
 }
 
 #[cfg(test)]

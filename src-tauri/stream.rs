@@ -184,9 +184,10 @@ pub fn buffering_note(
     let (first, last) = (arrivals.first()?.0, arrivals.last()?.0);
     let waited = first.max(first_byte_ms);
     (events > 1 && last - first < 50.0 && waited >= 1_000.0).then(|| {
-        format!(
-            "All {events} events arrived at once, {:.1} s after the request: something between Lakegate and the app (a proxy or gateway) is buffering the stream. Ask for it to pass streams through (nginx: `X-Accel-Buffering: no`), or call the app without it.",
-            waited / 1000.0
+        crate::i18n::wsay!(
+            "stream-buffered",
+            events = events,
+            seconds = format!("{:.1}", waited / 1000.0)
         )
     })
 }

@@ -14,6 +14,7 @@ use crate::access::{self, AccessCell, AccessIdentity, AccessMatrix, AppAccess, P
 use crate::bridge::{AppView, RequestInput};
 use crate::connections::{Connection, ConnectionKind, TokenError};
 use crate::error::UiError;
+use crate::i18n::{wsay, Localize};
 use crate::oauth::jwt;
 use crate::workspace::{self, AclEntry};
 
@@ -66,7 +67,7 @@ impl App {
             .unwrap_or_else(|e| e.into_inner())
             .clone()
             .ok_or_else(|| UiError::NotFound {
-                message: "the access view has not been loaded yet".into(),
+                message: wsay!("access-not-loaded"),
             })?;
         let text = match format {
             AccessFormat::Markdown => access::to_markdown(&m),
@@ -85,10 +86,7 @@ impl App {
     ) -> Result<AccessMatrix, UiError> {
         let path = match path.map(str::trim).filter(|p| !p.is_empty()) {
             Some(p) if !p.starts_with('/') => {
-                return Err(UiError::invalid(
-                    "path",
-                    "the path starts with / (e.g. /api/health)",
-                ))
+                return Err(UiError::invalid("path", wsay!("access-path-slash")))
             }
             other => other,
         };
@@ -122,10 +120,7 @@ impl App {
             (None, Some(e)) => return Err(e.into()),
             (None, None) => {
                 return Err(UiError::SignInNeeded {
-                    message: format!(
-                        "no connection of {} is signed in: sign in to one to see its apps",
-                        anchor.host
-                    ),
+                    message: wsay!("access-none-signed-in", host = &anchor.host),
                     connection: anchor.name.clone(),
                 })
             }
@@ -188,7 +183,9 @@ impl App {
                         groups: Some(me.groups),
                     });
                 }
-                Err(e) => view.problem = Some(format!("its groups could not be read: {e}")),
+                Err(e) => {
+                    view.problem = Some(wsay!("access-groups-unreadable", reason = e.in_window()))
+                }
             }
         }
         Column {
@@ -287,7 +284,7 @@ impl App {
                             .view
                             .problem
                             .clone()
-                            .unwrap_or_else(|| "no token".into())),
+                            .unwrap_or_else(|| wsay!("doctor-skip-no-token"))),
                     );
                 }
                 let _permit = gate.acquire().await;

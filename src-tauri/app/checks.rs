@@ -14,6 +14,7 @@ use super::App;
 use crate::checks::{self, Check, CheckFile, CheckOutcome, CheckRun, DoctorNote};
 use crate::doctor::Verdict;
 use crate::error::UiError;
+use crate::i18n::wsay;
 
 /// How much of an answer the board shows beside a check.
 const ANSWER_EXCERPT: usize = 2_000;
@@ -59,17 +60,20 @@ fn read_check_file(path: &str) -> Result<(std::path::PathBuf, String, CheckFile)
     };
     let meta = std::fs::metadata(&path).map_err(|e| bad(format!("{shown}: {e}")))?;
     if meta.len() > checks::MAX_FILE_BYTES as u64 {
-        return Err(bad(format!(
-            "{shown} is {} bytes: not a check file",
-            meta.len()
+        return Err(bad(wsay!(
+            "checkfile-too-big",
+            path = &shown,
+            bytes = meta.len()
         )));
     }
     let text = std::fs::read(&path).map_err(|e| bad(format!("{shown}: {e}")))?;
-    let text = String::from_utf8(text).map_err(|_| bad(format!("{shown} is not UTF-8 text")))?;
+    let text =
+        String::from_utf8(text).map_err(|_| bad(wsay!("checkfile-not-utf8", path = &shown)))?;
     let file = checks::parse(&text).map_err(|problems| {
-        bad(format!(
-            "{shown} is not a usable check file:\n{}",
-            problems.join("\n")
+        bad(wsay!(
+            "checkfile-unusable",
+            path = &shown,
+            problems = problems.join("\n")
         ))
     })?;
     let name = file.name.clone().unwrap_or_else(|| {
@@ -137,9 +141,7 @@ impl App {
         if requests.is_empty() {
             return Err(UiError::invalid(
                 "collection",
-                format!(
-                    "no saved requests in {collection:?}: save some from the request builder first"
-                ),
+                wsay!("checks-no-saved", collection = format!("{collection:?}")),
             ));
         }
         let apps = match connection {
@@ -149,10 +151,7 @@ impl App {
         let text = checks::from_requests(collection, &requests, &apps).map_err(|problems| {
             UiError::invalid(
                 "collection",
-                format!(
-                    "these saved requests cannot become checks:\n{}",
-                    problems.join("\n")
-                ),
+                wsay!("checks-saved-unusable", problems = problems.join("\n")),
             )
         })?;
         let written = write_text_file(path, replace, &text)?;
@@ -173,7 +172,7 @@ impl App {
             .unwrap_or_else(|e| e.into_inner())
             .clone()
             .ok_or_else(|| UiError::NotFound {
-                message: "no checks have run yet: run a check file first".into(),
+                message: wsay!("checks-none-run"),
             })?;
         let text = match format {
             ReportFormat::Junit => checks::to_junit(&run),
@@ -261,9 +260,8 @@ impl App {
                         Some(base) => format!("{}{path}", base.trim_end_matches('/')),
                         None => {
                             outcome.url = format!("{app}{path}");
-                            outcome.error = Some(format!(
-                                "the app {app:?} has never been deployed, so it has no address"
-                            ));
+                            outcome.error =
+                                Some(wsay!("check-app-never-deployed", app = format!("{app:?}")));
                             return outcome;
                         }
                     },
@@ -274,9 +272,12 @@ impl App {
                             .iter()
                             .map(|a| a.name.as_str())
                             .collect();
-                        outcome.error = Some(format!(
-                            "the workspace has no app named {app:?} that {connection} can see (apps: {})",
-                            if names.is_empty() { "none".to_string() } else { names.join(", ") }
+                        outcome.error = Some(wsay!(
+                            "check-no-such-app",
+                            app = format!("{app:?}"),
+                            connection = connection,
+                            count = names.len(),
+                            apps = names.join(", ")
                         ));
                         return outcome;
                     }

@@ -7,6 +7,7 @@ use crate::bridge::{ScopeMatrix, ScopeMatrixRow, SignInStarted};
 use crate::connections::{ConnectionKind, Origin};
 use crate::doctor::{self, Finding, Report, RequestStep};
 use crate::error::UiError;
+use crate::i18n::wsay;
 use crate::oauth::jwt;
 use crate::workspace;
 
@@ -52,7 +53,7 @@ impl App {
             .unwrap_or_else(|e| e.into_inner())
             .clone()
             .ok_or_else(|| UiError::NotFound {
-                message: "there is no Doctor report yet: run the Doctor first".into(),
+                message: wsay!("doctor-no-report"),
             })?;
         let dir = self.data_dir.join("reports");
         let stem = format!("doctor-{}", report.at);
@@ -60,7 +61,11 @@ impl App {
         let json = dir.join(format!("{stem}.json"));
         let write = |path: &PathBuf, text: String| {
             crate::platform::write_atomically(path, text.as_bytes()).map_err(|e| UiError::Storage {
-                message: format!("{} could not be written: {e}", path.display()),
+                message: wsay!(
+                    "file-write",
+                    path = path.display().to_string(),
+                    reason = e.to_string()
+                ),
                 path: Some(path.display().to_string()),
             })
         };
@@ -130,7 +135,10 @@ impl App {
             scopes: held,
         } = &conn.kind
         else {
-            return Err(UiError::invalid("kind", format!("{connection} is not a user sign-in: its scopes come from its secret or profile")));
+            return Err(UiError::invalid(
+                "kind",
+                wsay!("scopes-not-user", connection = connection),
+            ));
         };
         let mut wanted: Vec<String> = if held.is_empty() {
             vec!["all-apis".into()]
@@ -161,9 +169,7 @@ impl App {
             _ => {
                 return Err(UiError::invalid(
                     "kind",
-                    format!(
-                    "{connection} is not saved in Lakegate: change its scopes where it comes from"
-                ),
+                    wsay!("scopes-not-saved", connection = connection),
                 ))
             }
         }

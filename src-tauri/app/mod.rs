@@ -27,6 +27,7 @@ use crate::connections::{
 };
 use crate::error::UiError;
 use crate::host::{Host, HostError};
+use crate::i18n::{wsay, Localize};
 use crate::oauth::{jwt, normalize_host, PendingLogin, DEFAULT_CLIENT_ID};
 use crate::sandbox::{Sandbox, SandboxConfig};
 use crate::secrets::{Keychain, SecretStore, SecretsError, SwitchableStore};
@@ -188,7 +189,7 @@ impl App {
             Err(e) => KeychainStatus {
                 available: false,
                 in_memory: false,
-                problem: Some(e.to_string()),
+                problem: Some(e.in_window()),
             },
         }
     }
@@ -213,7 +214,7 @@ impl App {
         all.into_iter()
             .find(|c| c.name == name)
             .ok_or_else(|| UiError::NotFound {
-                message: format!("there is no connection named {name:?}"),
+                message: wsay!("no-such-connection", name = format!("{name:?}")),
             })
     }
 
@@ -290,11 +291,11 @@ impl App {
         })
         .await
         .map_err(|e| UiError::Sandbox {
-            message: e.to_string(),
+            message: e.in_window(),
         })?;
         let ca_pem =
             std::fs::read_to_string(&sandbox.info.ca_file).map_err(|e| UiError::Sandbox {
-                message: format!("its CA file could not be read back: {e}"),
+                message: wsay!("sandbox-ca-unreadable", reason = e.to_string()),
             })?;
         let mut conn = Connection::new(
             SANDBOX_CONNECTION,
@@ -334,8 +335,8 @@ impl App {
         let link = pending.authorize_url.clone();
         let (browser_opened, browser_problem) = match self.session.host().open_url(&link) {
             Ok(()) => (true, None),
-            Err(e @ HostError::NoBrowser) => (false, Some(e.to_string())),
-            Err(e) => (false, Some(e.to_string())),
+            Err(e @ HostError::NoBrowser) => (false, Some(e.in_window())),
+            Err(e) => (false, Some(e.in_window())),
         };
         self.sign_ins().insert(
             name.to_string(),
@@ -365,7 +366,7 @@ impl App {
                         map.insert(name.to_string(), o);
                     }
                     return Err(UiError::NotFound {
-                        message: format!("no sign-in to {name} is waiting: start it again"),
+                        message: wsay!("no-sign-in-waiting", name = name),
                     });
                 }
             }
@@ -428,11 +429,11 @@ impl App {
         if self.all().await?.0.iter().any(|c| c.name == name) {
             return Err(UiError::invalid(
                 "name",
-                format!("a connection named {name:?} already exists: pick another name"),
+                wsay!("store-duplicate", name = format!("{name:?}")),
             ));
         }
         let host =
-            normalize_host(&input.host).map_err(|e| UiError::invalid("host", e.to_string()))?;
+            normalize_host(&input.host).map_err(|e| UiError::invalid("host", e.in_window()))?;
         let host = host.as_str().trim_end_matches('/').to_string();
         let text = |v: &Option<String>| {
             v.as_ref()
@@ -454,7 +455,10 @@ impl App {
                             && matches!(u.host_str(), Some("127.0.0.1" | "[::1]" | "localhost"))
                     });
                     if !ok {
-                        return Err(UiError::invalid("redirectUri", "the redirect must be a loopback address such as http://127.0.0.1:8765/callback (RFC 8252)"));
+                        return Err(UiError::invalid(
+                            "redirectUri",
+                            wsay!("redirect-not-loopback"),
+                        ));
                     }
                 }
                 ConnectionKind::User {
@@ -464,19 +468,14 @@ impl App {
                 }
             }
             ConnectionKindName::ServicePrincipal => ConnectionKind::ServicePrincipal {
-                client_id: text(&input.client_id).ok_or_else(|| {
-                    UiError::invalid(
-                        "clientId",
-                        "enter the service principal's client id (application id)",
-                    )
-                })?,
+                client_id: text(&input.client_id)
+                    .ok_or_else(|| UiError::invalid("clientId", wsay!("enter-the-client-id")))?,
                 scopes,
             },
             ConnectionKindName::Pat => ConnectionKind::PersonalAccessToken,
             ConnectionKindName::CliProfile => ConnectionKind::CliProfile {
-                profile: text(&input.profile).ok_or_else(|| {
-                    UiError::invalid("profile", "enter the databricks CLI profile's name")
-                })?,
+                profile: text(&input.profile)
+                    .ok_or_else(|| UiError::invalid("profile", wsay!("enter-the-profile")))?,
             },
         };
         let mut conn = Connection::new(&name, &host, kind);
@@ -487,19 +486,24 @@ impl App {
                 ca_pems: vec![],
                 ignore_env: true,
             })
-            .map_err(|e| UiError::invalid("caBundle", e.to_string()))?;
+            .map_err(|e| UiError::invalid("caBundle", e.in_window()))?;
             // Kept absolute: a path typed relative to some folder means nothing later.
             conn.ca_bundle = Some(std::fs::canonicalize(&path).unwrap_or(path));
         }
         let secret = match conn.kind {
             ConnectionKind::ServicePrincipal { .. } | ConnectionKind::PersonalAccessToken => {
-                let what = if matches!(conn.kind, ConnectionKind::PersonalAccessToken) {
-                    "personal access token"
-                } else {
-                    "client secret"
-                };
+                let pat = matches!(conn.kind, ConnectionKind::PersonalAccessToken);
                 Some(SecretString::from(text(&input.secret).ok_or_else(
-                    || UiError::invalid("secret", format!("enter the {what}")),
+                    || {
+                        UiError::invalid(
+                            "secret",
+                            if pat {
+                                wsay!("enter-the-pat")
+                            } else {
+                                wsay!("enter-the-secret")
+                            },
+                        )
+                    },
                 )?))
             }
             _ => None,
@@ -541,9 +545,7 @@ impl App {
             crate::connections::whoami(&client, &conn.host, &token.token)
                 .await
                 .map_err(|why| UiError::Refused {
-                    message: format!(
-                        "the workspace did not accept this personal access token ({why})"
-                    ),
+                    message: wsay!("pat-not-accepted", reason = why.to_string()),
                 })?;
         }
         Ok(())
@@ -578,7 +580,7 @@ impl App {
             _ => {
                 return Err(UiError::invalid(
                     "trustedHosts",
-                    format!("{name} is not saved in Lakegate (it comes from the environment or ~/.databrickscfg): save it as a connection of its own to trust more hosts with its token"),
+                    wsay!("trust-not-saved", name = name),
                 ))
             }
         }
@@ -591,7 +593,7 @@ impl App {
         if conn.origin != Origin::Saved {
             return Err(UiError::invalid(
                 "name",
-                format!("{name} is not saved in Lakegate: change it where it comes from"),
+                wsay!("remove-not-saved", name = name),
             ));
         }
         self.session.sign_out(&conn).await?;
@@ -636,7 +638,7 @@ impl App {
                 scopes: token.scopes.clone(),
                 issued_at: None,
                 expires_at: token.expires_at,
-                problem: Some(e.to_string()),
+                problem: Some(e.in_window()),
             },
         })
     }
@@ -700,7 +702,7 @@ impl App {
                     .ok_or_else(|| {
                         UiError::invalid(
                             "language",
-                            format!("{l:?} is not a language Lakegate speaks"),
+                            wsay!("language-unknown", language = format!("{l:?}")),
                         )
                     })?,
             ),
@@ -710,7 +712,7 @@ impl App {
             let mut s = crate::settings::load(&self.config_dir).unwrap_or_default();
             s.language = code.map(str::to_string);
             crate::settings::save(&self.config_dir, &s).map_err(|e| UiError::Storage {
-                message: e.to_string(),
+                message: e.in_window(),
                 path: None,
             })?;
         }
@@ -718,6 +720,7 @@ impl App {
             .or_else(|| crate::platform::system_locale().map(|l| crate::i18n::negotiate(&l)))
             .unwrap_or(crate::i18n::ENGLISH);
         *self.language.lock().unwrap_or_else(|e| e.into_inner()) = effective;
+        crate::i18n::set_window_language(effective);
         Ok(())
     }
 }

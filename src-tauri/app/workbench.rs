@@ -15,6 +15,7 @@ use crate::bridge::{
 use crate::error::UiError;
 use crate::history::HistoryEntry;
 use crate::http::call::{self, CallSpec, DEFAULT_BODY_CAP};
+use crate::i18n::{wsay, Localize};
 use crate::secrets::SecretStore as _;
 use crate::stream::StreamEvent;
 use crate::workspace::{self, openapi};
@@ -247,12 +248,12 @@ impl Bodies {
             .find(|(i, _)| i == id)
             .map(|(_, b)| b.clone())
             .ok_or_else(|| UiError::NotFound {
-                message: "this answer is no longer kept: send the request again".into(),
+                message: wsay!("answer-not-kept"),
             })?;
         tokio::task::spawn_blocking(move || f(&mut body.lock().unwrap_or_else(|e| e.into_inner())))
             .await
             .map_err(|e| UiError::Storage {
-                message: format!("the answer could not be read: {e}"),
+                message: wsay!("answer-unreadable", reason = e.to_string()),
                 path: None,
             })?
     }
@@ -352,7 +353,7 @@ pub(super) fn target_file(
     let shown = path.display().to_string();
     if !replace && std::fs::symlink_metadata(&path).is_ok() {
         return Err(UiError::FileExists {
-            message: format!("{shown} exists already: replace it, or choose another name"),
+            message: wsay!("file-exists", path = &shown),
             path: shown,
         });
     }
@@ -363,7 +364,7 @@ pub(super) fn target_file(
 pub(super) fn write_text_file(path: &str, replace: bool, text: &str) -> Result<String, UiError> {
     let (path, shown) = target_file(path, replace)?;
     crate::platform::write_atomically(&path, text.as_bytes()).map_err(|e| UiError::Storage {
-        message: format!("{shown} could not be written: {e}"),
+        message: wsay!("file-write", path = &shown, reason = e.to_string()),
         path: Some(shown.clone()),
     })?;
     Ok(shown)
@@ -371,25 +372,19 @@ pub(super) fn write_text_file(path: &str, replace: bool, text: &str) -> Result<S
 
 pub(super) fn expand_home(path: &str) -> Result<std::path::PathBuf, UiError> {
     if path.is_empty() {
-        return Err(UiError::invalid("path", "give the file a name"));
+        return Err(UiError::invalid("path", wsay!("path-empty")));
     }
     let path = match path.strip_prefix("~/") {
         Some(rest) => dirs::home_dir()
-            .ok_or_else(|| UiError::invalid("path", "there is no home folder: give a full path"))?
+            .ok_or_else(|| UiError::invalid("path", wsay!("path-no-home")))?
             .join(rest),
         None => std::path::PathBuf::from(path),
     };
     if !path.is_absolute() {
-        return Err(UiError::invalid(
-            "path",
-            "give a full path (starting with / or ~/)",
-        ));
+        return Err(UiError::invalid("path", wsay!("path-not-absolute")));
     }
     if path.file_name().is_none() || path.is_dir() {
-        return Err(UiError::invalid(
-            "path",
-            "the path names a folder: add a file name",
-        ));
+        return Err(UiError::invalid("path", wsay!("path-is-folder")));
     }
     Ok(path)
 }
@@ -478,19 +473,16 @@ impl App {
                             problem: None,
                         })
                     }
-                    Err(e) => tried.push(format!("{path}: {e}")),
+                    Err(e) => tried.push(format!("{path}: {}", e.in_window())),
                 },
                 Ok(r) => tried.push(format!("{path}: {} {}", r.status, r.reason)),
-                Err(e) => tried.push(format!("{path}: {e}")),
+                Err(e) => tried.push(format!("{path}: {}", e.in_window())),
             }
         }
         Ok(EndpointsView {
             source: None,
             operations: Vec::new(),
-            problem: Some(format!(
-                "No OpenAPI document could be read ({}). Type the path of the endpoint instead.",
-                tried.join("; ")
-            )),
+            problem: Some(wsay!("openapi-none", tried = tried.join("; "))),
         })
     }
 
@@ -536,7 +528,7 @@ impl App {
         })
         .await
         .map_err(|e| UiError::Storage {
-            message: format!("the answer could not be read: {e}"),
+            message: wsay!("answer-unreadable", reason = e.to_string()),
             path: None,
         })?;
         let mut view = view;
@@ -578,7 +570,7 @@ impl App {
         self.bodies
             .with(id, move |b| {
                 b.tree_rows(from as usize, count as usize)
-                    .ok_or_else(|| UiError::invalid("body", "this answer is not JSON"))
+                    .ok_or_else(|| UiError::invalid("body", wsay!("body-not-json")))
             })
             .await
     }
@@ -594,7 +586,7 @@ impl App {
         self.bodies
             .with(id, move |b| {
                 b.toggle(node, open, deep)
-                    .ok_or_else(|| UiError::invalid("body", "no such node in this answer"))
+                    .ok_or_else(|| UiError::invalid("body", wsay!("body-no-node")))
             })
             .await
     }
@@ -631,7 +623,7 @@ impl App {
                 bytes.extend_from_slice(text);
                 bytes.extend_from_slice(rest);
                 crate::platform::write_atomically(&path, &bytes).map_err(|e| UiError::Storage {
-                    message: format!("{shown} could not be written: {e}"),
+                    message: wsay!("file-write", path = &shown, reason = e.to_string()),
                     path: Some(shown.clone()),
                 })?;
                 Ok(SavedBody {
@@ -650,14 +642,16 @@ impl App {
         text: &str,
         current: Option<String>,
     ) -> Result<CurlImport, UiError> {
-        let p = crate::curl::parse(text).map_err(|e| UiError::invalid("curl", format!("{e}")))?;
-        let url = url::Url::parse(&p.url).map_err(|e| UiError::invalid("curl", e.to_string()))?;
+        let p = crate::curl::parse(text).map_err(|e| UiError::invalid("curl", e.in_window()))?;
+        let url = url::Url::parse(&p.url).map_err(|e| {
+            UiError::invalid(
+                "curl",
+                wsay!("not-a-url", url = &p.url, reason = e.to_string()),
+            )
+        })?;
         let mut notes = Vec::new();
         if p.carried_token {
-            notes.push(
-                "This command carried a token; Lakegate used the connection's own and kept nothing of it."
-                    .to_string(),
-            );
+            notes.push(wsay!("curl-carried-token"));
         }
         let request = RequestInput {
             connection: current,
@@ -696,9 +690,9 @@ impl App {
             }
         }
         if found.is_none() {
-            notes.push(format!(
-                "No connection's workspace lists {}: check the connection before sending.",
-                url.host_str().unwrap_or_default()
+            notes.push(wsay!(
+                "curl-no-owner",
+                host = url.host_str().unwrap_or_default()
             ));
         }
         request.connection = found.clone().or(request.connection);
@@ -719,7 +713,7 @@ impl App {
             headers: request.headers.clone(),
             body: request.body.clone(),
         })
-        .map_err(|e| UiError::invalid("link", e.to_string()))
+        .map_err(|e| UiError::invalid("link", e.in_window()))
     }
 
     /// The request a `lakegate://` link opens, with the connection that owns its host;
@@ -730,9 +724,13 @@ impl App {
         current: Option<String>,
     ) -> Result<CurlImport, UiError> {
         let l =
-            crate::links::from_link(link).map_err(|e| UiError::invalid("link", e.to_string()))?;
-        let mut url =
-            url::Url::parse(&l.url).map_err(|e| UiError::invalid("link", e.to_string()))?;
+            crate::links::from_link(link).map_err(|e| UiError::invalid("link", e.in_window()))?;
+        let mut url = url::Url::parse(&l.url).map_err(|e| {
+            UiError::invalid(
+                "link",
+                wsay!("not-a-url", url = &l.url, reason = e.to_string()),
+            )
+        })?;
         let query: Vec<(String, String)> = url.query_pairs().into_owned().collect();
         let owner = url.clone();
         url.set_query(None);
@@ -992,7 +990,7 @@ impl App {
     ) -> Result<(), UiError> {
         let name = name.trim();
         if name.is_empty() {
-            return Err(UiError::invalid("name", "give the saved request a name"));
+            return Err(UiError::invalid("name", wsay!("saved-request-no-name")));
         }
         let collection = if collection.trim().is_empty() {
             "Saved"
@@ -1004,7 +1002,7 @@ impl App {
 
     pub fn network_settings(&self) -> Result<NetworkSettings, UiError> {
         let s = crate::settings::load(&self.config_dir).map_err(|e| UiError::Storage {
-            message: e.to_string(),
+            message: e.in_window(),
             path: None,
         })?;
         let env_proxy = ["HTTPS_PROXY", "https_proxy"]
@@ -1038,7 +1036,13 @@ impl App {
         let mut password: Option<Option<String>> = Some(None);
         if let Some(p) = &typed {
             let bad = || {
-                UiError::invalid("proxy", format!("{:?} is not a proxy address: write http://host:port (optionally http://user:password@host:port)", crate::settings::mask_proxy_password(p)))
+                UiError::invalid(
+                    "proxy",
+                    wsay!(
+                        "proxy-not-an-address",
+                        proxy = format!("{:?}", crate::settings::mask_proxy_password(p))
+                    ),
+                )
             };
             let (bare, pw) = crate::settings::split_proxy_password(p).ok_or_else(bad)?;
             let ok = url::Url::parse(&bare)
@@ -1061,7 +1065,7 @@ impl App {
                 ca_pems: vec![],
                 ignore_env: true,
             })
-            .map_err(|e| UiError::invalid("caBundle", e.to_string()))?;
+            .map_err(|e| UiError::invalid("caBundle", e.in_window()))?;
         }
         let settings = crate::settings::Settings {
             proxy,
@@ -1071,7 +1075,7 @@ impl App {
             ..crate::settings::load(&self.config_dir).unwrap_or_default()
         };
         let keychain = |e: crate::secrets::SecretsError| UiError::Keychain {
-            message: e.to_string(),
+            message: e.in_window(),
         };
         match password {
             Some(Some(pw)) => self
@@ -1088,7 +1092,7 @@ impl App {
             None => {}
         }
         crate::settings::save(&self.config_dir, &settings).map_err(|e| UiError::Storage {
-            message: e.to_string(),
+            message: e.in_window(),
             path: None,
         })?;
         self.session.set_network(settings, self.proxy_password());

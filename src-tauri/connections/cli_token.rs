@@ -5,6 +5,7 @@ use secrecy::SecretString;
 use serde::Deserialize;
 
 use crate::host::{Host, HostError};
+use crate::i18n::say;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
@@ -210,6 +211,20 @@ pub fn parse_rfc3339(s: &str) -> Option<u64> {
     let days = era * 146_097 + doe - 719_468;
     let secs = days * 86_400 + h * 3600 + mi * 60 + se - offset;
     u64::try_from(secs).ok()
+}
+
+impl crate::i18n::Localize for CliError {
+    fn say(&self, lang: &str) -> String {
+        match self {
+            CliError::Missing { program } => say!(lang, "cli-missing", program = program),
+            CliError::TooOld { detail } => say!(lang, "cli-too-old", detail = detail),
+            CliError::Failed { profile, detail } => {
+                say!(lang, "cli-failed", profile = profile, detail = detail)
+            }
+            CliError::Unreadable(m) => say!(lang, "cli-unreadable", detail = m),
+            CliError::Run(m) => m.clone(),
+        }
+    }
 }
 
 #[cfg(test)]

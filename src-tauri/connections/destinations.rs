@@ -5,6 +5,7 @@
 use url::Url;
 
 use super::Connection;
+use crate::i18n::say;
 
 /// Databricks Apps are served under `databricksapps.com` on every cloud:
 /// `<app>-<workspace-id>.aws.databricksapps.com`, `<app>-<id>.<n>.azure.databricksapps.com`,
@@ -69,7 +70,11 @@ fn shown(host: &str, port: u16) -> String {
 pub fn parse_trusted_host(entry: &str) -> Result<String, String> {
     let e = entry.trim();
     let bad = || {
-        format!("{e:?} is not a host name: write it as host.example.com or host.example.com:8443")
+        say!(
+            crate::i18n::window_language(),
+            "trusted-host-invalid",
+            host = format!("{e:?}")
+        )
     };
     if e.is_empty()
         || e.contains("://")
@@ -150,6 +155,28 @@ fn allowed(
 /// fixed rule covers): only then is the Apps API asked.
 pub fn needs_app_list(conn: &Connection, url: &Url) -> bool {
     url.scheme() == "https" && check(conn, url, &[]).is_err()
+}
+
+impl crate::i18n::Localize for TokenRefused {
+    fn say(&self, lang: &str) -> String {
+        match &self.why {
+            Why::NotHttps { scheme } => say!(
+                lang,
+                "refused-not-https",
+                connection = &self.connection,
+                scheme = scheme,
+                host = &self.host
+            ),
+            Why::ForeignHost => say!(
+                lang,
+                "refused-foreign-host",
+                host = &self.host,
+                connection = &self.connection,
+                workspace = &self.workspace,
+                apps = format!("*.{APPS_DOMAIN}")
+            ),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -153,19 +153,17 @@ impl Connection {
 pub fn validate_name(name: &str) -> Result<(), String> {
     let n = name.trim();
     if n.is_empty() {
-        return Err("give the connection a name".into());
+        return Err(crate::i18n::wsay!("name-empty"));
     }
     if n.len() > 64 {
-        return Err("a connection name has at most 64 characters".into());
+        return Err(crate::i18n::wsay!("name-too-long", max = 64u64));
     }
     let lower = n.to_ascii_lowercase();
     if lower.starts_with("profile:") || lower == "env" || lower == "sandbox" {
-        return Err(format!(
-            "{n:?} is reserved (env, sandbox and profile:… name connections Lakegate finds itself)"
-        ));
+        return Err(crate::i18n::wsay!("name-reserved", name = format!("{n:?}")));
     }
     if n.chars().any(|c| c.is_control() || c == '/' || c == '\\') {
-        return Err("a connection name cannot hold control characters or slashes".into());
+        return Err(crate::i18n::wsay!("name-bad-characters"));
     }
     Ok(())
 }

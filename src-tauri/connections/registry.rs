@@ -4,6 +4,7 @@
 use secrecy::SecretString;
 
 use super::{Connection, ConnectionKind, ConnectionStore, Origin, StoreError};
+use crate::i18n::{wsay, Localize};
 use crate::oauth::normalize_host;
 use crate::profiles::{self, CfgFile, Section};
 
@@ -74,26 +75,27 @@ pub fn list(
     let (mut connections, report) = store.load()?;
     let mut notes = Vec::new();
     if let Some((aside, reason)) = report.set_aside {
-        notes.push(format!(
-            "{} could not be read ({reason}); it was kept as {} and Lakegate started with no saved connections",
-            store.path().display(),
-            aside.display()
+        notes.push(wsay!(
+            "connections-set-aside",
+            path = store.path().display().to_string(),
+            reason = reason,
+            aside = aside.display().to_string()
         ));
     }
     let cfg = match profiles::config_path() {
         Some(path) => match profiles::read(&path) {
             Ok((_, cfg)) => {
                 if !cfg.skipped_lines.is_empty() {
-                    notes.push(format!(
-                        "{}: lines {:?} were not understood and were skipped",
-                        path.display(),
-                        cfg.skipped_lines
+                    notes.push(wsay!(
+                        "cfg-skipped-lines",
+                        path = path.display().to_string(),
+                        lines = format!("{:?}", cfg.skipped_lines)
                     ));
                 }
                 cfg
             }
             Err(e) => {
-                notes.push(e.to_string());
+                notes.push(e.in_window());
                 CfgFile::default()
             }
         },
@@ -106,13 +108,13 @@ pub fn list(
     match from_environment(get, &cfg) {
         Ok(Some(env)) => connections.push(env),
         Ok(None) => {}
-        Err(why) => notes.push(format!("the environment's connection was skipped: {why}")),
+        Err(why) => notes.push(wsay!("env-connection-skipped", reason = why)),
     }
     for section in cfg.profiles() {
         match from_profile(section) {
             Ok(c) => connections.push(c),
             Err(why) if section.name == "DEFAULT" && section.entries.is_empty() => drop(why),
-            Err(why) => notes.push(format!("profile [{}] was skipped: {why}", section.name)),
+            Err(why) => notes.push(wsay!("profile-skipped", name = &section.name, reason = why)),
         }
     }
     Ok(Listing {

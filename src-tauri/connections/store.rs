@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::Connection;
+use crate::i18n::say;
 use crate::platform::write_atomically;
 
 #[derive(Debug, thiserror::Error)]
@@ -130,5 +131,20 @@ impl ConnectionStore {
             return Err(StoreError::Unknown(name.into()));
         }
         self.save(&all)
+    }
+}
+
+impl crate::i18n::Localize for StoreError {
+    fn say(&self, lang: &str) -> String {
+        match self {
+            StoreError::Read { path, reason } => {
+                say!(lang, "file-read", path = path, reason = reason)
+            }
+            StoreError::Write { path, reason } => {
+                say!(lang, "store-write", path = path, reason = reason)
+            }
+            StoreError::Duplicate(n) => say!(lang, "store-duplicate", name = format!("{n:?}")),
+            StoreError::Unknown(n) => say!(lang, "store-unknown", name = format!("{n:?}")),
+        }
     }
 }

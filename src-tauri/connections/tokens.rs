@@ -19,6 +19,7 @@ use super::{Connection, ConnectionKind, ConnectionStore, Origin, StoreError};
 use crate::host::Host;
 use crate::http::call::Bearer;
 use crate::http::{self, HttpError};
+use crate::i18n::say;
 use crate::oauth::{
     self, discover, DiscoveryError, GrantError, LoginError, LoginOptions, OAuthEndpoints,
     PendingLogin, RedirectChoice, TokenSet, LOGIN_TIMEOUT,
@@ -877,4 +878,38 @@ pub async fn whoami(
         .as_str()
         .map(str::to_string)
         .ok_or_else(|| "SCIM Me has no userName".into())
+}
+
+impl crate::i18n::Localize for TokenError {
+    fn say(&self, lang: &str) -> String {
+        match self {
+            TokenError::SignInNeeded(c) => say!(lang, "token-sign-in-needed", connection = c),
+            TokenError::SignInAgain { connection, reason } => {
+                say!(
+                    lang,
+                    "token-sign-in-again",
+                    connection = connection,
+                    reason = reason
+                )
+            }
+            TokenError::NoSecret { connection, what } => {
+                say!(
+                    lang,
+                    "token-no-secret",
+                    connection = connection,
+                    what = *what
+                )
+            }
+            TokenError::NotUserLogin(c) => say!(lang, "token-not-user-login", connection = c),
+            TokenError::Keychain(e) => e.say(lang),
+            TokenError::Discovery(e) => e.say(lang),
+            TokenError::Grant(e) => e.say(lang),
+            TokenError::Http(e) => e.say(lang),
+            TokenError::Login(e) => e.say(lang),
+            TokenError::Cli(e) => e.say(lang),
+            TokenError::Store(e) => e.say(lang),
+            TokenError::Join(m) => say!(lang, "token-join", reason = m),
+            TokenError::Refused(e) => e.say(lang),
+        }
+    }
 }

@@ -15,7 +15,7 @@ use url::Url;
 
 use crate::connections::{Connection, ConnectionKind, Session, TokenError};
 use crate::http::call::{self, CallError, CallSpec};
-use crate::i18n::{Msg, Text};
+use crate::i18n::{Localize, Msg, Text};
 use crate::oauth::jwt;
 use crate::workspace::{self, openapi, AppSummary, WorkspaceError};
 
@@ -512,7 +512,7 @@ async fn check_oauth(
             run.add(finding(
                 CheckId::Oauth,
                 Verdict::Fail,
-                Msg::plain(e.to_string()),
+                Msg::plain(e.in_window()),
                 m!("doctor-oauth-client"),
                 m!("doctor-oauth-client-next"),
             ));
@@ -535,7 +535,7 @@ async fn check_oauth(
             Err(e) => run.add(finding(
                 CheckId::Oauth,
                 Verdict::Fail,
-                Msg::plain(e.to_string()),
+                Msg::plain(e.in_window()),
                 m!("doctor-oauth-fail-meaning"),
                 m!("doctor-oauth-fail-next"),
             )),
@@ -570,7 +570,7 @@ async fn check_token(run: &mut Run<'_>, cx: &Ctx<'_>) -> Option<Known> {
             run.add(finding(
                 CheckId::Token,
                 Verdict::Fail,
-                Msg::plain(e.to_string()),
+                Msg::plain(e.in_window()),
                 m!("doctor-token-none-meaning"),
                 next,
             ));
@@ -683,7 +683,7 @@ async fn check_identity(
                 run.add(finding(
                     CheckId::Identity,
                     Verdict::Fail,
-                    Msg::plain(e.to_string()),
+                    Msg::plain(e.in_window()),
                     m!("doctor-identity-fail-meaning"),
                     m!("doctor-identity-fail-next", connection = &conn.name),
                 ));
@@ -788,7 +788,7 @@ async fn check_app(
                 run.add(finding(
                     CheckId::App,
                     Verdict::Unknown,
-                    Msg::plain(e.to_string()),
+                    Msg::plain(e.in_window()),
                     m!("doctor-app-unknown-meaning"),
                     m!("doctor-app-unknown-next"),
                 ));
@@ -908,7 +908,7 @@ async fn check_permission(
                 Err(e) => run.add(finding(
                     CheckId::Permission,
                     Verdict::Unknown,
-                    Msg::plain(e.to_string()),
+                    Msg::plain(e.in_window()),
                     m!("doctor-permission-error-meaning"),
                     m!("doctor-permission-error-next"),
                 )),
@@ -1000,7 +1000,7 @@ async fn check_endpoint(
         (Some(Err(refused)), _) => run.add(finding(
             CheckId::Endpoint,
             Verdict::Unknown,
-            Msg::plain(refused.to_string()),
+            Msg::plain(refused.in_window()),
             m!("doctor-endpoint-refused-meaning"),
             m!("doctor-endpoint-refused-next"),
         )),
@@ -1128,7 +1128,7 @@ async fn check_request(run: &mut Run<'_>, cx: &Ctx<'_>, request: RequestStep, ne
                     Err(e) => run.add(finding(
                         CheckId::Request,
                         Verdict::Fail,
-                        Msg::plain(e.to_string()),
+                        Msg::plain(e.in_window()),
                         m!("doctor-request-no-answer-meaning"),
                         m!("doctor-request-no-answer-next"),
                     )),
@@ -1137,7 +1137,7 @@ async fn check_request(run: &mut Run<'_>, cx: &Ctx<'_>, request: RequestStep, ne
             Err(TokenError::Refused(refused)) => run.add(finding(
                 CheckId::Request,
                 Verdict::Fail,
-                Msg::plain(refused.to_string()),
+                Msg::plain(refused.in_window()),
                 m!("doctor-request-refused-meaning"),
                 m!("doctor-request-refused-next"),
             )),
@@ -1238,7 +1238,7 @@ fn network_findings(
             finding(
                 CheckId::Proxy,
                 Verdict::Fail,
-                Msg::plain(e.to_string()),
+                Msg::plain(e.in_window()),
                 m!("doctor-proxy-fail-meaning", proxy = p),
                 m!("doctor-proxy-fail-next"),
             ),
@@ -1279,7 +1279,7 @@ fn network_findings(
             finding(
                 CheckId::Tls,
                 Verdict::Fail,
-                Msg::plain(other.to_string()),
+                Msg::plain(other.in_window()),
                 m!("doctor-tls-fail-meaning"),
                 m!("doctor-network-next"),
             ),

@@ -112,7 +112,7 @@ pub async fn copy_token(
 ) -> Result<u64, UiError> {
     let token = app.access_token_for_clipboard(&name).await?;
     let clipboard_error = |e: tauri_plugin_clipboard_manager::Error| UiError::Storage {
-        message: format!("the clipboard could not be used: {e}"),
+        message: crate::i18n::wsay!("clipboard-failed", reason = e.to_string()),
         path: None,
     };
     handle
@@ -145,7 +145,7 @@ pub fn copy_link(
         .clipboard()
         .write_text(link.clone())
         .map_err(|e| UiError::Storage {
-            message: format!("the clipboard could not be used: {e}"),
+            message: crate::i18n::wsay!("clipboard-failed", reason = e.to_string()),
             path: None,
         })?;
     Ok(link)

@@ -17,6 +17,7 @@ use tokio::net::TcpStream;
 use url::Url;
 
 use super::{is_localhost_name, HttpError, Trust};
+use crate::i18n::say;
 
 /// What to send.
 #[derive(Debug, Clone)]
@@ -704,6 +705,66 @@ async fn send(
         stopped,
         arrivals,
     })
+}
+
+impl Phase {
+    fn say(&self, lang: &str) -> String {
+        match self {
+            Phase::Dns => say!(lang, "phase-dns"),
+            Phase::Connect => say!(lang, "phase-connect"),
+            Phase::Proxy => say!(lang, "phase-proxy"),
+            Phase::Tls => say!(lang, "phase-tls"),
+            Phase::Waiting => say!(lang, "phase-waiting"),
+            Phase::Body => say!(lang, "phase-body"),
+        }
+    }
+}
+
+impl crate::i18n::Localize for CallError {
+    fn say(&self, lang: &str) -> String {
+        match self {
+            CallError::Invalid(m) => m.clone(),
+            CallError::TokenElsewhere { cleared, host } => {
+                say!(lang, "call-token-elsewhere", cleared = cleared, host = host)
+            }
+            CallError::Dns { host, reason } => say!(lang, "call-dns", host = host, reason = reason),
+            CallError::Connect { addr, reason } => {
+                say!(lang, "call-connect", address = addr, reason = reason)
+            }
+            CallError::ProxyAuth { proxy } => say!(lang, "call-proxy-auth", proxy = proxy),
+            CallError::ProxyRefused {
+                proxy,
+                target,
+                status,
+            } => say!(
+                lang,
+                "call-proxy-refused",
+                proxy = proxy,
+                target = target,
+                status = status
+            ),
+            CallError::TlsUntrusted { reason } => say!(lang, "call-tls-untrusted", reason = reason),
+            CallError::Tls { reason } => say!(lang, "call-tls", reason = reason),
+            CallError::Timeout { phase, secs } => {
+                say!(
+                    lang,
+                    "call-timeout",
+                    seconds = *secs,
+                    phase = phase.say(lang)
+                )
+            }
+            CallError::Cancelled => say!(lang, "call-cancelled"),
+            CallError::Broken { phase, reason } => {
+                say!(
+                    lang,
+                    "call-broken",
+                    phase = phase.say(lang),
+                    reason = reason
+                )
+            }
+            CallError::Setup(e) => e.say(lang),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::i18n::say;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
@@ -202,6 +203,17 @@ impl Resolve for LoopbackAwareResolver {
                 tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
             Ok(Box::new(found.into_iter()) as Addrs)
         })
+    }
+}
+
+impl crate::i18n::Localize for HttpError {
+    fn say(&self, lang: &str) -> String {
+        match self {
+            HttpError::CaBundle { path, reason } => {
+                say!(lang, "http-ca-bundle", path = path, reason = reason)
+            }
+            HttpError::Setup(m) => say!(lang, "http-setup", reason = m),
+        }
     }
 }
 

@@ -4,6 +4,8 @@
 use serde::Deserialize;
 use url::Url;
 
+use crate::i18n::say;
+
 #[derive(Debug, Clone)]
 pub struct OAuthEndpoints {
     pub issuer: String,
@@ -153,4 +155,38 @@ pub async fn discover(
         scopes_supported: meta.scopes_supported,
         sends_iss: meta.authorization_response_iss_parameter_supported,
     })
+}
+
+impl crate::i18n::Localize for DiscoveryError {
+    fn say(&self, lang: &str) -> String {
+        match self {
+            DiscoveryError::NotDatabricks {
+                host,
+                url,
+                status,
+                excerpt,
+            } => say!(
+                lang,
+                "discovery-not-databricks",
+                host = host,
+                url = url,
+                status = status,
+                excerpt = excerpt
+            ),
+            DiscoveryError::Unreachable { host, reason } => {
+                say!(lang, "discovery-unreachable", host = host, reason = reason)
+            }
+            DiscoveryError::NotHttps {
+                document,
+                what,
+                url,
+            } => say!(
+                lang,
+                "discovery-not-https",
+                document = document,
+                what = *what,
+                url = url
+            ),
+        }
+    }
 }

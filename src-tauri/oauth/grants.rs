@@ -10,6 +10,7 @@ use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
 use super::{unix_now, TokenSet};
+use crate::i18n::say;
 
 #[derive(Debug, thiserror::Error)]
 pub enum GrantError {
@@ -155,4 +156,25 @@ pub async fn refresh(
             other => other,
         })?;
     Ok(token_set(&resp, scopes))
+}
+
+impl crate::i18n::Localize for GrantError {
+    fn say(&self, lang: &str) -> String {
+        match self {
+            GrantError::RefreshTokenInvalid(m) => say!(lang, "grant-refresh-invalid", said = m),
+            GrantError::AccessDenied(m) => say!(lang, "grant-access-denied", said = m),
+            GrantError::InvalidClient(m) => say!(lang, "grant-invalid-client", said = m),
+            GrantError::Refused { error, description } => match description {
+                Some(d) => say!(
+                    lang,
+                    "grant-refused-described",
+                    error = error,
+                    description = d
+                ),
+                None => say!(lang, "grant-refused", error = error),
+            },
+            GrantError::Network(m) => say!(lang, "grant-network", reason = m),
+            GrantError::BadResponse(m) => say!(lang, "grant-bad-response", reason = m),
+        }
+    }
 }

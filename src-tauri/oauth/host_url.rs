@@ -3,6 +3,8 @@
 
 use url::Url;
 
+use crate::i18n::say;
+
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum HostError {
     #[error(
@@ -44,6 +46,23 @@ pub fn normalize_host(input: &str) -> Result<Url, HostError> {
         None => format!("https://{host}"),
     };
     Url::parse(&origin).map_err(|_| HostError::NotAUrl(trimmed.to_string()))
+}
+
+impl crate::i18n::Localize for HostError {
+    fn say(&self, lang: &str) -> String {
+        match self {
+            HostError::Empty => say!(lang, "host-empty"),
+            HostError::NotAUrl(h) => say!(lang, "host-not-a-url", host = format!("{h:?}")),
+            HostError::NotHttps(h, scheme) => {
+                say!(
+                    lang,
+                    "host-not-https",
+                    host = format!("{h:?}"),
+                    scheme = scheme
+                )
+            }
+        }
+    }
 }
 
 #[cfg(test)]

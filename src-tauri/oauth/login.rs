@@ -18,6 +18,7 @@ use url::Url;
 
 use super::grants::{classify, token_set, GrantError};
 use super::{OAuthEndpoints, TokenSet};
+use crate::i18n::say;
 
 /// How long a sign-in waits for the browser.
 pub const LOGIN_TIMEOUT: Duration = Duration::from_secs(300);
@@ -518,6 +519,45 @@ async fn answer(
             )
             .await;
             Callback::Ignored
+        }
+    }
+}
+
+impl crate::i18n::Localize for LoginError {
+    fn say(&self, lang: &str) -> String {
+        match self {
+            LoginError::PortBusy { port, secs } => {
+                say!(lang, "login-port-busy", port = *port, seconds = *secs)
+            }
+            LoginError::Bind { addr, reason } => {
+                say!(lang, "login-bind", address = addr, reason = reason)
+            }
+            LoginError::BadRedirect(r) => {
+                say!(lang, "login-bad-redirect", redirect = format!("{r:?}"))
+            }
+            LoginError::Cancelled => say!(lang, "login-cancelled"),
+            LoginError::TimedOut(m) => say!(lang, "login-timed-out", minutes = *m),
+            LoginError::Provider { error, description } => match description {
+                Some(d) => say!(
+                    lang,
+                    "login-provider-described",
+                    error = error,
+                    description = d
+                ),
+                None => say!(lang, "login-provider", error = error),
+            },
+            LoginError::IssuerMismatch { expected, got } => {
+                say!(
+                    lang,
+                    "login-issuer-mismatch",
+                    expected = expected,
+                    got = got
+                )
+            }
+            LoginError::IssuerMissing { expected } => {
+                say!(lang, "login-issuer-missing", expected = expected)
+            }
+            LoginError::Exchange(e) => say!(lang, "login-exchange", reason = e.say(lang)),
         }
     }
 }

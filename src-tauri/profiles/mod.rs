@@ -214,6 +214,24 @@ pub fn write_profile(path: &Path, name: &str, entries: &[(&str, &str)]) -> Resul
     })
 }
 
+impl crate::i18n::Localize for CfgError {
+    fn say(&self, lang: &str) -> String {
+        use crate::i18n::say;
+        match self {
+            CfgError::Read { path, reason } => {
+                say!(lang, "file-read", path = path, reason = reason)
+            }
+            CfgError::NotText { path } => say!(lang, "cfg-not-text", path = path),
+            CfgError::Exists { path, name } => say!(lang, "cfg-exists", path = path, name = name),
+            CfgError::BadName(n) => say!(lang, "cfg-bad-name", name = format!("{n:?}")),
+            CfgError::BadValue(v) => say!(lang, "cfg-bad-value", value = format!("{v:?}")),
+            CfgError::Write { path, reason } => {
+                say!(lang, "file-write", path = path, reason = reason)
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

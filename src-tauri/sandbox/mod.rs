@@ -435,3 +435,31 @@ impl Drop for TempDir {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+impl crate::i18n::Localize for SandboxError {
+    fn say(&self, lang: &str) -> String {
+        use crate::i18n::say;
+        match self {
+            SandboxError::PortInUse { port } => say!(lang, "sandbox-port-in-use", port = *port),
+            SandboxError::Listen { port, source } => {
+                say!(
+                    lang,
+                    "sandbox-listen",
+                    port = *port,
+                    reason = source.to_string()
+                )
+            }
+            SandboxError::WriteCa { path, source } => {
+                say!(
+                    lang,
+                    "sandbox-write-ca",
+                    path = path,
+                    reason = source.to_string()
+                )
+            }
+            SandboxError::Tls(m) => say!(lang, "sandbox-tls", reason = m),
+            SandboxError::Crypto(m) => say!(lang, "sandbox-crypto", reason = *m),
+            SandboxError::UnknownUser(u) => say!(lang, "sandbox-unknown-user", user = u),
+        }
+    }
+}

@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use crate::i18n::say;
 use secrecy::{ExposeSecret, SecretString};
 
 /// The keychain service every Lakegate entry is filed under.
@@ -199,6 +200,22 @@ impl SecretStore for Keychain {
             }
         }
         Ok(())
+    }
+}
+
+impl crate::i18n::Localize for SecretsError {
+    fn say(&self, lang: &str) -> String {
+        match self {
+            SecretsError::Unavailable { cause } => {
+                say!(lang, "keychain-unavailable", cause = cause)
+            }
+            SecretsError::Refused { account, cause } => {
+                say!(lang, "keychain-refused", account = account, cause = cause)
+            }
+            SecretsError::TimedOut { secs } => {
+                say!(lang, "keychain-timed-out", seconds = secs.round())
+            }
+        }
     }
 }
 

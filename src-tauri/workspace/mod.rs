@@ -3,6 +3,7 @@
 
 pub mod openapi;
 
+use crate::i18n::say;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
@@ -296,4 +297,25 @@ pub async fn me(
         display_name: raw.display_name,
         groups: raw.groups.into_iter().filter_map(|g| g.display).collect(),
     })
+}
+
+impl crate::i18n::Localize for WorkspaceError {
+    fn say(&self, lang: &str) -> String {
+        match self {
+            WorkspaceError::Network(m) => say!(lang, "workspace-network", reason = m),
+            WorkspaceError::Unauthorized { status, message } => {
+                say!(
+                    lang,
+                    "workspace-unauthorized",
+                    status = *status,
+                    message = message
+                )
+            }
+            WorkspaceError::Api { status, message } => {
+                say!(lang, "workspace-api", status = *status, message = message)
+            }
+            WorkspaceError::BadAnswer(m) => say!(lang, "workspace-bad-answer", reason = m),
+            WorkspaceError::Looping(t) => say!(lang, "workspace-looping", token = format!("{t:?}")),
+        }
+    }
 }

@@ -255,6 +255,24 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Operation>, OpenApiError> {
     Ok(ops)
 }
 
+impl crate::i18n::Localize for OpenApiError {
+    fn say(&self, lang: &str) -> String {
+        use crate::i18n::say;
+        match self {
+            OpenApiError::TooLarge(n) => {
+                say!(
+                    lang,
+                    "openapi-too-large",
+                    bytes = *n,
+                    max = MAX_DOCUMENT_BYTES
+                )
+            }
+            OpenApiError::NotJson(m) => say!(lang, "openapi-not-json", reason = m),
+            OpenApiError::NotOpenApi => say!(lang, "openapi-not-openapi"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -124,6 +124,16 @@ test('J5 em português: o Doctor completo numa URL que falha, e o relatório exp
   await shot(s(), 'pt-j5-exported');
 });
 
+test('errors Rust writes for the window are in Portuguese too', async () => {
+  await (await s().find('[data-testid="add-connection"]')).click();
+  await (await s().waitFor('[data-testid="save-connection"]')).click();
+  const err = await s().waitFor('#err-name', { timeout: 15000 });
+  assert.match(await err.text(), /dê um nome à conexão/);
+  assert.deepEqual(await s().seriousA11yViolations(), []);
+  await shot(s(), 'pt-add-connection-error');
+  await s().execute(`document.querySelector('[data-testid="add-connection-form"] .actions .btn:not(.btn-primary)').click();`);
+});
+
 test('back to the system language, without a restart', async () => {
   await chooseLanguage('system');
   await s().waitFor('#connections-heading', { predicate: async (el) => /Connections/i.test(await el.text()) });

@@ -12,7 +12,10 @@ export function permissionWords(c: AccessCell): string {
       return `✘ ${t('access-none')}`;
     default: {
       const level = LEVEL[c.permission] ?? c.permission;
-      return `✔ ${c.via && c.via !== 'direct' ? t('access-level-through', { level, via: c.via }) : level}`;
+      if (!c.via || c.via === 'direct') return `✔ ${level}`;
+      // "group finance": the word "group" in the window's language.
+      const via = c.via.startsWith('group ') ? t('access-group', { name: c.via.slice('group '.length) }) : c.via;
+      return `✔ ${t('access-level-through', { level, via })}`;
     }
   }
 }

@@ -1,6 +1,7 @@
 // The only module that talks to the Rust side. Every command goes through `call`,
 // so every failure reaches the UI as one typed value with a `kind`.
 import { Channel, invoke } from '@tauri-apps/api/core';
+import { t } from './i18n.svelte';
 import type {
   LanguageSettings,
   AppInfo,
@@ -57,7 +58,7 @@ export function toAppError(raw: unknown): AppError {
   const text = typeof raw === 'string' ? raw : raw instanceof Error ? raw.message : String(raw);
   return {
     kind: 'Bridge',
-    message: `Lakegate's window could not reach its backend (${text}). Restart Lakegate; if this keeps happening, report it with this message.`,
+    message: t('bridge-error', { detail: text }),
   };
 }
 

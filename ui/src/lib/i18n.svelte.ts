@@ -92,10 +92,3 @@ export function num(n: number, options?: Intl.NumberFormatOptions): string {
 export function dateTime(unixSeconds: number): string {
   return new Intl.DateTimeFormat(current, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(unixSeconds * 1000));
 }
-
-/** A duration in milliseconds, in the unit that reads best (ms, s, min). */
-export function duration(ms: number): string {
-  if (ms < 1000) return new Intl.NumberFormat(current, { style: 'unit', unit: 'millisecond', maximumFractionDigits: 0 }).format(ms);
-  if (ms < 60_000) return new Intl.NumberFormat(current, { style: 'unit', unit: 'second', maximumFractionDigits: 1 }).format(ms / 1000);
-  return new Intl.NumberFormat(current, { style: 'unit', unit: 'minute', maximumFractionDigits: 0 }).format(ms / 60_000);
-}
