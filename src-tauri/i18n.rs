@@ -353,6 +353,16 @@ mod tests {
     }
 
     #[test]
+    fn every_doctor_check_has_a_name_in_every_language() {
+        for l in LANGUAGES {
+            for c in crate::doctor::CheckId::ALL {
+                let name = c.name(l.code);
+                assert!(!name.starts_with("doctor-check-"), "{}: {name}", l.code);
+            }
+        }
+    }
+
+    #[test]
     fn page_sentences_hold_no_markup() {
         // The sandbox's and the sign-in listener's pages put these into HTML unescaped
         // (their values are escaped by the page).

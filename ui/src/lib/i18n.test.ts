@@ -60,6 +60,20 @@ describe('catalogues', () => {
     }
   });
 
+  it('the messages asked for by a computed id exist', () => {
+    const checks = ['url', 'dns', 'tcp', 'tls', 'proxy', 'oauth', 'token', 'identity', 'app', 'permission', 'scopes', 'endpoint', 'request'];
+    const kinds = ['user', 'servicePrincipal', 'pat', 'cliProfile'];
+    const ids = [
+      ...checks.map((c) => `doctor-check-${c}`),
+      ...kinds.flatMap((k) => [`kind-${k}`, `add-kind-${k}`, `add-kind-${k}-hint`]),
+      'body-collapse-node',
+      'body-expand-node',
+      'sandbox-role-user',
+      'sandbox-role-admin',
+    ];
+    expect(ids.filter((id) => !en.has(id))).toEqual([]);
+  });
+
   it('every message the code asks for exists', () => {
     const asked = new Set<string>();
     for (const source of [...Object.values(svelteFiles), ...Object.values(codeFiles)]) {
