@@ -881,3 +881,4 @@ checks-md-time = Time
 checks-md-pass = pass
 checks-md-fail = FAIL
 checks-md-failures = Failures
+link-opened-note = Opened from a link: nothing is sent until you press Send.

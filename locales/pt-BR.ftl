@@ -882,3 +882,4 @@ checks-md-time = Tempo
 checks-md-pass = ok
 checks-md-fail = FALHOU
 checks-md-failures = Falhas
+link-opened-note = Aberta a partir de um link: nada é enviado até você clicar em Enviar.

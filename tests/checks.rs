@@ -84,6 +84,14 @@ async fn a_check_file_runs_as_a_service_principal_and_explains_its_failures() {
     assert_eq!(run.passed + run.failed, 5);
     assert_eq!(run.connection, "bot");
     assert_eq!(run.host, b.sb.info.host);
+    // A check run reports on its own: its calls are not written into the history.
+    assert!(b.app.history(None, "").unwrap().is_empty());
+    // A request sent by hand still is.
+    b.app
+        .send("by-hand", common::request(hello.url.clone()))
+        .await
+        .unwrap();
+    assert_eq!(b.app.history(None, "").unwrap().len(), 1);
 }
 
 #[tokio::test]

@@ -507,7 +507,7 @@ impl App {
         progress: Option<Progress>,
     ) -> Result<ResponseView, UiError> {
         let (mut r, streamed) = self
-            .send_capped(id, request.clone(), WINDOW_BODY_CAP, progress, None)
+            .send_capped(id, request.clone(), WINDOW_BODY_CAP, progress, None, true)
             .await?;
         let note = streamed.as_ref().filter(|s| s.sse).and_then(|s| {
             crate::stream::buffering_note(r.timings.first_byte_ms, &r.arrivals, s.total as usize)
@@ -744,7 +744,7 @@ impl App {
             timeout_secs: 60,
             without_token: None,
         };
-        let notes = vec!["Opened from a link: nothing is sent until you press Send.".to_string()];
+        let notes = vec![wsay!("link-opened-note")];
         self.with_owner(&owner, request, notes).await
     }
 
@@ -756,7 +756,20 @@ impl App {
     /// `send_request` with the answer as received (its body's bytes), for the command line.
     pub async fn send(&self, id: &str, request: RequestInput) -> Result<call::CallResult, UiError> {
         Ok(self
-            .send_capped(id, request, DEFAULT_BODY_CAP, None, None)
+            .send_capped(id, request, DEFAULT_BODY_CAP, None, None, true)
+            .await?
+            .0)
+    }
+
+    /// `send`, left out of the history: the many calls of a check file or of Check all,
+    /// which report on their own (their answers are still kept for the Doctor).
+    pub async fn send_unrecorded(
+        &self,
+        id: &str,
+        request: RequestInput,
+    ) -> Result<call::CallResult, UiError> {
+        Ok(self
+            .send_capped(id, request, DEFAULT_BODY_CAP, None, None, false)
             .await?
             .0)
     }
@@ -770,7 +783,7 @@ impl App {
         on_chunk: call::OnChunk,
     ) -> Result<call::CallResult, UiError> {
         Ok(self
-            .send_capped(id, request, DEFAULT_BODY_CAP, None, Some(on_chunk))
+            .send_capped(id, request, DEFAULT_BODY_CAP, None, Some(on_chunk), true)
             .await?
             .0)
     }
@@ -782,6 +795,7 @@ impl App {
         body_cap: usize,
         progress: Option<Progress>,
         on_chunk: Option<call::OnChunk>,
+        record: bool,
     ) -> Result<(call::CallResult, Option<Streamed>), UiError> {
         let timeout = request.timeout_secs.clamp(1, MAX_TIMEOUT_SECS);
         let spec = CallSpec {
@@ -908,18 +922,22 @@ impl App {
                     answers.pop_front();
                 }
                 drop(answers);
-                let _ = self.history.record(entry(
-                    Some(r.status),
-                    Some(r.timings.total_ms),
-                    Some(r.received),
-                    None,
-                ));
+                if record {
+                    let _ = self.history.record(entry(
+                        Some(r.status),
+                        Some(r.timings.total_ms),
+                        Some(r.received),
+                        None,
+                    ));
+                }
                 Ok((r, streamed))
             }
             Err(e) => {
-                let _ = self
-                    .history
-                    .record(entry(None, None, None, Some(e.to_string())));
+                if record {
+                    let _ = self
+                        .history
+                        .record(entry(None, None, None, Some(e.to_string())));
+                }
                 Err(e.into())
             }
         }
