@@ -86,6 +86,23 @@ test('J1 em português: a sandbox, os aplicativos, um 200 e um 403 explicado', a
   await shot(s(), 'pt-j1-403-doctor');
 });
 
+test('the scope matrix and the token inspector in Portuguese', async () => {
+  await (await s().find('[data-testid="open-matrix"]')).click();
+  const gap = await s().waitFor('[data-testid="scope-gap"]', { timeout: 30000 });
+  assert.match(await gap.text(), /Faltam no token:/);
+  assert.match(await textOf('[data-testid="sign-in-missing"]'), /Entrar com estes escopos/);
+  assert.match(await textOf('[data-testid="scope-matrix"] table'), /Escopos efetivos/);
+  assert.deepEqual(await s().seriousA11yViolations(), []);
+  await shot(s(), 'pt-matrix');
+  await s().execute(`document.querySelector('[data-testid="scope-matrix"] .head .btn').click();`);
+  await (await s().waitFor('[data-testid="inspect-token"]')).click();
+  const expiry = await s().waitFor('[data-testid="token-expiry"]');
+  assert.match(await expiry.text(), /expira em/);
+  assert.match(await textOf('[data-testid="token-inspector"]'), /Decodificado sem verificar a assinatura/);
+  assert.deepEqual(await s().seriousA11yViolations(), []);
+  await shot(s(), 'pt-token-inspector');
+});
+
 test('J5 em português: o Doctor completo numa URL que falha, e o relatório exportado', async () => {
   await (await s().find('[data-testid="open-doctor"]')).click();
   const input = await s().waitFor('[data-testid="doctor-url"]');
