@@ -31,6 +31,8 @@ let origin;
 test('a pasted curl line becomes the request, without its token', async () => {
   await (await s().waitFor('[data-testid="try-sandbox"]')).click();
   await s().waitFor('[data-testid="connection-status"]', { timeout: 60000, predicate: async (el) => /signed in as/.test(await el.text()) });
+  // The sign-in has ended (its apps are listed), not just a token from an earlier journey shown.
+  await s().waitFor('[data-testid="apps"]', { timeout: 30000 });
   await (await s().waitFor('[data-testid="app"][data-name="hello"]', { timeout: 30000 })).click();
   const url = await s().waitFor('[data-testid="url"]', { predicate: async (el) => /\/api\/hello$/.test((await el.attribute('value')) ?? '') });
   origin = new URL(await url.attribute('value')).origin;

@@ -36,6 +36,8 @@ test('a check file with one failing check: the board, the Doctor and the JUnit r
 
   await (await s().waitFor('[data-testid="try-sandbox"]')).click();
   await s().waitFor('[data-testid="connection-status"]', { timeout: 60000, predicate: async (el) => /signed in as/.test(await el.text()) });
+  // The sign-in has ended (its apps are listed), not just a token from an earlier journey shown.
+  await s().waitFor('[data-testid="apps"]', { timeout: 30000 });
   await (await s().waitFor('[data-testid="open-checks"]')).click();
   await s().waitFor('[data-testid="checks-board"]');
 
