@@ -863,7 +863,6 @@ checks-saved-unusable = these saved requests cannot become checks:
 scopes-not-saved = { $connection } is not saved in Lakegate: change its scopes where it comes from
 access-path-slash = the path starts with / (e.g. /api/health)
 bridge-error = Lakegate's window could not reach its backend ({ $detail }). Restart Lakegate; if this keeps happening, report it with this message.
-access-lacks = lacks { $scopes }
 access-group = group { $name }
 access-md-called = Each app was called at `{ $path }` as each identity.
 access-md-red-cells = What the red cells need

@@ -864,7 +864,6 @@ checks-saved-unusable = estas solicitações salvas não podem virar verificaç�
 scopes-not-saved = { $connection } não está salva no Lakegate: altere os escopos dela onde ela é definida
 access-path-slash = o caminho começa com / (por exemplo, /api/health)
 bridge-error = A janela do Lakegate não conseguiu falar com o backend dele ({ $detail }). Reinicie o Lakegate; se continuar acontecendo, relate o problema com esta mensagem.
-access-lacks = faltam { $scopes }
 access-group = grupo { $name }
 access-md-called = Cada aplicativo foi chamado em `{ $path }` como cada identidade.
 access-md-red-cells = Do que as células vermelhas precisam

@@ -102,12 +102,19 @@ impl AccessCell {
             Some(true) => {}
             Some(false) => parts.push(format!(
                 "✘ {}",
-                wsay!("access-lacks", scopes = self.missing_scopes.join(", "))
+                wsay!(
+                    "access-token-lacks",
+                    scopes = self.missing_scopes.join(", ")
+                )
             )),
             None => parts.push(format!("? {}", wsay!("access-scopes-unknown"))),
         }
         if let Some(s) = self.status {
-            parts.push(format!("{} {s}", if s < 400 { "✔" } else { "✘" }));
+            parts.push(format!(
+                "{} {}",
+                if s < 400 { "✔" } else { "✘" },
+                wsay!("access-called", status = s)
+            ));
         } else if let Some(e) = &self.error {
             parts.push(format!("✘ {}", wsay!("access-no-answer", error = e)));
         }
@@ -430,12 +437,12 @@ mod tests {
         };
         assert_eq!(
             m.apps[0].cells[0].words(),
-            "✔ CAN USE (through group users) · ✘ lacks sql · ✘ 403"
+            "✔ CAN USE (through group users) · ✘ token lacks sql · ✘ called: 403"
         );
         assert!(m.apps[0].cells[0].is_red());
         assert!(!m.apps[0].cells[1].is_red());
         let md = to_markdown(&m);
-        assert!(md.contains("| sales | ✔ CAN USE (through group users) · ✘ lacks sql · ✘ 403 | ? unknown — ask one of the app's managers · ? scopes unknown · ✔ 200 |"), "{md}");
+        assert!(md.contains("| sales | ✔ CAN USE (through group users) · ✘ token lacks sql · ✘ called: 403 | ? unknown — ask one of the app's managers · ? scopes unknown · ✔ called: 200 |"), "{md}");
         assert!(md.contains("- **alice** on **sales**: CAN USE on sales (ask bob@example.com); a token with sql"), "{md}");
         let csv = to_csv(&m);
         assert!(csv.starts_with("app,identity,kind,permission,"));
