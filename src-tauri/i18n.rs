@@ -67,30 +67,32 @@ fn bundles() -> &'static [Loaded] {
 /// The language Lakegate speaks for `requested` (`pt_BR.UTF-8`, `pt-PT`, `en-US`, `pt`):
 /// the same code, else the first language with the same primary subtag, else English.
 pub fn negotiate(requested: &str) -> &'static str {
+    speaks(requested).unwrap_or(ENGLISH)
+}
+
+/// The language Lakegate speaks for a locale or language tag, if it speaks one.
+fn speaks(requested: &str) -> Option<&'static str> {
     let wanted = requested
         .split(['.', '@'])
         .next()
         .unwrap_or_default()
         .trim()
         .replace('_', "-");
-    if let Some(l) = LANGUAGES
-        .iter()
-        .find(|l| l.code.eq_ignore_ascii_case(&wanted))
-    {
-        return l.code;
-    }
-    let primary = wanted.split('-').next().unwrap_or_default();
+    let primary = |tag: &str| {
+        tag.split('-')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase()
+    };
     LANGUAGES
         .iter()
-        .find(|l| {
-            !primary.is_empty()
-                && l.code
-                    .split('-')
-                    .next()
-                    .unwrap_or_default()
-                    .eq_ignore_ascii_case(primary)
+        .find(|l| l.code.eq_ignore_ascii_case(&wanted))
+        .or_else(|| {
+            LANGUAGES
+                .iter()
+                .find(|l| !wanted.is_empty() && primary(l.code) == primary(&wanted))
         })
-        .map_or(ENGLISH, |l| l.code)
+        .map(|l| l.code)
 }
 
 /// The language for a browser's `Accept-Language` header: the first range (by weight)
@@ -110,14 +112,7 @@ pub fn from_accept_language(header: &str) -> &'static str {
         })
         .collect();
     ranges.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    ranges
-        .iter()
-        .map(|r| negotiate(r.2))
-        .find(|code| {
-            let primary = |c: &str| c.split('-').next().unwrap_or_default().to_ascii_lowercase();
-            ranges.iter().any(|r| primary(r.2) == primary(code))
-        })
-        .unwrap_or(ENGLISH)
+    ranges.iter().find_map(|r| speaks(r.2)).unwrap_or(ENGLISH)
 }
 
 /// The window's language, for what Rust words for it (its errors, its reports). One window

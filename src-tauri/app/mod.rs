@@ -81,8 +81,6 @@ pub struct App {
     last_checks: Mutex<Option<crate::checks::CheckRun>>,
     /// The access view last shown, for its exports.
     last_access: Mutex<Option<crate::access::AccessMatrix>>,
-    /// The window's language: what reports exported from the window are written in.
-    language: Mutex<&'static str>,
 }
 
 impl App {
@@ -119,7 +117,6 @@ impl App {
             config_dir: config_dir.clone(),
             in_flight: Mutex::new(HashMap::new()),
             last_report: Mutex::new(None),
-            language: Mutex::new(crate::i18n::ENGLISH),
             answers: Mutex::new(std::collections::VecDeque::new()),
             bodies: workbench::Bodies::default(),
             last_checks: Mutex::new(None),
@@ -667,14 +664,12 @@ pub struct LanguageSettings {
     pub chosen: Option<String>,
     /// The language the system's locale asks for, where Lakegate can read it.
     pub system: Option<String>,
-    /// Every language Lakegate speaks (BCP 47 codes).
-    pub languages: Vec<String>,
 }
 
 impl App {
     /// The window's language (English until the window says otherwise; always for the CLI).
     pub fn language(&self) -> &'static str {
-        *self.language.lock().unwrap_or_else(|e| e.into_inner())
+        crate::i18n::window_language()
     }
 
     pub fn language_settings(&self) -> Result<LanguageSettings, UiError> {
@@ -683,10 +678,6 @@ impl App {
             chosen: s.language.map(|l| crate::i18n::negotiate(&l).to_string()),
             system: crate::platform::system_locale()
                 .map(|l| crate::i18n::negotiate(&l).to_string()),
-            languages: crate::i18n::LANGUAGES
-                .iter()
-                .map(|l| l.code.to_string())
-                .collect(),
         })
     }
 
@@ -719,7 +710,6 @@ impl App {
         let effective = code
             .or_else(|| crate::platform::system_locale().map(|l| crate::i18n::negotiate(&l)))
             .unwrap_or(crate::i18n::ENGLISH);
-        *self.language.lock().unwrap_or_else(|e| e.into_inner()) = effective;
         crate::i18n::set_window_language(effective);
         Ok(())
     }

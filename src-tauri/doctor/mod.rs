@@ -76,24 +76,6 @@ impl CheckId {
             .unwrap_or_default();
         Msg::new(&format!("doctor-check-{id}")).render(language)
     }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            CheckId::Url => "URL shape",
-            CheckId::Dns => "DNS",
-            CheckId::Tcp => "TCP connect",
-            CheckId::Tls => "TLS",
-            CheckId::Proxy => "Proxy",
-            CheckId::Oauth => "Workspace OAuth",
-            CheckId::Token => "Token",
-            CheckId::Identity => "Identity",
-            CheckId::App => "App",
-            CheckId::Permission => "Permission",
-            CheckId::Scopes => "Scopes",
-            CheckId::Endpoint => "Endpoint",
-            CheckId::Request => "Request",
-        }
-    }
 }
 
 /// What a check found, as data beside its sentences: the window (its "sign in with these
@@ -216,7 +198,7 @@ fn finding(
 ) -> Finding {
     Finding {
         check,
-        title: check.title().into(),
+        title: check.name(crate::i18n::ENGLISH),
         verdict,
         observed: observed.into(),
         meaning: meaning.into(),

@@ -491,11 +491,7 @@ chosen: string | null,
 /**
  * The language the system's locale asks for, where Lakegate can read it.
  */
-system: string | null, 
-/**
- * Every language Lakegate speaks (BCP 47 codes).
- */
-languages: Array<string>, };
+system: string | null, };
 
 export type Msg = { id: string, args: Record<string, string | number>, };
 
