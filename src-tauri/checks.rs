@@ -21,6 +21,8 @@ use ts_rs::TS;
 
 use crate::body::JsonKind;
 use crate::i18n::wsay;
+// Headers and query parameters that carry credentials (a check file never holds one).
+use crate::redaction::{is_secret_header, is_secret_param};
 
 /// Checks run at once unless the file says otherwise; never more than `MAX_CONCURRENCY`.
 pub const DEFAULT_CONCURRENCY: usize = 4;
@@ -109,24 +111,6 @@ pub struct JsonExpect {
     pub kind: Option<JsonKind>,
 }
 
-/// Headers that carry credentials: a check file never holds one.
-const SECRET_HEADERS: [&str; 5] = [
-    "authorization",
-    "cookie",
-    "proxy-authorization",
-    "x-databricks-token",
-    "x-api-key",
-];
-/// Query parameters that carry credentials.
-const SECRET_PARAMS: [&str; 6] = [
-    "access_token",
-    "token",
-    "client_secret",
-    "api_key",
-    "apikey",
-    "password",
-];
-
 /// Reads a check file; every problem in it, each naming the check and field.
 pub fn parse(text: &str) -> Result<CheckFile, Vec<String>> {
     if text.len() > MAX_FILE_BYTES {
@@ -213,7 +197,7 @@ pub fn parse(text: &str) -> Result<CheckFile, Vec<String>> {
             _ => problems.push(wsay!("checkfile-two-targets", at = at)),
         }
         for name in c.headers.keys() {
-            if SECRET_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
+            if is_secret_header(name) {
                 problems.push(wsay!("checkfile-secret-header", at = at, name = name));
             }
         }
@@ -259,10 +243,6 @@ pub fn parse(text: &str) -> Result<CheckFile, Vec<String>> {
     } else {
         Err(problems)
     }
-}
-
-fn is_secret_param(name: &str) -> bool {
-    SECRET_PARAMS.contains(&name.to_ascii_lowercase().as_str())
 }
 
 impl CheckFile {
@@ -342,17 +322,18 @@ impl Check {
                                     "check-kind",
                                     at = &at,
                                     found = JsonKind::of(found).name(),
-                                    value = excerpt(found),
                                     expected = kind.name()
                                 ));
                             }
                         }
                         if let Some(want) = &j.equals {
                             if found != want {
+                                // The answer's own value is never quoted: it may be a
+                                // secret, and reports go to CI logs. What was asserted is.
                                 problems.push(wsay!(
                                     "check-equals",
                                     at = &at,
-                                    value = excerpt(found),
+                                    found = JsonKind::of(found).name(),
                                     expected = excerpt(want)
                                 ));
                             }
@@ -402,7 +383,11 @@ pub fn from_requests(
                 c.insert("path".into(), Value::String(path));
             }
             None => {
-                c.insert("url".into(), Value::String(base));
+                // No user-info: a check file holds no credential.
+                c.insert(
+                    "url".into(),
+                    Value::String(crate::redaction::redact_url(&base)),
+                );
             }
         }
         let mut params = serde_json::Map::new();
@@ -421,9 +406,7 @@ pub fn from_requests(
         let headers: serde_json::Map<String, Value> = r
             .headers
             .iter()
-            .filter(|(k, _)| {
-                !k.trim().is_empty() && !SECRET_HEADERS.contains(&k.to_ascii_lowercase().as_str())
-            })
+            .filter(|(k, _)| !k.trim().is_empty() && !is_secret_header(k))
             .map(|(k, v)| (k.clone(), Value::String(v.clone())))
             .collect();
         if !headers.is_empty() {
@@ -447,9 +430,10 @@ pub fn from_requests(
     Ok(text + "\n")
 }
 
-/// A value as a report shows it: JSON, cut at 80 characters.
+/// A value the check file asserted, as a report shows it: JSON, token shapes redacted,
+/// cut at 80 characters.
 fn excerpt(v: &Value) -> String {
-    let text = v.to_string();
+    let text = crate::redaction::redact_text(&v.to_string());
     match text.char_indices().nth(80) {
         Some((i, _)) => format!("{}…", &text[..i]),
         None => text,
@@ -506,9 +490,17 @@ pub struct CheckRun {
 impl CheckRun {
     /// The same run without the answers' text (what reports and files get).
     pub fn for_report(&self) -> CheckRun {
+        use crate::redaction::{redact_text, redact_url};
         let mut r = self.clone();
         for o in &mut r.outcomes {
             o.answer = None;
+            o.url = redact_url(&o.url);
+            o.problems = o.problems.iter().map(|p| redact_text(p)).collect();
+            o.error = o.error.as_deref().map(redact_text);
+            for d in &mut o.doctor {
+                d.observed = redact_text(&d.observed);
+                d.next_step = redact_text(&d.next_step);
+            }
         }
         r
     }
@@ -562,6 +554,7 @@ fn details(o: &CheckOutcome) -> String {
 /// JUnit XML, as CI systems read it: one test case per check; a check whose request got no
 /// answer is an error, one whose answer did not hold a failure.
 pub fn to_junit(run: &CheckRun) -> String {
+    let run = &run.for_report();
     let errors = run.outcomes.iter().filter(|o| o.error.is_some()).count();
     let failures = run.failed - errors;
     let secs = |ms: f64| format!("{:.3}", ms / 1000.0);
@@ -623,6 +616,7 @@ fn cell(text: &str) -> String {
 /// A Markdown summary: a table of every check, then each failure with the Doctor's words
 /// (in the window's language; English on the command line).
 pub fn to_markdown(run: &CheckRun) -> String {
+    let run = &run.for_report();
     let mut out = format!(
         "# {}\n\n{}\n\n",
         wsay!("checks-md-title", name = &run.name),
@@ -709,8 +703,14 @@ mod tests {
         let p = hello.judge(403, br#"{"message":7,"n":3.5}"#, 900.0);
         assert_eq!(p.len(), 4, "{p:?}");
         assert_eq!(p[0], "status 403, expected 200");
-        assert!(p[1].contains("a number (7), expected a string"), "{p:?}");
-        assert!(p[2].starts_with("/n: 3.5, expected 3"), "{p:?}");
+        assert!(
+            p[1].contains("/message: a number, expected a string"),
+            "{p:?}"
+        );
+        assert!(
+            p[2].starts_with("/n: not 3 (the answer has a number there)"),
+            "{p:?}"
+        );
         assert!(p[3].contains("900 ms"), "{p:?}");
         assert_eq!(hello.judge(200, b"<html>", 1.0), ["the answer is not JSON"]);
         assert_eq!(
@@ -762,6 +762,41 @@ mod tests {
         assert!(parse("{").unwrap_err()[0].starts_with("not a check file"));
         assert!(parse(r#"{"checks":[],"extra":1}"#).is_err());
         assert!(parse(r#"{"checks":[]}"#).unwrap_err()[0].contains("empty"));
+    }
+
+    /// An answer carrying a PAT-shaped and a JWT-shaped value, checked by a file that
+    /// expects something else there: the reports name the pointer and what was asserted,
+    /// never the answer's values.
+    #[test]
+    fn a_mismatch_never_quotes_the_answer() {
+        let pat = "dapi0123456789abcdef0123456789abcdef-2";
+        let jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLXNpZ25hdHVyZQ";
+        let file = parse(
+            r#"{ "name": "Leaky", "checks": [ { "name": "t", "app": "a", "path": "/api/t",
+                "expect": { "json": [ { "pointer": "/pat", "equals": "none" },
+                                      { "pointer": "/jwt", "type": "number" },
+                                      { "pointer": "/note", "equals": "token dose0123456789abcdef0123" } ] } } ] }"#,
+        )
+        .unwrap();
+        let body = format!(r#"{{"pat":"{pat}","jwt":"{jwt}","note":"Bearer {jwt}"}}"#);
+        let problems = file.checks[0].judge(200, body.as_bytes(), 5.0);
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert_eq!(
+            problems[0],
+            "/pat: not \"none\" (the answer has a string there)"
+        );
+        assert_eq!(problems[1], "/jwt: a string, expected a number");
+        assert!(problems[2].contains("[redacted]"), "{problems:?}");
+        let mut r = run();
+        r.outcomes[1].problems = problems;
+        r.outcomes[1].error = Some(format!("the app said: Bearer {jwt}"));
+        r.outcomes[1].url = format!("https://a.example.com/api/t?access_token={pat}");
+        for report in [to_junit(&r), to_markdown(&r), to_json(&r)] {
+            assert!(!report.contains("dapi0123"), "{report}");
+            assert!(!report.contains("eyJhbGci"), "{report}");
+            assert!(!report.contains("dose0123"), "{report}");
+            assert!(report.contains("/pat"), "{report}");
+        }
     }
 
     fn run() -> CheckRun {

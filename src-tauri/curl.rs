@@ -1,7 +1,8 @@
 //! A pasted `curl` command read as a request: method, URL, query, headers and body. The
 //! words are split by `shlex` (POSIX shell quoting, `\` line continuations). Credentials
-//! in the command (an `Authorization` header, `-u`, `--oauth2-bearer`, cookies) are
-//! never kept: the connection's own token is used instead, and the caller says so.
+//! in the command (any header `redaction` counts as one, `-u`, `--oauth2-bearer`, cookies,
+//! a URL's user-info) are never kept: the connection's own token is used instead, and the
+//! caller names what was left out.
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -18,6 +19,8 @@ pub struct Parsed {
     pub timeout_secs: Option<u64>,
     /// The command carried a credential, left out.
     pub carried_token: bool,
+    /// What was left out, by name (`Authorization`, `X-Api-Key`, `-u`, `user-info`, …).
+    pub left_out: Vec<String>,
     /// What was read differently from curl, in words (a redirect not followed, …).
     pub notes: Vec<String>,
 }
@@ -88,16 +91,7 @@ const IGNORED_WITH_VALUE: &[(&str, &str)] = &[
 /// Options that carry a credential: their value is dropped.
 const CREDENTIALS: &[&str] = &["-u", "--user", "--oauth2-bearer", "-b", "--cookie"];
 
-fn is_secret_header(name: &str) -> bool {
-    [
-        "authorization",
-        "cookie",
-        "x-databricks-token",
-        "proxy-authorization",
-    ]
-    .iter()
-    .any(|h| name.eq_ignore_ascii_case(h))
-}
+use crate::redaction::is_secret_header;
 
 /// A header value that is a variable (`$DATABRICKS_TOKEN`), not a token itself.
 fn is_placeholder(value: &str) -> bool {
@@ -127,6 +121,7 @@ pub fn parse(text: &str) -> Result<Parsed, CurlError> {
     let mut get = false;
     let mut timeout_secs = None;
     let mut carried_token = false;
+    let mut left_out: Vec<String> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
     // A note is a catalogue message id (empty: nothing to say), said in the window's language.
     let note = |id: &str, notes: &mut Vec<String>| {
@@ -182,6 +177,9 @@ pub fn parse(text: &str) -> Result<Parsed, CurlError> {
                 let (name, v) = (name.trim(), v.trim());
                 if is_secret_header(name) {
                     carried_token |= !is_placeholder(v);
+                    if !left_out.iter().any(|l| l.eq_ignore_ascii_case(name)) {
+                        left_out.push(name.to_string());
+                    }
                 } else if !name.is_empty() {
                     headers.push((name.to_string(), v.to_string()));
                 }
@@ -207,6 +205,9 @@ pub fn parse(text: &str) -> Result<Parsed, CurlError> {
             o if CREDENTIALS.contains(&o) => {
                 value(o)?;
                 carried_token = true;
+                if !left_out.iter().any(|l| l == o) {
+                    left_out.push(o.to_string());
+                }
             }
             o if IGNORED_WITH_VALUE.iter().any(|(f, _)| *f == o) => {
                 value(o)?;
@@ -236,6 +237,13 @@ pub fn parse(text: &str) -> Result<Parsed, CurlError> {
             "{url:?} is not a URL: {e} (write it with https://)"
         ))
     })?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        // `https://me:pw@host`: reqwest would send it as Basic credentials.
+        let _ = parsed.set_username("");
+        let _ = parsed.set_password(None);
+        carried_token = true;
+        left_out.push("user-info".into());
+    }
     let mut query: Vec<(String, String)> = parsed.query_pairs().into_owned().collect();
     parsed.set_query(None);
     parsed.set_fragment(None);
@@ -279,6 +287,7 @@ pub fn parse(text: &str) -> Result<Parsed, CurlError> {
         body,
         timeout_secs,
         carried_token,
+        left_out,
         notes,
     })
 }

@@ -10,48 +10,15 @@ use serde::{Deserialize, Serialize};
 use crate::i18n::say;
 use crate::platform::write_atomically;
 
-/// Header names whose values are never written down.
-pub fn is_sensitive_header(name: &str) -> bool {
-    let n = name.trim().to_ascii_lowercase();
-    matches!(
-        n.as_str(),
-        "authorization"
-            | "proxy-authorization"
-            | "cookie"
-            | "set-cookie"
-            | "x-forwarded-access-token"
-    ) || ["token", "secret", "password", "api-key", "apikey"]
-        .iter()
-        .any(|w| n.contains(w))
-}
-
-pub const REDACTED: &str = "[redacted]";
-
-pub fn redact_headers(headers: &[(String, String)]) -> Vec<(String, String)> {
-    headers
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.clone(),
-                if is_sensitive_header(k) {
-                    REDACTED.to_string()
-                } else {
-                    v.clone()
-                },
-            )
-        })
-        .collect()
-}
+pub use crate::redaction::REDACTED;
 
 /// One request as the builder had it (no secret): the window's own `RequestInput`.
 pub type RequestDraft = crate::bridge::RequestInput;
 
-/// `request` with its sensitive header values replaced, as it is written down.
+/// `request` as it is written down (`redaction::redact_request`: secret headers and query
+/// values, URL user-info, token-shaped text).
 pub fn redacted(request: &RequestDraft) -> RequestDraft {
-    RequestDraft {
-        headers: redact_headers(&request.headers),
-        ..request.clone()
-    }
+    crate::redaction::redact_request(request)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -20,6 +20,7 @@ pub mod links;
 pub mod oauth;
 pub mod platform;
 pub mod profiles;
+pub mod redaction;
 pub mod sandbox;
 pub mod secrets;
 pub mod settings;

@@ -39,25 +39,16 @@ pub enum LinkError {
     Invalid(&'static str, String),
 }
 
-/// Headers that hold credentials: never in a link.
-pub fn is_secret(name: &str) -> bool {
-    let n = name.trim().to_ascii_lowercase();
-    matches!(
-        n.as_str(),
-        "authorization" | "cookie" | "set-cookie" | "proxy-authorization"
-    ) || [
-        "token", "secret", "api-key", "apikey", "password", "session",
-    ]
-    .iter()
-    .any(|w| n.contains(w))
-}
+/// Headers that hold credentials: never in a link (the one rule of `redaction`).
+pub use crate::redaction::is_secret_header as is_secret;
 
 /// The link that opens `r`.
 pub fn to_link(r: &Linked) -> Result<String, LinkError> {
     if let Some((name, _)) = r.headers.iter().find(|(k, _)| is_secret(k)) {
         return Err(LinkError::WouldCarrySecret(name.clone()));
     }
-    let url = checked_url(&r.url)?;
+    // Secret query values are written as `[redacted]`, as everywhere a request is written down.
+    let url = checked_url(&crate::redaction::redact_url(&r.url))?;
     let mut link = Url::parse(&format!("{SCHEME}://open")).expect("a valid base");
     {
         let mut q = link.query_pairs_mut();
@@ -136,6 +127,15 @@ fn checked_url(raw: &str) -> Result<Url, LinkError> {
             "a user and password in its URL".into(),
         ));
     }
+    // A credential in the query (`access_token=…`); `[redacted]` is what Lakegate writes.
+    if let Some((k, _)) = url
+        .query_pairs()
+        .find(|(k, v)| crate::redaction::is_secret_param(k) && v != crate::redaction::REDACTED)
+    {
+        return Err(LinkError::CarriesSecret(format!(
+            "a {k} parameter in its URL"
+        )));
+    }
     Ok(url)
 }
 
@@ -195,6 +195,19 @@ mod tests {
             from_link("lakegate://open?url=https%3A%2F%2Fme%3Apw%40a.example%2Fapi"),
             Err(LinkError::CarriesSecret(_))
         ));
+        assert!(matches!(
+            from_link("lakegate://open?url=https%3A%2F%2Fa.example%2Fapi%3Faccess_token%3Dabc"),
+            Err(LinkError::CarriesSecret(_))
+        ));
+        let mut r = request();
+        r.url = "https://a.example/api?limit=5&api_key=k3y&sig=s1gn".into();
+        let link = to_link(&r).unwrap();
+        assert!(!link.contains("k3y") && !link.contains("s1gn"), "{link}");
+        let back = from_link(&link).unwrap();
+        assert_eq!(
+            back.url,
+            "https://a.example/api?limit=5&api_key=[redacted]&sig=[redacted]"
+        );
     }
 
     #[test]

@@ -54,6 +54,22 @@ pub fn mask_proxy_password(proxy: &str) -> String {
     }
 }
 
+/// Whether two proxy URLs (passwords aside) name the same proxy and user: scheme, host,
+/// port and user name. A kept password goes only to the proxy it was typed for.
+pub fn same_proxy(a: &str, b: &str) -> bool {
+    let key = |p: &str| {
+        let (bare, _) = split_proxy_password(p)?;
+        let u = url::Url::parse(&bare).ok()?;
+        Some((
+            u.scheme().to_string(),
+            u.host_str()?.to_ascii_lowercase(),
+            u.port_or_known_default(),
+            u.username().to_string(),
+        ))
+    };
+    matches!((key(a), key(b)), (Some(x), Some(y)) if x == y)
+}
+
 /// `proxy` (without a password) with `password` put back in, percent-encoded.
 pub fn with_password(proxy: &str, password: &str) -> Option<String> {
     let mut url = url::Url::parse(proxy).ok()?;

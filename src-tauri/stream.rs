@@ -55,6 +55,10 @@ pub fn kind_of(headers: &[(String, String)]) -> Option<StreamKind> {
 pub struct Reader {
     kind: StreamKind,
     pending: Vec<u8>,
+    /// How much of `pending` is known to hold no newline: each byte is looked at once.
+    scanned: usize,
+    /// Bytes looked at for newlines so far (tests hold it linear).
+    work: u64,
     event: Option<String>,
     data: Vec<String>,
     id: Option<String>,
@@ -65,6 +69,8 @@ impl Reader {
         Reader {
             kind,
             pending: Vec::new(),
+            scanned: 0,
+            work: 0,
             event: None,
             data: Vec::new(),
             id: None,
@@ -96,9 +102,15 @@ impl Reader {
         }
         self.pending.extend_from_slice(piece);
         let mut out = Vec::new();
-        while let Some(end) = self.pending.iter().position(|&b| b == b'\n') {
-            let line: Vec<u8> = self.pending.drain(..=end).collect();
-            let line = String::from_utf8_lossy(&line);
+        // Only the bytes not yet looked at are searched, and the lines found are taken out
+        // in one drain: a long line without a newline costs its length once, not per piece.
+        let mut start = 0;
+        let mut from = self.scanned;
+        let pending = std::mem::take(&mut self.pending);
+        while let Some(offset) = pending[from..].iter().position(|&b| b == b'\n') {
+            self.work += offset as u64 + 1;
+            let end = from + offset;
+            let line = String::from_utf8_lossy(&pending[start..end]);
             let line = line.trim_end_matches(['\n', '\r']);
             match self.kind {
                 StreamKind::Lines => {
@@ -113,14 +125,26 @@ impl Reader {
                 }
                 _ => self.line(at_ms, line, &mut out),
             }
+            start = end + 1;
+            from = start;
         }
+        self.work += (pending.len() - from) as u64;
+        self.pending = pending;
+        self.pending.drain(..start);
+        self.scanned = self.pending.len();
         out
+    }
+
+    /// Bytes looked at for newlines so far.
+    pub fn work(&self) -> u64 {
+        self.work
     }
 
     /// What is left when the stream ends (an event without its blank line, a last line).
     pub fn finish(&mut self, at_ms: f64) -> Vec<StreamEvent> {
         let mut out = Vec::new();
         if !self.pending.is_empty() {
+            self.scanned = 0;
             let rest = String::from_utf8_lossy(&std::mem::take(&mut self.pending)).into_owned();
             match self.kind {
                 StreamKind::Events => self.line(at_ms, rest.trim_end_matches('\r'), &mut out),
@@ -230,6 +254,33 @@ mod tests {
                 },
             ]
         );
+    }
+
+    /// A 20 MB stream without a newline, in 4 KiB pieces: each byte is looked at once
+    /// (it used to be looked at again with every piece: quadratic).
+    #[test]
+    fn a_long_line_is_read_in_linear_time() {
+        for kind in [StreamKind::Events, StreamKind::Lines] {
+            let mut r = Reader::new(kind);
+            let piece = vec![b'x'; 4096];
+            let total = 20 * 1024 * 1024;
+            let mut sent = 0;
+            r.feed(0.0, b"data: ");
+            while sent < total {
+                assert!(r.feed(1.0, &piece).is_empty());
+                sent += piece.len();
+            }
+            let events = r.feed(2.0, b"\n\n");
+            let done = r.finish(3.0);
+            let all: Vec<_> = events.into_iter().chain(done).collect();
+            assert_eq!(all.len(), 1, "{kind:?}");
+            assert!(all[0].data.len() >= total, "{kind:?}");
+            assert!(
+                r.work() <= (total + 4096) as u64 * 2,
+                "{kind:?}: looked at {} bytes for {total}",
+                r.work()
+            );
+        }
     }
 
     #[test]

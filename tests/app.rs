@@ -342,6 +342,99 @@ async fn a_sign_in_can_be_cancelled() {
     );
 }
 
+/// A sign-in waiting in the browser is bound to the connection it began for: when another
+/// Lakegate (the command line, on the same files) removes the connection and adds one of
+/// the same name for another host meanwhile, the sign-in ends without keeping anything,
+/// and the new host sees no token, refresh token or SCIM call.
+#[tokio::test]
+async fn a_sign_in_in_flight_is_bound_to_its_workspace() {
+    let h = keychain_harness();
+    let first = common::default_sandbox().await;
+    let other =
+        common::recorder::start("other-workspace.localhost", true, common::recorder::ok()).await;
+    let bundle = common::recorder::bundle(
+        h.dir.join("both.pem"),
+        &[first.info.ca_file.as_path(), other.ca()],
+    );
+    let mut work = new_connection("work", &first.info.host, ConnectionKindName::User);
+    work.ca_bundle = Some(bundle.display().to_string());
+    h.app
+        .add_connection_checked(work.clone(), false)
+        .await
+        .unwrap();
+
+    // The browser opens nothing yet (no CA for the "person"): the test plays it later.
+    let started = h.app.begin_sign_in("work").await.unwrap();
+    let app = &h.app;
+    let waiting = app.finish_sign_in("work");
+    let meanwhile = async {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        // The command line, on the same files: remove, then the same name for another host.
+        let cli = App::with_parts(
+            Arc::new(common::Person {
+                ca: Arc::new(Mutex::new(None)),
+                user: Arc::new(Mutex::new("alice@example.com".into())),
+            }),
+            Arc::new(Keychain::with_service(&format!(
+                "lakegate-test-app-{}",
+                std::process::id()
+            ))),
+            Box::new(|| Ok(())),
+            h.dir.join("config"),
+            h.dir.join("data"),
+            Box::new(|_| None),
+        );
+        cli.remove_connection("work").await.unwrap();
+        let mut moved = work.clone();
+        moved.host = other.origin.clone();
+        cli.add_connection_checked(moved, false).await.unwrap();
+        // Now the person finishes in the browser, at the first workspace.
+        common::browse(
+            started.link.clone(),
+            first.info.ca_file.clone(),
+            "alice@example.com".into(),
+        )
+        .await;
+    };
+    let (result, ()) = tokio::join!(waiting, meanwhile);
+    let err = result.unwrap_err();
+    assert!(matches!(err, UiError::Cancelled { .. }), "{err:?}");
+    assert!(err.to_string().contains("changed"), "{err}");
+    assert!(
+        other.seen().is_empty(),
+        "the new host heard nothing: {:?}",
+        other.seen()
+    );
+    let view = h
+        .app
+        .overview()
+        .await
+        .unwrap()
+        .connections
+        .into_iter()
+        .find(|c| c.name == "work")
+        .unwrap();
+    assert!(!view.has_credentials, "nothing of the sign-in was kept");
+
+    // Removed in this window while the browser is open: the wait ends, nothing kept.
+    h.app.remove_connection("work").await.unwrap();
+    let mut again = work.clone();
+    again.name = "work2".into();
+    h.app.add_connection_checked(again, false).await.unwrap();
+    let started = h.app.begin_sign_in("work2").await.unwrap();
+    let waiting = app.finish_sign_in("work2");
+    let remove = async {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        app.remove_connection("work2").await.unwrap();
+        drop(started);
+    };
+    let (result, ()) = tokio::join!(waiting, remove);
+    assert!(
+        matches!(result, Err(UiError::Cancelled { .. })),
+        "{result:?}"
+    );
+}
+
 /// The canary over everything the window can receive: every command's result and error,
 /// the Doctor's progress messages, history, saved requests, snippets, network settings
 /// (with a proxy password set) and the exported report. The sandbox's tokens, the

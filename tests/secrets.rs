@@ -90,7 +90,7 @@ fn every_entry_fits_windows_credential_manager() {
 
     let mut entries = vec![raw(&service, account).unwrap()];
     for i in 1.. {
-        match raw(&service, &format!("{account}#{i}")) {
+        match raw(&service, &format!("part:{i}:{account}")) {
             Some(part) => entries.push(part),
             None => break,
         }
@@ -107,13 +107,86 @@ fn every_entry_fits_windows_credential_manager() {
     // A short value replaces it and leaves no part behind.
     keychain.put(account, &SecretString::from("short")).unwrap();
     assert_eq!(raw(&service, account).as_deref(), Some("short"));
-    assert!(raw(&service, &format!("{account}#1")).is_none());
+    assert!(raw(&service, &format!("part:1:{account}")).is_none());
 
     keychain
         .put(account, &SecretString::from(value.clone()))
         .unwrap();
     keychain.delete(account).unwrap();
     assert!(raw(&service, account).is_none());
-    assert!(raw(&service, &format!("{account}#1")).is_none());
+    assert!(raw(&service, &format!("part:1:{account}")).is_none());
     assert!(keychain.get(account).unwrap().is_none());
+}
+
+/// A connection named `big#1` (a valid name) and the split entry of `big`: neither
+/// reaches the other's entries. With the earlier part names (`<account>#<i>`), writing
+/// `big#1`'s secret overwrote the first part of `big`'s.
+#[test]
+fn no_connection_name_reaches_another_entrys_parts() {
+    let service = format!("lakegate-test-collide-{}", std::process::id());
+    let keychain = Keychain::with_service(&service);
+    keychain.probe().unwrap();
+    assert!(lakegate::connections::validate_name("big#1").is_ok());
+    let long = format!("{{\"refresh_token\":\"doau{}\"}}", "r".repeat(4000));
+    let big = lakegate::connections::Connection::new(
+        "big",
+        "https://a.example",
+        lakegate::connections::ConnectionKind::PersonalAccessToken,
+    );
+    let mut other = big.clone();
+    other.name = "big#1".into();
+    keychain
+        .put(&big.keychain_account(), &SecretString::from(long.clone()))
+        .unwrap();
+    keychain
+        .put(
+            &other.keychain_account(),
+            &SecretString::from("{\"pat\":\"dapi-other\"}"),
+        )
+        .unwrap();
+    assert_eq!(
+        keychain
+            .get(&big.keychain_account())
+            .unwrap()
+            .unwrap()
+            .expose_secret(),
+        long
+    );
+    keychain.delete(&other.keychain_account()).unwrap();
+    assert_eq!(
+        keychain
+            .get(&big.keychain_account())
+            .unwrap()
+            .unwrap()
+            .expose_secret(),
+        long
+    );
+
+    // An entry split by an earlier version still reads, and is rewritten with the new names.
+    let account = big.keychain_account();
+    keychain.delete(&account).unwrap();
+    let legacy = |name: &str, value: &str| {
+        keyring::Entry::new(&service, name)
+            .unwrap()
+            .set_password(value)
+            .unwrap()
+    };
+    legacy(&format!("{account}#1"), "left-");
+    legacy(&format!("{account}#2"), "right");
+    legacy(&account, "lakegate-parts:2");
+    assert_eq!(
+        keychain.get(&account).unwrap().unwrap().expose_secret(),
+        "left-right"
+    );
+    keychain
+        .put(&account, &SecretString::from(long.clone()))
+        .unwrap();
+    assert!(raw(&service, &format!("{account}#1")).is_none());
+    assert!(raw(&service, &format!("{account}#2")).is_none());
+    assert_eq!(
+        keychain.get(&account).unwrap().unwrap().expose_secret(),
+        long
+    );
+    keychain.delete(&account).unwrap();
+    assert!(raw(&service, &format!("part:1:{account}")).is_none());
 }

@@ -810,6 +810,7 @@ async fn the_code_exchange_sends_the_picked_scopes() {
         token_endpoint: url::Url::parse(&format!("{}/oidc/v1/token", tokens.origin)).unwrap(),
         scopes_supported: vec![],
         sends_iss: false,
+        workspace_id: None,
     };
     let p = PendingLogin::start(LoginOptions {
         endpoints,

@@ -751,7 +751,29 @@ async fn a_proxy_password_lives_in_the_keychain_and_works_for_sign_in_and_calls_
     );
     assert!(tunnels.load(Ordering::SeqCst) > after_sign_in);
 
-    // Sending the mask back keeps the password.
+    // The mask with another proxy host, port or user: the kept password would go to that
+    // proxy, so it must be typed again; nothing changes meanwhile.
+    for moved in [
+        format!("http://me:********@127.0.0.2:{port}"),
+        format!("http://me:********@127.0.0.1:{}", port + 1),
+        format!("http://you:********@127.0.0.1:{port}"),
+        format!("https://me:********@127.0.0.1:{port}"),
+    ] {
+        let err = b
+            .app
+            .save_network_settings(lakegate::bridge::NetworkSettings {
+                proxy: Some(moved.clone()),
+                ..shown.clone()
+            })
+            .unwrap_err();
+        assert!(err.to_string().contains("password"), "{moved}: {err}");
+    }
+    assert_eq!(
+        b.app.network_settings().unwrap().proxy,
+        shown.proxy,
+        "a refused change leaves the settings as they were"
+    );
+    // Sending the mask back for the same proxy keeps the password.
     b.app.save_network_settings(shown).unwrap();
     assert_eq!(
         b.app.send_request("p2", r.clone()).await.unwrap().status,

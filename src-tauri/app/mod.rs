@@ -41,8 +41,8 @@ pub type EnvLookup = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
 pub type KeychainProbe = Box<dyn Fn() -> Result<(), SecretsError> + Send + Sync>;
 
 enum SignIn {
-    /// Link opened, not yet awaited.
-    Started(Box<(PendingLogin, reqwest::Client)>),
+    /// Link opened, not yet awaited; with the connection as it was when it started.
+    Started(Box<(PendingLogin, reqwest::Client, Connection)>),
     /// Being awaited; sending cancels it.
     Waiting(oneshot::Sender<()>),
 }
@@ -305,6 +305,7 @@ impl App {
         );
         conn.origin = Origin::Sandbox;
         conn.ca_pem = Some(ca_pem);
+        conn.workspace_id = Some(sandbox.info.workspace_id.clone());
         // A sandbox restarts empty: whatever an earlier run kept under its name is stale.
         let _ = self.session.sign_out(&conn).await;
         let view = self.view(&conn).await;
@@ -337,7 +338,7 @@ impl App {
         };
         self.sign_ins().insert(
             name.to_string(),
-            SignIn::Started(Box::new((pending, client))),
+            SignIn::Started(Box::new((pending, client, conn))),
         );
         Ok(SignInStarted {
             connection: name.to_string(),
@@ -354,9 +355,8 @@ impl App {
             let mut map = self.sign_ins();
             match map.remove(name) {
                 Some(SignIn::Started(started)) => {
-                    let (pending, client) = *started;
                     map.insert(name.to_string(), SignIn::Waiting(tx));
-                    (pending, client)
+                    *started
                 }
                 other => {
                     if let Some(o) = other {
@@ -368,7 +368,9 @@ impl App {
                 }
             }
         };
-        let (pending, client) = started;
+        let (pending, client, started) = started;
+        let token_endpoint = pending.token_endpoint().clone();
+        // The code goes back only to the token endpoint that issued it (fixed at the start).
         let result = pending
             .finish(&client, async move {
                 let _ = rx.await;
@@ -376,7 +378,8 @@ impl App {
             .await;
         self.sign_ins().remove(name);
         let tokens = result?;
-        let mut conn = self.find(name).await?;
+        // What the tokens are kept for and sent to next must be what the sign-in began for.
+        let mut conn = self.still_bound(&started, &token_endpoint).await?;
         let who = self
             .session
             .complete_sign_in(&conn, tokens, &client)
@@ -389,6 +392,36 @@ impl App {
             }
         }
         Ok(self.view(&conn).await)
+    }
+
+    /// The connection `started` still is (host, kind, client id, scopes, token endpoint),
+    /// or why the sign-in that began for it cannot end: removed, or changed meanwhile.
+    /// The tokens are then dropped; nothing of them is kept or sent.
+    async fn still_bound(
+        &self,
+        started: &Connection,
+        token_endpoint: &url::Url,
+    ) -> Result<Connection, UiError> {
+        let name = &started.name;
+        let Ok(now) = self.find(name).await else {
+            return Err(UiError::Cancelled {
+                message: wsay!("sign-in-connection-removed", name = name),
+            });
+        };
+        let changed = |what: &str| UiError::Cancelled {
+            message: wsay!("sign-in-connection-changed", name = name, what = what),
+        };
+        if !now.host.eq_ignore_ascii_case(&started.host) {
+            return Err(changed(&now.host));
+        }
+        if now.kind != started.kind || now.origin != started.origin {
+            return Err(changed(now.kind.label()));
+        }
+        match self.session.oauth_endpoints(&now).await {
+            Ok(ep) if &ep.token_endpoint == token_endpoint => Ok(now),
+            Ok(ep) => Err(changed(ep.token_endpoint.as_str())),
+            Err(e) => Err(e.into()),
+        }
     }
 
     pub fn cancel_sign_in(&self, name: &str) {
@@ -593,6 +626,9 @@ impl App {
                 wsay!("remove-not-saved", name = name),
             ));
         }
+        // A sign-in waiting in the browser for it ends here (and could not finish anyway).
+        self.cancel_sign_in(name);
+        self.sign_ins().remove(name);
         self.session.sign_out(&conn).await?;
         self.store.remove(name)?;
         self.session.drop_state(name);

@@ -653,6 +653,9 @@ impl App {
         if p.carried_token {
             notes.push(wsay!("curl-carried-token"));
         }
+        if !p.left_out.is_empty() {
+            notes.push(wsay!("curl-left-out", names = p.left_out.join(", ")));
+        }
         let request = RequestInput {
             connection: current,
             method: p.method,
@@ -957,8 +960,8 @@ impl App {
     }
 
     pub fn snippets(&self, request: RequestInput) -> Result<SnippetsView, UiError> {
-        let url = full_url_of(&request)?;
-        let headers = crate::history::redact_headers(&request.headers);
+        let url = crate::redaction::redact_url(full_url_of(&request)?.as_str());
+        let headers = crate::redaction::redact_headers(&request.headers);
         // A profile connection's own name; else the profile the SDK picks by default.
         let profile = request
             .connection
@@ -968,7 +971,7 @@ impl App {
             .to_string();
         let input = crate::snippets::SnippetInput {
             method: &request.method,
-            url: url.as_str(),
+            url: &url,
             headers: &headers,
             body: request.body.as_deref(),
         };
@@ -1071,8 +1074,21 @@ impl App {
             // As typed when it holds no password; without it otherwise.
             proxy = Some(if pw.is_some() { bare } else { p.clone() });
             password = match pw {
-                // The mask sent back unchanged: keep the password the keychain has.
-                Some(pw) if pw == crate::settings::PASSWORD_MASK => None,
+                // The mask sent back unchanged: keep the password the keychain has, but only
+                // for the proxy it was typed for (else it would go to the new one).
+                Some(pw) if pw == crate::settings::PASSWORD_MASK => {
+                    let before = crate::settings::load(&self.config_dir)
+                        .unwrap_or_default()
+                        .proxy;
+                    let bare = proxy.as_deref().unwrap_or_default();
+                    if !before
+                        .as_deref()
+                        .is_some_and(|b| crate::settings::same_proxy(b, bare))
+                    {
+                        return Err(UiError::invalid("proxy", wsay!("proxy-password-again")));
+                    }
+                    None
+                }
                 other => Some(other),
             };
         }

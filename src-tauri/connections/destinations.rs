@@ -12,11 +12,56 @@ use crate::i18n::say;
 /// `<app>-<id>.gcp.databricksapps.com`. Databricks' "Configure networking for Databricks
 /// Apps" (docs.databricks.com/aws/en/dev-tools/databricks-apps/networking, and the same page
 /// for GCP and on learn.microsoft.com for Azure) names `databricksapps.com` as the domain
-/// that app traffic uses and that private DNS must forward.
+/// that app traffic uses and that private DNS must forward. The host's first label ends in
+/// the workspace's numeric id ("Key concepts": `<app-name>-<workspace-id>.<region>…`; real
+/// URLs on record pair `adb-5555213114570927.7.azuredatabricks.net` with
+/// `file2edi-5555213114570927.7.azure.databricksapps.com`, and `?o=7474656169654171` with
+/// `…-7474656169654171.aws.databricksapps.com`).
 pub const APPS_DOMAIN: &str = "databricksapps.com";
+
+/// AWS GovCloud's apps domain (`aws-gov.databricksapps.us`, in the Public Suffix List's
+/// Databricks entries, publicsuffix/list PR #3255, 2026-09).
+const GOV_APPS_DOMAIN: &str = "aws-gov.databricksapps.us";
 
 /// The sandbox's apps live at `https://<app>-<id>.apps.localhost:<its port>`.
 const SANDBOX_APPS_SUFFIX: &str = ".apps.localhost";
+
+/// The workspace id an Apps host carries (`hello-1234.aws.databricksapps.com` → `1234`),
+/// when the host is on an Apps domain (or the sandbox's, on `sandbox_port`) at all.
+/// `Some(None)`: an Apps host whose first label carries no id (no workspace's app).
+fn apps_host_id(host: &str, port: u16, sandbox_port: Option<u16>) -> Option<Option<&str>> {
+    let on_apps_domain = port == 443
+        && (host.ends_with(&format!(".{APPS_DOMAIN}"))
+            || host.ends_with(&format!(".{GOV_APPS_DOMAIN}")));
+    let on_sandbox = sandbox_port == Some(port) && host.ends_with(SANDBOX_APPS_SUFFIX);
+    if !(on_apps_domain || on_sandbox) {
+        return None;
+    }
+    let first = host.split('.').next().unwrap_or("");
+    let id = first
+        .rsplit_once('-')
+        .map(|(_, id)| id)
+        .filter(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()));
+    Some(id)
+}
+
+/// The workspace id a workspace's own host name carries, where it carries one: Azure's
+/// `adb-<id>.<n>.azuredatabricks.net`, GCP's `<id>.<n>.gcp.databricks.com` (AWS's
+/// `*.cloud.databricks.com` names carry none).
+pub fn workspace_id_in_host(workspace: &str) -> Option<String> {
+    let url = Url::parse(workspace).ok()?;
+    let (host, _) = authority(&url)?;
+    let digits =
+        |s: &str| (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.to_string());
+    let labels: Vec<&str> = host.split('.').collect();
+    if host.ends_with(".azuredatabricks.net") {
+        return labels.first()?.strip_prefix("adb-").and_then(digits);
+    }
+    if host.ends_with(".gcp.databricks.com") {
+        return labels.first().and_then(|l| digits(l));
+    }
+    None
+}
 
 /// Why a token was not attached.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +70,10 @@ pub enum Why {
     NotHttps { scheme: String },
     /// The host is none of the places the token belongs.
     ForeignHost,
+    /// An Apps host of another workspace (the id in its name is not this connection's).
+    OtherWorkspace { app_workspace: String, ours: String },
+    /// An Apps host, while the id of this connection's workspace could not be learned.
+    WorkspaceIdUnknown,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -47,6 +96,14 @@ impl TokenRefused {
             Why::ForeignHost => format!(
                 "Lakegate did not send the request: {} is not {}'s workspace ({}), one of its apps, or a Databricks Apps host (*.{APPS_DOMAIN}), so its token does not go there. Send it without the token, or, if you trust {} with this token, add it to the connection's trusted hosts.",
                 self.host, self.connection, self.workspace, self.host
+            ),
+            Why::OtherWorkspace { app_workspace, ours } => format!(
+                "Lakegate did not send the request: {} is a Databricks App of workspace {app_workspace}, and {}'s workspace ({}) is workspace {ours}, so its token does not go there. Use a connection to that app's workspace, or check the app's URL.",
+                self.host, self.connection, self.workspace
+            ),
+            Why::WorkspaceIdUnknown => format!(
+                "Lakegate did not send the request: {} is a Databricks Apps host, and Lakegate could not learn the id of {}'s workspace ({}) to tell whether the app is one of its own, so its token does not go there. Check that the workspace answers, then try again.",
+                self.host, self.connection, self.workspace
             ),
         }
     }
@@ -112,10 +169,34 @@ pub fn check(conn: &Connection, url: &Url, app_urls: &[String]) -> Result<(), To
         return Err(refuse(Why::ForeignHost));
     };
     if allowed(conn, &host, port, workspace.as_ref(), app_urls) {
-        Ok(())
-    } else {
-        Err(refuse(Why::ForeignHost))
+        return Ok(());
     }
+    match (
+        apps_host_id(&host, port, sandbox_port(workspace.as_ref())),
+        &conn.workspace_id,
+    ) {
+        (Some(Some(id)), Some(ours)) => Err(refuse(Why::OtherWorkspace {
+            app_workspace: id.to_string(),
+            ours: ours.clone(),
+        })),
+        (Some(Some(_)), None) => Err(refuse(Why::WorkspaceIdUnknown)),
+        _ => Err(refuse(Why::ForeignHost)),
+    }
+}
+
+/// The sandbox (a workspace on localhost) serves its apps on its own port.
+fn sandbox_port(workspace: Option<&(String, u16)>) -> Option<u16> {
+    workspace.filter(|(h, _)| h == "localhost").map(|(_, p)| *p)
+}
+
+/// Whether `url` is on an Apps host while the connection's workspace id is not known yet:
+/// then it is learned before `check` decides.
+pub fn needs_workspace_id(conn: &Connection, url: &Url) -> bool {
+    let workspace = Url::parse(&conn.host).ok().and_then(|u| authority(&u));
+    conn.workspace_id.is_none()
+        && url.scheme() == "https"
+        && authority(url)
+            .is_some_and(|(h, p)| apps_host_id(&h, p, sandbox_port(workspace.as_ref())).is_some())
 }
 
 fn allowed(
@@ -129,12 +210,9 @@ fn allowed(
     if workspace == Some(&target) {
         return true;
     }
-    if port == 443 && host.ends_with(&format!(".{APPS_DOMAIN}")) {
-        return true;
-    }
-    // The sandbox (a workspace on localhost) serves its apps on the same port.
-    if let Some((ws_host, ws_port)) = workspace {
-        if ws_host == "localhost" && *ws_port == port && host.ends_with(SANDBOX_APPS_SUFFIX) {
+    // An Apps host only for this workspace's own apps: the id in its name is ours.
+    if let Some(Some(id)) = apps_host_id(host, port, sandbox_port(workspace)) {
+        if conn.workspace_id.as_deref() == Some(id) {
             return true;
         }
     }
@@ -175,6 +253,25 @@ impl crate::i18n::Localize for TokenRefused {
                 workspace = &self.workspace,
                 apps = format!("*.{APPS_DOMAIN}")
             ),
+            Why::OtherWorkspace {
+                app_workspace,
+                ours,
+            } => say!(
+                lang,
+                "refused-other-workspace",
+                host = &self.host,
+                app_workspace = app_workspace,
+                connection = &self.connection,
+                workspace = &self.workspace,
+                ours = ours
+            ),
+            Why::WorkspaceIdUnknown => say!(
+                lang,
+                "refused-workspace-id-unknown",
+                host = &self.host,
+                connection = &self.connection,
+                workspace = &self.workspace
+            ),
         }
     }
 }
@@ -185,7 +282,9 @@ mod tests {
     use crate::connections::ConnectionKind;
 
     fn conn(host: &str) -> Connection {
-        Connection::new("work", host, ConnectionKind::PersonalAccessToken)
+        let mut c = Connection::new("work", host, ConnectionKind::PersonalAccessToken);
+        c.workspace_id = Some("1".into());
+        c
     }
 
     fn ok(c: &Connection, url: &str, apps: &[&str]) -> bool {
@@ -209,6 +308,80 @@ mod tests {
             &[]
         ));
         assert!(ok(&c, "https://hello-1.gcp.databricksapps.com/api/x", &[]));
+        assert!(ok(
+            &c,
+            "https://my-app-1.aws-gov.databricksapps.us/api/x",
+            &[]
+        ));
+    }
+
+    #[test]
+    fn another_workspaces_apps_never_take_the_token() {
+        let c = conn("https://dbc-1.cloud.databricks.com");
+        for url in [
+            "https://hello-2.aws.databricksapps.com/api/x",
+            "https://hello-11.aws.databricksapps.com/api/x",
+            "https://hello-1x.aws.databricksapps.com/api/x",
+            "https://hello.aws.databricksapps.com/api/x",
+            "https://1.aws.databricksapps.com/api/x",
+            "https://hello-2.11.azure.databricksapps.com/api/x",
+            "https://x.hello-1.aws.databricksapps.com/api/x",
+        ] {
+            let err = check(&c, &Url::parse(url).unwrap(), &[]).unwrap_err();
+            assert!(
+                err.to_string().contains("does not go there"),
+                "{url}: {err}"
+            );
+        }
+        let err = check(
+            &c,
+            &Url::parse("https://hello-2.aws.databricksapps.com/").unwrap(),
+            &[],
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.why,
+            Why::OtherWorkspace {
+                app_workspace: "2".into(),
+                ours: "1".into()
+            }
+        );
+        // Unknown id: no Apps host is this workspace's until it is learned.
+        let mut unknown = c.clone();
+        unknown.workspace_id = None;
+        let url = Url::parse("https://hello-1.aws.databricksapps.com/api/x").unwrap();
+        assert!(needs_workspace_id(&unknown, &url));
+        assert!(!needs_workspace_id(&c, &url));
+        assert_eq!(
+            check(&unknown, &url, &[]).unwrap_err().why,
+            Why::WorkspaceIdUnknown
+        );
+        // A listed app URL still counts (the Apps API named it).
+        assert!(ok(
+            &unknown,
+            "https://hello-1.aws.databricksapps.com/api/x",
+            &["https://hello-1.aws.databricksapps.com"]
+        ));
+    }
+
+    #[test]
+    fn workspace_ids_in_host_names() {
+        assert_eq!(
+            workspace_id_in_host("https://adb-5555213114570927.7.azuredatabricks.net").as_deref(),
+            Some("5555213114570927")
+        );
+        assert_eq!(
+            workspace_id_in_host("https://8259551512366201.1.gcp.databricks.com").as_deref(),
+            Some("8259551512366201")
+        );
+        assert_eq!(
+            workspace_id_in_host("https://dbc-1.cloud.databricks.com"),
+            None
+        );
+        assert_eq!(
+            workspace_id_in_host("https://adb-x.7.azuredatabricks.net"),
+            None
+        );
     }
 
     #[test]
@@ -267,6 +440,11 @@ mod tests {
     #[test]
     fn the_sandbox_apps_share_its_port() {
         let c = conn("https://localhost:8443");
+        assert!(!ok(
+            &c,
+            "https://hello-2.apps.localhost:8443/api/hello",
+            &[]
+        ));
         assert!(ok(&c, "https://hello-1.apps.localhost:8443/api/hello", &[]));
         assert!(!ok(
             &c,

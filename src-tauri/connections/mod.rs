@@ -84,6 +84,10 @@ pub struct Connection {
     /// workspace and apps (`host` or `host:port`; see `destinations`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub trusted_hosts: Vec<String>,
+    /// The workspace's numeric id, as its apps' hosts carry it (`<app>-<id>.…databricksapps.com`);
+    /// learned from the workspace on first need and kept (see `destinations`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workspace_id: Option<String>,
     /// Who the last sign-in was (e.g. `alice@example.com`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signed_in_as: Option<String>,
@@ -127,6 +131,7 @@ impl Connection {
             kind,
             ca_bundle: None,
             trusted_hosts: Vec::new(),
+            workspace_id: None,
             signed_in_as: None,
             needs_sign_in: false,
             origin: Origin::Saved,

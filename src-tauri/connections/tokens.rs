@@ -145,6 +145,8 @@ struct Slot {
     client: Option<reqwest::Client>,
     /// The `url`s of the workspace's apps and when they were listed (token destinations).
     app_urls: Option<(u64, Vec<String>)>,
+    /// The workspace's numeric id, once learned (token destinations on the Apps domains).
+    workspace_id: Option<String>,
     /// For a person's sign-in: whether the keychain holds a refresh token, learnt with the
     /// cached token so the status line needs no keychain call.
     refreshable: Option<bool>,
@@ -436,6 +438,16 @@ impl Session {
     /// may go (`destinations::check`). The workspace's app list is asked only for a host
     /// no fixed rule covers.
     pub async fn bearer_for(&self, conn: &Connection, url: &Url) -> Result<Bearer, TokenError> {
+        let learned;
+        let conn = if destinations::needs_workspace_id(conn, url) {
+            learned = Connection {
+                workspace_id: self.workspace_id(conn).await,
+                ..conn.clone()
+            };
+            &learned
+        } else {
+            conn
+        };
         let apps = if destinations::needs_app_list(conn, url) {
             self.app_urls(conn).await
         } else {
@@ -444,6 +456,39 @@ impl Session {
         destinations::check(conn, url, &apps)?;
         let token = self.access_token(conn).await?;
         Ok(Bearer::cleared_for(token.token, url))
+    }
+
+    /// The workspace's numeric id, which its apps' hosts carry: kept with the connection,
+    /// else read from its host name (Azure, GCP), its `/.well-known/databricks-config`
+    /// (`workspace_id`), or the `X-Databricks-Org-Id` header its SCIM `Me` answers with (as
+    /// databricks-sdk-go's `CurrentWorkspaceID` and the Python SDK's `get_workspace_id` read
+    /// it). Learned once, then kept in connections.json for a saved connection.
+    pub async fn workspace_id(&self, conn: &Connection) -> Option<String> {
+        if let Some(id) = &conn.workspace_id {
+            return Some(id.clone());
+        }
+        let handle = self.handle(conn);
+        if let Some(id) = &handle.slot.lock().await.workspace_id {
+            return Some(id.clone());
+        }
+        let mut id = destinations::workspace_id_in_host(&conn.host);
+        if id.is_none() {
+            id = self
+                .oauth_endpoints(conn)
+                .await
+                .ok()
+                .and_then(|e| e.workspace_id);
+        }
+        if id.is_none() {
+            if let (Ok(token), Ok(client)) = (self.access_token(conn).await, self.client(conn)) {
+                id = org_id(&client, &conn.host, &token.token).await;
+            }
+        }
+        let id = id?;
+        handle.slot.lock().await.workspace_id = Some(id.clone());
+        let kept = id.clone();
+        let _ = self.mark(conn, move |c| c.workspace_id = Some(kept));
+        Some(id)
     }
 
     /// Whether `url` is the workspace's own host or one of the apps its Apps API lists.
@@ -855,6 +900,25 @@ pub struct SignInState {
     pub expires_at: Option<u64>,
     /// For a person's sign-in: whether a refresh token keeps it going past `expires_at`.
     pub refreshable: Option<bool>,
+}
+
+/// The `X-Databricks-Org-Id` header of the workspace's SCIM `Me` answer: its numeric id.
+async fn org_id(client: &reqwest::Client, host: &str, token: &SecretString) -> Option<String> {
+    let url = format!("{}/api/2.0/preview/scim/v2/Me", host.trim_end_matches('/'));
+    let resp = client
+        .get(url)
+        .bearer_auth(token.expose_secret())
+        .send()
+        .await
+        .ok()?;
+    let id = resp
+        .headers()
+        .get("x-databricks-org-id")?
+        .to_str()
+        .ok()?
+        .trim();
+    (!id.is_empty() && id.len() <= 20 && id.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| id.to_string())
 }
 
 /// `userName` from SCIM Me: who a token speaks for.

@@ -14,6 +14,9 @@ pub struct OAuthEndpoints {
     pub scopes_supported: Vec<String>,
     /// The server promises `iss` on its sign-in answers (RFC 9207): a missing one is refused.
     pub sends_iss: bool,
+    /// The workspace's numeric id, when `/.well-known/databricks-config` names it (its
+    /// `workspace_id`, a string in databricks-sdk-go's `config/host_metadata.go`).
+    pub workspace_id: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -44,6 +47,18 @@ pub enum DiscoveryError {
 #[derive(Deserialize)]
 struct DatabricksConfig {
     oidc_endpoint: Option<String>,
+    #[serde(default)]
+    workspace_id: Option<serde_json::Value>,
+}
+
+/// A workspace id as the document gives it: digits, as a string or a number.
+fn id_of(v: Option<serde_json::Value>) -> Option<String> {
+    let s = match v? {
+        serde_json::Value::String(s) => s,
+        serde_json::Value::Number(n) => n.to_string(),
+        _ => return None,
+    };
+    (!s.is_empty() && s.len() <= 20 && s.bytes().all(|b| b.is_ascii_digit())).then_some(s)
 }
 
 #[derive(Deserialize)]
@@ -90,11 +105,14 @@ pub async fn discover(
         .send()
         .await
         .map_err(|e| unreachable(host, &e))?;
+    let mut workspace_id = None;
     if cfg.status().is_success() {
         if let Ok(DatabricksConfig {
             oidc_endpoint: Some(oidc),
+            workspace_id: id,
         }) = cfg.json::<DatabricksConfig>().await
         {
+            workspace_id = id_of(id);
             if !oidc.starts_with("https://") {
                 return Err(DiscoveryError::NotHttps {
                     document: format!("{host_str}/.well-known/databricks-config"),
@@ -154,6 +172,7 @@ pub async fn discover(
         token_endpoint: parse(&meta.token_endpoint, "token_endpoint")?,
         scopes_supported: meta.scopes_supported,
         sends_iss: meta.authorization_response_iss_parameter_supported,
+        workspace_id,
     })
 }
 

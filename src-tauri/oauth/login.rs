@@ -107,6 +107,13 @@ pub struct PendingLogin {
     timeout: Duration,
 }
 
+impl PendingLogin {
+    /// Where this sign-in's code is exchanged (fixed when it started).
+    pub fn token_endpoint(&self) -> &url::Url {
+        &self.endpoints.token_endpoint
+    }
+}
+
 async fn bind(addr: SocketAddr) -> Result<TcpListener, std::io::Error> {
     TcpListener::bind(addr).await
 }

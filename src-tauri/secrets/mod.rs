@@ -40,11 +40,15 @@ pub trait SecretStore: Send + Sync {
 /// The longest value one keychain entry holds, in UTF-16 code units: Windows Credential
 /// Manager stores at most 2,560 bytes (1,280 UTF-16 characters) per entry, and keyring
 /// writes passwords as UTF-16 there. Longer values (an RS256 access token and a refresh
-/// token together) are split over `account`, `account#2`, `account#3`… on every platform.
+/// token together) are split over `part:1:<account>`, `part:2:<account>`… on every
+/// platform: every account is `connection:<name>`, so no connection's name can reach a
+/// part's entry (Lakegate before 2026-12 used `<account>#<i>`, which `big#1` could).
 pub const MAX_ENTRY_UNITS: usize = 1_280;
 
 /// What the first entry of a split value holds: this prefix, then how many parts follow.
-const PARTS_MARK: &str = "lakegate-parts:";
+const PARTS_MARK: &str = "lakegate-parts-v2:";
+/// The same, as earlier versions wrote it (parts named `<account>#<i>`): still read.
+const LEGACY_PARTS_MARK: &str = "lakegate-parts:";
 
 /// Splits `value` into pieces of at most `MAX_ENTRY_UNITS` UTF-16 units, on character bounds.
 fn split_units(value: &str) -> Vec<&str> {
@@ -130,22 +134,34 @@ impl Keychain {
         }
     }
 
-    /// How many parts the value under `account` is split into (1: not split).
-    fn parts_of(first: Option<&str>) -> usize {
-        first
-            .and_then(|v| v.strip_prefix(PARTS_MARK))
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(1)
+    /// How many parts the value under `account` is split into (1: not split), and whether
+    /// they have the earlier names.
+    fn parts_of(first: Option<&str>) -> (usize, bool) {
+        let count = |mark: &str| {
+            first
+                .and_then(|v| v.strip_prefix(mark))
+                .and_then(|n| n.parse::<usize>().ok())
+                .filter(|n| (2..=64).contains(n))
+        };
+        match (count(PARTS_MARK), count(LEGACY_PARTS_MARK)) {
+            (Some(n), _) => (n, false),
+            (None, Some(n)) => (n, true),
+            _ => (1, false),
+        }
     }
 
-    fn part_name(account: &str, i: usize) -> String {
-        format!("{account}#{i}")
+    fn part_name(account: &str, i: usize, legacy: bool) -> String {
+        if legacy {
+            format!("{account}#{i}")
+        } else {
+            format!("part:{i}:{account}")
+        }
     }
 }
 
 impl SecretStore for Keychain {
     fn put(&self, account: &str, secret: &SecretString) -> Result<(), SecretsError> {
-        let old = Self::parts_of(self.read_one(account)?.as_deref());
+        let (old, old_legacy) = Self::parts_of(self.read_one(account)?.as_deref());
         let value = secret.expose_secret();
         let parts = split_units(value);
         if parts.len() == 1 {
@@ -153,15 +169,19 @@ impl SecretStore for Keychain {
         } else {
             // The parts first, the entry that names them last.
             for (i, part) in parts.iter().enumerate() {
-                self.write_one(&Self::part_name(account, i + 1), part)?;
+                self.write_one(&Self::part_name(account, i + 1, false), part)?;
             }
             self.write_one(account, &format!("{PARTS_MARK}{}", parts.len()))?;
         }
-        // Parts an earlier, longer value left behind.
-        let kept = if parts.len() == 1 { 0 } else { parts.len() };
+        // Parts an earlier value left behind (all of them when they had the earlier names).
+        let kept = if parts.len() == 1 || old_legacy {
+            0
+        } else {
+            parts.len()
+        };
         if old > 1 {
             for i in kept + 1..=old {
-                self.delete_one(&Self::part_name(account, i))?;
+                self.delete_one(&Self::part_name(account, i, old_legacy))?;
             }
         }
         Ok(())
@@ -171,13 +191,13 @@ impl SecretStore for Keychain {
         let Some(first) = self.read_one(account)? else {
             return Ok(None);
         };
-        let parts = Self::parts_of(Some(&first));
-        if !first.starts_with(PARTS_MARK) {
+        let (parts, legacy) = Self::parts_of(Some(&first));
+        if parts == 1 {
             return Ok(Some(SecretString::from(first)));
         }
         let mut whole = String::new();
         for i in 1..=parts {
-            let name = Self::part_name(account, i);
+            let name = Self::part_name(account, i, legacy);
             match self.read_one(&name)? {
                 Some(part) => whole.push_str(&part),
                 None => {
@@ -192,11 +212,11 @@ impl SecretStore for Keychain {
     }
 
     fn delete(&self, account: &str) -> Result<(), SecretsError> {
-        let parts = Self::parts_of(self.read_one(account)?.as_deref());
+        let (parts, legacy) = Self::parts_of(self.read_one(account)?.as_deref());
         self.delete_one(account)?;
         if parts > 1 {
             for i in 1..=parts {
-                self.delete_one(&Self::part_name(account, i))?;
+                self.delete_one(&Self::part_name(account, i, legacy))?;
             }
         }
         Ok(())

@@ -44,6 +44,101 @@ pub enum OpenApiError {
 pub const MAX_DOCUMENT_BYTES: usize = 8 * 1024 * 1024;
 /// The most values one body skeleton holds: a self-referencing or exploding schema stops here.
 const SKELETON_BUDGET: usize = 2_000;
+/// The most bytes one body skeleton holds (an `example` or `default` counts whole).
+const SKELETON_BYTES: usize = 64 * 1024;
+/// The most schema nodes and skeleton bytes one whole document may cost: a document whose
+/// operations all point at one huge `example` is bounded by what it builds, not its size.
+const DOCUMENT_NODES: usize = 200_000;
+const DOCUMENT_BYTES: usize = 4 * 1024 * 1024;
+/// The longest text kept of a description, summary or parameter default.
+const TEXT_CHARS: usize = 2_000;
+/// The most parameters read from one list, and the longest name one may have.
+const MAX_PARAMETERS: usize = 100;
+const MAX_NAME_BYTES: usize = 200;
+
+/// What building skeletons may still cost: values and bytes of this skeleton, nodes and
+/// bytes of the whole document.
+struct Budget {
+    values: usize,
+    bytes: usize,
+    doc_nodes: usize,
+    doc_bytes: usize,
+    /// Sizes of given values already measured (by address in the document): one `example`
+    /// referenced from everywhere is measured once.
+    sizes: std::collections::HashMap<usize, Option<usize>>,
+}
+
+impl Budget {
+    /// Takes one schema node; false when a limit is reached.
+    fn node(&mut self) -> bool {
+        if self.values == 0 || self.doc_nodes == 0 {
+            return false;
+        }
+        self.values -= 1;
+        self.doc_nodes -= 1;
+        true
+    }
+
+    /// Takes `n` bytes of output; false (and nothing taken) when they do not fit.
+    fn take(&mut self, n: usize) -> bool {
+        if n > self.bytes || n > self.doc_bytes {
+            return false;
+        }
+        self.bytes -= n;
+        self.doc_bytes -= n;
+        true
+    }
+
+    /// Takes `n` bytes of the document's own budget; false once it is spent.
+    fn take_for_document(&mut self, n: usize) -> bool {
+        let fits = n <= self.doc_bytes;
+        self.doc_bytes = self.doc_bytes.saturating_sub(n);
+        fits
+    }
+
+    fn for_one_skeleton(&mut self) {
+        self.values = SKELETON_BUDGET;
+        self.bytes = SKELETON_BYTES;
+    }
+}
+
+/// The JSON size of `v`, counting at most `limit + 1` bytes (and as many nodes): a huge
+/// value is measured in the time a small one takes.
+fn size_within(v: &Value, limit: usize) -> Option<usize> {
+    fn walk(v: &Value, left: &mut usize) -> bool {
+        let cost = match v {
+            Value::Null | Value::Bool(_) => 5,
+            Value::Number(_) => 8,
+            Value::String(s) => s.len() + 2,
+            Value::Array(_) | Value::Object(_) => 2,
+        };
+        if cost > *left {
+            return false;
+        }
+        *left -= cost;
+        match v {
+            Value::Array(items) => items.iter().all(|i| walk(i, left)),
+            Value::Object(map) => map.iter().all(|(k, i)| {
+                let key = k.len() + 3;
+                key <= *left && {
+                    *left -= key;
+                    walk(i, left)
+                }
+            }),
+            _ => true,
+        }
+    }
+    let mut left = limit;
+    walk(v, &mut left).then_some(limit - left)
+}
+
+/// `s` cut at `TEXT_CHARS` characters.
+fn clip(s: &str) -> String {
+    match s.char_indices().nth(TEXT_CHARS) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
 
 /// Whether an OpenAPI path is a path on the app's own origin: it starts with one `/` and
 /// has no scheme, authority, `@` or `\` that could move the request to another host.
@@ -67,6 +162,28 @@ pub fn url_on_app(app_url: &str, path: &str) -> Option<url::Url> {
     (joined.origin() == base.origin()).then_some(joined)
 }
 
+impl Operation {
+    /// About how many bytes of text the operation holds beside its skeleton (whose bytes
+    /// were counted as it was built).
+    fn bytes(&self) -> usize {
+        let opt = |s: &Option<String>| s.as_ref().map_or(0, String::len);
+        self.path.len()
+            + opt(&self.summary)
+            + opt(&self.operation_id)
+            + self
+                .parameters
+                .iter()
+                .map(|p| {
+                    p.name.len()
+                        + p.location.len()
+                        + opt(&p.description)
+                        + opt(&p.default)
+                        + opt(&p.kind)
+                })
+                .sum::<usize>()
+    }
+}
+
 const METHODS: [&str; 8] = [
     "get", "post", "put", "patch", "delete", "head", "options", "trace",
 ];
@@ -88,11 +205,15 @@ fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
     v
 }
 
+/// A default as a parameter shows it, at most `TEXT_CHARS` long (never a whole huge value).
 fn text(v: &Value) -> Option<String> {
     match v {
         Value::Null => None,
-        Value::String(s) => Some(s.clone()),
-        other => Some(other.to_string()),
+        Value::String(s) => Some(clip(s)),
+        other => match size_within(other, TEXT_CHARS) {
+            Some(_) => Some(other.to_string()),
+            None => Some("…".into()),
+        },
     }
 }
 
@@ -100,20 +221,22 @@ fn parameters(doc: &Value, raw: Option<&Value>) -> Vec<Parameter> {
     raw.and_then(Value::as_array)
         .map(|list| {
             list.iter()
+                .take(MAX_PARAMETERS)
                 .map(|p| resolve(doc, p))
                 .filter_map(|p| {
-                    let name = p.get("name")?.as_str()?.to_string();
-                    let location = p.get("in")?.as_str()?.to_string();
+                    let name = p.get("name")?.as_str()?;
+                    let location = p.get("in")?.as_str()?;
+                    if name.len() > MAX_NAME_BYTES || location.len() > MAX_NAME_BYTES {
+                        return None;
+                    }
+                    let (name, location) = (name.to_string(), location.to_string());
                     let schema = p.get("schema").map(|s| resolve(doc, s));
                     Some(Parameter {
                         required: p
                             .get("required")
                             .and_then(Value::as_bool)
                             .unwrap_or(location == "path"),
-                        description: p
-                            .get("description")
-                            .and_then(Value::as_str)
-                            .map(str::to_string),
+                        description: p.get("description").and_then(Value::as_str).map(clip),
                         kind: schema
                             .and_then(|s| s.get("type"))
                             .and_then(Value::as_str)
@@ -129,30 +252,51 @@ fn parameters(doc: &Value, raw: Option<&Value>) -> Vec<Parameter> {
 }
 
 /// A value shaped like `schema`: defaults and examples where given, else empty values,
-/// at most 8 levels deep and `SKELETON_BUDGET` values in all.
+/// at most 8 levels deep, `SKELETON_BUDGET` values and `SKELETON_BYTES` bytes in all.
 pub fn skeleton(doc: &Value, schema: &Value) -> Value {
-    let mut budget = SKELETON_BUDGET;
+    let mut budget = Budget {
+        values: 0,
+        bytes: 0,
+        doc_nodes: DOCUMENT_NODES,
+        doc_bytes: DOCUMENT_BYTES,
+        sizes: Default::default(),
+    };
+    budget.for_one_skeleton();
     shape(doc, schema, 0, &mut budget)
 }
 
-fn shape(doc: &Value, schema: &Value, depth: usize, budget: &mut usize) -> Value {
-    let schema = resolve(doc, schema);
-    if *budget == 0 {
-        return Value::Null;
+/// A given value (`example`, `default`, an `enum`'s first) when it fits what is left;
+/// else the empty value of its kind.
+fn given(v: &Value, budget: &mut Budget) -> Value {
+    let size = *budget
+        .sizes
+        .entry(v as *const Value as usize)
+        .or_insert_with(|| size_within(v, SKELETON_BYTES));
+    match size {
+        Some(n) if budget.take(n) => v.clone(),
+        _ => match v {
+            Value::String(_) => json!(""),
+            Value::Array(_) => json!([]),
+            Value::Object(_) => json!({}),
+            other => other.clone(),
+        },
     }
-    *budget -= 1;
-    if depth > 8 {
+}
+
+fn shape(doc: &Value, schema: &Value, depth: usize, budget: &mut Budget) -> Value {
+    let schema = resolve(doc, schema);
+    if !budget.node() || depth > 8 {
         return Value::Null;
     }
     if let Some(v) = schema.get("example").or_else(|| schema.get("default")) {
-        return v.clone();
+        return given(v, budget);
     }
     if let Some(first) = schema
         .get("enum")
         .and_then(Value::as_array)
         .and_then(|e| e.first())
     {
-        return first.clone();
+        return given(first, budget);
     }
     for key in ["allOf", "anyOf", "oneOf"] {
         if let Some(parts) = schema.get(key).and_then(Value::as_array) {
@@ -188,7 +332,7 @@ fn shape(doc: &Value, schema: &Value, depth: usize, budget: &mut usize) -> Value
             let mut out = Map::new();
             if let Some(Value::Object(props)) = schema.get("properties") {
                 for (name, prop) in props {
-                    if *budget == 0 {
+                    if budget.values == 0 || !budget.take(name.len() + 3) {
                         break;
                     }
                     out.insert(name.clone(), shape(doc, prop, depth + 1, budget));
@@ -219,6 +363,13 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Operation>, OpenApiError> {
         return Err(OpenApiError::NotOpenApi);
     };
     let mut ops = Vec::new();
+    let mut budget = Budget {
+        values: 0,
+        bytes: 0,
+        doc_nodes: DOCUMENT_NODES,
+        doc_bytes: DOCUMENT_BYTES,
+        sizes: Default::default(),
+    };
     for (path, item) in paths.iter().filter(|(p, _)| is_path(p)) {
         let item = resolve(&doc, item);
         let shared = parameters(&doc, item.get("parameters"));
@@ -233,23 +384,29 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Operation>, OpenApiError> {
                 .get("requestBody")
                 .map(|b| resolve(&doc, b))
                 .and_then(|b| b.pointer("/content/application~1json/schema"))
-                .map(|schema| skeleton(&doc, schema))
+                .map(|schema| {
+                    budget.for_one_skeleton();
+                    shape(&doc, schema, 0, &mut budget)
+                })
                 .and_then(|v| serde_json::to_string_pretty(&v).ok());
-            ops.push(Operation {
+            let operation = Operation {
                 method: method.to_ascii_uppercase(),
                 path: path.clone(),
                 summary: op
                     .get("summary")
                     .and_then(Value::as_str)
                     .or_else(|| op.get("description").and_then(Value::as_str))
-                    .map(str::to_string),
-                operation_id: op
-                    .get("operationId")
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
+                    .map(clip),
+                operation_id: op.get("operationId").and_then(Value::as_str).map(clip),
                 parameters: params,
                 body_skeleton,
-            });
+            };
+            // Every operation's text counts against the document's bytes (path items may all
+            // `$ref` one huge item): past them, the picker offers what was read so far.
+            if !budget.take_for_document(operation.bytes()) {
+                return Ok(ops);
+            }
+            ops.push(operation);
         }
     }
     Ok(ops)

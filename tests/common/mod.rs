@@ -280,38 +280,42 @@ pub struct Person {
     pub user: Arc<std::sync::Mutex<String>>,
 }
 
+/// The browser's part of a sign-in: the sandbox's page at `url`, `user` picked, the
+/// redirect followed back to the loopback listener.
+pub async fn browse(url: String, ca: PathBuf, user: String) {
+    let pem = std::fs::read(ca).unwrap();
+    let http = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(&pem).unwrap())
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let page = http.get(&url).send().await.unwrap().text().await.unwrap();
+    let request = page
+        .split("name=\"request\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let origin = url.split("/oidc/").next().unwrap().to_string();
+    let back = http
+        .post(format!("{origin}/oidc/v1/authorize"))
+        .form(&[("request", request.as_str()), ("user", user.as_str())])
+        .send()
+        .await
+        .unwrap();
+    let location = back.headers()["location"].to_str().unwrap().to_string();
+    reqwest::Client::new().get(location).send().await.unwrap();
+}
+
 impl lakegate::host::Host for Person {
     fn open_url(&self, url: &str) -> Result<(), lakegate::host::HostError> {
         let Some(ca) = self.ca.lock().unwrap().clone() else {
             return Ok(());
         };
         let (url, user) = (url.to_string(), self.user.lock().unwrap().clone());
-        tokio::spawn(async move {
-            let pem = std::fs::read(ca).unwrap();
-            let http = reqwest::Client::builder()
-                .add_root_certificate(reqwest::Certificate::from_pem(&pem).unwrap())
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap();
-            let page = http.get(&url).send().await.unwrap().text().await.unwrap();
-            let request = page
-                .split("name=\"request\" value=\"")
-                .nth(1)
-                .unwrap()
-                .split('"')
-                .next()
-                .unwrap()
-                .to_string();
-            let origin = url.split("/oidc/").next().unwrap().to_string();
-            let back = http
-                .post(format!("{origin}/oidc/v1/authorize"))
-                .form(&[("request", request.as_str()), ("user", user.as_str())])
-                .send()
-                .await
-                .unwrap();
-            let location = back.headers()["location"].to_str().unwrap().to_string();
-            reqwest::Client::new().get(location).send().await.unwrap();
-        });
+        tokio::spawn(browse(url, ca, user));
         Ok(())
     }
 
