@@ -389,6 +389,10 @@ mod tests {
             "curl -b session=abc https://h.example/api",
             "curl -H 'Cookie: s=1' https://h.example/api",
             "curl -H 'authorization: Basic Zm9vOmJhcg==' https://h.example/api",
+            "curl -H 'X-Api-Key: k3y' https://h.example/api",
+            "curl -H 'X-Forwarded-Access-Token: eyJx' https://h.example/api",
+            "curl -H 'X-Auth-Token: t' https://h.example/api",
+            "curl https://me:pw@h.example/api",
         ] {
             let p = parse(cmd).unwrap();
             assert!(p.carried_token, "{cmd}");
@@ -397,6 +401,14 @@ mod tests {
         let p = parse("curl -H \"Authorization: Bearer $DATABRICKS_TOKEN\" https://h.example/api")
             .unwrap();
         assert!(!p.carried_token);
+        let p = parse(
+            "curl -H 'X-Api-Key: k3y' -H 'X-Trace: 1' -u me:pw 'https://u:p@h.example/api?access_token=a&q=1'",
+        )
+        .unwrap();
+        assert_eq!(p.left_out, ["X-Api-Key", "-u", "user-info"]);
+        assert_eq!(p.headers, [("X-Trace".to_string(), "1".to_string())]);
+        assert_eq!(p.url, "https://h.example/api");
+        assert!(!format!("{p:?}").contains("k3y") && !format!("{p:?}").contains("u:p@"));
     }
 
     #[test]

@@ -62,11 +62,12 @@ pub fn is_secret_param(name: &str) -> bool {
         || SECRET_PARAMS.contains(&n.as_str())
 }
 
-pub fn redact_headers(headers: &[(String, String)]) -> Vec<(String, String)> {
-    headers
+/// Name–value pairs with the values of secret names replaced, token shapes redacted.
+fn redact_pairs(pairs: &[(String, String)], secret: fn(&str) -> bool) -> Vec<(String, String)> {
+    pairs
         .iter()
         .map(|(k, v)| {
-            let v = if is_secret_header(k) {
+            let v = if secret(k) {
                 REDACTED.to_string()
             } else {
                 redact_text(v)
@@ -76,18 +77,12 @@ pub fn redact_headers(headers: &[(String, String)]) -> Vec<(String, String)> {
         .collect()
 }
 
+pub fn redact_headers(headers: &[(String, String)]) -> Vec<(String, String)> {
+    redact_pairs(headers, is_secret_header)
+}
+
 pub fn redact_query(query: &[(String, String)]) -> Vec<(String, String)> {
-    query
-        .iter()
-        .map(|(k, v)| {
-            let v = if is_secret_param(k) {
-                REDACTED.to_string()
-            } else {
-                redact_text(v)
-            };
-            (k.clone(), v)
-        })
-        .collect()
+    redact_pairs(query, is_secret_param)
 }
 
 /// What a URL carries that is a credential: its user-info and the names of its secret

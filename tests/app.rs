@@ -549,16 +549,110 @@ async fn every_answer_the_window_receives_is_free_of_secrets() {
     answer!(h.app.network_settings());
     answer!(h.app.overview().await);
 
+    // The access view, a check run and their exports.
+    answer!(
+        h.app
+            .access_view(SANDBOX_CONNECTION, Some("/api/hello"))
+            .await
+    );
+    let out = h.dir.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    answer!(h.app.save_access_report(
+        lakegate::app::AccessFormat::Markdown,
+        &out.join("access.md").display().to_string(),
+        false
+    ));
+    let check_file = out.join("smoke.json");
+    std::fs::write(
+        &check_file,
+        r#"{ "name": "Smoke", "checks": [
+            { "name": "hello", "app": "hello", "path": "/api/hello",
+              "expect": { "json": [ { "pointer": "/user", "equals": "nobody" } ] } },
+            { "name": "finance", "app": "finance", "path": "/api/hello" } ] }"#,
+    )
+    .unwrap();
+    let outcomes = std::sync::Mutex::new(Vec::new());
+    answer!(
+        h.app
+            .run_check_file(
+                &check_file.display().to_string(),
+                SANDBOX_CONNECTION,
+                &|o, _, _| outcomes.lock().unwrap().push(o.clone()),
+            )
+            .await
+    );
+    h.record(&*outcomes.lock().unwrap());
+    for (format, name) in [
+        (lakegate::app::ReportFormat::Junit, "checks.xml"),
+        (lakegate::app::ReportFormat::Markdown, "checks.md"),
+        (lakegate::app::ReportFormat::Json, "checks-report.json"),
+    ] {
+        answer!(h
+            .app
+            .save_check_report(format, &out.join(name).display().to_string(), false));
+    }
+    // Links and pasted curl commands that carry credentials of every kind.
+    answer!(h
+        .app
+        .request_link(&request("GET", format!("{hello}/api/hello"))));
+    answer!(
+        h.app
+            .open_link(
+                &format!(
+                    "lakegate://open?url={}",
+                    url::form_urlencoded::byte_serialize(
+                        format!("{hello}/api/hello?access_token=link-canary").as_bytes()
+                    )
+                    .collect::<String>()
+                ),
+                None
+            )
+            .await
+    );
+    let pasted = format!(
+        "curl -H 'X-Api-Key: curl-canary-1' -H 'X-Forwarded-Access-Token: curl-canary-2' -u me:curl-canary-3 '{}/api/hello?access_token=curl-canary-4&q=1'",
+        hello.replace("https://", "https://me:curl-canary-5@")
+    );
+    let imported = h.app.import_curl(&pasted, None).await.unwrap();
+    h.record(&imported);
+    assert!(
+        imported.notes.iter().any(|n| n.contains("X-Api-Key")
+            && n.contains("X-Forwarded-Access-Token")
+            && n.contains("user-info")),
+        "what was left out is named: {:?}",
+        imported.notes
+    );
+    // Sent as imported (its query as pasted), then written down: history, saved, snippets.
+    answer!(h.app.send_request("c6", imported.request.clone()).await);
+    answer!(h.app.save_request("c", "pasted", imported.request.clone()));
+    answer!(h.app.snippets(imported.request.clone()));
+    answer!(h.app.history(None, ""));
+
     let token = h
         .app
         .access_token_for_clipboard(SANDBOX_CONNECTION)
         .await
         .unwrap();
     let mut everything = h.ipc.lock().unwrap().clone();
-    // The exported report's files too.
-    for entry in std::fs::read_dir(h.dir.join("data/reports")).unwrap() {
-        everything.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());
+    // The exported report's files too, and every file written under the home.
+    let mut files = Vec::new();
+    collect(&h.dir, &mut files);
+    let mut written = String::new();
+    // (The sandbox's own files, a CA and keys, are the server's, not Lakegate's.)
+    for f in files
+        .iter()
+        .filter(|f| !f.components().any(|c| c.as_os_str() == "sandbox"))
+    {
+        if let Ok(text) = std::fs::read_to_string(f) {
+            written.push_str(&text);
+        }
     }
+    for canary in ["curl-canary-4", "link-canary", "typed-by-hand"] {
+        assert!(!written.contains(canary), "{canary} written down");
+    }
+    everything.push_str(&written);
+    // A query value the person pasted goes back to the window that holds it, only there.
+    let everything = everything.replace("curl-canary-4", "");
     assert!(
         everything.contains("/api/echo"),
         "the log holds the answers"
@@ -569,6 +663,18 @@ async fn every_answer_the_window_receives_is_free_of_secrets() {
         !everything.contains("typed-by-hand"),
         "typed Authorization values are redacted"
     );
+    for canary in [
+        "curl-canary-1",
+        "curl-canary-2",
+        "curl-canary-3",
+        "curl-canary-5",
+        "link-canary",
+    ] {
+        assert!(
+            !everything.contains(canary),
+            "{canary} reached the window or a file"
+        );
+    }
     assert!(
         !everything.contains("proxy-pass-canary"),
         "the proxy password stays in the keychain"

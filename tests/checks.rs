@@ -121,7 +121,7 @@ async fn a_missing_app_a_broken_expectation_and_a_time_limit_fail_in_words() {
     );
     assert_eq!(
         run.outcomes[1].problems,
-        ["/app: \"hello\", expected \"sales\""]
+        ["/app: not \"sales\" (the answer has a string there)"]
     );
     assert!(
         run.outcomes[1].doctor.is_empty(),

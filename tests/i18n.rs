@@ -264,6 +264,27 @@ fn network_and_token_errors_speak_both_languages() {
             &["http", "x.example"],
         ),
         (
+            Box::new(TokenRefused {
+                connection: s("prod"),
+                host: s("hello-2.aws.databricksapps.com"),
+                workspace: s("https://w"),
+                why: Why::OtherWorkspace {
+                    app_workspace: s("2"),
+                    ours: s("1"),
+                },
+            }),
+            &["hello-2.aws.databricksapps.com", "prod", " 2,", " 1,"],
+        ),
+        (
+            Box::new(TokenRefused {
+                connection: s("prod"),
+                host: s("hello-2.aws.databricksapps.com"),
+                workspace: s("https://w"),
+                why: Why::WorkspaceIdUnknown,
+            }),
+            &["hello-2.aws.databricksapps.com", "prod", "https://w"],
+        ),
+        (
             Box::new(CliError::Missing {
                 program: s("databricks"),
             }),

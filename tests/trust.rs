@@ -62,6 +62,48 @@ async fn a_foreign_host_never_sees_the_token_and_may_get_the_request_without_it(
     assert_eq!(rec.with_authorization(), 0);
 }
 
+/// An Apps host takes the token only when the workspace id in its name is the connection's:
+/// the sandbox's app hosts carry its id (`<app>-<id>.apps.localhost`), as Databricks' do
+/// (`<app>-<id>.aws.databricksapps.com`). The id is learned from the workspace on first
+/// need and kept with the saved connection.
+#[tokio::test]
+async fn apps_of_another_workspace_never_get_the_token() {
+    let b = common::workbench(SandboxConfig::default()).await;
+    let id = b.sb.info.workspace_id.clone();
+    let hello = common::app_url(&b.sb, "hello");
+    assert!(hello.contains(&format!("-{id}.")), "{hello}");
+
+    let foreign = hello.replace(&format!("-{id}."), "-999999.");
+    match b
+        .app
+        .send_request("o1", common::request(format!("{foreign}/api/hello")))
+        .await
+    {
+        Err(UiError::TokenRefused { message, .. }) => {
+            assert!(
+                message.contains("999999") && message.contains(&id),
+                "{message}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    // An app of this workspace that the Apps API does not list: the id is what counts.
+    let unlisted = hello.replace("hello-", "not-listed-");
+    let answer = b
+        .app
+        .send_request("o2", common::request(format!("{unlisted}/api/hello")))
+        .await;
+    assert!(
+        !matches!(answer, Err(UiError::TokenRefused { .. })),
+        "{answer:?}"
+    );
+    let saved = std::fs::read_to_string(b.dir.join("config/connections.json")).unwrap();
+    assert!(
+        saved.contains(&format!("\"workspace_id\": \"{id}\"")),
+        "kept with the connection: {saved}"
+    );
+}
+
 #[tokio::test]
 async fn http_never_carries_the_token_not_even_to_the_workspace_host() {
     let b = common::workbench(SandboxConfig::default()).await;

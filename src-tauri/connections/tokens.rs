@@ -904,13 +904,7 @@ pub struct SignInState {
 
 /// The `X-Databricks-Org-Id` header of the workspace's SCIM `Me` answer: its numeric id.
 async fn org_id(client: &reqwest::Client, host: &str, token: &SecretString) -> Option<String> {
-    let url = format!("{}/api/2.0/preview/scim/v2/Me", host.trim_end_matches('/'));
-    let resp = client
-        .get(url)
-        .bearer_auth(token.expose_secret())
-        .send()
-        .await
-        .ok()?;
+    let resp = scim_me(client, host, token).await.ok()?;
     let id = resp
         .headers()
         .get("x-databricks-org-id")?
@@ -921,17 +915,27 @@ async fn org_id(client: &reqwest::Client, host: &str, token: &SecretString) -> O
         .then(|| id.to_string())
 }
 
+/// The workspace's SCIM `Me` for `token` (only ever the connection's own workspace host).
+async fn scim_me(
+    client: &reqwest::Client,
+    host: &str,
+    token: &SecretString,
+) -> Result<reqwest::Response, reqwest::Error> {
+    let url = format!("{}/api/2.0/preview/scim/v2/Me", host.trim_end_matches('/'));
+    client
+        .get(url)
+        .bearer_auth(token.expose_secret())
+        .send()
+        .await
+}
+
 /// `userName` from SCIM Me: who a token speaks for.
 pub async fn whoami(
     client: &reqwest::Client,
     host: &str,
     token: &SecretString,
 ) -> Result<String, String> {
-    let url = format!("{}/api/2.0/preview/scim/v2/Me", host.trim_end_matches('/'));
-    let resp = client
-        .get(url)
-        .bearer_auth(token.expose_secret())
-        .send()
+    let resp = scim_me(client, host, token)
         .await
         .map_err(|e| e.to_string())?;
     if !resp.status().is_success() {

@@ -69,6 +69,17 @@ struct Budget {
 }
 
 impl Budget {
+    /// A whole document's budget (`for_one_skeleton` before each skeleton).
+    fn for_document() -> Budget {
+        Budget {
+            values: 0,
+            bytes: 0,
+            doc_nodes: DOCUMENT_NODES,
+            doc_bytes: DOCUMENT_BYTES,
+            sizes: Default::default(),
+        }
+    }
+
     /// Takes one schema node; false when a limit is reached.
     fn node(&mut self) -> bool {
         if self.values == 0 || self.doc_nodes == 0 {
@@ -254,13 +265,7 @@ fn parameters(doc: &Value, raw: Option<&Value>) -> Vec<Parameter> {
 /// A value shaped like `schema`: defaults and examples where given, else empty values,
 /// at most 8 levels deep, `SKELETON_BUDGET` values and `SKELETON_BYTES` bytes in all.
 pub fn skeleton(doc: &Value, schema: &Value) -> Value {
-    let mut budget = Budget {
-        values: 0,
-        bytes: 0,
-        doc_nodes: DOCUMENT_NODES,
-        doc_bytes: DOCUMENT_BYTES,
-        sizes: Default::default(),
-    };
+    let mut budget = Budget::for_document();
     budget.for_one_skeleton();
     shape(doc, schema, 0, &mut budget)
 }
@@ -363,13 +368,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Operation>, OpenApiError> {
         return Err(OpenApiError::NotOpenApi);
     };
     let mut ops = Vec::new();
-    let mut budget = Budget {
-        values: 0,
-        bytes: 0,
-        doc_nodes: DOCUMENT_NODES,
-        doc_bytes: DOCUMENT_BYTES,
-        sizes: Default::default(),
-    };
+    let mut budget = Budget::for_document();
     for (path, item) in paths.iter().filter(|(p, _)| is_path(p)) {
         let item = resolve(&doc, item);
         let shared = parameters(&doc, item.get("parameters"));
