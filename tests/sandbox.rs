@@ -580,8 +580,9 @@ async fn refresh_tokens_rotate_and_a_used_or_revoked_one_is_invalid() {
         "all-apis offline_access"
     );
 
+    // 401 as the databricks CLI's own tests have it (cmd/auth/token_test.go); it was 400.
     let reused = refresh(rt1, "databricks-cli").await;
-    assert_eq!(reused.status(), 400);
+    assert_eq!(reused.status(), 401);
     let body = json(reused).await;
     assert_eq!(body["error"], "invalid_request");
     assert_eq!(body["error_description"], "Refresh token is invalid");
@@ -631,18 +632,38 @@ async fn scim_me_names_the_caller_for_users_pats_and_service_principals() {
     assert_eq!(v["userName"], sb.info.service_principals[0].client_id);
     assert_eq!(v["displayName"], "reporting-bot");
 
+    // No token: 401, the realm challenge, and the status again as a number (the corpus's
+    // rest-missing-authorization-401 and rest-credential-not-sent-401).
     let none = http.get(&me).send().await.unwrap();
     assert_eq!(none.status(), 401);
-    assert_eq!(json(none).await["error_code"], "UNAUTHENTICATED");
+    assert_eq!(
+        none.headers()["www-authenticate"],
+        "Bearer realm=\"DatabricksRealm\""
+    );
+    let v = json(none).await;
+    assert_eq!(v["error_code"], 401);
+    assert_eq!(
+        v["message"],
+        "Credential was not sent or was of an unsupported type for this API."
+    );
     let bad_pat = http
         .get(&me)
         .bearer_auth("dapi00000000000000000000000000000000")
         .send()
         .await
         .unwrap();
-    assert_eq!(bad_pat.status(), 401);
+    // A bad token of any kind: 403 "Invalid access token." as Databricks answers
+    // (databricks-sdk-go#873; the corpus's rest-invalid-access-token-403), not 401.
+    assert_eq!(bad_pat.status(), 403);
+    assert_eq!(
+        bad_pat.headers()["x-databricks-reason-phrase"],
+        "Invalid access token."
+    );
+    let v = json(bad_pat).await;
+    assert_eq!(v["error_code"], 403);
+    assert_eq!(v["message"], "Invalid access token.");
     let garbage = http.get(&me).bearer_auth("not.a.jwt").send().await.unwrap();
-    assert_eq!(garbage.status(), 401);
+    assert_eq!(garbage.status(), 403);
     // A token of the right shape whose signature is not the sandbox's.
     let forged = {
         let mut parts: Vec<String> = sp.split('.').map(str::to_string).collect();
@@ -656,7 +677,7 @@ async fn scim_me_names_the_caller_for_users_pats_and_service_principals() {
             .await
             .unwrap()
             .status(),
-        401
+        403
     );
     // Without all-apis (or the API's own scope) the REST APIs refuse the token.
     let sql_only = m2m_token(&sb, &http, "sql").await;
@@ -890,48 +911,48 @@ async fn a_running_app_answers_and_receives_the_forwarded_identity() {
     );
 }
 
+/// The app domain answers a token it does not take — none, malformed, expired — with a
+/// 302 to its `/oidc/oauth2/v2.0/authorize` (databricks/cli#6605), and the workspace's REST
+/// APIs answer the same expired token with 403 "Invalid access token." Both were 401 here
+/// once: a guess, and wrong (recorded answers in tests/fixtures/databricks/).
 #[tokio::test]
-async fn the_proxy_refuses_missing_bad_and_expired_tokens_with_401() {
+async fn the_proxy_sends_missing_bad_and_expired_tokens_to_sign_in() {
     let sb = sandbox(SandboxConfig {
         token_ttl: Duration::from_secs(1),
         ..Default::default()
     })
     .await;
     let http = client(&sb);
-    let hello = format!("{}/api/hello", app_url(&sb, "hello"));
-    let none = http.get(&hello).send().await.unwrap();
-    assert_eq!(none.status(), 401);
-    assert!(none.headers()["www-authenticate"]
-        .to_str()
-        .unwrap()
-        .starts_with("Bearer"));
+    let app = app_url(&sb, "hello");
+    let hello = format!("{app}/api/hello");
+    let to_authorize = |r: &reqwest::Response| {
+        assert_eq!(r.status(), 302);
+        let location = r.headers()["location"].to_str().unwrap();
+        assert!(
+            location.starts_with(&format!("{app}/oidc/oauth2/v2.0/authorize?")),
+            "{location}"
+        );
+    };
+    to_authorize(&http.get(&hello).send().await.unwrap());
     let bad = http
         .get(&hello)
         .bearer_auth("eyJhbGciOiJub25lIn0.e30.")
         .send()
         .await
         .unwrap();
-    assert_eq!(bad.status(), 401);
-    assert!(bad.headers()["www-authenticate"]
-        .to_str()
-        .unwrap()
-        .contains("invalid_token"));
+    to_authorize(&bad);
 
     let token = m2m_token(&sb, &http, "all-apis").await;
     tokio::time::sleep(Duration::from_millis(2100)).await;
-    let expired = http.get(&hello).bearer_auth(&token).send().await.unwrap();
-    assert_eq!(expired.status(), 401);
-    assert!(expired.headers()["www-authenticate"]
-        .to_str()
-        .unwrap()
-        .contains("expired"));
+    to_authorize(&http.get(&hello).bearer_auth(&token).send().await.unwrap());
     let api = http
         .get(format!("{}/api/2.0/apps", sb.info.host))
         .bearer_auth(&token)
         .send()
         .await
         .unwrap();
-    assert_eq!(api.status(), 401);
+    assert_eq!(api.status(), 403);
+    assert_eq!(json(api).await["message"], "Invalid access token.");
 }
 
 #[tokio::test]
@@ -948,7 +969,10 @@ async fn pats_and_non_api_paths_are_sent_to_sign_in() {
     assert_eq!(r.status(), 302);
     let location = r.headers()["location"].to_str().unwrap().to_string();
     assert!(
-        location.starts_with(&format!("{}/login.html?next_url=", sb.info.host)),
+        location.starts_with(&format!(
+            "{}/oidc/oauth2/v2.0/authorize?",
+            app_url(&sb, "hello")
+        )),
         "{location}"
     );
     let token = m2m_token(&sb, &http, "all-apis").await;
@@ -961,8 +985,12 @@ async fn pats_and_non_api_paths_are_sent_to_sign_in() {
             .unwrap();
         assert_eq!(r.status(), 302, "{path}");
     }
-    let login = http.get(location).send().await.unwrap();
-    assert_eq!(login.status(), 200);
+    // A browser that follows it reaches the workspace's sign-in page.
+    let onward = http.get(location).send().await.unwrap();
+    assert_eq!(onward.status(), 302);
+    let login = onward.headers()["location"].to_str().unwrap().to_string();
+    assert!(login.starts_with(&format!("{}/login.html?next_url=", sb.info.host)));
+    assert_eq!(http.get(login).send().await.unwrap().status(), 200);
 }
 
 #[tokio::test]

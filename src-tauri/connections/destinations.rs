@@ -189,6 +189,15 @@ fn sandbox_port(workspace: Option<&(String, u16)>) -> Option<u16> {
     workspace.filter(|(h, _)| h == "localhost").map(|(_, p)| *p)
 }
 
+/// The workspace id in the name of `url`'s host, when it is an Apps host (of any workspace).
+pub fn app_workspace_id(conn: &Connection, url: &Url) -> Option<String> {
+    let workspace = Url::parse(&conn.host).ok().and_then(|u| authority(&u));
+    let (h, p) = authority(url)?;
+    apps_host_id(&h, p, sandbox_port(workspace.as_ref()))
+        .flatten()
+        .map(str::to_string)
+}
+
 /// Whether `url` is on an Apps host while the connection's workspace id is not known yet:
 /// then it is learned before `check` decides.
 pub fn needs_workspace_id(conn: &Connection, url: &Url) -> bool {

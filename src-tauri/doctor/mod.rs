@@ -140,6 +140,8 @@ pub struct Answered {
     pub total_ms: f64,
     /// The start of the body (the Doctor quotes 300 characters at most).
     pub body_start: String,
+    /// Where a redirect pointed (its `Location`).
+    pub location: Option<String>,
 }
 
 impl Answered {
@@ -149,6 +151,11 @@ impl Answered {
             reason: r.reason.clone(),
             total_ms: r.timings.total_ms,
             body_start: String::from_utf8_lossy(&r.body[..r.body.len().min(2048)]).into_owned(),
+            location: r
+                .headers
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case("location"))
+                .map(|(_, v)| v.clone()),
         }
     }
 }
@@ -1086,7 +1093,10 @@ async fn check_request(run: &mut Run<'_>, cx: &Ctx<'_>, request: RequestStep, ne
     let (session, conn, parsed, trust, proxy) =
         (cx.session, cx.conn, &cx.target, &cx.trust, &cx.proxy);
     match request {
-        RequestStep::Answered(a) => run.add(request_finding(&a)),
+        RequestStep::Answered(a) => {
+            let facts = TokenFacts::of(cx).await;
+            run.add(request_finding(&a, &facts))
+        }
         RequestStep::Send if !safe_to_repeat(&run.report.method) => run.add(skipped(
             CheckId::Request,
             m!("doctor-skip-not-safe", method = &run.report.method),
@@ -1106,7 +1116,10 @@ async fn check_request(run: &mut Run<'_>, cx: &Ctx<'_>, request: RequestStep, ne
                     body_cap: 64 * 1024,
                 };
                 match call::call(trust, proxy, &spec, Some(&bearer), std::future::pending()).await {
-                    Ok(r) => run.add(request_finding(&Answered::of(&r))),
+                    Ok(r) => {
+                        let facts = TokenFacts::of(cx).await;
+                        run.add(request_finding(&Answered::of(&r), &facts))
+                    }
                     Err(e) => run.add(finding(
                         CheckId::Request,
                         Verdict::Fail,
@@ -1277,8 +1290,126 @@ fn proxy_words(proxy: Option<&str>) -> Msg {
     }
 }
 
-fn request_finding(r: &Answered) -> Finding {
-    let body: String = r.body_start.chars().take(300).collect();
+/// What narrows down why an app did not accept a token: the facts Lakegate knows of the
+/// request and the connection, each checked in turn for the next step.
+#[derive(Debug, Clone, Default)]
+pub struct TokenFacts {
+    pub connection: String,
+    /// The path is under `/api/` (the only routes of an app that take a token).
+    pub on_api_path: bool,
+    /// The connection's token is a personal access token (Apps take OAuth tokens only).
+    pub pat: bool,
+    /// The token's expiry had passed, when known.
+    pub expired: Option<bool>,
+    /// The workspace id in the app host's name, and the connection's.
+    pub app_workspace: Option<String>,
+    pub workspace: Option<String>,
+}
+
+impl TokenFacts {
+    async fn of(cx: &Ctx<'_>) -> TokenFacts {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        // What the token itself says (a pasted one may be an OAuth token on a PAT-kind
+        // connection), else what the keychain knows of its expiry.
+        let token = cx.session.access_token(cx.conn).await.ok();
+        let decoded = token
+            .as_ref()
+            .and_then(|t| jwt::decode_unverified(t.token.expose_secret()).ok());
+        let pat = match (&token, &decoded) {
+            (_, Some(_)) => false,
+            (Some(t), None) => t.token.expose_secret().starts_with("dapi"),
+            (None, None) => matches!(cx.conn.kind, ConnectionKind::PersonalAccessToken),
+        };
+        let expires_at = match decoded.as_ref().and_then(|d| d.expires_at()) {
+            Some(e) => Some(e),
+            None => cx
+                .session
+                .sign_in_state(cx.conn)
+                .await
+                .ok()
+                .and_then(|s| s.expires_at),
+        };
+        let expired = expires_at.map(|e| e <= now);
+        let app_workspace = crate::connections::destinations::app_workspace_id(cx.conn, &cx.target);
+        let workspace = match app_workspace {
+            Some(_) => cx.session.workspace_id(cx.conn).await,
+            None => cx.conn.workspace_id.clone(),
+        };
+        TokenFacts {
+            connection: cx.conn.name.clone(),
+            on_api_path: cx.target.path().starts_with("/api/"),
+            pat,
+            expired,
+            app_workspace,
+            workspace,
+        }
+    }
+
+    /// The next step for an app that did not accept the token, from the facts that narrow it.
+    /// `by_redirect`: the answer was a redirect to sign in, which a browser path gets too;
+    /// a server that named the token invalid looked at the token, whatever the path.
+    fn not_accepted_next(&self, by_redirect: bool) -> Msg {
+        let c = &self.connection;
+        if by_redirect && !self.on_api_path {
+            return m!("doctor-not-accepted-next-path");
+        }
+        if self.pat {
+            return m!("doctor-not-accepted-next-pat", connection = c);
+        }
+        if self.expired == Some(true) {
+            return m!("doctor-not-accepted-next-expired", connection = c);
+        }
+        if let (Some(app), Some(ours)) = (&self.app_workspace, &self.workspace) {
+            if app != ours {
+                return m!(
+                    "doctor-not-accepted-next-other-workspace",
+                    app_workspace = app,
+                    connection = c,
+                    workspace = ours
+                );
+            }
+        }
+        m!("doctor-not-accepted-next-unknown", connection = c)
+    }
+}
+
+/// Whether a redirect goes to a Databricks OAuth sign-in (`…/oidc/oauth2/v2.0/authorize`,
+/// on the app's or the workspace's host: both are on record, databricks/cli#6605 and a
+/// fixture of omnigent-ai/omnigent).
+fn to_oauth_sign_in(location: Option<&str>) -> bool {
+    location.is_some_and(|l| {
+        let path = l.split(['?', '#']).next().unwrap_or("");
+        path.contains("/oidc/") && path.ends_with("/authorize")
+    })
+}
+
+/// A 401 or 403 whose words say the token itself was not accepted (not a missing
+/// permission): the workspace's `Invalid access token.` (databricks-sdk-go#873), `Invalid
+/// access to Org: …` for another workspace's token (databricks-sdk-go#959), `Token is
+/// expiring within 30 seconds.` (databricks-vscode#583), and the Apps proxy's `Invalid
+/// Token` (omnigent-ai/omnigent PR #2334); all in tests/fixtures/databricks/.
+fn says_invalid_token(body: &str) -> bool {
+    let b = body.to_ascii_lowercase();
+    [
+        "invalid access token",
+        "invalid token",
+        "invalid access to org",
+        "token is expiring",
+    ]
+    .iter()
+    .any(|w| b.contains(w))
+}
+
+/// The Doctor's reading of an answer an app or workspace gave, with the facts that narrow
+/// it (what the window's automatic Doctor shows after a failed request).
+pub fn explain_answer(r: &Answered, facts: &TokenFacts) -> Finding {
+    request_finding(r, facts)
+}
+
+fn request_finding(r: &Answered, facts: &TokenFacts) -> Finding {
+    let body = crate::http::words::words(&r.body_start, 300);
     let observed = if body.trim().is_empty() {
         m!(
             "doctor-request-answer",
@@ -1297,10 +1428,26 @@ fn request_finding(r: &Answered) -> Finding {
     };
     let (verdict, meaning, next) = match r.status {
         200..=299 => (Verdict::Pass, m!("doctor-request-2xx"), none()),
+        300..=399 if to_oauth_sign_in(r.location.as_deref()) => (
+            Verdict::Fail,
+            m!(
+                "doctor-request-302-sign-in",
+                location = r.location.as_deref().unwrap_or_default()
+            ),
+            facts.not_accepted_next(true).into(),
+        ),
         300..=399 => (
             Verdict::Fail,
-            m!("doctor-request-3xx"),
+            m!(
+                "doctor-request-3xx",
+                location = r.location.as_deref().unwrap_or("?")
+            ),
             m!("doctor-request-3xx-next").into(),
+        ),
+        401 | 403 if says_invalid_token(&body) => (
+            Verdict::Fail,
+            m!("doctor-request-invalid-token", said = body.trim()),
+            facts.not_accepted_next(false).into(),
         ),
         401 => (
             Verdict::Fail,

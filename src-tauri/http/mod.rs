@@ -3,6 +3,7 @@
 //! any CA bundle the connection names, `*.localhost` on loopback, no redirects.
 
 pub mod call;
+pub mod words;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::{Path, PathBuf};

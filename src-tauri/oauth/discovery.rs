@@ -73,7 +73,8 @@ struct Metadata {
 }
 
 fn excerpt(body: &str) -> String {
-    let text: String = body.chars().filter(|c| !c.is_control()).take(160).collect();
+    let words = crate::http::words::words(body, 160);
+    let text: String = words.chars().filter(|c| !c.is_control()).collect();
     if text.trim().is_empty() {
         String::new()
     } else {

@@ -28,7 +28,9 @@ pub enum Credential {
 pub enum AuthFailure {
     Missing,
     Expired,
-    Invalid(&'static str),
+    /// Malformed, badly signed, another workspace's, an unknown identity or PAT: the
+    /// workspace answers them all alike (`invalid_access_token`).
+    Invalid,
 }
 
 pub fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -51,20 +53,16 @@ pub fn credential(s: &Shared, headers: &HeaderMap) -> Result<Credential, AuthFai
             .iter()
             .position(|u| u.pat == token)
             .map(|i| Credential::Pat(Principal::User(i)))
-            .ok_or(AuthFailure::Invalid("Invalid access token."));
+            .ok_or(AuthFailure::Invalid);
     }
     let claims = s
         .signer
         .verify(token, &s.issuer, now())
         .map_err(|p| match p {
             TokenProblem::Expired => AuthFailure::Expired,
-            TokenProblem::Malformed => AuthFailure::Invalid("The access token is malformed."),
-            TokenProblem::BadSignature => AuthFailure::Invalid(
-                "The access token's signature is not valid for this workspace.",
-            ),
-            TokenProblem::WrongIssuer => {
-                AuthFailure::Invalid("The access token was issued by another workspace.")
-            }
+            TokenProblem::Malformed => AuthFailure::Invalid,
+            TokenProblem::BadSignature => AuthFailure::Invalid,
+            TokenProblem::WrongIssuer => AuthFailure::Invalid,
         })?;
     let sub = claims["sub"].as_str().unwrap_or("");
     let principal = s
@@ -77,9 +75,7 @@ pub fn credential(s: &Shared, headers: &HeaderMap) -> Result<Credential, AuthFai
                 .position(|sp| sp.client_id == sub)
                 .map(Principal::ServicePrincipal)
         })
-        .ok_or(AuthFailure::Invalid(
-            "The access token names an unknown identity.",
-        ))?;
+        .ok_or(AuthFailure::Invalid)?;
     let scopes = match &claims["scope"] {
         Value::String(s) => s.split_whitespace().map(str::to_string).collect(),
         _ => Vec::new(),
@@ -102,10 +98,53 @@ pub fn api_error(status: StatusCode, code: &str, message: impl Into<String>) -> 
 /// A refused workspace API call, turned into Databricks' error JSON.
 pub struct Rejection(StatusCode, &'static str, String);
 
+/// The codes of rejections answered as the workspace answers a bad or a missing token.
+const INVALID_ACCESS_TOKEN: &str = "invalid access token";
+const CREDENTIAL_NOT_SENT: &str = "credential not sent";
+
 impl IntoResponse for Rejection {
     fn into_response(self) -> Response {
-        api_error(self.0, self.1, self.2)
+        match self.1 {
+            INVALID_ACCESS_TOKEN => invalid_access_token(),
+            CREDENTIAL_NOT_SENT => credential_not_sent(),
+            _ => api_error(self.0, self.1, self.2),
+        }
     }
+}
+
+/// A workspace's REST APIs with no token: 401, `WWW-Authenticate: Bearer
+/// realm="DatabricksRealm"` and the status as a number for `error_code` (databricks-sdk-go
+/// #1158, databricks/cli PR #5341; the corpus's rest-credential-not-sent-401).
+pub fn credential_not_sent() -> Response {
+    let mut resp = (
+        StatusCode::UNAUTHORIZED,
+        axum::Json(json!({
+            "error_code": 401,
+            "message": "Credential was not sent or was of an unsupported type for this API."
+        })),
+    )
+        .into_response();
+    resp.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        axum::http::HeaderValue::from_static("Bearer realm=\"DatabricksRealm\""),
+    );
+    resp
+}
+
+/// A workspace's REST APIs on a bad, expired or revoked token: 403, the status again as a
+/// number for `error_code`, and the reason in a header (databricks-sdk-go#873, the
+/// corpus's `rest-invalid-access-token-403`). Not 401 `UNAUTHENTICATED`: a guess, and wrong.
+pub fn invalid_access_token() -> Response {
+    let mut resp = (
+        StatusCode::FORBIDDEN,
+        axum::Json(json!({ "error_code": 403, "message": "Invalid access token." })),
+    )
+        .into_response();
+    resp.headers_mut().insert(
+        "x-databricks-reason-phrase",
+        axum::http::HeaderValue::from_static("Invalid access token."),
+    );
+    resp
 }
 
 /// Authenticates a workspace API call; OAuth tokens need `all-apis` or `alt_scope`.
@@ -127,18 +166,13 @@ fn caller(s: &Shared, headers: &HeaderMap, alt_scope: &str) -> Result<Principal,
         }
         Err(AuthFailure::Missing) => Err(Rejection(
             StatusCode::UNAUTHORIZED,
-            "UNAUTHENTICATED",
-            "Credential was not sent or was of an unsupported type for this API.".into(),
+            CREDENTIAL_NOT_SENT,
+            String::new(),
         )),
-        Err(AuthFailure::Expired) => Err(Rejection(
-            StatusCode::UNAUTHORIZED,
-            "UNAUTHENTICATED",
-            "Token expired.".into(),
-        )),
-        Err(AuthFailure::Invalid(why)) => Err(Rejection(
-            StatusCode::UNAUTHORIZED,
-            "UNAUTHENTICATED",
-            why.into(),
+        Err(AuthFailure::Expired | AuthFailure::Invalid) => Err(Rejection(
+            StatusCode::FORBIDDEN,
+            INVALID_ACCESS_TOKEN,
+            String::new(),
         )),
     }
 }

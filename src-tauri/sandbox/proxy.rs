@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderValue, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use super::api::{self, AuthFailure, Credential};
+use super::api::{self, Credential};
 use super::apps::{self, AppRequest, Caller};
 use super::jwt::random_uuid;
 use super::seed::{App, WORKSPACE_ID};
@@ -33,24 +33,31 @@ fn page(status: StatusCode, title: &str, detail: &str) -> Response {
     resp
 }
 
-fn unauthorized(www_authenticate: &'static str, detail: &str) -> Response {
-    let mut resp = (
-        StatusCode::UNAUTHORIZED,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        format!("Unauthorized: {detail}"),
-    )
-        .into_response();
-    resp.headers_mut().insert(
-        header::WWW_AUTHENTICATE,
-        HeaderValue::from_static(www_authenticate),
-    );
+/// The app domain's answer to a call whose token it does not take (none, expired, revoked,
+/// another workspace's, a personal access token) or to a browser path: 302 to its own
+/// `/oidc/oauth2/v2.0/authorize` (databricks/cli#6605: "no token → 302 to authorize"; the
+/// `redirect_uri` of `…/.auth/callback` is the shape an omnigent-ai/omnigent fixture
+/// recorded). Never a 401: that was a guess, and wrong.
+fn to_sign_in(s: &Shared, app: &App) -> Response {
+    let origin = s.app_url(app.name);
+    let mut q = url::form_urlencoded::Serializer::new(String::new());
+    q.append_pair("redirect_uri", &format!("{origin}/.auth/callback"));
+    let location = format!("{origin}{AUTHORIZE_PATH}?{}", q.finish());
+    let mut resp = StatusCode::FOUND.into_response();
+    if let Ok(v) = HeaderValue::from_str(&location) {
+        resp.headers_mut().insert(header::LOCATION, v);
+    }
     resp
 }
 
-fn to_sign_in(s: &Shared, app: &App, path_and_query: &str) -> Response {
-    let next = format!("{}{}", s.app_url(app.name), path_and_query);
+/// Where the app domain sends a browser to sign in (databricks/cli#6605).
+pub const AUTHORIZE_PATH: &str = "/oidc/oauth2/v2.0/authorize";
+
+/// A browser at the app domain's sign-in goes on to the workspace's sign-in page and comes
+/// back to the app (the sandbox's own plumbing: how the real domain does it is not on record).
+fn browser_sign_in(s: &Shared, app: &App) -> Response {
     let mut q = url::form_urlencoded::Serializer::new(String::new());
-    q.append_pair("next_url", &next);
+    q.append_pair("next_url", &format!("{}/", s.app_url(app.name)));
     let location = format!("{}/login.html?{}", s.host, q.finish());
     let mut resp = StatusCode::FOUND.into_response();
     if let Ok(v) = HeaderValue::from_str(&location) {
@@ -73,34 +80,26 @@ pub async fn handle(s: &Shared, label: &str, peer: SocketAddr, req: Request<Body
              the app's url field in the Apps API is always the right one.",
         );
     };
-    let path_and_query = req
-        .uri()
-        .path_and_query()
-        .map_or("/", |p| p.as_str())
-        .to_string();
-    // Tokens are accepted on /api/ routes only; the rest of an app is for browsers.
+    if req.uri().path() == AUTHORIZE_PATH {
+        return browser_sign_in(s, app);
+    }
+    // Tokens are accepted on /api/ routes only (the guide: token authentication "applies
+    // only to apps that expose /api/ routes"); the rest of an app is for browsers.
     if !req.uri().path().starts_with("/api/") {
-        return to_sign_in(s, app, &path_and_query);
+        return to_sign_in(s, app);
     }
     if api::bearer(req.headers()).is_some_and(|t| t.starts_with("dapi")) {
-        // Apps do not accept personal access tokens: the proxy sends the caller to sign in.
-        return to_sign_in(s, app, &path_and_query);
+        // Apps do not accept personal access tokens ("a 302 redirect error",
+        // databricks/app-templates' deploy guide).
+        return to_sign_in(s, app);
     }
     let (principal, scopes, token) = match api::credential(s, req.headers()) {
-        Ok(Credential::OAuth { principal, scopes, token }) => (principal, scopes, token),
-        Ok(Credential::Pat(_)) => return to_sign_in(s, app, &path_and_query),
-        Err(AuthFailure::Missing) => {
-            return unauthorized("Bearer realm=\"databricksapps\"", "no bearer token was sent.")
-        }
-        Err(AuthFailure::Expired) => {
-            return unauthorized(
-                "Bearer realm=\"databricksapps\", error=\"invalid_token\", error_description=\"The access token expired\"",
-                "the access token expired.",
-            )
-        }
-        Err(AuthFailure::Invalid(why)) => {
-            return unauthorized("Bearer realm=\"databricksapps\", error=\"invalid_token\"", why)
-        }
+        Ok(Credential::OAuth {
+            principal,
+            scopes,
+            token,
+        }) => (principal, scopes, token),
+        Ok(Credential::Pat(_)) | Err(_) => return to_sign_in(s, app),
     };
     if api::level(s, principal, app).is_none() {
         return (

@@ -99,7 +99,9 @@ struct Page {
 #[derive(Deserialize)]
 struct ApiError {
     message: Option<String>,
-    error_code: Option<String>,
+    /// A name (`PERMISSION_DENIED`) or, for a bad token, the status as a number
+    /// (`{"error_code":403,"message":"Invalid access token."}`, databricks-sdk-go#873).
+    error_code: Option<serde_json::Value>,
 }
 
 async fn get_json<T: serde::de::DeserializeOwned>(
@@ -121,18 +123,30 @@ async fn get_json<T: serde::de::DeserializeOwned>(
     if !(200..300).contains(&status) {
         let message = serde_json::from_slice::<ApiError>(&body)
             .ok()
-            .map(|e| match (e.error_code, e.message) {
-                (Some(c), Some(m)) => format!("{c}: {m}"),
-                (None, Some(m)) => m,
-                (Some(c), None) => c,
-                (None, None) => String::new(),
+            .map(|e| {
+                // A number is only the status again: the message says it all.
+                let code = e.error_code.and_then(|c| c.as_str().map(str::to_string));
+                match (code, e.message) {
+                    (Some(c), Some(m)) => format!("{c}: {m}"),
+                    (None, Some(m)) => m,
+                    (Some(c), None) => c,
+                    (None, None) => String::new(),
+                }
             })
             .filter(|m| !m.is_empty())
-            .unwrap_or_else(|| String::from_utf8_lossy(&body).chars().take(200).collect());
+            .unwrap_or_else(|| crate::http::words::words(&String::from_utf8_lossy(&body), 200));
         return Err(if status == 401 || status == 403 {
             WorkspaceError::Unauthorized { status, message }
         } else {
             WorkspaceError::Api { status, message }
+        });
+    }
+    // A sign-in page where JSON was expected: the token was not taken, not a broken answer.
+    let text = String::from_utf8_lossy(&body[..body.len().min(64 * 1024)]);
+    if crate::http::words::is_html(&text) {
+        return Err(WorkspaceError::Unauthorized {
+            status,
+            message: crate::http::words::words(&text, 200),
         });
     }
     serde_json::from_slice(&body).map_err(|e| WorkspaceError::BadAnswer(e.to_string()))

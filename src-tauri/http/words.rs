@@ -1,0 +1,135 @@
+//! An answer that is an HTML page (the Apps proxy's error pages, a sign-in page, a company
+//! proxy's block page) read for its words, wherever Lakegate quotes an answer: its title,
+//! then its visible text, without markup, scripts or styles.
+
+/// Whether `body` is an HTML page rather than JSON or text.
+pub fn is_html(body: &str) -> bool {
+    let start: String = body
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .chars()
+        .take(64)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    start.starts_with("<!doctype html")
+        || start.starts_with("<html")
+        || start.starts_with("<head")
+        || start.starts_with("<body")
+        || (start.starts_with('<') && body.to_ascii_lowercase().contains("</html>"))
+}
+
+/// `body` as a person reads it: an HTML page as "title — text" (at most `max` characters),
+/// anything else as it is (cut at `max`).
+pub fn words(body: &str, max: usize) -> String {
+    let text = if is_html(body) {
+        page_words(body)
+    } else {
+        body.trim().to_string()
+    };
+    cut(&text, max)
+}
+
+/// The title and the visible text of an HTML page, whitespace collapsed.
+pub fn page_words(html: &str) -> String {
+    let lower = html.to_ascii_lowercase();
+    let title = lower
+        .find("<title")
+        .and_then(|i| lower[i..].find('>').map(|j| i + j + 1))
+        .and_then(|start| {
+            lower[start..]
+                .find("</title")
+                .map(|end| (start, start + end))
+        })
+        .map(|(s, e)| collapse(&decode(&html[s..e])))
+        .unwrap_or_default();
+    // The body's text: tags dropped, script, style and head contents skipped.
+    let mut text = String::with_capacity(html.len().min(64 * 1024));
+    let mut rest = html;
+    let mut rest_lower = lower.as_str();
+    while let Some(open) = rest_lower.find('<') {
+        text.push_str(&rest[..open]);
+        text.push(' ');
+        let skip_to = ["script", "style", "head", "title", "noscript"]
+            .iter()
+            .find(|t| {
+                rest_lower[open + 1..].starts_with(*t)
+                    && rest_lower[open + 1 + t.len()..]
+                        .starts_with(|c: char| c == '>' || c.is_whitespace())
+            })
+            .and_then(|t| rest_lower[open..].find(&format!("</{t}")).map(|e| open + e));
+        let from = skip_to.unwrap_or(open);
+        match rest_lower[from..].find('>') {
+            Some(close) => {
+                rest = &rest[from + close + 1..];
+                rest_lower = &rest_lower[from + close + 1..];
+            }
+            None => {
+                rest = "";
+                rest_lower = "";
+            }
+        }
+    }
+    text.push_str(rest);
+    let body = collapse(&decode(&text));
+    let body = body
+        .strip_prefix(title.as_str())
+        .map(str::trim_start)
+        .unwrap_or(&body)
+        .to_string();
+    match (title.is_empty(), body.is_empty()) {
+        (true, _) => body,
+        (false, true) => title,
+        (false, false) => format!("{title} — {body}"),
+    }
+}
+
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The few entities error pages use.
+fn decode(s: &str) -> String {
+    s.replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+}
+
+fn cut(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_read_as_words() {
+        let page = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>App Not Available</title>\
+                    <style>body{color:red}</style><script>var x = '<p>';</script></head>\
+                    <body><h1>App Not Available</h1><p>The app &quot;sales&quot; is not running.&nbsp;Start it.</p></body></html>";
+        assert!(is_html(page));
+        assert_eq!(
+            words(page, 300),
+            "App Not Available — The app \"sales\" is not running. Start it."
+        );
+        assert_eq!(words("{\"error_code\":403}", 300), "{\"error_code\":403}");
+        assert!(!is_html("Forbidden: no <b>"));
+        assert_eq!(words(&"x".repeat(10), 4), "xxxx…");
+        assert_eq!(
+            words("<html><body>Sign in to continue</body></html>", 300),
+            "Sign in to continue"
+        );
+        // Broken markup never panics.
+        for bad in ["<html><title>x", "<html><script>", "<html><p", "<html>é<"] {
+            let _ = words(bad, 50);
+        }
+    }
+}

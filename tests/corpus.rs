@@ -1,0 +1,381 @@
+//! Databricks' answers as they are on record (tests/fixtures/databricks/): every recording has
+//! its source, and every one is replayed through Lakegate's doors over real HTTPS on loopback
+//! — the workspace API client (what `apps`, the access view and the Doctor's workspace checks
+//! use), the token calls (refresh, client credentials) — and through the Doctor's reading of
+//! an app's answer. No panic, the server's own words quoted (never markup), and the advice
+//! the record supports.
+
+mod common;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use lakegate::doctor::{explain_answer, Answered, TokenFacts, Verdict};
+use lakegate::oauth::GrantError;
+use secrecy::SecretString;
+use serde_json::Value;
+
+struct Recording {
+    id: String,
+    v: Value,
+}
+
+impl Recording {
+    fn asked(&self, k: &str) -> &str {
+        self.v["asked"][k].as_str().unwrap_or("")
+    }
+    fn status(&self) -> Option<u16> {
+        self.v["answer"]["status"].as_u64().map(|s| s as u16)
+    }
+    fn body(&self) -> Option<&str> {
+        self.v["answer"]["body"].as_str()
+    }
+    fn header(&self, name: &str) -> Option<&str> {
+        self.v["answer"]["headers"]
+            .as_object()?
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .and_then(|(_, v)| v.as_str())
+    }
+}
+
+fn corpus() -> Vec<Recording> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/databricks");
+    let mut all: Vec<Recording> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            let v: Value = serde_json::from_str(&text)
+                .unwrap_or_else(|e| panic!("{}: not JSON: {e}", p.display()));
+            Recording {
+                id: p.file_stem().unwrap().to_string_lossy().into_owned(),
+                v,
+            }
+        })
+        .collect();
+    all.sort_by(|a, b| a.id.cmp(&b.id));
+    all
+}
+
+#[test]
+fn every_recording_says_where_it_is_on_record() {
+    let all = corpus();
+    assert!(all.len() >= 25, "{} recordings", all.len());
+    let mut ids = std::collections::HashSet::new();
+    for r in &all {
+        let at = &r.id;
+        assert_eq!(
+            r.v["id"].as_str(),
+            Some(at.as_str()),
+            "{at}: id is the file name"
+        );
+        assert!(ids.insert(at.clone()), "{at}: twice");
+        assert!(
+            !r.v["title"].as_str().unwrap_or("").is_empty(),
+            "{at}: title"
+        );
+        for k in ["method", "host", "path", "token"] {
+            assert!(!r.asked(k).is_empty(), "{at}: asked.{k}");
+        }
+        assert!(
+            ["workspace", "app", "token_endpoint"].contains(&r.asked("host")),
+            "{at}: asked.host"
+        );
+        let s = &r.v["source"];
+        let url = s["url"].as_str().unwrap_or("");
+        assert!(url.starts_with("https://"), "{at}: source.url {url:?}");
+        assert!(
+            ["issue", "pull_request", "fixture", "docs", "kb"]
+                .contains(&s["kind"].as_str().unwrap_or("")),
+            "{at}: source.kind"
+        );
+        let date = s["date"].as_str().unwrap_or("");
+        let dated = date.len() == 10
+            && date.bytes().enumerate().all(|(i, b)| {
+                if i == 4 || i == 7 {
+                    b == b'-'
+                } else {
+                    b.is_ascii_digit()
+                }
+            });
+        assert!(dated || date == "unknown", "{at}: source.date {date:?}");
+        let quote = s["quote"].as_str().unwrap_or("");
+        assert!(!quote.trim().is_empty(), "{at}: source.quote");
+        assert!(r.v["answer"].is_object(), "{at}: answer");
+        // Recordings hold no live secret.
+        let text = r.v.to_string();
+        assert_eq!(
+            lakegate::redaction::redact_text(&text),
+            text,
+            "{at}: a token-shaped value"
+        );
+    }
+    // The cases the sandbox and the Doctor rest on are all here.
+    for needed in [
+        "rest-invalid-access-token-403",
+        "rest-missing-authorization-401",
+        "token-refresh-invalid-401",
+        "token-refresh-invalid-grant-400",
+        "apps-no-token-302-authorize",
+        "apps-pat-302-redirect",
+        "apps-request-over-120s-504",
+        "apps-sse-buffered",
+        "apps-sse-cut-301s",
+    ] {
+        assert!(ids.contains(needed), "{needed} is missing");
+    }
+}
+
+/// One recording server for a whole test: it answers what `now` holds.
+async fn replay(host: &str) -> (common::recorder::Recorder, Arc<Mutex<(u16, String)>>) {
+    let now = Arc::new(Mutex::new((200u16, String::new())));
+    let answer = now.clone();
+    let rec = common::recorder::start(
+        host,
+        true,
+        Arc::new(move |_, _| answer.lock().unwrap().clone()),
+    )
+    .await;
+    (rec, now)
+}
+
+fn client_for(rec: &common::recorder::Recorder) -> reqwest::Client {
+    lakegate::http::client(
+        &lakegate::http::Trust {
+            ca_files: vec![rec.ca().to_path_buf()],
+            ca_pems: vec![],
+            ignore_env: true,
+        },
+        Duration::from_secs(10),
+    )
+    .unwrap()
+}
+
+/// The server's own message, as a person reads it: JSON's `message` (or `detail`,
+/// `error_description`), an HTML page's words, or the text.
+fn own_words(body: &str) -> String {
+    match serde_json::from_str::<Value>(body) {
+        Ok(v) => ["message", "detail", "error_description", "error"]
+            .iter()
+            .find_map(|k| v[*k].as_str().map(str::to_string))
+            .unwrap_or_default(),
+        Err(_) => lakegate::http::words::words(body, 60),
+    }
+}
+
+#[tokio::test]
+async fn the_workspace_client_reads_every_recorded_error() {
+    let (rec, now) = replay("workspace.localhost").await;
+    let http = client_for(&rec);
+    let token = SecretString::from("replayed-token");
+    let mut replayed = 0;
+    for r in corpus().iter().filter(|r| r.asked("host") == "workspace") {
+        let (Some(status), Some(body)) = (r.status(), r.body()) else {
+            continue;
+        };
+        if !(400..600).contains(&status) {
+            continue;
+        }
+        *now.lock().unwrap() = (status, body.to_string());
+        let err = lakegate::workspace::list_apps(&http, &rec.origin, &token)
+            .await
+            .expect_err(&r.id);
+        let said = err.to_string();
+        replayed += 1;
+        assert!(!said.contains('<'), "{}: markup quoted: {said}", r.id);
+        let words = own_words(body);
+        let first: String = words.chars().take(25).collect();
+        assert!(
+            said.contains(first.trim()),
+            "{}: the server's own words ({first:?}) are quoted: {said}",
+            r.id
+        );
+        if matches!(status, 401 | 403) {
+            assert!(
+                said.contains("refused the token") && said.contains("Sign in again"),
+                "{}: {said}",
+                r.id
+            );
+        }
+    }
+    assert!(replayed >= 15, "{replayed} replayed");
+    // A sign-in page where JSON was expected reads as a refused token, not a parse error.
+    *now.lock().unwrap() = (
+        200,
+        "<!doctype html><html><head><title>Databricks - Sign In</title></head><body>Sign in</body></html>".into(),
+    );
+    let err = lakegate::workspace::list_apps(&http, &rec.origin, &token)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("refused the token") && err.contains("Databricks - Sign In"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn the_token_calls_read_every_recorded_refusal() {
+    let (rec, now) = replay("tokens.localhost").await;
+    let http = client_for(&rec);
+    let endpoint = url::Url::parse(&format!("{}/oidc/v1/token", rec.origin)).unwrap();
+    let mut replayed = 0;
+    for r in corpus()
+        .iter()
+        .filter(|r| r.asked("host") == "token_endpoint")
+    {
+        let (Some(status), Some(body)) = (r.status(), r.body()) else {
+            continue;
+        };
+        if !(400..500).contains(&status) {
+            continue;
+        }
+        *now.lock().unwrap() = (status, body.to_string());
+        let parsed: Value = serde_json::from_str(body).unwrap_or_default();
+        let description = parsed["error_description"].as_str().unwrap_or("");
+        let error = parsed["error"].as_str().unwrap_or("");
+        replayed += 1;
+        if r.asked("token") == "revoked" || r.asked("token") == "expired_oauth" {
+            let e = lakegate::oauth::refresh(
+                &http,
+                &endpoint,
+                "databricks-cli",
+                &SecretString::from("replayed-refresh"),
+                &[],
+            )
+            .await
+            .expect_err(&r.id);
+            // A dead refresh token in either recorded form means "sign in again".
+            if description.contains("Refresh token is invalid") || error == "invalid_grant" {
+                assert!(
+                    matches!(e, GrantError::RefreshTokenInvalid(_)),
+                    "{}: {e:?}",
+                    r.id
+                );
+                assert!(e.to_string().contains("Sign in again"), "{}: {e}", r.id);
+            }
+            assert!(e.to_string().contains(description), "{}: {e}", r.id);
+        } else {
+            let e = lakegate::oauth::client_credentials(
+                &http,
+                &endpoint,
+                "sp-client",
+                &SecretString::from("replayed-secret"),
+                &["all-apis".to_string()],
+            )
+            .await
+            .expect_err(&r.id);
+            match error {
+                "invalid_client" => {
+                    assert!(matches!(e, GrantError::InvalidClient(_)), "{}: {e:?}", r.id)
+                }
+                "access_denied" => {
+                    assert!(matches!(e, GrantError::AccessDenied(_)), "{}: {e:?}", r.id)
+                }
+                _ => {}
+            }
+            assert!(e.to_string().contains(description), "{}: {e}", r.id);
+        }
+    }
+    assert!(replayed >= 6, "{replayed} replayed");
+}
+
+/// What Lakegate would know of the request each recording describes.
+fn facts_for(r: &Recording) -> TokenFacts {
+    let token = r.asked("token");
+    TokenFacts {
+        connection: "work".into(),
+        on_api_path: r.asked("path").starts_with("/api/"),
+        pat: token == "pat",
+        expired: Some(token == "expired_oauth"),
+        app_workspace: Some("1111".into()),
+        workspace: Some(
+            if token == "other_workspace" {
+                "2222"
+            } else {
+                "1111"
+            }
+            .into(),
+        ),
+    }
+}
+
+#[test]
+fn the_doctor_reads_every_recorded_app_answer() {
+    let mut read = 0;
+    for r in corpus().iter().filter(|r| r.asked("host") == "app") {
+        let Some(status) = r.status() else { continue };
+        let answer = Answered {
+            status,
+            reason: String::new(),
+            total_ms: if status == 504 { 120_000.0 } else { 80.0 },
+            body_start: r.body().unwrap_or("").to_string(),
+            location: r.header("location").map(|l| l.replace('…', "")),
+        };
+        let facts = facts_for(r);
+        let f = explain_answer(&answer, &facts);
+        read += 1;
+        let (meaning, next) = (f.meaning.to_string(), f.next_step.to_string());
+        match status {
+            200..=299 => assert_eq!(f.verdict, Verdict::Pass, "{}", r.id),
+            // A websocket's upgrade: not a failure (Lakegate sends no upgrades itself).
+            101 => assert_ne!(f.verdict, Verdict::Fail, "{}", r.id),
+            302 if r.header("location").is_some_and(|l| l.contains("/oidc/")) => {
+                assert!(
+                    meaning.contains("did not accept the token"),
+                    "{}: {meaning}",
+                    r.id
+                );
+                let expected = match r.asked("token") {
+                    _ if !facts.on_api_path => "outside /api/",
+                    "pat" => "personal access token",
+                    "expired_oauth" => "had expired",
+                    _ => "sign in to work again",
+                };
+                assert!(next.contains(expected), "{}: {next}", r.id);
+            }
+            302 => {
+                // The PAT recording names no Location: the Doctor still says what it knows.
+                assert_eq!(f.verdict, Verdict::Fail, "{}", r.id);
+            }
+            403 if r.body().is_some_and(|b| b.contains("Invalid Token")) => {
+                assert!(
+                    meaning.contains("did not accept the token itself"),
+                    "{}: {meaning}",
+                    r.id
+                );
+                assert!(!meaning.contains("CAN USE"), "{}: {meaning}", r.id);
+                assert!(next.contains("had expired"), "{}: {next}", r.id);
+            }
+            504 => assert!(meaning.contains("120 s"), "{}: {meaning}", r.id),
+            _ => assert_eq!(f.verdict, Verdict::Fail, "{}", r.id),
+        }
+        assert!(!f.observed.to_string().contains('<'), "{}: markup", r.id);
+    }
+    assert!(read >= 6, "{read} app answers read");
+}
+
+/// An Apps error page is quoted for its words, never its markup.
+#[test]
+fn an_error_page_is_read_for_its_words() {
+    let page = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>App Not Available</title></head><body><h1>App Not Available</h1><p>The app sales is not running.</p></body></html>";
+    let f = explain_answer(
+        &Answered {
+            status: 503,
+            reason: "Service Unavailable".into(),
+            total_ms: 12.0,
+            body_start: page.into(),
+            location: None,
+        },
+        &TokenFacts::default(),
+    );
+    let observed = f.observed.to_string();
+    assert!(
+        observed.contains("App Not Available — The app sales is not running."),
+        "{observed}"
+    );
+    assert!(!observed.contains('<'), "{observed}");
+}
