@@ -151,7 +151,7 @@ rust-tests: ui
 	tests/with-keyring.sh $(CARGO) test
 
 sdk-tests: build sdk-deps
-	$(PYENV)/bin/python -m pytest -q tests/sdk
+	tests/with-keyring.sh $(PYENV)/bin/python -m pytest -q tests/sdk
 
 # The .deb, built by the Tauri bundler (offline), then installed and started for real.
 TAURI := ui/node_modules/.bin/tauri

@@ -145,6 +145,61 @@ pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result
     file.commit()
 }
 
+/// `secs` as the local time with its offset and microseconds, as the databricks CLI prints a
+/// token's `expiry` (`2026-12-07T11:00:00.000000+01:00`): the Python SDK keeps the part before
+/// the `.` as a local time, the Go SDK reads it as RFC 3339. UTC (`+00:00`) where the local
+/// offset cannot be read.
+pub fn local_rfc3339(secs: u64) -> String {
+    let offset = local_offset(secs);
+    let shifted = (secs as i64 + offset).max(0) as u64;
+    let base = crate::oauth::rfc3339(shifted);
+    let base = base.trim_end_matches('Z');
+    let sign = if offset < 0 { '-' } else { '+' };
+    let abs = offset.unsigned_abs();
+    format!(
+        "{base}.000000{sign}{:02}:{:02}",
+        abs / 3600,
+        (abs % 3600) / 60
+    )
+}
+
+/// The local time's offset from UTC at `secs`, in seconds.
+#[cfg(unix)]
+fn local_offset(secs: u64) -> i64 {
+    let t = secs as libc::time_t;
+    // SAFETY: localtime_r writes only into `tm`, which lives for the call.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    let ok = unsafe { !libc::localtime_r(&t, &mut tm).is_null() };
+    if ok {
+        tm.tm_gmtoff
+    } else {
+        0
+    }
+}
+
+#[cfg(not(unix))]
+fn local_offset(_secs: u64) -> i64 {
+    0
+}
+
+#[cfg(test)]
+mod time_tests {
+    /// The CLI's form of a token's expiry, which the Python SDK cuts at the `.` and the Go
+    /// SDK reads as RFC 3339: the same instant whatever the local offset.
+    #[test]
+    fn expiry_is_local_time_with_its_offset() {
+        let t = 1_796_000_000;
+        let s = super::local_rfc3339(t);
+        assert_eq!(s.len(), "2026-12-07T11:00:00.000000+01:00".len(), "{s}");
+        assert_eq!(&s[19..26], ".000000", "{s}");
+        let sign = if &s[26..27] == "-" { -1 } else { 1 };
+        let offset = sign
+            * (s[27..29].parse::<i64>().unwrap() * 3600 + s[30..32].parse::<i64>().unwrap() * 60);
+        let local = crate::connections::parse_rfc3339(&format!("{}Z", &s[..19])).unwrap() as i64;
+        assert_eq!(local - offset, t as i64, "{s}");
+    }
+}
+
 #[cfg(test)]
 mod painting_tests {
     use super::software_painting;

@@ -96,14 +96,15 @@ pub fn python_sdk(input: &SnippetInput) -> String {
 }
 
 /// The guide's fourth form: a token for a `~/.databrickscfg` profile through the SDK's
-/// `Config(profile=…).oauth_token()`, then `requests`. `DATABRICKS_CONFIG_PROFILE` wins
-/// over `profile`, as in the SDK.
+/// `Config(profile=…).oauth_token()`, then `requests`. An explicit `profile=` wins over
+/// `DATABRICKS_CONFIG_PROFILE` in the SDK (tests/sdk/test_cli_protocol.py shows it), so the
+/// snippet names the profile, as the guide does.
 pub fn python_cli_profile(input: &SnippetInput, profile: &str) -> String {
     let headers = py_headers(input, "\"Authorization\": f\"Bearer {token}\"");
     format!(
-        "import os\n\nimport requests\nfrom databricks.sdk.core import Config\n\n\
+        "import requests\nfrom databricks.sdk.core import Config\n\n\
          # A token for a ~/.databrickscfg profile, as `databricks auth token --profile` gives it.\n\
-         config = Config(profile=os.environ.get(\"DATABRICKS_CONFIG_PROFILE\", {}))\n\
+         config = Config(profile={})\n\
          token = config.oauth_token().access_token\n{}\nprint(response.status_code)\nprint(response.text)\n",
         py(profile),
         py_call(input, &headers)
@@ -150,12 +151,7 @@ mod tests {
         assert!(p.contains("os.environ['DATABRICKS_TOKEN']"));
         assert!(python_sdk(&input).contains("**wc.config.authenticate()"));
         let c = python_cli_profile(&input, "my-env\"); x");
-        assert!(
-            c.contains(
-                "Config(profile=os.environ.get(\"DATABRICKS_CONFIG_PROFILE\", \"my-env\\\"); x\"))"
-            ),
-            "{c}"
-        );
+        assert!(c.contains("Config(profile=\"my-env\\\"); x\")"), "{c}");
         assert!(c.contains(".oauth_token().access_token") && !c.contains("pasted"));
     }
 }

@@ -171,7 +171,13 @@ fn environment_connection_with_ssl_cert_file() {
     // What `databricks auth token` prints: access_token, token_type, expiry.
     let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(printed["token_type"], "Bearer");
-    assert!(printed["expiry"].as_str().unwrap().ends_with('Z'));
+    // As the databricks CLI prints it: local time, microseconds, the offset.
+    let expiry = printed["expiry"].as_str().unwrap();
+    assert_eq!(&expiry[19..26], ".000000", "{expiry}");
+    assert!(
+        lakegate::connections::parse_rfc3339(expiry).is_some(),
+        "{expiry}"
+    );
     let token = printed["access_token"].as_str().unwrap().to_string();
     assert_eq!(me(&sb, &token)["displayName"], "reporting-bot");
     // --host picks the workspace's connection, as `databricks auth token --host` does.
@@ -299,7 +305,10 @@ fn cli_delegated_profiles_use_the_databricks_cli() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["access_token"], pat);
-    assert_eq!(v["expiry"], "2098-12-31T23:00:00Z");
+    assert_eq!(
+        lakegate::connections::parse_rfc3339(v["expiry"].as_str().unwrap()),
+        lakegate::connections::parse_rfc3339("2098-12-31T23:00:00Z")
+    );
 
     let old = run(base("old").args(["token", "profile:delegated"]));
     assert_eq!(old.status.code(), Some(1));

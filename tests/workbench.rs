@@ -556,13 +556,14 @@ async fn the_snippets_run_and_give_the_same_answer() {
     )
     .unwrap();
     let snippets = b.app.snippets(ws_req).unwrap();
-    // The guide's fourth form reads a ~/.databrickscfg profile.
+    // The guide's fourth form reads a ~/.databrickscfg profile: the connection (`bot`) is no
+    // profile, so the snippet names the SDK's default one.
     let profiles = b.dir.join("snippet.cfg");
     std::fs::create_dir_all(&b.dir).unwrap();
     std::fs::write(
         &profiles,
         format!(
-            "[snippet]\nhost = {}\nclient_id = {}\nclient_secret = {}\n",
+            "[DEFAULT]\nhost = {}\nclient_id = {}\nclient_secret = {}\n",
             b.sb.info.host, sp.client_id, sp.client_secret
         ),
     )
@@ -582,10 +583,7 @@ async fn the_snippets_run_and_give_the_same_answer() {
         ),
         (
             &snippets.python_cli_profile,
-            vec![
-                ("DATABRICKS_CONFIG_FILE", profiles.display().to_string()),
-                ("DATABRICKS_CONFIG_PROFILE", "snippet".to_string()),
-            ],
+            vec![("DATABRICKS_CONFIG_FILE", profiles.display().to_string())],
         ),
     ] {
         let mut cmd = Command::new(pyenv_python());

@@ -129,12 +129,7 @@ impl App {
         scopes: Vec<String>,
     ) -> Result<SignInStarted, UiError> {
         let conn = self.find(connection).await?;
-        let ConnectionKind::User {
-            client_id,
-            redirect_uri,
-            scopes: held,
-        } = &conn.kind
-        else {
+        let ConnectionKind::User { scopes: held, .. } = &conn.kind else {
             return Err(UiError::invalid(
                 "kind",
                 wsay!("scopes-not-user", connection = connection),
@@ -154,10 +149,37 @@ impl App {
                 wanted.push(s);
             }
         }
+        self.keep_user_scopes(&conn, wanted).await?;
+        self.begin_sign_in(connection).await
+    }
+
+    /// Sets the scopes a user connection signs in with (the next sign-in asks for them).
+    pub async fn set_scopes(&self, connection: &str, scopes: Vec<String>) -> Result<(), UiError> {
+        let conn = self.find(connection).await?;
+        self.keep_user_scopes(&conn, scopes).await
+    }
+
+    async fn keep_user_scopes(
+        &self,
+        conn: &crate::connections::Connection,
+        scopes: Vec<String>,
+    ) -> Result<(), UiError> {
+        let connection = conn.name.as_str();
+        let ConnectionKind::User {
+            client_id,
+            redirect_uri,
+            ..
+        } = &conn.kind
+        else {
+            return Err(UiError::invalid(
+                "kind",
+                wsay!("scopes-not-user", connection = connection),
+            ));
+        };
         let kind = ConnectionKind::User {
             client_id: client_id.clone(),
             redirect_uri: redirect_uri.clone(),
-            scopes: wanted,
+            scopes,
         };
         match conn.origin {
             Origin::Sandbox => {
@@ -173,6 +195,6 @@ impl App {
                 ))
             }
         }
-        self.begin_sign_in(connection).await
+        Ok(())
     }
 }

@@ -690,6 +690,16 @@ impl App {
         let conn = self.find(name).await?;
         Ok(self.session.access_token(&conn).await?)
     }
+
+    /// A new access token for `name` even when the kept one is still valid (`lakegate auth
+    /// token --force-refresh`, which the Databricks SDKs pass).
+    pub async fn refreshed_token(
+        &self,
+        name: &str,
+    ) -> Result<crate::connections::AccessToken, UiError> {
+        let conn = self.find(name).await?;
+        Ok(self.session.refreshed_token(&conn).await?)
+    }
 }
 
 /// The window's language: the one chosen in Settings, else the system's.

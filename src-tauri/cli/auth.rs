@@ -107,6 +107,15 @@ pub struct LoginArgs {
     /// Print the sign-in link instead of opening a browser.
     #[arg(long)]
     no_browser: bool,
+    /// Scopes to sign in with, space- or comma-separated (offline_access is added), as
+    /// `databricks auth login --scopes` takes them; kept on the connection.
+    #[arg(long)]
+    scopes: Option<String>,
+    /// Write the --profile into ~/.databrickscfg with `auth_type = databricks-cli` and
+    /// `databricks_cli_path` = this lakegate: the Databricks SDKs and CLI then get this
+    /// connection's tokens from Lakegate (the rest of the file is kept byte for byte).
+    #[arg(long, requires = "profile")]
+    write_profile: bool,
 }
 
 #[derive(Debug, Args)]
@@ -123,6 +132,13 @@ pub struct TokenArgs {
     /// expiry); `text` prints the token alone, for scripts.
     #[arg(short = 'o', long, value_enum, default_value = "json")]
     output: TokenOutput,
+    /// Get a new access token even when the one kept is still valid (the Databricks SDKs
+    /// pass it, as to `databricks auth token`).
+    #[arg(long)]
+    force_refresh: bool,
+    /// An account's id, for account-level hosts (Lakegate's connections are workspaces').
+    #[arg(long, value_name = "ID")]
+    account_id: Option<String>,
     /// The same as `--output json`.
     #[arg(long, hide = true)]
     json: bool,
@@ -454,10 +470,30 @@ pub fn login(args: LoginArgs) -> ExitCode {
             .ok_or_else(|| crate::error::UiError::NotFound {
                 message: format!("there is no connection named {name:?}"),
             })?;
+        let profile_note = |said: String| -> Result<String, crate::error::UiError> {
+            match (&args.profile, args.write_profile) {
+                (Some(p), true) => Ok(format!("{said}\n{}", write_lakegate_profile(p, &view.host)?)),
+                _ => Ok(said),
+            }
+        };
         if view.kind != ConnectionKindName::User {
             // Other kinds sign in without a browser: getting a token proves the credentials.
             app.access_token_for_clipboard(&name).await?;
-            return Ok(format!("{name} works ({})", view.kind_label));
+            return profile_note(format!("{name} works ({})", view.kind_label));
+        }
+        if let Some(scopes) = &args.scopes {
+            let scopes: Vec<String> = scopes
+                .split([' ', ','])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect();
+            for s in &scopes {
+                if let Some(hint) = crate::oauth::scope_hint(s) {
+                    eprintln!("lakegate: {hint}");
+                }
+            }
+            app.set_scopes(&name, scopes).await?;
         }
         let busy: crate::oauth::PortWait = Arc::new(|secs| {
             eprintln!("lakegate: http://localhost:8020, the databricks-cli sign-in address, is held by another program; waiting for it ({secs} s so far, 45 s at most)…")
@@ -484,7 +520,7 @@ pub fn login(args: LoginArgs) -> ExitCode {
                 ".\nThe workspace gave no refresh token (its OAuth app does not grant offline_access), so this sign-in ends at {until}: sign in again then"
             ));
         }
-        Ok(said)
+        profile_note(said)
     });
     match result {
         Ok(msg) => {
@@ -577,9 +613,16 @@ pub fn token(args: TokenArgs) -> ExitCode {
     let Ok(rt) = runtime() else {
         return ExitCode::FAILURE;
     };
+    if args.account_id.is_some() {
+        return fail("account-level hosts are not supported: Lakegate's connections are workspaces (use --host with the workspace's URL, or --profile)");
+    }
     let result = rt.block_on(async {
         let name = connection_for_token(&app, &args).await?;
-        app.current_token(&name).await
+        if args.force_refresh {
+            app.refreshed_token(&name).await
+        } else {
+            app.current_token(&name).await
+        }
     });
     match result {
         Ok(t) if args.output == TokenOutput::Text && !args.json => {
@@ -593,7 +636,7 @@ pub fn token(args: TokenArgs) -> ExitCode {
                 serde_json::to_string_pretty(&json!({
                     "access_token": t.token.expose_secret(),
                     "token_type": "Bearer",
-                    "expiry": t.expires_at.map(crate::oauth::rfc3339),
+                    "expiry": t.expires_at.map(platform::local_rfc3339),
                 }))
                 .unwrap_or_default()
             );
@@ -612,11 +655,25 @@ async fn connection_for_token(
     let overview = app.overview().await?;
     if let Some(p) = &args.profile {
         let saved = overview.connections.iter().any(|c| &c.name == p);
-        return Ok(if saved {
-            p.clone()
-        } else {
-            format!("profile:{p}")
-        });
+        if saved {
+            return Ok(p.clone());
+        }
+        // A profile that names Lakegate as its CLI: the saved connection for its host
+        // (running the profile's CLI again would be this command calling itself).
+        if let Some(host) = lakegate_profile_host(p) {
+            return overview
+                .connections
+                .iter()
+                .filter(|c| c.origin == Origin::Saved && c.host.eq_ignore_ascii_case(&host))
+                .max_by_key(|c| c.has_credentials)
+                .map(|c| c.name.clone())
+                .ok_or_else(|| crate::error::UiError::NotFound {
+                    message: format!(
+                        "profile {p} gets its tokens from Lakegate, and no saved connection is for {host}: sign in with `lakegate login --host {host} --profile {p}`"
+                    ),
+                });
+        }
+        return Ok(format!("profile:{p}"));
     }
     if let Some(host) = &args.host {
         let host = crate::oauth::normalize_host(host)
@@ -639,6 +696,57 @@ async fn connection_for_token(
         Some(n) => Ok(n.clone()),
         None => default_connection(),
     }
+}
+
+/// The host of `~/.databrickscfg`'s profile `name` when that profile names Lakegate as its
+/// CLI (`databricks_cli_path`).
+fn lakegate_profile_host(name: &str) -> Option<String> {
+    let path = profiles::config_path()?;
+    let (_, cfg) = profiles::read(&path).ok()?;
+    let section = cfg.section(name)?;
+    if !registry::names_lakegate(section) {
+        return None;
+    }
+    let host = crate::oauth::normalize_host(section.get("host")?).ok()?;
+    Some(host.as_str().trim_end_matches('/').to_string())
+}
+
+/// Writes `profile` into ~/.databrickscfg for `host`, with Lakegate as its CLI: the SDKs'
+/// `auth_type = databricks-cli` then runs `lakegate auth token --profile <profile>`. A
+/// profile already there is left alone when it says the same, else refused.
+fn write_lakegate_profile(profile: &str, host: &str) -> Result<String, crate::error::UiError> {
+    let path = profiles::config_path().ok_or_else(|| crate::error::UiError::Storage {
+        message: "the home directory is not known".into(),
+        path: None,
+    })?;
+    let exe = std::env::current_exe()
+        .map_err(|e| crate::error::UiError::Storage {
+            message: format!("Lakegate's own path is not known: {e}"),
+            path: None,
+        })?
+        .display()
+        .to_string();
+    if lakegate_profile_host(profile).is_some_and(|h| h.eq_ignore_ascii_case(host)) {
+        return Ok(format!(
+            "Profile [{profile}] in {} already gets its tokens from Lakegate.",
+            path.display()
+        ));
+    }
+    let entries = [
+        ("host", host),
+        ("auth_type", "databricks-cli"),
+        ("databricks_cli_path", exe.as_str()),
+    ];
+    profiles::write_profile(&path, profile, &entries).map_err(|e| {
+        crate::error::UiError::Storage {
+            message: e.to_string(),
+            path: Some(path.display().to_string()),
+        }
+    })?;
+    Ok(format!(
+        "Wrote profile [{profile}] to {}: the Databricks SDKs and CLI get its tokens from Lakegate (Config(profile=\"{profile}\")).",
+        path.display()
+    ))
 }
 
 pub fn logout(args: ConnectionArg) -> ExitCode {

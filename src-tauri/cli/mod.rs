@@ -27,6 +27,19 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum AuthAction {
+    /// The same as `lakegate token`.
+    Token(auth::TokenArgs),
+    /// The same as `lakegate login`.
+    Login(auth::LoginArgs),
+}
+
+/// The level of the databricks CLI's token protocol Lakegate speaks: `auth token --profile`
+/// (0.207.1) and `--force-refresh` (0.296.0), the versions the Python SDK's
+/// `DatabricksCliTokenSource` gates them on.
+pub const CLI_PROTOCOL: (u32, u32, u32) = (0, 296, 0);
+
+#[derive(Debug, Subcommand)]
 pub enum Command {
     /// Show the version and where Lakegate keeps its files.
     Info {
@@ -56,6 +69,20 @@ pub enum Command {
     Token(auth::TokenArgs),
     /// Sign out: delete every secret of a connection from the keychain.
     Logout(auth::ConnectionArg),
+    /// `databricks auth …` as the Databricks SDKs run it: a profile with
+    /// `auth_type = databricks-cli` and `databricks_cli_path` = lakegate gets Lakegate's
+    /// tokens (`lakegate auth token --profile P [--force-refresh]`, `--host H`).
+    Auth {
+        #[command(subcommand)]
+        action: AuthAction,
+    },
+    /// The version, as `databricks version --output json` prints it (the Databricks SDKs
+    /// read it to know which `auth token` flags they may pass).
+    Version {
+        /// `json`: `{"Version", "Major", "Minor", "Patch"}`.
+        #[arg(short = 'o', long, default_value = "text")]
+        output: String,
+    },
     /// List the apps of a connection's workspace (every page), or show one.
     Apps(workbench::AppsArgs),
     /// Send a request with a connection's token, e.g. `lakegate call GET https://…/api/hello`.
@@ -132,6 +159,13 @@ pub fn main_with(open_window: fn() -> ExitCode) -> ExitCode {
         Some(Command::Login(args)) => auth::login(args),
         Some(Command::Token(args)) => auth::token(args),
         Some(Command::Logout(args)) => auth::logout(args),
+        Some(Command::Auth {
+            action: AuthAction::Token(args),
+        }) => auth::token(args),
+        Some(Command::Auth {
+            action: AuthAction::Login(args),
+        }) => auth::login(args),
+        Some(Command::Version { output }) => version(&output),
         Some(Command::Apps(args)) => workbench::apps(args),
         Some(Command::Call(args)) => workbench::call(args),
         Some(Command::Doctor(args)) => workbench::doctor(args),
@@ -144,6 +178,36 @@ pub fn main_with(open_window: fn() -> ExitCode) -> ExitCode {
             )
         }),
     }
+}
+
+/// `lakegate version [--output json]`: the databricks CLI protocol level it speaks, and its own
+/// version beside it (`0.296.0+lakegate.0.1.0`).
+fn version(output: &str) -> ExitCode {
+    let (major, minor, patch) = CLI_PROTOCOL;
+    let own = env!("CARGO_PKG_VERSION");
+    let version = format!("{major}.{minor}.{patch}+lakegate.{own}");
+    match output {
+        "json" => println!(
+            "{}",
+            serde_json::json!({
+                "ProjectName": "lakegate",
+                "Version": version,
+                "Major": major,
+                "Minor": minor,
+                "Patch": patch,
+                "Prerelease": "",
+                "IsSnapshot": false,
+            })
+        ),
+        "text" => println!(
+            "Lakegate {own} (speaks the databricks CLI's auth protocol of {major}.{minor}.{patch})"
+        ),
+        other => {
+            eprintln!("lakegate: --output {other:?}: use text or json");
+            return ExitCode::from(2);
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {

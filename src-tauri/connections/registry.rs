@@ -174,8 +174,25 @@ pub fn find<'a>(listing: &'a Listing, name: &str) -> Result<&'a Connection, Stri
         })
 }
 
+/// Whether a profile names Lakegate itself as its databricks CLI (`databricks_cli_path`):
+/// the Databricks SDKs get its tokens from `lakegate auth token`, and Lakegate serves them
+/// from the saved connection for its host.
+pub fn names_lakegate(section: &Section) -> bool {
+    section.get("databricks_cli_path").is_some_and(|p| {
+        let file = std::path::Path::new(p.trim())
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_ascii_lowercase());
+        file.as_deref() == Some("lakegate")
+    })
+}
+
 /// A `.databrickscfg` profile as a connection, or why it cannot be one.
 pub fn from_profile(section: &Section) -> Result<Connection, String> {
+    if names_lakegate(section) {
+        // Its tokens are a saved connection's: listing it again would make Lakegate ask
+        // itself for them.
+        return Err("its tokens come from Lakegate's own connection for its host".into());
+    }
     let host = section.get("host").ok_or("it has no host")?;
     let host = normalize_host(host).map_err(|e| e.to_string())?;
     let host = host.as_str().trim_end_matches('/').to_string();

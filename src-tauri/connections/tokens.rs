@@ -531,6 +531,18 @@ impl Session {
         urls
     }
 
+    /// A new access token for `conn`, fetched even when the one kept is still valid.
+    pub async fn refreshed_token(&self, conn: &Connection) -> Result<AccessToken, TokenError> {
+        let handle = self.handle(conn);
+        let mut slot = handle.slot.lock().await;
+        let now = (self.clock)();
+        let token = self.fetch(conn, &mut slot, now, &handle, true).await?;
+        slot.cached = Some(token.clone());
+        slot.generation += 1;
+        handle.generation.store(slot.generation, Ordering::SeqCst);
+        Ok(token)
+    }
+
     /// A valid access token for `conn`, fetching or refreshing it when needed.
     pub async fn access_token(&self, conn: &Connection) -> Result<AccessToken, TokenError> {
         let handle = self.handle(conn);
@@ -547,7 +559,7 @@ impl Session {
                 return Ok(cached.clone());
             }
         }
-        let token = match self.fetch(conn, &mut slot, now, &handle).await {
+        let token = match self.fetch(conn, &mut slot, now, &handle, false).await {
             Ok(token) => token,
             // A refresh that fails (token endpoint down, network) while the current token
             // still works: keep using it; the next call tries again. A dead refresh token
@@ -570,6 +582,7 @@ impl Session {
         slot: &mut Slot,
         now: u64,
         handle: &SlotHandle,
+        force: bool,
     ) -> Result<AccessToken, TokenError> {
         match &conn.kind {
             ConnectionKind::PersonalAccessToken => {
@@ -632,7 +645,9 @@ impl Session {
                 })
             }
             ConnectionKind::User { client_id, .. } => {
+                // Forced: whatever the keychain holds is not fresh enough.
                 let fresh = |stored: &Stored| match (&stored.access_token, stored.expires_at) {
+                    _ if force => None,
                     (Some(at), Some(exp)) if exp > now + REFRESH_MARGIN_SECS => Some(AccessToken {
                         token: at.clone(),
                         expires_at: Some(exp),

@@ -64,6 +64,15 @@ pub fn user_scopes(picked: &[String]) -> Vec<String> {
     scopes
 }
 
+/// A word for a scope typed as Databricks' guide writes it: its own custom-scope example
+/// asks for `file.files`, while the scope of the Files API is `files.files` (the one the
+/// workspace's apps list in `user_api_scopes`).
+pub fn scope_hint(scope: &str) -> Option<String> {
+    (scope.trim() == "file.files").then(|| {
+        "the scope \"file.files\" (as the guide's example writes it) is likely meant as \"files.files\", the Files API's scope: did you mean files.files?".to_string()
+    })
+}
+
 /// Seconds since the Unix epoch.
 pub fn unix_now() -> u64 {
     std::time::SystemTime::now()
@@ -95,7 +104,16 @@ pub fn rfc3339(secs: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::user_scopes;
+    use super::{scope_hint, user_scopes};
+
+    #[test]
+    fn the_guides_file_files_gets_a_hint() {
+        assert!(scope_hint("file.files")
+            .unwrap()
+            .contains("did you mean files.files?"));
+        assert_eq!(scope_hint("files.files"), None);
+        assert_eq!(scope_hint("sql"), None);
+    }
 
     #[test]
     fn picked_scopes_gain_offline_access_once() {
