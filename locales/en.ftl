@@ -188,6 +188,7 @@ doctor-request-3xx = The answer is a redirect to { $location }: Lakegate shows i
 doctor-request-3xx-next = Call the address it points to, if it is the app you meant; an app's API lives under /api/.
 doctor-request-302-sign-in = The app's domain did not accept the token: it sent the request to a browser sign-in ({ $location }). Databricks answers this way when a call to an app carries no token, or one the app's domain does not accept — expired, revoked, from another workspace, or a personal access token (databricks/cli#6605).
 doctor-request-invalid-token = The server did not accept the token itself ({ $said }): it is invalid, expired or revoked. This is not a missing permission.
+doctor-request-unrecorded = Lakegate has not seen Databricks answer this way before: `lakegate doctor --save-recording FILE` saves this answer, without any token or body, as a recording you can send us (tests/fixtures/databricks/README.md).
 doctor-not-accepted-next-path = This path is outside /api/: only an app's /api/ routes take a token (the rest is for browsers). Call the app's /api/ route.
 doctor-not-accepted-next-pat = { $connection } uses a personal access token, and Databricks Apps take OAuth tokens only: add a connection that signs in with OAuth (a person or a service principal).
 doctor-not-accepted-next-expired = { $connection }'s token had expired: sign in to { $connection } again (Lakegate refreshes it by itself when a refresh token is kept).

@@ -189,6 +189,7 @@ doctor-request-3xx = A resposta é um redirecionamento para { $location }: o Lak
 doctor-request-3xx-next = Chame o endereço para onde ele aponta, se for o aplicativo que você queria; a API de um aplicativo fica em /api/.
 doctor-request-302-sign-in = O domínio do aplicativo não aceitou o token: ele mandou a requisição para uma entrada no navegador ({ $location }). O Databricks responde assim quando a chamada a um aplicativo não leva token, ou leva um que o domínio do aplicativo não aceita — expirado, revogado, de outro espaço de trabalho, ou um token de acesso pessoal (databricks/cli#6605).
 doctor-request-invalid-token = O servidor não aceitou o próprio token ({ $said }): ele é inválido, expirou ou foi revogado. Não é falta de permissão.
+doctor-request-unrecorded = O Lakegate nunca viu o Databricks responder assim: `lakegate doctor --save-recording ARQUIVO` guarda esta resposta, sem token nem corpo, como uma gravação que você pode nos enviar (tests/fixtures/databricks/README.md).
 doctor-not-accepted-next-path = Este caminho fica fora de /api/: só as rotas /api/ de um aplicativo aceitam token (o resto é para navegadores). Chame a rota /api/ do aplicativo.
 doctor-not-accepted-next-pat = { $connection } usa um token de acesso pessoal, e os Databricks Apps só aceitam tokens OAuth: adicione uma conexão que entre com OAuth (uma pessoa ou uma entidade de serviço).
 doctor-not-accepted-next-expired = O token de { $connection } tinha expirado: entre em { $connection } de novo (o Lakegate o renova sozinho quando há um token de atualização guardado).

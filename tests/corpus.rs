@@ -300,6 +300,7 @@ fn facts_for(r: &Recording) -> TokenFacts {
             }
             .into(),
         ),
+        on_loopback: false,
     }
 }
 
@@ -354,8 +355,53 @@ fn the_doctor_reads_every_recorded_app_answer() {
             _ => assert_eq!(f.verdict, Verdict::Fail, "{}", r.id),
         }
         assert!(!f.observed.to_string().contains('<'), "{}: markup", r.id);
+        // Every recorded error is recognised as itself (or one like it): no "not seen before".
+        if status >= 300 {
+            assert!(f.facts.recorded_as.is_some(), "{}: not recognised", r.id);
+            assert!(!meaning.contains("has not seen"), "{}: {meaning}", r.id);
+        }
     }
     assert!(read >= 6, "{read} app answers read");
+}
+
+/// An answer on record nowhere is said to be news, and becomes a field recording that
+/// holds no token and reads as a corpus file once its source is filled in.
+#[test]
+fn an_answer_never_seen_is_news_and_a_field_recording() {
+    let answer = Answered {
+        status: 451,
+        reason: "Unavailable For Legal Reasons".into(),
+        total_ms: 30.0,
+        body_start: r#"{"error_code":"BLOCKED_BY_POLICY","message":"Blocked for eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlc2ln"}"#.into(),
+        location: None,
+    };
+    let f = explain_answer(&answer, &TokenFacts::default());
+    assert!(f
+        .meaning
+        .to_string()
+        .contains("has not seen Databricks answer this way before"));
+    assert_eq!(f.facts.recorded_as, None);
+    let r = lakegate::doctor::record::field_recording(
+        "GET",
+        "workspace",
+        "/api/2.0/apps?token=s3cret",
+        451,
+        &answer.body_start,
+        None,
+        "2026-12-07",
+    );
+    assert!(!r.contains("eyJhbGci") && !r.contains("s3cret"), "{r}");
+    let mut v: Value = serde_json::from_str(&r).unwrap();
+    assert!(v["answer"]["body"]
+        .as_str()
+        .unwrap()
+        .contains("BLOCKED_BY_POLICY"));
+    // With its source filled in, it has every part a corpus file needs.
+    v["source"] = serde_json::json!({ "url": "https://github.com/example/issue/1", "kind": "issue",
+        "date": "2026-12-07", "quote": "451 BLOCKED_BY_POLICY" });
+    for k in ["method", "host", "path", "token"] {
+        assert!(v["asked"][k].as_str().is_some_and(|s| !s.is_empty()), "{k}");
+    }
 }
 
 /// An Apps error page is quoted for its words, never its markup.
@@ -378,4 +424,50 @@ fn an_error_page_is_read_for_its_words() {
         "{observed}"
     );
     assert!(!observed.contains('<'), "{observed}");
+}
+
+/// `lakegate doctor --save-recording`: an answer no recording matches is written as a field
+/// recording (no token in it); one that matches is not.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_command_line_saves_a_field_recording_only_for_news() {
+    let b = common::workbench(lakegate::sandbox::SandboxConfig::default()).await;
+    let bundle = common::recorder::bundle(b.dir.join("cli.pem"), &[&b.sb.info.ca_file]);
+    let app = common::app_url(&b.sb, "hello");
+    let file = b.dir.join("field.json");
+    let out = tokio::task::block_in_place(|| {
+        common::cli(&b, &bundle)
+            .args(["doctor", &format!("{app}/api/stress/status?code=418")])
+            .arg("--save-recording")
+            .arg(&file)
+            .output()
+            .unwrap()
+    });
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("has not seen Databricks answer this way before"),
+        "{said}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let recording: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(recording["answer"]["status"], 418);
+    assert_eq!(recording["asked"]["path"], "/api/stress/status");
+    let text = recording.to_string();
+    assert_eq!(
+        lakegate::redaction::redact_text(&text),
+        text,
+        "no token in it"
+    );
+
+    // No token on an app: the recorded 302 to sign in. Nothing to save.
+    let again = b.dir.join("again.json");
+    let out = tokio::task::block_in_place(|| {
+        common::cli(&b, &bundle)
+            .args(["doctor", &format!("{app}/api/hello"), "--no-auth"])
+            .arg("--save-recording")
+            .arg(&again)
+            .output()
+            .unwrap()
+    });
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing to record"));
+    assert!(!again.exists());
 }

@@ -370,6 +370,11 @@ pub struct DoctorArgs {
     /// Also write the report as Markdown to this file (secrets redacted).
     #[arg(long, value_name = "FILE")]
     markdown: Option<std::path::PathBuf>,
+    /// When the app or workspace answered in a way no recorded Databricks answer matches,
+    /// save that answer to FILE in the corpus's format (tests/fixtures/databricks/): no
+    /// token, cookie or body beyond the words that identify the error.
+    #[arg(long, value_name = "FILE")]
+    save_recording: Option<std::path::PathBuf>,
 }
 
 pub fn doctor(args: DoctorArgs) -> ExitCode {
@@ -442,6 +447,28 @@ pub fn doctor(args: DoctorArgs) -> ExitCode {
             crate::doctor::to_markdown(&report, crate::i18n::ENGLISH).as_bytes(),
         ) {
             return fail(format!("{}: {e}", path.display()));
+        }
+    }
+    if let Some(path) = &args.save_recording {
+        match &report.recording {
+            Some(_) if path.exists() => {
+                return fail(format!(
+                    "{} is there already: nothing was written over it",
+                    path.display()
+                ))
+            }
+            Some(recording) => {
+                if let Err(e) = crate::platform::write_atomically(path, recording.as_bytes()) {
+                    return fail(format!("{}: {e}", path.display()));
+                }
+                eprintln!(
+                    "lakegate: wrote a field recording to {} — fill in its source (where you send it) and send it to us",
+                    path.display()
+                );
+            }
+            None => eprintln!(
+                "lakegate: nothing to record: the answer matches one Databricks is on record as giving (or there was no error answer)"
+            ),
         }
     }
     if report.failed() {

@@ -2,6 +2,7 @@
 //! with what was observed, what it means and the exact next step. Covers the source
 //! guide's troubleshooting list (401, 403, 404, network).
 
+pub mod record;
 mod report;
 
 pub use report::{redact, to_json, to_markdown};
@@ -100,6 +101,9 @@ pub struct Facts {
     pub identity: Option<String>,
     /// Who can grant CAN USE on the app.
     pub managers: Vec<String>,
+    /// The recorded Databricks answer (tests/fixtures/databricks/) the request's answer
+    /// matches; none for an answer Lakegate has not seen on record.
+    pub recorded_as: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -130,6 +134,11 @@ pub struct Report {
     /// Unix seconds.
     pub at: u64,
     pub findings: Vec<Finding>,
+    /// An answer no recording matched, as a field recording (`record::field_recording`)
+    /// a person may save and send; never in the exported report.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub recording: Option<String>,
 }
 
 /// The answer a request already got, for the Doctor that follows it.
@@ -305,6 +314,7 @@ pub async fn diagnose(
             connection: conn.map(|c| c.name.clone()),
             at: crate::oauth::unix_now(),
             findings: Vec::new(),
+            recording: None,
         },
         progress,
     };
@@ -1095,6 +1105,7 @@ async fn check_request(run: &mut Run<'_>, cx: &Ctx<'_>, request: RequestStep, ne
     match request {
         RequestStep::Answered(a) => {
             let facts = TokenFacts::of(cx).await;
+            keep_unrecorded(run, cx, &a, &facts);
             run.add(request_finding(&a, &facts))
         }
         RequestStep::Send if !safe_to_repeat(&run.report.method) => run.add(skipped(
@@ -1118,7 +1129,9 @@ async fn check_request(run: &mut Run<'_>, cx: &Ctx<'_>, request: RequestStep, ne
                 match call::call(trust, proxy, &spec, Some(&bearer), std::future::pending()).await {
                     Ok(r) => {
                         let facts = TokenFacts::of(cx).await;
-                        run.add(request_finding(&Answered::of(&r), &facts))
+                        let a = Answered::of(&r);
+                        keep_unrecorded(run, cx, &a, &facts);
+                        run.add(request_finding(&a, &facts))
                     }
                     Err(e) => run.add(finding(
                         CheckId::Request,
@@ -1304,6 +1317,9 @@ pub struct TokenFacts {
     /// The workspace id in the app host's name, and the connection's.
     pub app_workspace: Option<String>,
     pub workspace: Option<String>,
+    /// The connection is the window's own sandbox: its answers are not Databricks', so no
+    /// recording is asked for.
+    pub on_loopback: bool,
 }
 
 impl TokenFacts {
@@ -1344,6 +1360,7 @@ impl TokenFacts {
             expired,
             app_workspace,
             workspace,
+            on_loopback: cx.conn.origin == crate::connections::Origin::Sandbox,
         }
     }
 
@@ -1406,6 +1423,35 @@ fn says_invalid_token(body: &str) -> bool {
 /// it (what the window's automatic Doctor shows after a failed request).
 pub fn explain_answer(r: &Answered, facts: &TokenFacts) -> Finding {
     request_finding(r, facts)
+}
+
+/// The kind of host an answer came from, as the recordings name it.
+fn host_kind(facts: &TokenFacts) -> &'static str {
+    if facts.app_workspace.is_some() {
+        "app"
+    } else {
+        "workspace"
+    }
+}
+
+/// An error answer no recording matches becomes the report's field recording.
+fn keep_unrecorded(run: &mut Run<'_>, cx: &Ctx<'_>, a: &Answered, facts: &TokenFacts) {
+    let host = host_kind(facts);
+    if !facts.on_loopback
+        && a.status >= 300
+        && record::recognised(host, a.status, &a.body_start, a.location.as_deref()).is_none()
+    {
+        let today = crate::oauth::rfc3339(run.report.at);
+        run.report.recording = Some(record::field_recording(
+            &run.report.method,
+            host,
+            cx.target.path(),
+            a.status,
+            &a.body_start,
+            a.location.as_deref(),
+            &today[..10],
+        ));
+    }
 }
 
 fn request_finding(r: &Answered, facts: &TokenFacts) -> Finding {
@@ -1485,8 +1531,23 @@ fn request_finding(r: &Answered, facts: &TokenFacts) -> Finding {
             m!("doctor-request-other-next").into(),
         ),
     };
+    let recorded_as = (r.status >= 300)
+        .then(|| {
+            record::recognised(
+                host_kind(facts),
+                r.status,
+                &r.body_start,
+                r.location.as_deref(),
+            )
+        })
+        .flatten();
+    let mut meaning: Text = meaning.into();
+    if r.status >= 300 && recorded_as.is_none() && !facts.on_loopback {
+        meaning.0.push(m!("doctor-request-unrecorded"));
+    }
     finding(CheckId::Request, verdict, observed, meaning, next).with(Facts {
         status: Some(r.status),
+        recorded_as: recorded_as.map(str::to_string),
         ..Facts::default()
     })
 }

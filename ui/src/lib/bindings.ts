@@ -368,7 +368,12 @@ identity: string | null,
 /**
  * Who can grant CAN USE on the app.
  */
-managers: Array<string>, };
+managers: Array<string>, 
+/**
+ * The recorded Databricks answer (tests/fixtures/databricks/) the request's answer
+ * matches; none for an answer Lakegate has not seen on record.
+ */
+recordedAs: string | null, };
 
 export type Finding = { check: CheckId, title: string, verdict: Verdict, observed: Text, meaning: Text, nextStep: Text, facts: Facts, };
 

@@ -13,6 +13,7 @@ const noFacts: Facts = {
   permissionLevels: [],
   identity: null,
   managers: [],
+  recordedAs: null,
 };
 
 const f = (check: CheckId, verdict: Finding['verdict'], facts: Partial<Facts> = {}): Finding => ({
