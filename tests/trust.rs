@@ -533,3 +533,55 @@ async fn every_file_lakegate_writes_is_private() {
         0o600
     );
 }
+
+/// What a long wait learns for a connection (here its workspace id) is kept only on that
+/// connection: one of the same name added meanwhile for another host (by another Lakegate
+/// on the same files) keeps none of it.
+#[tokio::test]
+async fn what_a_long_wait_learns_goes_only_to_its_own_connection() {
+    use lakegate::connections::{Connection, ConnectionKind, ConnectionStore, Session};
+    let sb = common::default_sandbox().await;
+    let dir = std::env::temp_dir().join(format!("lakegate-learned-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let store = ConnectionStore::in_dir(&dir);
+    let mut first = Connection::new("work", &sb.info.host, ConnectionKind::PersonalAccessToken);
+    first.ca_pem = Some(std::fs::read_to_string(&sb.info.ca_file).unwrap());
+    store.add(first.clone()).unwrap();
+    let session = Session::new(
+        Arc::new(lakegate::secrets::MemoryStore::default()),
+        Arc::new(lakegate::host::HeadlessHost { no_browser: true }),
+        Some(ConnectionStore::in_dir(&dir)),
+    );
+    // Meanwhile the name is removed and added again for another workspace.
+    store
+        .save(&[Connection::new(
+            "work",
+            "https://other.example",
+            ConnectionKind::PersonalAccessToken,
+        )])
+        .unwrap();
+    assert_eq!(
+        session.workspace_id(&first).await.as_deref(),
+        Some(sb.info.workspace_id.as_str())
+    );
+    let (now, _) = store.load().unwrap();
+    assert_eq!(now[0].host, "https://other.example");
+    assert_eq!(
+        now[0].workspace_id, None,
+        "the other workspace learned nothing"
+    );
+    // While the connection is still the one it learned for, it keeps what it learned.
+    store.save(&[first.clone()]).unwrap();
+    let session = Session::new(
+        Arc::new(lakegate::secrets::MemoryStore::default()),
+        Arc::new(lakegate::host::HeadlessHost { no_browser: true }),
+        Some(ConnectionStore::in_dir(&dir)),
+    );
+    session.workspace_id(&first).await;
+    let (now, _) = store.load().unwrap();
+    assert_eq!(
+        now[0].workspace_id.as_deref(),
+        Some(sb.info.workspace_id.as_str())
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

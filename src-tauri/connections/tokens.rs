@@ -393,7 +393,16 @@ impl Session {
     ) -> Result<(), TokenError> {
         if conn.origin == Origin::Saved {
             if let Some(store) = &self.store {
-                match store.update(&conn.name, change) {
+                // Only the connection this was learned for: a name removed and added again
+                // for another host or kind meanwhile (a long wait, another process) is left
+                // as it is.
+                let same = SlotKey::of(conn);
+                let guarded = move |c: &mut Connection| {
+                    if SlotKey::of(c) == same {
+                        change(c)
+                    }
+                };
+                match store.update(&conn.name, guarded) {
                     Ok(()) | Err(StoreError::Unknown(_)) => {}
                     Err(e) => return Err(e.into()),
                 }
