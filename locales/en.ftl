@@ -188,7 +188,7 @@ doctor-request-3xx = The answer is a redirect to { $location }: Lakegate shows i
 doctor-request-3xx-next = Call the address it points to, if it is the app you meant; an app's API lives under /api/.
 doctor-request-302-sign-in = The app's domain did not accept the token: it sent the request to a browser sign-in ({ $location }). Databricks answers this way when a call to an app carries no token, or one the app's domain does not accept — expired, revoked, from another workspace, or a personal access token (databricks/cli#6605).
 doctor-request-invalid-token = The server did not accept the token itself ({ $said }): it is invalid, expired or revoked. This is not a missing permission.
-doctor-request-unrecorded = Lakegate has not seen Databricks answer this way before: `lakegate doctor --save-recording FILE` saves this answer, without any token or body, as a recording you can send us (tests/fixtures/databricks/README.md).
+doctor-request-unrecorded = Lakegate has not seen Databricks answer this way before: exporting the report (or `lakegate doctor --save-recording FILE`) saves this answer, without any token or body, as a recording you can send us (tests/fixtures/databricks/README.md).
 doctor-not-accepted-next-path = This path is outside /api/: only an app's /api/ routes take a token (the rest is for browsers). Call the app's /api/ route.
 doctor-not-accepted-next-pat = { $connection } uses a personal access token, and Databricks Apps take OAuth tokens only: add a connection that signs in with OAuth (a person or a service principal).
 doctor-not-accepted-next-expired = { $connection }'s token had expired: sign in to { $connection } again (Lakegate refreshes it by itself when a refresh token is kept).
@@ -200,6 +200,9 @@ doctor-request-403-scopes = The token lacks the app's user-authorization scopes.
 doctor-request-403-scopes-next = Sign in with the scopes the app needs (see Scopes above).
 doctor-request-403 = You lack CAN USE on the app (or its scopes).
 doctor-request-403-next = See Permission above: ask one of the app's managers for CAN USE.
+doctor-request-429 = The server limits how often it may be called, and this call was over the limit (429). Not a problem with the token or the permission.
+doctor-request-429-after = The server limits how often it may be called, and this call was over the limit (429); it asks to wait { $wait } s (Retry-After). Not a problem with the token or the permission.
+doctor-request-429-next = Send it again after that wait, and fewer at a time. Lakegate's own calls to the workspace wait as Retry-After says (they are GETs, safe to repeat); a POST, PUT, PATCH or DELETE is never sent again for you.
 doctor-request-404 = The app has no such path, or no app answers at this address.
 doctor-request-404-next = Check the App and Endpoint findings above.
 doctor-request-504 = The Apps proxy ends any request that takes longer than its timeout (120 s) with 504; the app's own logs never show it. It may also buffer streamed (SSE) answers.
@@ -356,6 +359,7 @@ doctor-run = Run the Doctor
 doctor-progress = Running check { $n } of { $total }…
 doctor-export = Export the report
 doctor-exported = Saved, secrets redacted:
+doctor-exported-recording = And a recording of an answer Lakegate had not seen Databricks give (no token, cookie or body in it): fill in where you send it, and send it to us:
 
 ## Scope matrix
 

@@ -189,7 +189,7 @@ doctor-request-3xx = A resposta é um redirecionamento para { $location }: o Lak
 doctor-request-3xx-next = Chame o endereço para onde ele aponta, se for o aplicativo que você queria; a API de um aplicativo fica em /api/.
 doctor-request-302-sign-in = O domínio do aplicativo não aceitou o token: ele mandou a requisição para uma entrada no navegador ({ $location }). O Databricks responde assim quando a chamada a um aplicativo não leva token, ou leva um que o domínio do aplicativo não aceita — expirado, revogado, de outro espaço de trabalho, ou um token de acesso pessoal (databricks/cli#6605).
 doctor-request-invalid-token = O servidor não aceitou o próprio token ({ $said }): ele é inválido, expirou ou foi revogado. Não é falta de permissão.
-doctor-request-unrecorded = O Lakegate nunca viu o Databricks responder assim: `lakegate doctor --save-recording ARQUIVO` guarda esta resposta, sem token nem corpo, como uma gravação que você pode nos enviar (tests/fixtures/databricks/README.md).
+doctor-request-unrecorded = O Lakegate nunca viu o Databricks responder assim: exportar o relatório (ou `lakegate doctor --save-recording ARQUIVO`) guarda esta resposta, sem token nem corpo, como uma gravação que você pode nos enviar (tests/fixtures/databricks/README.md).
 doctor-not-accepted-next-path = Este caminho fica fora de /api/: só as rotas /api/ de um aplicativo aceitam token (o resto é para navegadores). Chame a rota /api/ do aplicativo.
 doctor-not-accepted-next-pat = { $connection } usa um token de acesso pessoal, e os Databricks Apps só aceitam tokens OAuth: adicione uma conexão que entre com OAuth (uma pessoa ou uma entidade de serviço).
 doctor-not-accepted-next-expired = O token de { $connection } tinha expirado: entre em { $connection } de novo (o Lakegate o renova sozinho quando há um token de atualização guardado).
@@ -201,6 +201,9 @@ doctor-request-403-scopes = O token não tem os escopos de autorização do usu�
 doctor-request-403-scopes-next = Faça login com os escopos de que o aplicativo precisa (veja Escopos acima).
 doctor-request-403 = Você não tem CAN USE no aplicativo (ou os escopos dele).
 doctor-request-403-next = Veja Permissão acima: peça CAN USE a quem gerencia o aplicativo.
+doctor-request-429 = O servidor limita a frequência das chamadas, e esta passou do limite (429). Não é problema do token nem da permissão.
+doctor-request-429-after = O servidor limita a frequência das chamadas, e esta passou do limite (429); ele pede para esperar { $wait } s (Retry-After). Não é problema do token nem da permissão.
+doctor-request-429-next = Envie de novo depois dessa espera, e menos de cada vez. As chamadas do próprio Lakegate ao espaço de trabalho esperam o que o Retry-After diz (são GETs, seguros de repetir); um POST, PUT, PATCH ou DELETE nunca é reenviado por você.
 doctor-request-404 = O aplicativo não tem esse caminho, ou nenhum aplicativo responde neste endereço.
 doctor-request-404-next = Veja as verificações Aplicativo e Endpoint acima.
 doctor-request-504 = O proxy dos Apps encerra com 504 toda solicitação que demora mais que o tempo limite dele (120 s); os logs do aplicativo nunca mostram isso. Ele também pode segurar respostas em streaming (SSE).
@@ -357,6 +360,7 @@ doctor-run = Rodar o Doctor
 doctor-progress = Rodando a verificação { $n } de { $total }…
 doctor-export = Exportar o relatório
 doctor-exported = Salvo, com os segredos ocultados:
+doctor-exported-recording = E uma gravação de uma resposta que o Lakegate nunca viu o Databricks dar (sem token, cookie nem corpo): preencha onde você a envia e envie para nós:
 
 ## Matriz de escopos
 

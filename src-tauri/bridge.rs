@@ -351,6 +351,9 @@ pub struct ScopeMatrixRow {
 pub struct ExportedReport {
     pub markdown: String,
     pub json: String,
+    /// A field recording beside them, when the answer matched none Databricks is on
+    /// record as giving (no token, cookie or body in it).
+    pub recording: Option<String>,
 }
 
 /// The committed TypeScript file's path, relative to the repository root.

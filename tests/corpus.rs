@@ -217,6 +217,52 @@ async fn the_workspace_client_reads_every_recorded_error() {
     );
 }
 
+/// A rate limit with `Retry-After` is waited out by the workspace calls (GETs, safe to send
+/// again), as the SDKs do; without `Retry-After`, or too long a wait, it is said at once,
+/// quoting the server.
+#[tokio::test]
+async fn a_rate_limit_is_waited_out_as_retry_after_says() {
+    let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = calls.clone();
+    let rec = common::recorder::start(
+        "limited.localhost",
+        true,
+        Arc::new(move |_, _| {
+            match seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
+                0 => (429, "Retry-After: 1\n{\"error_code\":\"REQUEST_LIMIT_EXCEEDED\",\"message\":\"Workspace 1 exceeded the rate limit\"}".into()),
+                _ => (200, r#"{"apps":[]}"#.into()),
+            }
+        }),
+    )
+    .await;
+    let http = client_for(&rec);
+    let token = SecretString::from("replayed-token");
+    let started = std::time::Instant::now();
+    let apps = lakegate::workspace::list_apps(&http, &rec.origin, &token)
+        .await
+        .unwrap();
+    assert!(apps.is_empty());
+    assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 2);
+    assert!(started.elapsed() >= Duration::from_millis(900), "it waited");
+
+    // Too long a wait is not waited: the error says what the server said.
+    let (rec, now) = replay("limited2.localhost").await;
+    *now.lock().unwrap() = (
+        429,
+        "Retry-After: 3600\n{\"error_code\":\"REQUEST_LIMIT_EXCEEDED\",\"message\":\"slow down\"}"
+            .into(),
+    );
+    let err = lakegate::workspace::list_apps(&client_for(&rec), &rec.origin, &token)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("REQUEST_LIMIT_EXCEEDED") && err.contains("slow down"),
+        "{err}"
+    );
+    assert_eq!(rec.seen().len(), 1, "asked once");
+}
+
 #[tokio::test]
 async fn the_token_calls_read_every_recorded_refusal() {
     let (rec, now) = replay("tokens.localhost").await;
@@ -315,6 +361,7 @@ fn the_doctor_reads_every_recorded_app_answer() {
             total_ms: if status == 504 { 120_000.0 } else { 80.0 },
             body_start: r.body().unwrap_or("").to_string(),
             location: r.header("location").map(|l| l.replace('…', "")),
+            retry_after: None,
         };
         let facts = facts_for(r);
         let f = explain_answer(&answer, &facts);
@@ -374,6 +421,7 @@ fn an_answer_never_seen_is_news_and_a_field_recording() {
         total_ms: 30.0,
         body_start: r#"{"error_code":"BLOCKED_BY_POLICY","message":"Blocked for eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlc2ln"}"#.into(),
         location: None,
+        retry_after: None,
     };
     let f = explain_answer(&answer, &TokenFacts::default());
     assert!(f
@@ -415,6 +463,7 @@ fn an_error_page_is_read_for_its_words() {
             total_ms: 12.0,
             body_start: page.into(),
             location: None,
+            retry_after: None,
         },
         &TokenFacts::default(),
     );
@@ -470,4 +519,31 @@ async fn the_command_line_saves_a_field_recording_only_for_news() {
     });
     assert!(String::from_utf8_lossy(&out.stderr).contains("nothing to record"));
     assert!(!again.exists());
+}
+
+/// A 429 reads as a rate limit (with the wait it asks for), never as a token or permission
+/// problem.
+#[test]
+fn the_doctor_reads_a_rate_limit_as_one() {
+    let f = explain_answer(
+        &Answered {
+            status: 429,
+            reason: "Too Many Requests".into(),
+            total_ms: 12.0,
+            body_start: r#"{"error_code":"REQUEST_LIMIT_EXCEEDED","message":"Workspace 1 exceeded the rate limit"}"#.into(),
+            location: None,
+            retry_after: Some("7".into()),
+        },
+        &TokenFacts::default(),
+    );
+    let meaning = f.meaning.to_string();
+    assert!(
+        meaning.contains("wait 7 s") && meaning.contains("Not a problem with the token"),
+        "{meaning}"
+    );
+    assert!(
+        f.next_step.to_string().contains("never sent again"),
+        "{}",
+        f.next_step
+    );
 }

@@ -427,3 +427,39 @@ async fn the_report_exports_as_markdown_and_json_without_secrets() {
     }
     let _ = std::fs::remove_dir_all(&d.dir);
 }
+
+/// An answer no recording matches: the window's Doctor says so, and exporting the report
+/// also writes it as a field recording (redacted); an answer on record writes none.
+#[tokio::test]
+async fn an_unrecorded_answer_is_exported_as_a_field_recording() {
+    let d = common::workbench(SandboxConfig::default()).await;
+    let app = common::app_url(&d.sb, "hello");
+    let r = run(
+        &d,
+        Some("bot"),
+        &format!("{app}/api/stress/status?code=418"),
+    )
+    .await;
+    assert!(text(&r, CheckId::Request).contains("has not seen Databricks answer this way before"));
+    d.app.export_report().unwrap();
+    let path = d.app.export_recording().unwrap().expect("a recording");
+    let recording = std::fs::read_to_string(&path).unwrap();
+    let token = d.app.access_token_for_clipboard("bot").await.unwrap();
+    assert!(!recording.contains(secrecy::ExposeSecret::expose_secret(&token)));
+    let v: serde_json::Value = serde_json::from_str(&recording).unwrap();
+    assert_eq!(v["answer"]["status"], 418);
+    assert_eq!(v["asked"]["host"], "app");
+
+    // A recorded answer (the app domain's 302 to sign in, for a path outside /api/).
+    let r = run(&d, Some("bot"), &format!("{app}/index.html")).await;
+    assert_eq!(
+        facts(&r, CheckId::Request)
+            .recorded_as
+            .as_deref()
+            .map(|id| id.starts_with("apps-")),
+        Some(true),
+        "{}",
+        text(&r, CheckId::Request)
+    );
+    assert_eq!(d.app.export_recording().unwrap(), None);
+}

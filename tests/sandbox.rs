@@ -1252,6 +1252,33 @@ async fn running_apps_serve_real_endpoints_and_their_openapi_document() {
     );
 }
 
+/// A stream still arriving at the proxy's limit is cut there (about 301 s on record; 1 s
+/// here): `/api/chat/stall` sends three tokens and then nothing, and its body ends.
+#[tokio::test]
+async fn the_proxy_cuts_a_stream_at_its_limit() {
+    let sb = sandbox(SandboxConfig {
+        stream_limit: Duration::from_secs(1),
+        ..Default::default()
+    })
+    .await;
+    let http = client(&sb);
+    let token = m2m_token(&sb, &http, "all-apis").await;
+    let started = Instant::now();
+    let r = http
+        .get(format!("{}/api/chat/stall", app_url(&sb, "hello")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let body = tokio::time::timeout(Duration::from_secs(20), r.text())
+        .await
+        .expect("the proxy ends the stream")
+        .unwrap_or_default();
+    assert!(body.contains("token"), "{body}");
+    assert!(started.elapsed() >= Duration::from_millis(900));
+}
+
 #[tokio::test]
 async fn the_proxy_ends_long_requests_with_504() {
     let sb = sandbox(SandboxConfig {

@@ -75,6 +75,37 @@ impl App {
         Ok((md, json))
     }
 
+    /// Writes the last report's field recording beside the reports, when it has one (an
+    /// answer no recording matched): the path written.
+    pub fn export_recording(&self) -> Result<Option<PathBuf>, UiError> {
+        let report = self
+            .last_report
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+            .ok_or_else(|| UiError::NotFound {
+                message: wsay!("doctor-no-report"),
+            })?;
+        let Some(recording) = report.recording else {
+            return Ok(None);
+        };
+        let path = self
+            .data_dir
+            .join("reports")
+            .join(format!("doctor-{}-recording.json", report.at));
+        crate::platform::write_atomically(&path, recording.as_bytes()).map_err(|e| {
+            UiError::Storage {
+                message: wsay!(
+                    "file-write",
+                    path = path.display().to_string(),
+                    reason = e.to_string()
+                ),
+                path: Some(path.display().to_string()),
+            }
+        })?;
+        Ok(Some(path))
+    }
+
     pub async fn scope_matrix(&self, connection: &str) -> Result<ScopeMatrix, UiError> {
         let conn = self.find(connection).await?;
         let token = self.session.access_token(&conn).await?;

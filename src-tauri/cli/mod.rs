@@ -119,6 +119,10 @@ pub struct SandboxArgs {
     /// The Apps proxy answers 504 to requests that take longer, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub proxy_timeout: u64,
+    /// The Apps proxy cuts an answer still streaming after this long, in seconds (about
+    /// 301 s on record).
+    #[arg(long, value_name = "SECS", default_value_t = 301, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub stream_limit: u64,
     /// Status for a token without an app's user-authorization scopes (Databricks documents 401 or 403).
     #[arg(long, value_name = "STATUS", default_value_t = 403, value_parser = auth_status)]
     pub missing_scope_status: u16,

@@ -15,6 +15,7 @@ pub fn run(args: SandboxArgs) -> ExitCode {
         token_ttl: Duration::from_secs(args.token_ttl),
         dir: args.dir,
         proxy_timeout: Duration::from_secs(args.proxy_timeout),
+        stream_limit: Duration::from_secs(args.stream_limit),
         missing_scope_status: args.missing_scope_status,
         rs256: args.rs256,
         no_refresh_tokens: args.no_refresh_tokens,

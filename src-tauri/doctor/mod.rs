@@ -151,6 +151,8 @@ pub struct Answered {
     pub body_start: String,
     /// Where a redirect pointed (its `Location`).
     pub location: Option<String>,
+    /// How long a 429 or 503 asked the caller to wait (its `Retry-After`), as sent.
+    pub retry_after: Option<String>,
 }
 
 impl Answered {
@@ -165,6 +167,11 @@ impl Answered {
                 .iter()
                 .find(|(k, _)| k.eq_ignore_ascii_case("location"))
                 .map(|(_, v)| v.clone()),
+            retry_after: r
+                .headers
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case("retry-after"))
+                .map(|(_, v)| v.chars().take(40).collect()),
         }
     }
 }
@@ -1509,6 +1516,16 @@ fn request_finding(r: &Answered, facts: &TokenFacts) -> Finding {
             Verdict::Fail,
             m!("doctor-request-403"),
             m!("doctor-request-403-next").into(),
+        ),
+        // Rate limits: the REST APIs' 429 REQUEST_LIMIT_EXCEEDED (the corpus's
+        // rest-request-limit-exceeded-*), or an app's own.
+        429 => (
+            Verdict::Fail,
+            match &r.retry_after {
+                Some(wait) => m!("doctor-request-429-after", wait = wait.as_str()),
+                None => m!("doctor-request-429"),
+            },
+            m!("doctor-request-429-next").into(),
         ),
         404 => (
             Verdict::Fail,

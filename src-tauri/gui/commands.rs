@@ -394,9 +394,11 @@ pub async fn diagnose(
 #[tauri::command]
 pub fn export_report(app: State<'_, App>) -> Result<ExportedReport, UiError> {
     let (markdown, json) = app.export_report()?;
+    let recording = app.export_recording()?;
     Ok(ExportedReport {
         markdown: markdown.display().to_string(),
         json: json.display().to_string(),
+        recording: recording.map(|p| p.display().to_string()),
     })
 }
 

@@ -59,6 +59,9 @@ pub struct SandboxConfig {
     pub dir: Option<PathBuf>,
     /// The Apps proxy ends requests that take longer with a 504.
     pub proxy_timeout: Duration,
+    /// The Apps proxy cuts an answer still streaming after this long (about 301 s on
+    /// record, databricks/appkit PR #318; a later fix to 30 min is mentioned there).
+    pub stream_limit: Duration,
     /// Status for a token that lacks an app's user-authorization scopes (403 or 401).
     pub missing_scope_status: u16,
     /// Status for an app that is stopped or deploying.
@@ -83,6 +86,7 @@ impl Default for SandboxConfig {
             token_ttl: Duration::from_secs(3600),
             dir: None,
             proxy_timeout: Duration::from_secs(120),
+            stream_limit: Duration::from_secs(301),
             missing_scope_status: 403,
             unavailable_status: 503,
             crashed_status: 502,

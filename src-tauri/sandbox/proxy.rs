@@ -205,7 +205,20 @@ pub async fn handle(s: &Shared, label: &str, peer: SocketAddr, req: Request<Body
     if let Ok(v) = HeaderValue::from_str(&request_id) {
         resp.headers_mut().insert("x-request-id", v);
     }
-    resp
+    cut_at(resp, s.config.stream_limit)
+}
+
+/// An answer still arriving when `limit` has passed since it began is cut there, as the
+/// Apps proxy's upstream timeout cut streams at about 301 s (the corpus's apps-sse-cut-301s,
+/// databricks/appkit PR #318). How a client sees the end is not on record: here the body
+/// simply ends.
+fn cut_at(resp: Response, limit: std::time::Duration) -> Response {
+    use futures_util::StreamExt;
+    let (parts, body) = resp.into_parts();
+    let stream = body
+        .into_data_stream()
+        .take_until(tokio::time::sleep(limit));
+    Response::from_parts(parts, Body::from_stream(stream))
 }
 
 fn caller(s: &Shared, p: Principal) -> Caller {

@@ -104,17 +104,49 @@ struct ApiError {
     error_code: Option<serde_json::Value>,
 }
 
+/// The longest `Retry-After` a workspace call waits out, and how many times it waits.
+const MAX_RETRY_AFTER_SECS: u64 = 30;
+const MAX_WAITS: usize = 2;
+
+/// Seconds a 429 or 503 asks the caller to wait (`Retry-After` in seconds), when short
+/// enough to wait here. The workspace's REST APIs answer rate limits with 429
+/// `REQUEST_LIMIT_EXCEEDED` (the corpus's rest-request-limit-exceeded-*); the SDKs retry
+/// them after `Retry-After`. These calls are GETs: safe to send again.
+pub fn retry_after(status: u16, headers: &reqwest::header::HeaderMap) -> Option<u64> {
+    if !matches!(status, 429 | 503) {
+        return None;
+    }
+    headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|s| *s <= MAX_RETRY_AFTER_SECS)
+}
+
 async fn get_json<T: serde::de::DeserializeOwned>(
     client: &reqwest::Client,
     url: &str,
     token: &SecretString,
 ) -> Result<T, WorkspaceError> {
-    let resp = client
-        .get(url)
-        .bearer_auth(token.expose_secret())
-        .send()
-        .await
-        .map_err(|e| WorkspaceError::Network(e.to_string()))?;
+    let mut waits = 0;
+    let resp = loop {
+        let resp = client
+            .get(url)
+            .bearer_auth(token.expose_secret())
+            .send()
+            .await
+            .map_err(|e| WorkspaceError::Network(e.to_string()))?;
+        match retry_after(resp.status().as_u16(), resp.headers()) {
+            Some(secs) if waits < MAX_WAITS => {
+                waits += 1;
+                tokio::time::sleep(std::time::Duration::from_secs(secs)).await;
+            }
+            _ => break resp,
+        }
+    };
     let status = resp.status().as_u16();
     let body = resp
         .bytes()

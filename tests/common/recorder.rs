@@ -163,11 +163,19 @@ async fn serve(
         headers,
         body: String::from_utf8_lossy(&body).into_owned(),
     });
+    // A reply that starts `Retry-After: N\n` sends that header (the rest is the body).
+    let (extra, reply) = match reply.strip_prefix("Retry-After: ") {
+        Some(rest) => {
+            let (secs, body) = rest.split_once('\n').unwrap_or((rest, ""));
+            (format!("Retry-After: {secs}\r\n"), body.to_string())
+        }
+        None => (String::new(), reply),
+    };
     let response = if (300..400).contains(&status) {
         format!("HTTP/1.1 {status} X\r\nLocation: {reply}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
     } else {
         format!(
-            "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{reply}",
+            "HTTP/1.1 {status} X\r\n{extra}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{reply}",
             reply.len()
         )
     };

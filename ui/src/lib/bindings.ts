@@ -247,7 +247,12 @@ granted: Array<string>, rows: Array<ScopeMatrixRow>,
  */
 canSignIn: boolean, };
 
-export type ExportedReport = { markdown: string, json: string, };
+export type ExportedReport = { markdown: string, json: string, 
+/**
+ * A field recording beside them, when the answer matched none Databricks is on
+ * record as giving (no token, cookie or body in it).
+ */
+recording: string | null, };
 
 export type ScopeMatrixRow = { app: string, required: Array<string>, effective: Array<string>, missing: Array<string>, };
 
