@@ -863,6 +863,7 @@ enter-the-client-id = enter the service principal's client id (application id)
 enter-the-profile = enter the databricks CLI profile's name
 trust-not-saved = { $name } is not saved in Lakegate (it comes from the environment or ~/.databrickscfg): save it as a connection of its own to trust more hosts with its token
 remove-not-saved = { $name } is not saved in Lakegate: change it where it comes from
+remove-while-signing-in = A sign-in to { $name } is keeping its tokens right now: try again in a moment.
 language-unknown = { $language } is not a language Lakegate speaks
 path-empty = give the file a name
 path-no-home = there is no home folder: give a full path

@@ -864,6 +864,7 @@ enter-the-client-id = digite o ID do cliente da entidade de serviço (o ID do ap
 enter-the-profile = digite o nome do perfil da CLI do Databricks
 trust-not-saved = { $name } não está salva no Lakegate (ela vem do ambiente ou de ~/.databrickscfg): salve-a como uma conexão própria para confiar o token dela a mais hosts
 remove-not-saved = { $name } não está salva no Lakegate: altere-a onde ela é definida
+remove-while-signing-in = Uma entrada em { $name } está guardando os tokens agora: tente de novo em instantes.
 language-unknown = { $language } não é um idioma que o Lakegate fala
 path-empty = dê um nome ao arquivo
 path-no-home = não há pasta pessoal: informe um caminho completo

@@ -54,11 +54,15 @@ pub fn to_link(r: &Linked) -> Result<String, LinkError> {
         let mut q = link.query_pairs_mut();
         q.append_pair("method", &r.method.to_ascii_uppercase());
         q.append_pair("url", url.as_str());
+        // Token-shaped text in a header value or the body never goes into a link either.
         for (k, v) in &r.headers {
-            q.append_pair("header", &format!("{}: {v}", k.trim()));
+            q.append_pair(
+                "header",
+                &format!("{}: {}", k.trim(), crate::redaction::redact_text(v)),
+            );
         }
         if let Some(b) = r.body.as_deref().filter(|b| !b.is_empty()) {
-            q.append_pair("body", b);
+            q.append_pair("body", &crate::redaction::redact_text(b));
         }
     }
     let link = link.to_string();

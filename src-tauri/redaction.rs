@@ -54,11 +54,12 @@ pub fn is_secret_param(name: &str) -> bool {
     if PAGING_PARAMS.contains(&n.as_str()) {
         return false;
     }
-    // `auth` only as the whole name: `author` is no credential in a query.
+    // `auth` only as the whole name or in `authorization`: `author` is no credential.
     SECRET_WORDS
         .iter()
         .filter(|w| **w != "auth")
         .any(|w| n.contains(w))
+        || n.contains("authoriz")
         || SECRET_PARAMS.contains(&n.as_str())
 }
 
@@ -108,8 +109,13 @@ pub fn redact_url(url: &str) -> String {
     };
     let _ = parsed.set_username("");
     let _ = parsed.set_password(None);
-    // A query without a credential is left exactly as it was written.
-    if parsed.query_pairs().any(|(k, _)| is_secret_param(&k)) {
+    // A query without a credential is left exactly as it was written; one holding a
+    // secret-named parameter or a token-shaped value (percent-encoded, `%20dapi…`, where
+    // the text as written hides its start) is written again, redacted.
+    if parsed
+        .query_pairs()
+        .any(|(k, v)| is_secret_param(&k) || redact_text(&v) != v)
+    {
         let pairs: Vec<(String, String)> = parsed.query_pairs().into_owned().collect();
         let pairs = redact_query(&pairs);
         if pairs.is_empty() {
@@ -210,6 +216,7 @@ mod tests {
         ] {
             assert!(is_secret_param(p), "{p}");
         }
+        assert!(is_secret_param("Authorization"));
         for p in ["limit", "q", "page_token", "monkey", "author"] {
             assert!(!is_secret_param(p), "{p}");
         }
@@ -223,6 +230,13 @@ mod tests {
             "https://a.example/api/x?limit=5&access_token=[redacted]&sig=[redacted]&q=a+b"
         );
         assert_eq!(redact_url("https://a.example/x"), "https://a.example/x");
+        let hidden = redact_url(
+            "https://a.example/api?authorization=Bearer%20dapi0123456789abcdef0123456789abcdef",
+        );
+        assert!(!hidden.contains("dapi0123"), "{hidden}");
+        let encoded =
+            redact_url("https://a.example/api?note=Bearer%20dapi0123456789abcdef0123456789abcdef");
+        assert!(!encoded.contains("dapi0123"), "{encoded}");
         let carried = credentials_in_url(&Url::parse("https://me@a.example/?token=1&x=2").unwrap());
         assert_eq!(carried, vec!["user-info".to_string(), "token".to_string()]);
     }

@@ -152,3 +152,36 @@ fn a_document_of_references_is_bounded_by_what_it_builds() {
         parse_peak / MB
     );
 }
+
+/// Short names cost little text but a whole parameter each: 100 one-letter parameters
+/// shared by 300,000 path items are bounded by what they take in memory, not their text.
+#[test]
+fn short_parameters_by_the_million_are_bounded_too() {
+    let _one = MEASURING.lock().unwrap_or_else(|e| e.into_inner());
+    let params: Vec<Value> = (0..100)
+        .map(|_| json!({ "name": "a", "in": "q" }))
+        .collect();
+    let paths: Map<String, Value> = (0..300_000)
+        .map(|i| (format!("/p{i}"), json!({ "$ref": "#/I" })))
+        .collect();
+    let doc = serde_json::to_vec(&json!({
+        "paths": paths,
+        "I": { "parameters": params, "get": {}, "put": {}, "post": {}, "delete": {} }
+    }))
+    .unwrap();
+    assert!(doc.len() < lakegate::workspace::openapi::MAX_DOCUMENT_BYTES);
+    let (value, parse_peak) = peak_of(|| serde_json::from_slice::<Value>(&doc).unwrap());
+    drop(value);
+    let (ops, peak) = peak_of(|| lakegate::workspace::openapi::parse(&doc).unwrap());
+    assert!(
+        !ops.is_empty() && ops.len() < 10_000,
+        "{} operations",
+        ops.len()
+    );
+    assert!(
+        peak < parse_peak + 24 * MB,
+        "peak {} MB beyond the JSON's own {} MB",
+        (peak - parse_peak) / MB,
+        parse_peak / MB
+    );
+}

@@ -45,6 +45,24 @@ enum SignIn {
     Started(Box<(PendingLogin, reqwest::Client, Connection)>),
     /// Being awaited; sending cancels it.
     Waiting(oneshot::Sender<()>),
+    /// The browser came back: the tokens are being checked and kept. The connection cannot
+    /// be removed meanwhile (its keychain entry is being written).
+    Completing,
+}
+
+/// Ends a sign-in's `Completing` mark however the completion ends.
+struct Completing<'a> {
+    app: &'a App,
+    name: &'a str,
+}
+
+impl Drop for Completing<'_> {
+    fn drop(&mut self) {
+        let mut map = self.app.sign_ins();
+        if matches!(map.get(self.name), Some(SignIn::Completing)) {
+            map.remove(self.name);
+        }
+    }
 }
 
 /// Describes this installation. Shared by the window and `lakegate info`.
@@ -326,6 +344,12 @@ impl App {
         port_wait: Option<crate::oauth::PortWait>,
     ) -> Result<SignInStarted, UiError> {
         let conn = self.find(name).await?;
+        if matches!(self.sign_ins().get(name), Some(SignIn::Completing)) {
+            return Err(UiError::invalid(
+                "name",
+                wsay!("remove-while-signing-in", name = name),
+            ));
+        }
         if let Some(SignIn::Waiting(cancel)) = self.sign_ins().remove(name) {
             let _ = cancel.send(());
         }
@@ -376,7 +400,8 @@ impl App {
                 let _ = rx.await;
             })
             .await;
-        self.sign_ins().remove(name);
+        let _completing = Completing { app: self, name };
+        self.sign_ins().insert(name.to_string(), SignIn::Completing);
         let tokens = result?;
         // What the tokens are kept for and sent to next must be what the sign-in began for.
         let mut conn = self.still_bound(&started, &token_endpoint).await?;
@@ -624,6 +649,13 @@ impl App {
             return Err(UiError::invalid(
                 "name",
                 wsay!("remove-not-saved", name = name),
+            ));
+        }
+        // A sign-in keeping its tokens right now: removing would race its keychain write.
+        if matches!(self.sign_ins().get(name), Some(SignIn::Completing)) {
+            return Err(UiError::invalid(
+                "name",
+                wsay!("remove-while-signing-in", name = name),
             ));
         }
         // A sign-in waiting in the browser for it ends here (and could not finish anyway).

@@ -654,18 +654,15 @@ async fn connection_for_token(
 ) -> Result<String, crate::error::UiError> {
     let overview = app.overview().await?;
     if let Some(p) = &args.profile {
-        let saved = overview.connections.iter().any(|c| &c.name == p);
-        if saved {
-            return Ok(p.clone());
-        }
-        // A profile that names Lakegate as its CLI: the saved connection for its host
-        // (running the profile's CLI again would be this command calling itself).
+        // A profile that names Lakegate as its CLI: the saved connection for its host —
+        // the one named like the profile when it is for that host — whose token the SDK
+        // then sends to the profile's host. Never another host's connection of that name.
         if let Some(host) = lakegate_profile_host(p) {
             return overview
                 .connections
                 .iter()
                 .filter(|c| c.origin == Origin::Saved && c.host.eq_ignore_ascii_case(&host))
-                .max_by_key(|c| c.has_credentials)
+                .max_by_key(|c| (&c.name == p, c.has_credentials))
                 .map(|c| c.name.clone())
                 .ok_or_else(|| crate::error::UiError::NotFound {
                     message: format!(
@@ -673,7 +670,12 @@ async fn connection_for_token(
                     ),
                 });
         }
-        return Ok(format!("profile:{p}"));
+        let saved = overview.connections.iter().any(|c| &c.name == p);
+        return Ok(if saved {
+            p.clone()
+        } else {
+            format!("profile:{p}")
+        });
     }
     if let Some(host) = &args.host {
         let host = crate::oauth::normalize_host(host)

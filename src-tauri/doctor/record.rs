@@ -138,7 +138,10 @@ pub fn field_recording(
     let marks = identifying_words(body);
     let mut headers = serde_json::Map::new();
     if let Some(l) = location {
-        headers.insert("Location".into(), json!(format!("…{}…", redirect_path(l))));
+        headers.insert(
+            "Location".into(),
+            json!(format!("…{}…", redact_text(&redirect_path(l)))),
+        );
     }
     let value = json!({
         "id": id,

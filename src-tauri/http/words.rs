@@ -21,6 +21,8 @@ pub fn is_html(body: &str) -> bool {
 /// `body` as a person reads it: an HTML page as "title — text" (at most `max` characters),
 /// anything else as it is (cut at `max`).
 pub fn words(body: &str, max: usize) -> String {
+    // The words that identify an answer are at its start: never read more than this.
+    let body = head(body, MAX_READ);
     let text = if is_html(body) {
         page_words(body)
     } else {
@@ -29,8 +31,25 @@ pub fn words(body: &str, max: usize) -> String {
     cut(&text, max)
 }
 
-/// The title and the visible text of an HTML page, whitespace collapsed.
+/// The most of an answer read for its words.
+const MAX_READ: usize = 64 * 1024;
+
+/// The first `max` bytes of `s`, on a character boundary.
+fn head(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// The title and the visible text of an HTML page, whitespace collapsed. Linear: a tag
+/// whose closing tag is missing is looked for once.
 pub fn page_words(html: &str) -> String {
+    let html = head(html, MAX_READ);
     let lower = html.to_ascii_lowercase();
     let title = lower
         .find("<title")
@@ -43,20 +62,29 @@ pub fn page_words(html: &str) -> String {
         .map(|(s, e)| collapse(&decode(&html[s..e])))
         .unwrap_or_default();
     // The body's text: tags dropped, script, style and head contents skipped.
-    let mut text = String::with_capacity(html.len().min(64 * 1024));
+    let mut text = String::with_capacity(html.len());
     let mut rest = html;
     let mut rest_lower = lower.as_str();
+    const SKIPPED: [&str; 5] = ["script", "style", "head", "title", "noscript"];
+    let mut unclosed = [false; SKIPPED.len()];
     while let Some(open) = rest_lower.find('<') {
         text.push_str(&rest[..open]);
         text.push(' ');
-        let skip_to = ["script", "style", "head", "title", "noscript"]
+        let skip_to = SKIPPED
             .iter()
-            .find(|t| {
+            .position(|t| {
                 rest_lower[open + 1..].starts_with(*t)
                     && rest_lower[open + 1 + t.len()..]
                         .starts_with(|c: char| c == '>' || c.is_whitespace())
             })
-            .and_then(|t| rest_lower[open..].find(&format!("</{t}")).map(|e| open + e));
+            .filter(|i| !unclosed[*i])
+            .and_then(|i| {
+                let found = rest_lower[open..]
+                    .find(&format!("</{}", SKIPPED[i]))
+                    .map(|e| open + e);
+                unclosed[i] = found.is_none();
+                found
+            });
         let from = skip_to.unwrap_or(open);
         match rest_lower[from..].find('>') {
             Some(close) => {
@@ -131,5 +159,8 @@ mod tests {
         for bad in ["<html><title>x", "<html><script>", "<html><p", "<html>é<"] {
             let _ = words(bad, 50);
         }
+        // Unclosed scripts by the thousand are read in one pass (each closer looked for once).
+        let hostile = format!("<html>{}", "<script>é".repeat(200_000));
+        assert!(words(&hostile, 50).chars().count() <= 51);
     }
 }

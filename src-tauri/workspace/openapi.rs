@@ -174,11 +174,15 @@ pub fn url_on_app(app_url: &str, path: &str) -> Option<url::Url> {
 }
 
 impl Operation {
-    /// About how many bytes of text the operation holds beside its skeleton (whose bytes
-    /// were counted as it was built).
+    /// About how many bytes the operation holds beside its skeleton (whose bytes were
+    /// counted as it was built): its text, and what each value costs in memory however
+    /// short its text is (an empty name still takes a `Parameter`).
     fn bytes(&self) -> usize {
         let opt = |s: &Option<String>| s.as_ref().map_or(0, String::len);
-        self.path.len()
+        let fixed = std::mem::size_of::<Operation>()
+            + self.parameters.len() * std::mem::size_of::<Parameter>();
+        fixed
+            + self.path.len()
             + opt(&self.summary)
             + opt(&self.operation_id)
             + self
@@ -237,7 +241,10 @@ fn parameters(doc: &Value, raw: Option<&Value>) -> Vec<Parameter> {
                 .filter_map(|p| {
                     let name = p.get("name")?.as_str()?;
                     let location = p.get("in")?.as_str()?;
-                    if name.len() > MAX_NAME_BYTES || location.len() > MAX_NAME_BYTES {
+                    if name.is_empty()
+                        || name.len() > MAX_NAME_BYTES
+                        || location.len() > MAX_NAME_BYTES
+                    {
                         return None;
                     }
                     let (name, location) = (name.to_string(), location.to_string());
