@@ -158,6 +158,8 @@ struct SlotHandle {
     slot: tokio::sync::Mutex<Slot>,
     generation: AtomicU64,
     refreshes: AtomicU64,
+    /// One learning of the workspace id at a time (Check all asks for it from many calls).
+    learning: tokio::sync::Mutex<()>,
 }
 
 pub type Clock = Arc<dyn Fn() -> u64 + Send + Sync>;
@@ -267,6 +269,7 @@ impl Session {
                     slot: tokio::sync::Mutex::new(Slot::default()),
                     generation: AtomicU64::new(0),
                     refreshes: AtomicU64::new(0),
+                    learning: tokio::sync::Mutex::new(()),
                 })
             })
             .clone()
@@ -477,8 +480,11 @@ impl Session {
             return Some(id.clone());
         }
         let handle = self.handle(conn);
-        if let Some(id) = &handle.slot.lock().await.workspace_id {
-            return Some(id.clone());
+        // Single-flight: whoever waited here finds what the first one learned.
+        let _learning = handle.learning.lock().await;
+        let known = handle.slot.lock().await.workspace_id.clone();
+        if let Some(id) = known {
+            return Some(id);
         }
         let mut id = destinations::workspace_id_in_host(&conn.host);
         if id.is_none() {
