@@ -45,47 +45,34 @@ impl App {
         Ok(report)
     }
 
-    /// Writes the last report as Markdown and JSON (secrets redacted); returns both paths.
-    pub fn export_report(&self) -> Result<(PathBuf, PathBuf), UiError> {
-        let report = self
-            .last_report
+    /// The report the Doctor made last.
+    fn last_report(&self) -> Result<doctor::Report, UiError> {
+        self.last_report
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
             .ok_or_else(|| UiError::NotFound {
                 message: wsay!("doctor-no-report"),
-            })?;
+            })
+    }
+
+    /// Writes the last report as Markdown and JSON (secrets redacted); returns both paths.
+    pub fn export_report(&self) -> Result<(PathBuf, PathBuf), UiError> {
+        let report = self.last_report()?;
         let dir = self.data_dir.join("reports");
         let stem = format!("doctor-{}", report.at);
         let md = dir.join(format!("{stem}.md"));
         let json = dir.join(format!("{stem}.json"));
-        let write = |path: &PathBuf, text: String| {
-            crate::platform::write_atomically(path, text.as_bytes()).map_err(|e| UiError::Storage {
-                message: wsay!(
-                    "file-write",
-                    path = path.display().to_string(),
-                    reason = e.to_string()
-                ),
-                path: Some(path.display().to_string()),
-            })
-        };
         let language = self.language();
-        write(&md, doctor::to_markdown(&report, language))?;
-        write(&json, doctor::to_json(&report, language))?;
+        write_report(&md, &doctor::to_markdown(&report, language))?;
+        write_report(&json, &doctor::to_json(&report, language))?;
         Ok((md, json))
     }
 
     /// Writes the last report's field recording beside the reports, when it has one (an
     /// answer no recording matched): the path written.
     pub fn export_recording(&self) -> Result<Option<PathBuf>, UiError> {
-        let report = self
-            .last_report
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-            .ok_or_else(|| UiError::NotFound {
-                message: wsay!("doctor-no-report"),
-            })?;
+        let report = self.last_report()?;
         let Some(recording) = report.recording else {
             return Ok(None);
         };
@@ -93,16 +80,7 @@ impl App {
             .data_dir
             .join("reports")
             .join(format!("doctor-{}-recording.json", report.at));
-        crate::platform::write_atomically(&path, recording.as_bytes()).map_err(|e| {
-            UiError::Storage {
-                message: wsay!(
-                    "file-write",
-                    path = path.display().to_string(),
-                    reason = e.to_string()
-                ),
-                path: Some(path.display().to_string()),
-            }
-        })?;
+        write_report(&path, &recording)?;
         Ok(Some(path))
     }
 
@@ -228,4 +206,16 @@ impl App {
         }
         Ok(())
     }
+}
+
+/// Writes one of the Doctor's files, saying where when it cannot.
+fn write_report(path: &std::path::Path, text: &str) -> Result<(), UiError> {
+    crate::platform::write_atomically(path, text.as_bytes()).map_err(|e| UiError::Storage {
+        message: wsay!(
+            "file-write",
+            path = path.display().to_string(),
+            reason = e.to_string()
+        ),
+        path: Some(path.display().to_string()),
+    })
 }

@@ -1110,11 +1110,7 @@ async fn check_request(run: &mut Run<'_>, cx: &Ctx<'_>, request: RequestStep, ne
     let (session, conn, parsed, trust, proxy) =
         (cx.session, cx.conn, &cx.target, &cx.trust, &cx.proxy);
     match request {
-        RequestStep::Answered(a) => {
-            let facts = TokenFacts::of(cx).await;
-            keep_unrecorded(run, cx, &a, &facts);
-            run.add(request_finding(&a, &facts))
-        }
+        RequestStep::Answered(a) => add_request_finding(run, cx, &a).await,
         RequestStep::Send if !safe_to_repeat(&run.report.method) => run.add(skipped(
             CheckId::Request,
             m!("doctor-skip-not-safe", method = &run.report.method),
@@ -1134,12 +1130,7 @@ async fn check_request(run: &mut Run<'_>, cx: &Ctx<'_>, request: RequestStep, ne
                     body_cap: 64 * 1024,
                 };
                 match call::call(trust, proxy, &spec, Some(&bearer), std::future::pending()).await {
-                    Ok(r) => {
-                        let facts = TokenFacts::of(cx).await;
-                        let a = Answered::of(&r);
-                        keep_unrecorded(run, cx, &a, &facts);
-                        run.add(request_finding(&a, &facts))
-                    }
+                    Ok(r) => add_request_finding(run, cx, &Answered::of(&r)).await,
                     Err(e) => run.add(finding(
                         CheckId::Request,
                         Verdict::Fail,
@@ -1441,13 +1432,13 @@ fn host_kind(facts: &TokenFacts) -> &'static str {
     }
 }
 
-/// An error answer no recording matches becomes the report's field recording.
-fn keep_unrecorded(run: &mut Run<'_>, cx: &Ctx<'_>, a: &Answered, facts: &TokenFacts) {
-    let host = host_kind(facts);
-    if !facts.on_loopback
-        && a.status >= 300
-        && record::recognised(host, a.status, &a.body_start, a.location.as_deref()).is_none()
-    {
+/// The request's finding; an error answer it matched no recording for also becomes the
+/// report's field recording.
+async fn add_request_finding(run: &mut Run<'_>, cx: &Ctx<'_>, a: &Answered) {
+    let facts = TokenFacts::of(cx).await;
+    let f = request_finding(a, &facts);
+    let host = host_kind(&facts);
+    if !facts.on_loopback && a.status >= 300 && f.facts.recorded_as.is_none() {
         let today = crate::oauth::rfc3339(run.report.at);
         run.report.recording = Some(record::field_recording(
             &run.report.method,
@@ -1459,6 +1450,7 @@ fn keep_unrecorded(run: &mut Run<'_>, cx: &Ctx<'_>, a: &Answered, facts: &TokenF
             &today[..10],
         ));
     }
+    run.add(f);
 }
 
 fn request_finding(r: &Answered, facts: &TokenFacts) -> Finding {
