@@ -159,6 +159,8 @@ doctor-scopes-fail = { $app } needs { $missing }; the token has { $count ->
         [0] none
        *[other] { $granted }
     }
+doctor-scopes-sp-meaning = This token is a service principal's. Databricks documents user-authorization scopes for the tokens of people who sign in; whether an app also holds a service principal's token to them is not on record (unknown). If the request is refused with "does not have required scopes", they are the reason.
+doctor-scopes-sp-next = If the request is refused for its scopes, give the connection these scopes ({ $scopes }): its client-credentials token then asks for them.
 doctor-scopes-fail-meaning = Apps with user authorization refuse tokens without their scopes (403, sometimes 401); all-apis is not enough.
 doctor-scopes-fail-next = Sign in with these scopes: { $scopes } (the scope matrix does it in one click).
 
@@ -187,6 +189,7 @@ doctor-request-2xx = The app answered.
 doctor-request-3xx = The answer is a redirect to { $location }: Lakegate shows it instead of following it.
 doctor-request-3xx-next = Call the address it points to, if it is the app you meant; an app's API lives under /api/.
 doctor-request-302-sign-in = The app's domain did not accept the token: it sent the request to a browser sign-in ({ $location }). Databricks answers this way when a call to an app carries no token, or one the app's domain does not accept — expired, revoked, from another workspace, or a personal access token (databricks/cli#6605).
+doctor-request-302-nowhere = The app's domain did not accept the token: it answered with a redirect that says nowhere to go. Databricks' app templates record this answer for a personal access token ("a 302 redirect error"); a token that is missing, expired, revoked or from another workspace is sent to a browser sign-in the same way (databricks/cli#6605).
 doctor-request-invalid-token = The server did not accept the token itself ({ $said }): it is invalid, expired or revoked. This is not a missing permission.
 doctor-request-unrecorded = Lakegate has not seen Databricks answer this way before: exporting the report (or `lakegate doctor --save-recording FILE`) saves this answer, without any token or body, as a recording you can send us (tests/fixtures/databricks/README.md).
 doctor-not-accepted-next-path = This path is outside /api/: only an app's /api/ routes take a token (the rest is for browsers). Call the app's /api/ route.
@@ -444,6 +447,7 @@ add-client-id-sp = Client id (the service principal's application id)
 add-pat = Personal access token (kept in your keychain)
 add-client-secret = Client secret (kept in your keychain)
 add-profile = Profile name in ~/.databrickscfg
+scope-hint-file-files = the scope "file.files" (as the guide's example writes it) is likely meant as "files.files", the Files API's scope: did you mean files.files?
 add-scopes = Scopes, separated by spaces (default: all-apis)
 add-scopes-example = all-apis sql
 add-ca = CA bundle file (PEM), if your company inspects HTTPS (optional)
@@ -513,6 +517,10 @@ request-this-row = this row
 
 response-heading = Response
 response-receiving = Receiving the answer ({ $status })…
+response-waited = The server asked Lakegate to wait (rate limit, Retry-After: { $secs } s): it waited and sent the request again { $times ->
+    [one] once
+   *[other] { $times } times
+}. Its method changes nothing on the server, so sending it again is safe.
 response-waiting = Waiting for the answer… (Cancel stops it)
 response-not-sent = Not sent: the token stays with its workspace
 response-send-without-token = Send without the token
@@ -601,6 +609,7 @@ checks-wrote = Wrote { $path } (no token or secret in it)
 access-unknown = unknown — ask one of the app's managers
 access-none = no permission
 access-level-through = { $level } (through { $via })
+access-scopes-unknown-needs = unknown whether it needs { $scopes } (not on record for a service principal)
 access-scopes-unknown = scopes unknown
 access-token-lacks = token lacks { $scopes }
 access-token-has-scopes = token has its scopes

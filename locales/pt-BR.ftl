@@ -160,6 +160,8 @@ doctor-scopes-fail = { $app } precisa de { $missing }; o token tem { $count ->
         [0] nenhum
        *[other] { $granted }
     }
+doctor-scopes-sp-meaning = Este token é de uma entidade de serviço. O Databricks documenta os escopos de autorização do usuário para os tokens de pessoas que fazem login; se um aplicativo também exige esses escopos do token de uma entidade de serviço não está registrado (desconhecido). Se a requisição for recusada com "does not have required scopes", eles são o motivo.
+doctor-scopes-sp-next = Se a requisição for recusada pelos escopos, dê esses escopos à conexão ({ $scopes }): o token de credenciais de cliente dela passa a pedi-los.
 doctor-scopes-fail-meaning = Aplicativos com autorização do usuário recusam tokens sem os seus escopos (403, às vezes 401); all-apis não basta.
 doctor-scopes-fail-next = Faça login com estes escopos: { $scopes } (a matriz de escopos faz isso com um clique).
 
@@ -188,6 +190,7 @@ doctor-request-2xx = O aplicativo respondeu.
 doctor-request-3xx = A resposta é um redirecionamento para { $location }: o Lakegate o mostra em vez de segui-lo.
 doctor-request-3xx-next = Chame o endereço para onde ele aponta, se for o aplicativo que você queria; a API de um aplicativo fica em /api/.
 doctor-request-302-sign-in = O domínio do aplicativo não aceitou o token: ele mandou a requisição para uma entrada no navegador ({ $location }). O Databricks responde assim quando a chamada a um aplicativo não leva token, ou leva um que o domínio do aplicativo não aceita — expirado, revogado, de outro espaço de trabalho, ou um token de acesso pessoal (databricks/cli#6605).
+doctor-request-302-nowhere = O domínio do aplicativo não aceitou o token: ele respondeu com um redirecionamento que não diz para onde ir. Os modelos de aplicativo do Databricks registram essa resposta para um token de acesso pessoal ("a 302 redirect error"); um token ausente, expirado, revogado ou de outro espaço de trabalho é mandado para uma entrada no navegador do mesmo jeito (databricks/cli#6605).
 doctor-request-invalid-token = O servidor não aceitou o próprio token ({ $said }): ele é inválido, expirou ou foi revogado. Não é falta de permissão.
 doctor-request-unrecorded = O Lakegate nunca viu o Databricks responder assim: exportar o relatório (ou `lakegate doctor --save-recording ARQUIVO`) guarda esta resposta, sem token nem corpo, como uma gravação que você pode nos enviar (tests/fixtures/databricks/README.md).
 doctor-not-accepted-next-path = Este caminho fica fora de /api/: só as rotas /api/ de um aplicativo aceitam token (o resto é para navegadores). Chame a rota /api/ do aplicativo.
@@ -445,6 +448,7 @@ add-client-id-sp = ID do cliente (o ID de aplicativo da entidade de serviço)
 add-pat = Token de acesso pessoal (guardado no seu chaveiro)
 add-client-secret = Segredo do cliente (guardado no seu chaveiro)
 add-profile = Nome do perfil em ~/.databrickscfg
+scope-hint-file-files = o escopo "file.files" (como o exemplo do guia o escreve) provavelmente quer dizer "files.files", o escopo da API de arquivos: você quis dizer files.files?
 add-scopes = Escopos, separados por espaços (padrão: all-apis)
 add-scopes-example = all-apis sql
 add-ca = Arquivo de pacote de CAs (PEM), se a sua empresa inspeciona HTTPS (opcional)
@@ -514,6 +518,10 @@ request-this-row = esta linha
 
 response-heading = Resposta
 response-receiving = Recebendo a resposta ({ $status })…
+response-waited = O servidor pediu ao Lakegate que esperasse (limite de requisições, Retry-After: { $secs } s): ele esperou e enviou a requisição de novo { $times ->
+    [one] uma vez
+   *[other] { $times } vezes
+}. O método dela não muda nada no servidor, então enviá-la de novo é seguro.
 response-waiting = Aguardando a resposta… (Cancelar interrompe)
 response-not-sent = Não enviada: o token fica com o espaço de trabalho dele
 response-send-without-token = Enviar sem o token
@@ -602,6 +610,7 @@ checks-wrote = { $path } gravado (sem nenhum token ou segredo)
 access-unknown = desconhecido — pergunte a quem gerencia o aplicativo
 access-none = sem permissão
 access-level-through = { $level } (por meio de { $via })
+access-scopes-unknown-needs = não se sabe se precisa de { $scopes } (não registrado para uma entidade de serviço)
 access-scopes-unknown = escopos desconhecidos
 access-token-lacks = faltam ao token { $scopes }
 access-token-has-scopes = o token tem os escopos dele

@@ -69,9 +69,18 @@ pub struct AccessCell {
     pub missing_scopes: Vec<String>,
     /// After Check all: the status a real call got, or why none came.
     pub status: Option<u16>,
+    /// What the app (or the Apps proxy in front of it) said when it refused the call: its
+    /// message, or an error page's words.
+    pub said: Option<String>,
     pub error: Option<String>,
     /// The identity cannot use the app (found, or shown by a refused call): the Doctor's cells.
     pub red: bool,
+}
+
+/// A call's status that is not an answer: an error, or a redirect (the Apps proxy sends
+/// a token it did not accept to sign in with a 302, databricks/cli issue #6605).
+pub fn refused(status: u16) -> bool {
+    !(200..300).contains(&status)
 }
 
 impl AccessCell {
@@ -79,7 +88,7 @@ impl AccessCell {
     pub fn is_red(&self) -> bool {
         self.permission == Permission::None
             || self.scopes_covered == Some(false)
-            || self.status.is_some_and(|s| s >= 400)
+            || self.status.is_some_and(refused)
             || self.error.is_some()
     }
 
@@ -107,12 +116,23 @@ impl AccessCell {
                     scopes = self.missing_scopes.join(", ")
                 )
             )),
+            None if !self.missing_scopes.is_empty() => parts.push(format!(
+                "? {}",
+                wsay!(
+                    "access-scopes-unknown-needs",
+                    scopes = self.missing_scopes.join(", ")
+                )
+            )),
             None => parts.push(format!("? {}", wsay!("access-scopes-unknown"))),
         }
         if let Some(s) = self.status {
+            let said = self
+                .said
+                .as_deref()
+                .map_or(String::new(), |w| format!(" — {w}"));
             parts.push(format!(
-                "{} {}",
-                if s < 400 { "✔" } else { "✘" },
+                "{} {}{said}",
+                if refused(s) { "✘" } else { "✔" },
                 wsay!("access-called", status = s)
             ));
         } else if let Some(e) = &self.error {
@@ -224,7 +244,7 @@ fn csv(field: &str) -> String {
 /// One line per app and identity: for spreadsheets.
 pub fn to_csv(m: &AccessMatrix) -> String {
     let mut out = String::from(
-        "app,identity,kind,permission,through,scopes_covered,missing_scopes,status,error\n",
+        "app,identity,kind,permission,through,scopes_covered,missing_scopes,status,said,error\n",
     );
     for a in &m.apps {
         for (c, id) in a.cells.iter().zip(&m.identities) {
@@ -238,6 +258,7 @@ pub fn to_csv(m: &AccessMatrix) -> String {
                     .map_or("unknown".into(), |b| if b { "yes" } else { "no" }.into()),
                 c.missing_scopes.join(" "),
                 c.status.map_or(String::new(), |s| s.to_string()),
+                c.said.clone().unwrap_or_default(),
                 c.error.clone().unwrap_or_default(),
             ];
             let line: Vec<String> = row.iter().map(|f| csv(f)).collect();
@@ -395,6 +416,7 @@ mod tests {
                 vec![]
             },
             status,
+            said: None,
             error: None,
             red: false,
         };
@@ -447,11 +469,11 @@ mod tests {
         let csv = to_csv(&m);
         assert!(csv.starts_with("app,identity,kind,permission,"));
         assert!(
-            csv.contains("sales,alice,person,CAN USE,group users,no,sql,403,\n"),
+            csv.contains("sales,alice,person,CAN USE,group users,no,sql,403,,\n"),
             "{csv}"
         );
         assert!(
-            csv.contains("sales,\"bot, the\",service principal,unknown,,unknown,,200,\n"),
+            csv.contains("sales,\"bot, the\",service principal,unknown,,unknown,,200,,\n"),
             "{csv}"
         );
     }

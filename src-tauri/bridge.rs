@@ -236,6 +236,9 @@ pub struct ResponseView {
     pub events_total: Option<u32>,
     /// The Doctor's note on a stream that came all at once after a wait (buffered).
     pub stream_note: Option<String>,
+    /// Each wait a rate limit asked for (429 or 503 with `Retry-After`, seconds) before the
+    /// request, safe to repeat, was sent again; empty when it was sent once.
+    pub waited_secs: Vec<u32>,
 }
 
 /// Told to the window while an answer arrives.

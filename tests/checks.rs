@@ -57,11 +57,12 @@ async fn a_check_file_runs_as_a_service_principal_and_explains_its_failures() {
     assert!(items.url.ends_with("/api/items?limit=3"), "{}", items.url);
     let created = by_name("an item is created");
     assert!(created.passed, "{created:?}");
-    // An expected refusal passes, and needs no Doctor.
-    let sales = by_name("sales refuses a token without the sql scope");
+    // An expected refusal passes, and needs no Doctor: outside /api/ an app is for
+    // browsers, and the Apps proxy sends a token to sign in (databricks/cli#6605).
+    let pages = by_name("pages outside /api/ send a token to sign in");
     assert!(
-        sales.passed && sales.status == Some(403) && sales.doctor.is_empty(),
-        "{sales:?}"
+        pages.passed && pages.status == Some(302) && pages.doctor.is_empty(),
+        "{pages:?}"
     );
 
     // The bot has no permission on finance (a group grant it is not in): the answer is

@@ -154,18 +154,6 @@ fn client_for(rec: &common::recorder::Recorder) -> reqwest::Client {
     .unwrap()
 }
 
-/// The server's own message, as a person reads it: JSON's `message` (or `detail`,
-/// `error_description`), an HTML page's words, or the text.
-fn own_words(body: &str) -> String {
-    match serde_json::from_str::<Value>(body) {
-        Ok(v) => ["message", "detail", "error_description", "error"]
-            .iter()
-            .find_map(|k| v[*k].as_str().map(str::to_string))
-            .unwrap_or_default(),
-        Err(_) => lakegate::http::words::words(body, 60),
-    }
-}
-
 #[tokio::test]
 async fn the_workspace_client_reads_every_recorded_error() {
     let (rec, now) = replay("workspace.localhost").await;
@@ -186,7 +174,7 @@ async fn the_workspace_client_reads_every_recorded_error() {
         let said = err.to_string();
         replayed += 1;
         assert!(!said.contains('<'), "{}: markup quoted: {said}", r.id);
-        let words = own_words(body);
+        let words = common::own_words(body);
         let first: String = words.chars().take(25).collect();
         assert!(
             said.contains(first.trim()),

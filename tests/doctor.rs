@@ -159,8 +159,33 @@ async fn _401_expired_token() {
     assert!(request.contains("had expired"), "{request}");
 }
 
+/// A service principal's token against an app's user-authorization scopes: whether apps
+/// hold it to them is not on record, so the Doctor says "unknown" — and when the sandbox is
+/// told to hold it (`--hold-service-principals-to-scopes`), the refusal's own words name
+/// the scope. (Before, the sandbox held service principals by default: an invented rule.)
 #[tokio::test]
 async fn _401_403_missing_scopes() {
+    let d = common::workbench(SandboxConfig {
+        hold_service_principals_to_scopes: true,
+        ..SandboxConfig::default()
+    })
+    .await;
+    let r = run(
+        &d,
+        Some("bot"),
+        &format!("{}/api/hello", common::app_url(&d.sb, "sales")),
+    )
+    .await;
+    assert_eq!(verdict(&r, CheckId::Scopes), Verdict::Unknown);
+    assert!(text(&r, CheckId::Scopes).contains("not on record"));
+    let found = facts(&r, CheckId::Scopes);
+    assert_eq!(found.missing_scopes, ["sql"]);
+    assert_eq!(found.app.as_deref(), Some("sales"));
+    assert!(found.granted_scopes.contains(&"all-apis".to_string()));
+    assert_eq!(facts(&r, CheckId::Request).status, Some(403));
+    assert!(text(&r, CheckId::Request).contains("does not have required scopes: sql"));
+
+    // By default the sandbox does not hold a service principal to them: the call works.
     let d = common::workbench(SandboxConfig::default()).await;
     let r = run(
         &d,
@@ -168,13 +193,8 @@ async fn _401_403_missing_scopes() {
         &format!("{}/api/hello", common::app_url(&d.sb, "sales")),
     )
     .await;
-    assert_eq!(verdict(&r, CheckId::Scopes), Verdict::Fail);
-    let found = facts(&r, CheckId::Scopes);
-    assert_eq!(found.missing_scopes, ["sql"]);
-    assert_eq!(found.app.as_deref(), Some("sales"));
-    assert!(found.granted_scopes.contains(&"all-apis".to_string()));
-    assert_eq!(facts(&r, CheckId::Request).status, Some(403));
-    assert!(text(&r, CheckId::Request).contains("does not have required scopes: sql"));
+    assert_eq!(verdict(&r, CheckId::Scopes), Verdict::Unknown);
+    assert_eq!(facts(&r, CheckId::Request).status, Some(200));
 }
 
 #[tokio::test]
@@ -401,7 +421,11 @@ async fn a_504_is_explained_as_the_proxy_timeout() {
 
 #[tokio::test]
 async fn the_report_exports_as_markdown_and_json_without_secrets() {
-    let d = common::workbench(SandboxConfig::default()).await;
+    let d = common::workbench(SandboxConfig {
+        hold_service_principals_to_scopes: true,
+        ..SandboxConfig::default()
+    })
+    .await;
     let r = run(
         &d,
         Some("bot"),
@@ -413,8 +437,9 @@ async fn the_report_exports_as_markdown_and_json_without_secrets() {
     let md = std::fs::read_to_string(md).unwrap();
     let json = std::fs::read_to_string(json).unwrap();
     assert!(
-        md.contains("| Scopes | ✖ fail |")
-            && md.contains("Next step: Sign in with these scopes: sql"),
+        md.contains("| Scopes | ? unknown |")
+            && md.contains("give the connection these scopes (sql)")
+            && md.contains("| Request | ✖ fail |"),
         "{md}"
     );
     let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();

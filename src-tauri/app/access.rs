@@ -237,10 +237,15 @@ impl App {
                     connection: col.conn.name.clone(),
                     permission,
                     via,
-                    scopes_covered: granted.map(|_| missing.is_empty()),
+                    // A service principal's token against user-authorization scopes:
+                    // unknown (whether apps hold it to them is not on record).
+                    scopes_covered: granted
+                        .map(|_| missing.is_empty())
+                        .filter(|covered| *covered || !service_principal(col)),
                     missing_scopes: missing,
                     status: None,
                     error: None,
+                    said: None,
                     red: false,
                 }
             })
@@ -302,7 +307,15 @@ impl App {
                 let got = self
                     .send_unrecorded(&id, request)
                     .await
-                    .map(|r| r.status)
+                    .map(|r| {
+                        let said = access::refused(r.status)
+                            .then(|| {
+                                let start = &r.body[..r.body.len().min(64 * 1024)];
+                                crate::http::words::said(&String::from_utf8_lossy(start), 200)
+                            })
+                            .filter(|w| !w.is_empty());
+                        (r.status, said)
+                    })
                     .map_err(|e| e.to_string());
                 (i, j, got)
             }
@@ -311,11 +324,21 @@ impl App {
         for (i, j, got) in results {
             let cell = &mut matrix.apps[i].cells[j];
             match got {
-                Ok(s) => cell.status = Some(s),
+                Ok((s, said)) => {
+                    cell.status = Some(s);
+                    cell.said = said;
+                }
                 Err(e) => cell.error = Some(e),
             }
         }
     }
+}
+
+fn service_principal(col: &Column) -> bool {
+    matches!(
+        col.conn.kind,
+        crate::connections::ConnectionKind::ServicePrincipal { .. }
+    )
 }
 
 fn judge_column(acl: Option<&[AclEntry]>, col: &Column) -> (Permission, Option<String>) {

@@ -2,6 +2,7 @@
 //! body cap, snippets, history and saved requests.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -417,6 +418,7 @@ pub fn response_view(r: call::CallResult, cap: usize) -> ResponseView {
         events: None,
         events_total: None,
         stream_note: None,
+        waited_secs: r.waited_secs.iter().map(|s| *s as u32).collect(),
     }
 }
 
@@ -837,10 +839,23 @@ impl App {
             .unwrap_or_else(|e| e.into_inner())
             .insert(id.to_string(), tx);
         let stream = Arc::new(Mutex::new(StreamState::default()));
+        // A 429 or 503 that asks for a short wait (`Retry-After`) is waited out and the
+        // request sent again, twice at most — only when its method is safe to repeat. Such
+        // an answer is held back: its head and body are neither shown nor written out.
+        let may_wait = Arc::new(AtomicBool::new(crate::http::safe_to_repeat(&spec.method)));
+        let held = Arc::new(AtomicBool::new(false));
         let watch = call::Watch {
             on_head: Some({
                 let (stream, progress) = (stream.clone(), progress.clone());
+                let (may_wait, held) = (may_wait.clone(), held.clone());
                 Arc::new(move |status, headers: &[(String, String)]| {
+                    let retry = header(headers, "retry-after");
+                    let hold = may_wait.load(Ordering::SeqCst)
+                        && crate::http::retry_after(status, retry.as_deref()).is_some();
+                    held.store(hold, Ordering::SeqCst);
+                    if hold {
+                        return;
+                    }
                     let kind = crate::stream::kind_of(headers);
                     lock(&stream).reader = kind.map(crate::stream::Reader::new);
                     if let Some(p) = &progress {
@@ -852,8 +867,11 @@ impl App {
                 })
             }),
             on_chunk: Some({
-                let (stream, progress) = (stream.clone(), progress.clone());
+                let (stream, progress, held) = (stream.clone(), progress.clone(), held.clone());
                 Arc::new(move |at, data: &[u8]| {
+                    if held.load(Ordering::SeqCst) {
+                        return;
+                    }
                     if let Some(f) = &on_chunk {
                         f(at, data);
                     }
@@ -863,7 +881,7 @@ impl App {
                     }
                 })
             }),
-            stop: Some(rx),
+            stop: Some(rx.clone()),
         };
         // What arrived and was not told yet (a stream that stalls after a few events) is
         // told within 50 ms all the same.
@@ -881,10 +899,35 @@ impl App {
                 }
             })
         });
-        let result = call::call_watched(&trust, &proxy, &spec, bearer.as_ref(), watch).await;
+        let mut waited: Vec<u64> = Vec::new();
+        let result = loop {
+            held.store(false, Ordering::SeqCst);
+            let result =
+                call::call_watched(&trust, &proxy, &spec, bearer.as_ref(), watch.clone()).await;
+            let wait = match &result {
+                Ok(r) if held.load(Ordering::SeqCst) => {
+                    crate::http::retry_after(r.status, header(&r.headers, "retry-after").as_deref())
+                }
+                _ => None,
+            };
+            let Some(secs) = wait else { break result };
+            waited.push(secs);
+            if waited.len() >= crate::http::MAX_WAITS as usize {
+                may_wait.store(false, Ordering::SeqCst);
+            }
+            let mut stop = rx.clone();
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_secs(secs)) => {}
+                _ = stop.wait_for(|s| *s) => break Err(call::CallError::Cancelled),
+            }
+        };
         if let Some(t) = ticker {
             t.abort();
         }
+        let result = result.map(|mut r| {
+            r.waited_secs = waited;
+            r
+        });
         let streamed = {
             let mut state = lock(&stream);
             let last = state.finish(result.as_ref().map_or(0.0, |r| r.timings.total_ms));

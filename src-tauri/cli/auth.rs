@@ -342,6 +342,9 @@ fn add(a: AddArgs, json: bool) -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
+    for hint in crate::oauth::scope_hints(a.scopes.as_deref().unwrap_or("")) {
+        eprintln!("lakegate: {hint}");
+    }
     let input = NewConnection {
         name: a.name.clone(),
         host: a.host.clone(),

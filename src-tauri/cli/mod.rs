@@ -87,7 +87,8 @@ pub enum Command {
     Apps(workbench::AppsArgs),
     /// Send a request with a connection's token, e.g. `lakegate call GET https://…/api/hello`.
     ///
-    /// Exits with 1 when the answer is an HTTP error (400 or more), showing its status and body.
+    /// Exits with 1 when the answer is not a success: an HTTP error (400 or more) or a redirect
+    /// (shown, not followed), with its status and what the server said.
     Call(workbench::CallArgs),
     /// Diagnose a failing app URL: every check in order (URL, DNS, TCP, proxy, TLS, OAuth,
     /// token, identity, app, permission, scopes, endpoint, the request), each with the fix.
@@ -134,6 +135,17 @@ pub struct SandboxArgs {
     /// their access token.
     #[arg(long)]
     pub no_refresh_tokens: bool,
+    /// Hold service principals' tokens to an app's user-authorization scopes as people's
+    /// are (not on record either way; off by default).
+    #[arg(long)]
+    pub hold_service_principals_to_scopes: bool,
+    /// Answer as Databricks is on record as answering: the recording ID (a file of
+    /// tests/fixtures/databricks/) for the requests it describes, everything else as usual.
+    #[arg(long, value_name = "ID")]
+    pub replay: Option<String>,
+    /// List the recordings `--replay` can play, and exit.
+    #[arg(long)]
+    pub recordings: bool,
 }
 
 fn auth_status(raw: &str) -> Result<u16, String> {

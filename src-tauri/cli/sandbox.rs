@@ -9,6 +9,15 @@ pub fn run(args: SandboxArgs) -> ExitCode {
     use std::io::Write;
     use std::time::Duration;
 
+    if args.recordings {
+        let playable = crate::doctor::record::titles()
+            .into_iter()
+            .filter(|(id, _)| crate::sandbox::can_replay(id));
+        for (id, title) in playable {
+            println!("{id}\t{title}");
+        }
+        return ExitCode::SUCCESS;
+    }
     let config = SandboxConfig {
         port: args.port,
         auto_approve: args.auto_approve,
@@ -19,6 +28,7 @@ pub fn run(args: SandboxArgs) -> ExitCode {
         missing_scope_status: args.missing_scope_status,
         rs256: args.rs256,
         no_refresh_tokens: args.no_refresh_tokens,
+        hold_service_principals_to_scopes: args.hold_service_principals_to_scopes,
         ..SandboxConfig::default()
     };
     let rt = match runtime() {
@@ -33,6 +43,11 @@ pub fn run(args: SandboxArgs) -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
+        if let Err(e) = sandbox.replay(args.replay.as_deref()) {
+            eprintln!("lakegate sandbox: --replay: {e}");
+            sandbox.stop().await;
+            return ExitCode::from(2);
+        }
         let line = match serde_json::to_string(&sandbox.info) {
             Ok(line) => line,
             Err(e) => {

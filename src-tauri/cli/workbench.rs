@@ -257,6 +257,7 @@ fn send_and_print(
 ) -> ExitCode {
     // Plain output is written as it arrives (a stream shows token by token).
     let live = !args.json && !args.pretty && !args.include && args.output.is_none();
+    let raw_method = request.method.trim().to_ascii_uppercase();
     let result = rt.block_on(async {
         let send = async {
             if live {
@@ -279,10 +280,40 @@ fn send_and_print(
         Ok(r) => r,
         Err(e) => return fail(e),
     };
+    for secs in &raw.waited_secs {
+        eprintln!("lakegate: the server asked to wait {secs} s (rate limit, Retry-After); Lakegate waited and sent the {method} again (safe to repeat)", method = raw_method);
+    }
+    let retry = raw
+        .headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("retry-after"))
+        .map(|(_, v)| v.as_str());
+    if crate::http::retry_after(raw.status, retry).is_some()
+        && !crate::http::safe_to_repeat(&raw_method)
+    {
+        eprintln!(
+            "lakegate: the server asks to wait {} s (Retry-After); a {raw_method} is not safe to send twice, so Lakegate did not send it again: send it yourself after the wait",
+            retry.unwrap_or("?").trim()
+        );
+    }
     // The body's bytes, as the app sent them (and in --json, the same view the window gets).
     let body = raw.body.clone();
     let resp = crate::app::response_view(raw, crate::http::call::DEFAULT_BODY_CAP);
-    let failed = resp.status >= 400;
+    // A redirect is not the answer either: it is shown, not followed (and an app's domain
+    // sends a token it did not accept to sign in with one, databricks/cli#6605).
+    let failed = resp.status >= 300;
+    // What the server said, in words (an error page's title and text, not its markup).
+    let said = if failed {
+        let start = &body[..body.len().min(64 * 1024)];
+        let w = crate::http::words::said(&String::from_utf8_lossy(start), 300);
+        if w.trim().is_empty() {
+            String::new()
+        } else {
+            format!(": {}", w.trim())
+        }
+    } else {
+        String::new()
+    };
     if args.json {
         println!(
             "{}",
@@ -343,7 +374,7 @@ fn send_and_print(
     }
     if failed {
         eprintln!(
-            "lakegate: HTTP {} {} ({:.0} ms)",
+            "lakegate: HTTP {} {} ({:.0} ms){said}",
             resp.status, resp.reason, resp.timings.total_ms
         );
         return ExitCode::FAILURE;

@@ -365,7 +365,11 @@ pub async fn diagnose(
         (app.as_ref(), token.as_ref(), identity.as_ref()),
     )
     .await;
-    check_scopes(&mut run, app.as_ref(), token.as_ref());
+    let service_principal = matches!(
+        cx.conn.kind,
+        crate::connections::ConnectionKind::ServicePrincipal { .. }
+    );
+    check_scopes(&mut run, app.as_ref(), token.as_ref(), service_principal);
     check_endpoint(&mut run, &cx, app.as_ref(), token.as_ref(), network_ok).await;
     check_request(&mut run, &cx, request, network_ok).await;
     run.report
@@ -927,8 +931,15 @@ async fn check_permission(
     }
 }
 
-/// 11. The app's user-authorization scopes against the token's.
-fn check_scopes(run: &mut Run<'_>, app: Option<&AppSummary>, token: Option<&Known>) {
+/// Check 11: the app's user-authorization scopes against the token's. For a service
+/// principal's token the outcome is unknown: Databricks documents these scopes for people's
+/// tokens, and whether an app holds a service principal to them is not on record.
+fn check_scopes(
+    run: &mut Run<'_>,
+    app: Option<&AppSummary>,
+    token: Option<&Known>,
+    service_principal: bool,
+) {
     let (Some(a), Some(t)) = (app, token) else {
         run.add(skipped(CheckId::Scopes, m!("doctor-skip-no-app-or-token")));
         return;
@@ -968,19 +979,30 @@ fn check_scopes(run: &mut Run<'_>, app: Option<&AppSummary>, token: Option<&Know
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        finding(
-            CheckId::Scopes,
-            Verdict::Fail,
-            m!(
-                "doctor-scopes-fail",
-                app = &a.name,
-                missing = quoted(&missing),
-                count = t.scopes.len(),
-                granted = t.scopes.join(" ")
-            ),
-            m!("doctor-scopes-fail-meaning"),
-            m!("doctor-scopes-fail-next", scopes = missing.join(" ")),
-        )
+        let observed = m!(
+            "doctor-scopes-fail",
+            app = &a.name,
+            missing = quoted(&missing),
+            count = t.scopes.len(),
+            granted = t.scopes.join(" ")
+        );
+        if service_principal {
+            finding(
+                CheckId::Scopes,
+                Verdict::Unknown,
+                observed,
+                m!("doctor-scopes-sp-meaning"),
+                m!("doctor-scopes-sp-next", scopes = missing.join(" ")),
+            )
+        } else {
+            finding(
+                CheckId::Scopes,
+                Verdict::Fail,
+                observed,
+                m!("doctor-scopes-fail-meaning"),
+                m!("doctor-scopes-fail-next", scopes = missing.join(" ")),
+            )
+        }
     };
     run.add(f.with(facts));
 }
@@ -1479,6 +1501,14 @@ fn request_finding(r: &Answered, facts: &TokenFacts) -> Finding {
                 "doctor-request-302-sign-in",
                 location = r.location.as_deref().unwrap_or_default()
             ),
+            facts.not_accepted_next(true).into(),
+        ),
+        // A redirect that names no place, from an app's domain: the Apps proxy's refusal
+        // of a token (Databricks' app templates: a personal access token "will result in
+        // a 302 redirect error"; tests/fixtures/databricks/apps-pat-302-redirect.json).
+        302 if r.location.is_none() && facts.app_workspace.is_some() => (
+            Verdict::Fail,
+            m!("doctor-request-302-nowhere"),
             facts.not_accepted_next(true).into(),
         ),
         300..=399 => (

@@ -24,9 +24,8 @@ struct Known {
 fn known() -> &'static [Known] {
     static ALL: OnceLock<Vec<Known>> = OnceLock::new();
     ALL.get_or_init(|| {
-        CORPUS
+        on_file()
             .iter()
-            .filter_map(|text| serde_json::from_str::<Value>(text).ok())
             .filter_map(|v| {
                 let status = v["answer"]["status"].as_u64()? as u16;
                 let location = v["answer"]["headers"]
@@ -45,6 +44,32 @@ fn known() -> &'static [Known] {
             })
             .collect()
     })
+}
+
+/// Every recording as it is on file (parsed once).
+fn on_file() -> &'static [Value] {
+    static ALL: OnceLock<Vec<Value>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        CORPUS
+            .iter()
+            .filter_map(|text| serde_json::from_str::<Value>(text).ok())
+            .collect()
+    })
+}
+
+/// One recording, whole, by its id.
+pub fn recording(id: &str) -> Option<&'static Value> {
+    on_file().iter().find(|v| v["id"].as_str() == Some(id))
+}
+
+/// Every recording's id and title, in id order.
+pub fn titles() -> Vec<(&'static str, &'static str)> {
+    let mut all: Vec<_> = on_file()
+        .iter()
+        .filter_map(|v| Some((v["id"].as_str()?, v["title"].as_str().unwrap_or(""))))
+        .collect();
+    all.sort();
+    all
 }
 
 /// The path a redirect goes to (`/oidc/oauth2/v2.0/authorize`), without host or query.

@@ -9,6 +9,7 @@ pub const COMMANDS: &[&str] = &[
     "cancel_sign_in",
     "sign_out",
     "add_connection",
+    "scope_hints",
     "remove_connection",
     "set_trusted_hosts",
     "inspect_token",

@@ -133,6 +133,12 @@ pub async fn copy_token(
     Ok(CLIPBOARD_CLEAR_AFTER.as_secs())
 }
 
+/// What to say of the scopes typed so far (the guide's own `file.files` means `files.files`).
+#[tauri::command]
+pub fn scope_hints(scopes: String) -> Vec<String> {
+    crate::oauth::scope_hints(&scopes)
+}
+
 /// Copies a `lakegate://` link that opens `request` (never a token); returns it.
 #[tauri::command]
 pub fn copy_link(

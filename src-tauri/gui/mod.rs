@@ -78,6 +78,7 @@ pub fn run() -> tauri::Result<()> {
             commands::release_body,
             commands::import_curl,
             commands::copy_link,
+            commands::scope_hints,
             commands::watch_links,
             commands::open_link,
             commands::snippets,

@@ -78,6 +78,9 @@ pub struct CallResult {
     /// When each piece of the body arrived (ms from the start) and its size; at most
     /// `MAX_ARRIVALS` of them.
     pub arrivals: Vec<(f64, usize)>,
+    /// The waits a rate limit asked for before this answer (`Retry-After`, seconds), one
+    /// per time the request was sent again.
+    pub waited_secs: Vec<u64>,
 }
 
 /// How many body arrivals a result remembers.
@@ -704,6 +707,7 @@ async fn send(
         }),
         stopped,
         arrivals,
+        waited_secs: vec![],
     })
 }
 

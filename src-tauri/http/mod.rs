@@ -5,6 +5,33 @@
 pub mod call;
 pub mod words;
 
+/// The longest `Retry-After` Lakegate waits out on the user's behalf, and how many times
+/// it waits for one request.
+pub const MAX_RETRY_AFTER_SECS: u64 = 30;
+pub const MAX_WAITS: u32 = 2;
+
+/// Seconds a 429 or 503 asks the caller to wait (`Retry-After`, in seconds), when short
+/// enough to wait out here. The workspace's REST APIs answer rate limits with 429
+/// `REQUEST_LIMIT_EXCEEDED` (tests/fixtures/databricks/rest-request-limit-exceeded-*), and
+/// the SDKs send such requests again after `Retry-After`. Only for requests safe to send
+/// twice (`safe_to_repeat`): the caller decides.
+pub fn retry_after(status: u16, value: Option<&str>) -> Option<u64> {
+    if !matches!(status, 429 | 503) {
+        return None;
+    }
+    value?
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|s| *s <= MAX_RETRY_AFTER_SECS)
+}
+
+/// Methods that ask for nothing to change (RFC 9110's safe methods): the only ones
+/// Lakegate ever sends a second time on the user's behalf.
+pub fn safe_to_repeat(method: &str) -> bool {
+    ["GET", "HEAD", "OPTIONS"].contains(&method.trim().to_ascii_uppercase().as_str())
+}
+
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

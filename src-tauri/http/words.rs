@@ -46,6 +46,27 @@ fn head(s: &str, max: usize) -> &str {
     &s[..end]
 }
 
+/// What a server said in an error answer, as a person reads it: a JSON error's `message`
+/// (or `error_description`, `detail`, `error`, `error_code`), an HTML page's words, or the
+/// text (at most `max` characters).
+pub fn said(body: &str, max: usize) -> String {
+    if let Ok(serde_json::Value::Object(v)) = serde_json::from_str::<serde_json::Value>(body) {
+        let found = [
+            "message",
+            "error_description",
+            "detail",
+            "error",
+            "error_code",
+        ]
+        .iter()
+        .find_map(|k| v.get(*k).and_then(|m| m.as_str()).filter(|m| !m.is_empty()));
+        if let Some(m) = found {
+            return m.chars().take(max).collect();
+        }
+    }
+    words(body, max)
+}
+
 /// The title and the visible text of an HTML page, whitespace collapsed. Linear: a tag
 /// whose closing tag is missing is looked for once.
 pub fn page_words(html: &str) -> String {

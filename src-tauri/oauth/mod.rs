@@ -68,9 +68,18 @@ pub fn user_scopes(picked: &[String]) -> Vec<String> {
 /// asks for `file.files`, while the scope of the Files API is `files.files` (the one the
 /// workspace's apps list in `user_api_scopes`).
 pub fn scope_hint(scope: &str) -> Option<String> {
-    (scope.trim() == "file.files").then(|| {
-        "the scope \"file.files\" (as the guide's example writes it) is likely meant as \"files.files\", the Files API's scope: did you mean files.files?".to_string()
-    })
+    (scope.trim() == "file.files").then(|| crate::i18n::wsay!("scope-hint-file-files"))
+}
+
+/// The hints for every scope of `typed` (separated by spaces or commas), once each.
+pub fn scope_hints(typed: &str) -> Vec<String> {
+    let mut hints: Vec<String> = Vec::new();
+    for hint in typed.split([' ', ',', '\n', '\t']).filter_map(scope_hint) {
+        if !hints.contains(&hint) {
+            hints.push(hint);
+        }
+    }
+    hints
 }
 
 /// Seconds since the Unix epoch.

@@ -341,10 +341,12 @@ pub async fn list_apps(
     axum::Json(body).into_response()
 }
 
+/// As the databricks CLI's own tests have the Apps API say it (404 `NOT_FOUND`, "App with
+/// name … does not exist or is deleted.": tests/fixtures/databricks/rest-apps-get-not-found-fixture.json).
 fn no_such_app(name: &str) -> Response {
     api_error(
         StatusCode::NOT_FOUND,
-        "RESOURCE_DOES_NOT_EXIST",
+        "NOT_FOUND",
         format!("App with name {name} does not exist or is deleted."),
     )
 }

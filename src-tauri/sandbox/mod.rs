@@ -10,6 +10,7 @@ pub use apps::export_document;
 mod jwt;
 mod oauth;
 mod proxy;
+mod replay;
 mod seed;
 mod server;
 mod tls;
@@ -76,6 +77,10 @@ pub struct SandboxConfig {
     /// Grant no refresh tokens, as an organisation's own OAuth app without
     /// `offline_access` does: a person's sign-in ends with its access token.
     pub no_refresh_tokens: bool,
+    /// Hold a service principal's token to an app's user-authorization scopes as a
+    /// person's is. Not on record either way (Databricks documents these scopes for the
+    /// tokens of people who sign in): off unless asked for.
+    pub hold_service_principals_to_scopes: bool,
 }
 
 impl Default for SandboxConfig {
@@ -93,6 +98,7 @@ impl Default for SandboxConfig {
             default_page_size: 100,
             rs256: false,
             no_refresh_tokens: false,
+            hold_service_principals_to_scopes: false,
         }
     }
 }
@@ -109,6 +115,21 @@ pub struct Faults {
     pub token_endpoint_errors: u32,
     /// Overrides `--token-ttl` for tokens issued from now on.
     pub token_ttl_secs: Option<u64>,
+    /// The next N `/api/` requests (to the workspace or an app) answer 429
+    /// `REQUEST_LIMIT_EXCEEDED`, the rate limit's code on record
+    /// (tests/fixtures/databricks/rest-request-limit-exceeded-*).
+    pub rate_limited: u32,
+    /// The `Retry-After` those answers carry, in seconds (none: no header). No value is on
+    /// record from Databricks; the SDKs wait out the header when it is sent.
+    pub retry_after_secs: Option<u64>,
+    /// Answer the requests this recording describes as Databricks is on record as answering
+    /// them (tests/fixtures/databricks/<id>.json; `replay.rs` says which requests).
+    pub replay: Option<String>,
+}
+
+/// Whether `--replay` can play the recording `id` (it is on file and shows a status).
+pub fn can_replay(id: &str) -> bool {
+    replay::load(id).is_ok()
 }
 
 /// Who a token or PAT speaks for.
@@ -340,6 +361,16 @@ impl Sandbox {
 
     pub fn set_faults(&self, faults: Faults) {
         self.shared.state().faults = faults;
+    }
+
+    /// Plays the recording `id` from now on (`None`: answers as usual again). Refused, with
+    /// the reason, for a recording that is not on file or shows no status to play.
+    pub fn replay(&self, id: Option<&str>) -> Result<(), String> {
+        if let Some(id) = id {
+            replay::load(id)?;
+        }
+        self.shared.state().faults.replay = id.map(str::to_string);
+        Ok(())
     }
 
     pub fn faults(&self) -> Faults {

@@ -112,10 +112,17 @@ pub async fn handle(s: &Shared, label: &str, peer: SocketAddr, req: Request<Body
         )
             .into_response();
     }
+    // People's tokens are held to the app's user-authorization scopes (the guide: tokens
+    // without them fail with 401 or 403); a service principal's only when asked for.
+    let held = match principal {
+        Principal::User(_) => true,
+        Principal::ServicePrincipal(_) => s.config.hold_service_principals_to_scopes,
+    };
     let missing: Vec<&str> = app
         .user_api_scopes
         .iter()
         .copied()
+        .filter(|_| held)
         .filter(|needed| !scopes.iter().any(|have| have == needed))
         .collect();
     if !missing.is_empty() {

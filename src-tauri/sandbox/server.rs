@@ -19,7 +19,7 @@ use tokio::sync::watch;
 use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
-use super::{api, oauth, proxy, Faults, Shared};
+use super::{api, oauth, proxy, replay, Faults, Shared};
 
 pub async fn serve(
     listener: tokio::net::TcpListener,
@@ -76,6 +76,25 @@ fn take_reset(shared: &Shared) -> bool {
     }
 }
 
+/// A 429 when a rate limit is switched on (`Faults::rate_limited`), counting it down.
+fn take_rate_limit(shared: &Shared) -> Option<Response> {
+    let mut state = shared.state();
+    if state.faults.rate_limited == 0 {
+        return None;
+    }
+    state.faults.rate_limited -= 1;
+    let body = json!({
+        "error_code": "REQUEST_LIMIT_EXCEEDED",
+        "message": format!("Workspace {} exceeded the concurrent limit of 4 requests.", super::WORKSPACE_ID),
+    });
+    let mut resp = (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
+    if let Some(secs) = state.faults.retry_after_secs {
+        resp.headers_mut()
+            .insert(header::RETRY_AFTER, axum::http::HeaderValue::from(secs));
+    }
+    Some(resp)
+}
+
 async fn handle(
     shared: Arc<Shared>,
     router: Router,
@@ -87,6 +106,23 @@ async fn handle(
         tokio::time::sleep(Duration::from_millis(latency)).await;
     }
     let host = host_name(req.headers());
+    if req.uri().path().starts_with("/api/") {
+        if let Some(limited) = take_rate_limit(&shared) {
+            return limited;
+        }
+    }
+    let replaying = shared.state().faults.replay.clone();
+    if let Some(played) = replaying.and_then(|id| replay::load(&id).ok()) {
+        let door = if host.ends_with(".apps.localhost") {
+            replay::Door::App
+        } else {
+            replay::Door::Workspace
+        };
+        if played.answers(door, req.method(), req.uri().path()) {
+            let origin = format!("https://{host}:{}", shared.port);
+            return played.response(&origin, &shared.host);
+        }
+    }
     if host == "localhost" || host == "127.0.0.1" {
         match router.oneshot(req.map(Body::new)).await {
             Ok(resp) => resp,
@@ -157,7 +193,13 @@ async fn set_faults(
     axum::extract::State(shared): axum::extract::State<Arc<Shared>>,
     body: axum::body::Bytes,
 ) -> Response {
-    match serde_json::from_slice::<Faults>(&body) {
+    let parsed = serde_json::from_slice::<Faults>(&body)
+        .map_err(|e| e.to_string())
+        .and_then(|f| match &f.replay {
+            Some(id) => replay::load(id).map(|_| f),
+            None => Ok(f),
+        });
+    match parsed {
         Ok(faults) => {
             shared.state().faults = faults.clone();
             axum::Json(faults).into_response()

@@ -104,26 +104,13 @@ struct ApiError {
     error_code: Option<serde_json::Value>,
 }
 
-/// The longest `Retry-After` a workspace call waits out, and how many times it waits.
-const MAX_RETRY_AFTER_SECS: u64 = 30;
-const MAX_WAITS: usize = 2;
-
-/// Seconds a 429 or 503 asks the caller to wait (`Retry-After` in seconds), when short
-/// enough to wait here. The workspace's REST APIs answer rate limits with 429
-/// `REQUEST_LIMIT_EXCEEDED` (the corpus's rest-request-limit-exceeded-*); the SDKs retry
-/// them after `Retry-After`. These calls are GETs: safe to send again.
+/// Seconds a 429 or 503 to a workspace call asks it to wait (`crate::http::retry_after`).
+/// These calls are GETs: safe to send again.
 pub fn retry_after(status: u16, headers: &reqwest::header::HeaderMap) -> Option<u64> {
-    if !matches!(status, 429 | 503) {
-        return None;
-    }
-    headers
-        .get(reqwest::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse::<u64>()
-        .ok()
-        .filter(|s| *s <= MAX_RETRY_AFTER_SECS)
+    let value = headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok());
+    crate::http::retry_after(status, value)
 }
 
 async fn get_json<T: serde::de::DeserializeOwned>(
@@ -140,7 +127,7 @@ async fn get_json<T: serde::de::DeserializeOwned>(
             .await
             .map_err(|e| WorkspaceError::Network(e.to_string()))?;
         match retry_after(resp.status().as_u16(), resp.headers()) {
-            Some(secs) if waits < MAX_WAITS => {
+            Some(secs) if waits < crate::http::MAX_WAITS => {
                 waits += 1;
                 tokio::time::sleep(std::time::Duration::from_secs(secs)).await;
             }

@@ -222,9 +222,17 @@ pub async fn workbench(config: SandboxConfig) -> Bench {
         dir.join("data"),
         Box::new(|_| None),
     );
+    app.add_connection(service_principal(&sb, "bot"))
+        .await
+        .unwrap();
+    Bench { sb, app, dir }
+}
+
+/// A connection `name` as the sandbox's first service principal (reporting-bot).
+pub fn service_principal(sb: &Sandbox, name: &str) -> NewConnection {
     let sp = &sb.info.service_principals[0];
-    app.add_connection(NewConnection {
-        name: "bot".into(),
+    NewConnection {
+        name: name.into(),
         host: sb.info.host.clone(),
         kind: ConnectionKindName::ServicePrincipal,
         client_id: Some(sp.client_id.clone()),
@@ -233,10 +241,7 @@ pub async fn workbench(config: SandboxConfig) -> Bench {
         secret: Some(sp.client_secret.clone()),
         profile: None,
         ca_bundle: Some(sb.info.ca_file.display().to_string()),
-    })
-    .await
-    .unwrap();
-    Bench { sb, app, dir }
+    }
 }
 
 /// `lakegate` (the command line) with the bench's service principal as its environment
@@ -332,5 +337,17 @@ impl lakegate::host::Host for Person {
                 program: program.into(),
             })
         })
+    }
+}
+
+/// The server's own message, as a person reads it: JSON's `message` (or `detail`,
+/// `error_description`, `error`), an HTML page's words, or the text.
+pub fn own_words(body: &str) -> String {
+    match serde_json::from_str::<Value>(body) {
+        Ok(v) => ["message", "detail", "error_description", "error"]
+            .iter()
+            .find_map(|k| v[*k].as_str().map(str::to_string))
+            .unwrap_or_default(),
+        Err(_) => lakegate::http::words::words(body, 60),
     }
 }

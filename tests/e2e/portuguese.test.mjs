@@ -146,6 +146,9 @@ test('errors Rust writes for the window are in Portuguese too', async () => {
   await (await s().waitFor('[data-testid="save-connection"]')).click();
   const err = await s().waitFor('#err-name', { timeout: 15000 });
   assert.match(await err.text(), /dê um nome à conexão/);
+  await (await s().find('[data-testid="field-scopes"]')).type('file.files');
+  const hint = await s().waitFor('[data-testid="scope-hint"]', { timeout: 15000 });
+  assert.match(await hint.text(), /você quis dizer files\.files\?/);
   assert.deepEqual(await s().seriousA11yViolations(), []);
   await shot(s(), 'pt-add-connection-error');
   await s().execute(`document.querySelector('[data-testid="add-connection-form"] .actions .btn:not(.btn-primary)').click();`);

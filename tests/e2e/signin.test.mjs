@@ -116,6 +116,10 @@ test('the add-connection form explains bad input next to the field', async () =>
   await (await app.session.find('[data-testid="save-connection"]')).click();
   const err = await app.session.waitFor('#err-host');
   assert.match(await err.text(), /https/);
+  // The guide's own example scope: Lakegate asks whether files.files was meant.
+  await (await app.session.find('[data-testid="field-scopes"]')).type('sql file.files');
+  const hint = await app.session.waitFor('[data-testid="scope-hint"]', { timeout: 15000 });
+  assert.match(await hint.text(), /did you mean files\.files\?/);
   assert.deepEqual(await app.session.seriousA11yViolations(), []);
   await shot(app.session, 'add-connection');
 });

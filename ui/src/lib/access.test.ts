@@ -9,6 +9,7 @@ const cell = (over: Partial<AccessCell>): AccessCell => ({
   scopesCovered: true,
   missingScopes: [],
   status: null,
+  said: null,
   error: null,
   red: false,
   ...over,
@@ -27,8 +28,12 @@ describe('access cells in words', () => {
     expect(scopeWords(cell({}), ['sql'])).toBe('✔ token has its scopes');
     expect(scopeWords(cell({}), [])).toBe('no scopes needed');
     expect(scopeWords(cell({ scopesCovered: null }), [])).toBe('? scopes unknown');
+    expect(scopeWords(cell({ scopesCovered: null, missingScopes: ['sql'] }), ['sql'])).toBe('? unknown whether it needs sql (not on record for a service principal)');
     expect(callWords(cell({ status: 403 }))).toBe('✘ called: 403');
     expect(callWords(cell({ status: 200 }))).toBe('✔ called: 200');
+    // The Apps proxy's 302 to sign in is a refusal, and what the app said is shown.
+    expect(callWords(cell({ status: 302 }))).toBe('✘ called: 302');
+    expect(callWords(cell({ status: 403, said: 'Invalid Token' }))).toBe('✘ called: 403 — Invalid Token');
     expect(callWords(cell({ error: 'timed out' }))).toBe('✘ no answer: timed out');
   });
 

@@ -21,13 +21,22 @@ export function permissionWords(c: AccessCell): string {
 }
 
 export function scopeWords(c: AccessCell, needed: string[]): string {
-  if (c.scopesCovered === null) return `? ${t('access-scopes-unknown')}`;
+  if (c.scopesCovered === null) {
+    // A service principal's token: whether the app holds it to these scopes is not on record.
+    if (c.missingScopes.length > 0) return `? ${t('access-scopes-unknown-needs', { scopes: c.missingScopes.join(', ') })}`;
+    return `? ${t('access-scopes-unknown')}`;
+  }
   if (!c.scopesCovered) return `✘ ${t('access-token-lacks', { scopes: c.missingScopes.join(', ') })}`;
   return needed.length > 0 ? `✔ ${t('access-token-has-scopes')}` : t('access-no-scopes-needed');
 }
 
 export function callWords(c: AccessCell): string {
-  if (c.status !== null) return `${c.status < 400 ? '✔' : '✘'} ${t('access-called', { status: c.status })}`;
+  if (c.status !== null) {
+    // A redirect is a refusal too: the Apps proxy sends a token it did not accept to sign in.
+    const ok = c.status >= 200 && c.status < 300;
+    const said = c.said ? ` — ${c.said}` : '';
+    return `${ok ? '✔' : '✘'} ${t('access-called', { status: c.status })}${said}`;
+  }
   return `✘ ${t('access-no-answer', { error: c.error ?? '' })}`;
 }
 

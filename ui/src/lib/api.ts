@@ -126,6 +126,7 @@ export const api = {
   importCurl: (text: string, current: string | null) => call<CurlImport>('import_curl', { text, current }),
   /** Copies (from Rust) a lakegate:// link that opens the request; never holds a token. */
   copyLink: (request: RequestInput) => call<string>('copy_link', { request }),
+  scopeHints: (scopes: string) => call<string[]>('scope_hints', { scopes }),
   /** Hears lakegate:// links opened from outside (those that came before too). */
   watchLinks: (onLink: (link: string) => void) => {
     const channel = new Channel<string>();

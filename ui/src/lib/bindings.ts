@@ -203,7 +203,12 @@ events: Array<StreamEvent> | null, eventsTotal: number | null,
 /**
  * The Doctor's note on a stream that came all at once after a wait (buffered).
  */
-streamNote: string | null, };
+streamNote: string | null, 
+/**
+ * Each wait a rate limit asked for (429 or 503 with `Retry-After`, seconds) before the
+ * request, safe to repeat, was sent again; empty when it was sent once.
+ */
+waitedSecs: Array<number>, };
 
 export type SnippetsView = { curl: string, pythonRequests: string, pythonSdk: string, 
 /**
@@ -469,7 +474,12 @@ scopesCovered: boolean | null, missingScopes: Array<string>,
 /**
  * After Check all: the status a real call got, or why none came.
  */
-status: number | null, error: string | null, 
+status: number | null, 
+/**
+ * What the app (or the Apps proxy in front of it) said when it refused the call: its
+ * message, or an error page's words.
+ */
+said: string | null, error: string | null, 
 /**
  * The identity cannot use the app (found, or shown by a refused call): the Doctor's cells.
  */
