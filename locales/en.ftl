@@ -347,7 +347,6 @@ settings-trusted-note = The token goes, over https only, to { $host }, the apps 
 settings-no-other-host = No other host.
 settings-host = Host (host.example.com or host.example.com:8443)
 settings-trust-host = Trust this host
-verdict-warning = warning
 
 ## The Doctor's window
 
@@ -608,6 +607,7 @@ checks-wrote = Wrote { $path } (no token or secret in it)
 
 access-unknown = unknown — ask one of the app's managers
 access-none = no permission
+access-level-through-group = { $level } (through group { $name })
 access-level-through = { $level } (through { $via })
 access-scopes-unknown-needs = unknown whether it needs { $scopes } (not on record for a service principal)
 access-scopes-unknown = scopes unknown
@@ -891,7 +891,6 @@ checks-saved-unusable = these saved requests cannot become checks:
 scopes-not-saved = { $connection } is not saved in Lakegate: change its scopes where it comes from
 access-path-slash = the path starts with / (e.g. /api/health)
 bridge-error = Lakegate's window could not reach its backend ({ $detail }). Restart Lakegate; if this keeps happening, report it with this message.
-access-group = group { $name }
 access-md-called = Each app was called at `{ $path }` as each identity.
 access-md-red-cells = What the red cells need
 access-md-need-can-use = CAN USE on { $app } (ask { $who })

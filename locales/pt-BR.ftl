@@ -348,7 +348,6 @@ settings-trusted-note = O token vai, somente por https, para { $host }, os aplic
 settings-no-other-host = Nenhum outro host.
 settings-host = Host (host.exemplo.com.br ou host.exemplo.com.br:8443)
 settings-trust-host = Confiar neste host
-verdict-warning = atenção
 
 ## A janela do Doctor
 
@@ -609,6 +608,7 @@ checks-wrote = { $path } gravado (sem nenhum token ou segredo)
 
 access-unknown = desconhecido — pergunte a quem gerencia o aplicativo
 access-none = sem permissão
+access-level-through-group = { $level } (por meio do grupo { $name })
 access-level-through = { $level } (por meio de { $via })
 access-scopes-unknown-needs = não se sabe se precisa de { $scopes } (não registrado para uma entidade de serviço)
 access-scopes-unknown = escopos desconhecidos
@@ -892,7 +892,6 @@ checks-saved-unusable = estas solicitações salvas não podem virar verificaç�
 scopes-not-saved = { $connection } não está salva no Lakegate: altere os escopos dela onde ela é definida
 access-path-slash = o caminho começa com / (por exemplo, /api/health)
 bridge-error = A janela do Lakegate não conseguiu falar com o backend dele ({ $detail }). Reinicie o Lakegate; se continuar acontecendo, relate o problema com esta mensagem.
-access-group = grupo { $name }
 access-md-called = Cada aplicativo foi chamado em `{ $path }` como cada identidade.
 access-md-red-cells = Do que as células vermelhas precisam
 access-md-need-can-use = CAN USE em { $app } (peça a { $who })

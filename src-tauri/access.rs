@@ -4,7 +4,7 @@
 //! says "no" where it does not know: an unreadable list or unresolved groups say
 //! "unknown". Exports as Markdown and CSV hold no secret.
 
-use crate::i18n::wsay;
+use crate::i18n::{wsay, Marked, Msg, Text};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -56,6 +56,14 @@ pub struct Who {
 }
 
 /// One app × identity.
+#[derive(Debug, Clone, Default, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CellParts {
+    pub permission: Marked,
+    pub scopes: Marked,
+    pub call: Option<Marked>,
+}
+
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AccessCell {
@@ -75,6 +83,8 @@ pub struct AccessCell {
     pub error: Option<String>,
     /// The identity cannot use the app (found, or shown by a refused call): the Doctor's cells.
     pub red: bool,
+    /// How the cell reads (`parts`), made when the cell is complete.
+    pub parts: CellParts,
 }
 
 /// A call's status that is not an answer: an error, or a redirect (the Apps proxy sends
@@ -92,53 +102,75 @@ impl AccessCell {
             || self.error.is_some()
     }
 
-    /// The cell in words, as the window, the terminal and the exports say it.
-    pub fn words(&self) -> String {
-        let mut parts = vec![match (self.permission, &self.via) {
-            (Permission::Unknown, _) => format!("? {}", wsay!("access-unknown")),
-            (Permission::None, _) => format!("✘ {}", wsay!("access-none")),
-            (p, Some(via)) if via != "direct" => format!(
-                "✔ {}",
-                wsay!(
-                    "access-level-through",
-                    level = p.words(),
-                    via = via_words(via)
-                )
+    /// The cell's three parts — its permission, its scopes, its call — each an icon and
+    /// words: the one rule for how a cell reads, which the window draws as it is and the
+    /// terminal and the exports join (`words`). `needed`: the app's user-authorization scopes.
+    pub fn parts(&self, needed: &[String]) -> CellParts {
+        let part = |mark: &str, text: Msg| Marked::new(mark, text);
+        let permission = match (self.permission, self.via.as_deref()) {
+            (Permission::Unknown, _) => part("?", Msg::new("access-unknown")),
+            (Permission::None, _) => part("✘", Msg::new("access-none")),
+            (p, Some(via)) if via != "direct" => match via.strip_prefix("group ") {
+                Some(group) => part(
+                    "✔",
+                    Msg::new("access-level-through-group")
+                        .arg("level", p.words())
+                        .arg("name", group),
+                ),
+                None => part(
+                    "✔",
+                    Msg::new("access-level-through")
+                        .arg("level", p.words())
+                        .arg("via", via),
+                ),
+            },
+            (p, _) => part("✔", Msg::plain(p.words())),
+        };
+        let scopes = match self.scopes_covered {
+            Some(true) if needed.is_empty() => part("", Msg::new("access-no-scopes-needed")),
+            Some(true) => part("✔", Msg::new("access-token-has-scopes")),
+            Some(false) => part(
+                "✘",
+                Msg::new("access-token-lacks").arg("scopes", self.missing_scopes.join(", ")),
             ),
-            (p, _) => format!("✔ {}", p.words()),
-        }];
-        match self.scopes_covered {
-            Some(true) => {}
-            Some(false) => parts.push(format!(
-                "✘ {}",
-                wsay!(
-                    "access-token-lacks",
-                    scopes = self.missing_scopes.join(", ")
-                )
-            )),
-            None if !self.missing_scopes.is_empty() => parts.push(format!(
-                "? {}",
-                wsay!(
-                    "access-scopes-unknown-needs",
-                    scopes = self.missing_scopes.join(", ")
-                )
-            )),
-            None => parts.push(format!("? {}", wsay!("access-scopes-unknown"))),
+            None if !self.missing_scopes.is_empty() => part(
+                "?",
+                Msg::new("access-scopes-unknown-needs")
+                    .arg("scopes", self.missing_scopes.join(", ")),
+            ),
+            None => part("?", Msg::new("access-scopes-unknown")),
+        };
+        let call = match (self.status, &self.error) {
+            (Some(s), _) => {
+                let mut text = Text::from(Msg::new("access-called").arg("status", s));
+                if let Some(w) = &self.said {
+                    text.0.push(Msg::plain(format!("— {w}")));
+                }
+                Some(Marked::new(if refused(s) { "✘" } else { "✔" }, text))
+            }
+            (None, Some(e)) => Some(part("✘", Msg::new("access-no-answer").arg("error", e))),
+            (None, None) => None,
+        };
+        CellParts {
+            permission,
+            scopes,
+            call,
         }
-        if let Some(s) = self.status {
-            let said = self
-                .said
-                .as_deref()
-                .map_or(String::new(), |w| format!(" — {w}"));
-            parts.push(format!(
-                "{} {}{said}",
-                if refused(s) { "✘" } else { "✔" },
-                wsay!("access-called", status = s)
-            ));
-        } else if let Some(e) = &self.error {
-            parts.push(format!("✘ {}", wsay!("access-no-answer", error = e)));
+    }
+
+    /// The cell in words, as the terminal and the exports say it (in the window's
+    /// language): its parts, without the scopes when they are covered.
+    pub fn words(&self) -> String {
+        let p = self.parts(&[]);
+        let mut out = vec![p.permission];
+        if self.scopes_covered != Some(true) {
+            out.push(p.scopes);
         }
-        parts.join(" · ")
+        out.extend(p.call);
+        out.iter()
+            .map(|part| part.render(crate::i18n::window_language()))
+            .collect::<Vec<_>>()
+            .join(" · ")
     }
 }
 
@@ -273,14 +305,6 @@ fn cell_md(text: &str) -> String {
     text.replace('|', "\\|").replace(['\n', '\r'], " ")
 }
 
-/// How a permission came: `group finance` in the window's language.
-fn via_words(via: &str) -> String {
-    match via.strip_prefix("group ") {
-        Some(name) => wsay!("access-group", name = name),
-        None => via.to_string(),
-    }
-}
-
 /// A table of apps × identities, then what the red cells need (in the window's language).
 pub fn to_markdown(m: &AccessMatrix) -> String {
     let mut out = format!("# {} — {}\n\n", wsay!("access-heading"), m.host);
@@ -404,6 +428,86 @@ mod tests {
     }
 
     #[test]
+    fn a_cell_reads_as_its_parts() {
+        let base = AccessCell {
+            connection: "alice".into(),
+            permission: Permission::CanUse,
+            via: Some("direct".into()),
+            scopes_covered: Some(true),
+            missing_scopes: vec![],
+            status: None,
+            said: None,
+            error: None,
+            red: false,
+            parts: CellParts::default(),
+        };
+        let en = |p: &Marked| p.render("en");
+        let with = |f: &dyn Fn(&mut AccessCell)| {
+            let mut c = base.clone();
+            f(&mut c);
+            c
+        };
+        assert_eq!(en(&base.parts(&[]).permission), "✔ CAN USE");
+        let managed = with(&|c| {
+            c.permission = Permission::CanManage;
+            c.via = Some("group finance".into());
+        });
+        assert_eq!(
+            en(&managed.parts(&[]).permission),
+            "✔ CAN MANAGE (through group finance)"
+        );
+        let none = with(&|c| c.permission = Permission::None);
+        assert_eq!(en(&none.parts(&[]).permission), "✘ no permission");
+        let unknown = with(&|c| c.permission = Permission::Unknown);
+        assert!(en(&unknown.parts(&[]).permission)
+            .starts_with("? unknown — ask one of the app's managers"));
+
+        let sql = ["sql".to_string()];
+        assert_eq!(en(&base.parts(&sql).scopes), "✔ token has its scopes");
+        assert_eq!(en(&base.parts(&[]).scopes), "no scopes needed");
+        let lacks = with(&|c| {
+            c.scopes_covered = Some(false);
+            c.missing_scopes = vec!["sql".into(), "files.files".into()];
+        });
+        assert_eq!(
+            en(&lacks.parts(&sql).scopes),
+            "✘ token lacks sql, files.files"
+        );
+        let sp = with(&|c| {
+            c.scopes_covered = None;
+            c.missing_scopes = vec!["sql".into()];
+        });
+        assert_eq!(
+            en(&sp.parts(&sql).scopes),
+            "? unknown whether it needs sql (not on record for a service principal)"
+        );
+        let unread = with(&|c| c.scopes_covered = None);
+        assert_eq!(en(&unread.parts(&sql).scopes), "? scopes unknown");
+
+        assert!(base.parts(&[]).call.is_none());
+        let call = |status: Option<u16>, said: Option<&str>, error: Option<&str>| {
+            let c = with(&|c| {
+                c.status = status;
+                c.said = said.map(String::from);
+                c.error = error.map(String::from);
+            });
+            en(&c.parts(&[]).call.unwrap())
+        };
+        assert_eq!(call(Some(200), None, None), "✔ called: 200");
+        assert_eq!(
+            call(Some(403), Some("Invalid Token"), None),
+            "✘ called: 403 — Invalid Token"
+        );
+        // The Apps proxy's 302 to sign in is a refusal (databricks/cli#6605).
+        assert_eq!(call(Some(302), None, None), "✘ called: 302");
+        assert!(with(&|c| c.status = Some(302)).is_red());
+        assert_eq!(
+            call(None, None, Some("timed out")),
+            "✘ no answer: timed out"
+        );
+    }
+
+    #[test]
     fn exports_say_each_cell_in_words() {
         let cell = |connection: &str, p, via: Option<&str>, covered, status| AccessCell {
             connection: connection.into(),
@@ -419,6 +523,7 @@ mod tests {
             said: None,
             error: None,
             red: false,
+            parts: CellParts::default(),
         };
         let m = AccessMatrix {
             host: "https://h.example.com".into(),

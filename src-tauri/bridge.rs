@@ -414,6 +414,8 @@ pub fn typescript_bindings() -> String {
         crate::app::ReportFormat::decl(&cfg),
         crate::access::Permission::decl(&cfg),
         crate::access::AccessIdentity::decl(&cfg),
+        crate::i18n::Marked::decl(&cfg),
+        crate::access::CellParts::decl(&cfg),
         crate::access::AccessCell::decl(&cfg),
         crate::access::AppAccess::decl(&cfg),
         crate::access::AccessMatrix::decl(&cfg),

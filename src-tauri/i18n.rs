@@ -286,6 +286,33 @@ impl Text {
     }
 }
 
+/// An icon (never colour alone; empty when there is nothing to mark) and words: how the
+/// core says a verdict or an access cell, which the window draws in its own language.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Marked {
+    pub mark: String,
+    pub text: Text,
+}
+
+impl Marked {
+    pub fn new(mark: &str, text: impl Into<Text>) -> Marked {
+        Marked {
+            mark: mark.into(),
+            text: text.into(),
+        }
+    }
+
+    pub fn render(&self, language: &str) -> String {
+        let words = self.text.render(language);
+        if self.mark.is_empty() {
+            words
+        } else {
+            format!("{} {words}", self.mark)
+        }
+    }
+}
+
 impl From<Msg> for Text {
     fn from(m: Msg) -> Text {
         Text(vec![m])

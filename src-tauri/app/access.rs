@@ -136,8 +136,11 @@ impl App {
             self.check_all(&mut matrix, &apps, &columns, path).await;
             matrix.checked_path = Some(path.to_string());
         }
-        for cell in matrix.apps.iter_mut().flat_map(|a| a.cells.iter_mut()) {
-            cell.red = cell.is_red();
+        for app in matrix.apps.iter_mut() {
+            for cell in app.cells.iter_mut() {
+                cell.red = cell.is_red();
+                cell.parts = cell.parts(&app.scopes);
+            }
         }
         Ok(matrix)
     }
@@ -247,6 +250,7 @@ impl App {
                     error: None,
                     said: None,
                     red: false,
+                    parts: Default::default(),
                 }
             })
             .collect();

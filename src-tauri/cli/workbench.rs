@@ -426,13 +426,7 @@ pub fn doctor(args: DoctorArgs) -> ExitCode {
     let live = !args.json;
     let progress = move |f: &crate::doctor::Finding| {
         if live {
-            let mark = match f.verdict {
-                crate::doctor::Verdict::Pass => "✔",
-                crate::doctor::Verdict::Warn => "⚠",
-                crate::doctor::Verdict::Fail => "✖",
-                crate::doctor::Verdict::Unknown => "?",
-                crate::doctor::Verdict::Skipped => "–",
-            };
+            let mark = &f.verdict.marked().mark;
             let mut out = std::io::stdout().lock();
             let _ = writeln!(
                 out,

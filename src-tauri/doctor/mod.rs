@@ -32,6 +32,21 @@ pub enum Verdict {
     Skipped,
 }
 
+impl Verdict {
+    /// The verdict's icon and word: the one place they are decided (the window, the
+    /// command line and the reports all show these).
+    pub fn marked(self) -> crate::i18n::Marked {
+        let (mark, id) = match self {
+            Verdict::Pass => ("✔", "verdict-pass"),
+            Verdict::Warn => ("⚠", "verdict-warn"),
+            Verdict::Fail => ("✖", "verdict-fail"),
+            Verdict::Unknown => ("?", "verdict-unknown"),
+            Verdict::Skipped => ("–", "verdict-skipped"),
+        };
+        crate::i18n::Marked::new(mark, Msg::new(id))
+    }
+}
+
 /// The Doctor's checks, in the order they run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -116,6 +131,8 @@ pub struct Finding {
     pub meaning: Text,
     pub next_step: Text,
     pub facts: Facts,
+    /// The verdict's icon and word (`Verdict::marked`).
+    pub mark: crate::i18n::Marked,
 }
 
 impl Finding {
@@ -227,6 +244,7 @@ fn finding(
         meaning: meaning.into(),
         next_step: next.into(),
         facts: Facts::default(),
+        mark: verdict.marked(),
     }
 }
 

@@ -8,14 +8,7 @@ use crate::i18n::Msg;
 pub use crate::redaction::redact_text as redact;
 
 fn icon(v: Verdict, language: &str) -> String {
-    let (mark, id) = match v {
-        Verdict::Pass => ("✔", "verdict-pass"),
-        Verdict::Warn => ("⚠", "verdict-warn"),
-        Verdict::Fail => ("✖", "verdict-fail"),
-        Verdict::Unknown => ("?", "verdict-unknown"),
-        Verdict::Skipped => ("–", "verdict-skipped"),
-    };
-    format!("{mark} {}", Msg::new(id).render(language))
+    v.marked().render(language)
 }
 
 /// The report as Markdown, in `language` (the window's; English for the command line).

@@ -385,7 +385,11 @@ managers: Array<string>,
  */
 recordedAs: string | null, };
 
-export type Finding = { check: CheckId, title: string, verdict: Verdict, observed: Text, meaning: Text, nextStep: Text, facts: Facts, };
+export type Finding = { check: CheckId, title: string, verdict: Verdict, observed: Text, meaning: Text, nextStep: Text, facts: Facts, 
+/**
+ * The verdict's icon and word (`Verdict::marked`).
+ */
+mark: Marked, };
 
 export type Report = { url: string, method: string, connection: string | null, 
 /**
@@ -461,6 +465,10 @@ groups: Array<string> | null,
  */
 problem: string | null, };
 
+export type Marked = { mark: string, text: Text, };
+
+export type CellParts = { permission: Marked, scopes: Marked, call: Marked | null, };
+
 export type AccessCell = { connection: string, permission: Permission, 
 /**
  * How it is held: "direct", "group NAME", "workspace admin"; or why it is unknown.
@@ -483,7 +491,11 @@ said: string | null, error: string | null,
 /**
  * The identity cannot use the app (found, or shown by a refused call): the Doctor's cells.
  */
-red: boolean, };
+red: boolean, 
+/**
+ * How the cell reads (`parts`), made when the cell is complete.
+ */
+parts: CellParts, };
 
 export type AppAccess = { app: string, url: string | null, scopes: Array<string>, 
 /**

@@ -1,21 +1,6 @@
-// Words and icons for the Doctor's verdicts (never colour alone).
-import type { Finding, Verdict } from './bindings';
-import { t } from './i18n.svelte';
-
-export function verdictMark(v: Verdict): { icon: string; word: string } {
-  switch (v) {
-    case 'pass':
-      return { icon: '✔', word: t('verdict-pass') };
-    case 'warn':
-      return { icon: '⚠', word: t('verdict-warning') };
-    case 'fail':
-      return { icon: '✖', word: t('verdict-fail') };
-    case 'unknown':
-      return { icon: '?', word: t('verdict-unknown') };
-    default:
-      return { icon: '–', word: t('verdict-skipped') };
-  }
-}
+// What the window picks out of the Doctor's findings (their icon and word come from the
+// core: `Finding.mark`, decided by `Verdict::marked`).
+import type { Finding } from './bindings';
 
 /** The short form after a failed request: what is wrong or unknown, in order. */
 export function shortForm(findings: Finding[]): Finding[] {
