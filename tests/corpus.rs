@@ -181,12 +181,33 @@ async fn the_workspace_client_reads_every_recorded_error() {
             "{}: the server's own words ({first:?}) are quoted: {said}",
             r.id
         );
-        if matches!(status, 401 | 403) {
-            assert!(
+        // A refused token is the token (sign in again); another workspace's token says so;
+        // any other 403 is a permission the identity lacks (signing in does not help).
+        let token_words = lakegate::workspace::says_token_refused(&words);
+        match status {
+            401 | 403 if lakegate::workspace::says_other_workspace(&words) => assert!(
+                said.contains("another workspace's") && !said.contains("Sign in again"),
+                "{}: {said}",
+                r.id
+            ),
+            401 => assert!(
                 said.contains("refused the token") && said.contains("Sign in again"),
                 "{}: {said}",
                 r.id
-            );
+            ),
+            403 if token_words => assert!(
+                said.contains("refused the token") && said.contains("Sign in again"),
+                "{}: {said}",
+                r.id
+            ),
+            403 => assert!(
+                said.contains("accepted the token but refused the request")
+                    && said.contains("permission or entitlement")
+                    && !said.contains("Sign in again"),
+                "{}: {said}",
+                r.id
+            ),
+            _ => assert!(!said.contains("refused the token"), "{}: {said}", r.id),
         }
     }
     assert!(replayed >= 15, "{replayed} replayed");
@@ -495,17 +516,27 @@ async fn the_command_line_saves_a_field_recording_only_for_news() {
         "no token in it"
     );
 
-    // No token on an app: the recorded 302 to sign in. Nothing to save.
+    // An answer on record (the sandbox plays the Apps proxy's recorded `403 Invalid Token`
+    // to the Doctor's request): recognised, so nothing to save.
+    b.sb.replay(Some("apps-expired-oauth-403-invalid-token"))
+        .unwrap();
     let again = b.dir.join("again.json");
     let out = tokio::task::block_in_place(|| {
         common::cli(&b, &bundle)
-            .args(["doctor", &format!("{app}/api/hello"), "--no-auth"])
+            .args(["doctor", &format!("{app}/api/hello")])
             .arg("--save-recording")
             .arg(&again)
             .output()
             .unwrap()
     });
-    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing to record"));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("Invalid Token"), "the replay was met: {said}");
+    assert!(!said.contains("has not seen"), "{said}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("nothing to record"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(!again.exists());
 }
 
@@ -534,4 +565,51 @@ fn the_doctor_reads_a_rate_limit_as_one() {
         "{}",
         f.next_step
     );
+}
+
+/// The recorded 302 to the app's sign-in, met on an `/api/` path: the facts Lakegate holds
+/// narrow it — a personal access token, an expired token, another workspace's token, or
+/// none of those (sign in again).
+#[test]
+fn the_facts_narrow_a_302_to_sign_in() {
+    let answer = Answered {
+        status: 302,
+        reason: "Found".into(),
+        total_ms: 40.0,
+        body_start: String::new(),
+        location: Some(
+            "https://hello-1111.aws.databricksapps.com/oidc/oauth2/v2.0/authorize?x=1".into(),
+        ),
+        retry_after: None,
+    };
+    let facts = |pat: bool, expired: bool, ours: &str| TokenFacts {
+        connection: "work".into(),
+        on_api_path: true,
+        pat,
+        expired: Some(expired),
+        app_workspace: Some("1111".into()),
+        workspace: Some(ours.into()),
+        on_loopback: false,
+    };
+    for (f, expected) in [
+        (facts(true, false, "1111"), "personal access token"),
+        (facts(false, true, "1111"), "had expired"),
+        (
+            facts(false, false, "2222"),
+            "The app belongs to workspace 1111, and work signs in to workspace 2222",
+        ),
+        (facts(false, false, "1111"), "sign in to work again"),
+    ] {
+        let found = explain_answer(&answer, &f);
+        assert!(
+            found
+                .meaning
+                .to_string()
+                .contains("did not accept the token"),
+            "{}",
+            found.meaning
+        );
+        let next = found.next_step.to_string();
+        assert!(next.contains(expected), "{expected:?}: {next}");
+    }
 }

@@ -68,9 +68,10 @@ impl Played {
 
     /// A door that read this error answer quotes the server's own words.
     fn quoted(&self, door: &str, said: &str) {
+        let flat = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
         if self.error() && !self.words.is_empty() && !self.discovery() {
             assert!(
-                said.contains(&self.words),
+                flat(said).contains(&flat(&self.words)),
                 "{} via {door}: the server's own words ({:?}) are not shown: {said}",
                 self.id,
                 self.words
@@ -82,6 +83,32 @@ impl Played {
     /// calls that meet it fall back or say they cannot sign in, in words of their own.
     fn discovery(&self) -> bool {
         self.host == "workspace" && !self.path.starts_with("/api/")
+    }
+
+    /// What the Doctor's reading of this answer must say: its cause, as the record has it.
+    fn cause(&self) -> Option<&'static str> {
+        let words = lakegate::doctor::record::recording(&self.id)
+            .and_then(|v| v["answer"]["body"].as_str())
+            .unwrap_or("");
+        let rate = words.contains("REQUEST_LIMIT_EXCEEDED") || words.contains("RESOURCE_EXHAUSTED");
+        Some(match (self.host.as_str(), self.status) {
+            (_, 401 | 403) if lakegate::workspace::says_other_workspace(words) => {
+                "issued by another workspace"
+            }
+            (_, 401 | 403) if lakegate::workspace::says_token_refused(words) => {
+                "did not accept the token itself"
+            }
+            (_, 429) => "over the limit",
+            (_, 400..=599) if rate => "over the limit",
+            ("workspace", 401) => "took no credential",
+            ("workspace", 403) => "accepted the token but refused the request",
+            ("workspace", 404) => "no such API",
+            ("workspace", 503) => "briefly unavailable",
+            ("workspace", 500..=599) => "failed to answer",
+            ("app", 302) => "did not accept the token",
+            ("app", 504) => "120 s",
+            _ => return None,
+        })
     }
 
     /// Databricks' words for a refused credential.
@@ -112,6 +139,16 @@ fn ended_well(p: &Played, door: &str, out: &Output) -> String {
     );
     p.clean(door, &said);
     said
+}
+
+/// Every string a view holds, one per line (as a person would read them, unescaped).
+fn strings_of(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(a) => a.iter().map(strings_of).collect::<Vec<_>>().join("\n"),
+        serde_json::Value::Object(o) => o.values().map(strings_of).collect::<Vec<_>>().join("\n"),
+        _ => String::new(),
+    }
 }
 
 fn findings_text(report: &lakegate::doctor::Report) -> String {
@@ -210,6 +247,22 @@ async fn every_door_meets_every_recording() {
                 p.id
             );
         }
+        // The request's own finding names the real cause, by what the record says.
+        if p.error() && p.host != "token_endpoint" && !p.discovery() {
+            let request = report
+                .findings
+                .iter()
+                .find(|f| f.check == lakegate::doctor::CheckId::Request)
+                .map(|f| f.meaning.to_string())
+                .unwrap_or_default();
+            if let Some(cause) = p.cause() {
+                assert!(
+                    request.contains(cause),
+                    "{}: the Doctor should say {cause:?}: {request}",
+                    p.id
+                );
+            }
+        }
 
         // The window: apps, access, a check run.
         if p.host != "app" {
@@ -231,7 +284,7 @@ async fn every_door_meets_every_recording() {
         }
         let access = b.app.access_view(&conn, Some("/api/hello")).await;
         let said = match &access {
-            Ok(m) => serde_json::to_string(m).unwrap(),
+            Ok(m) => strings_of(&serde_json::to_value(m).unwrap()),
             Err(e) => e.to_string(),
         };
         p.clean("access", &said);
@@ -243,7 +296,7 @@ async fn every_door_meets_every_recording() {
             .run_checks(&conn, "replayed", &check, &|_, _, _| {})
             .await;
         let said = match &run {
-            Ok(r) => serde_json::to_string(r).unwrap(),
+            Ok(r) => strings_of(&serde_json::to_value(r).unwrap()),
             Err(e) => e.to_string(),
         };
         p.clean("check", &said);
@@ -298,6 +351,14 @@ async fn every_door_meets_every_recording() {
             if p.error() {
                 assert_ne!(out.status.code(), Some(0), "{}: {said}", p.id);
                 p.quoted("lakegate token", &said);
+            }
+            // As the Databricks SDKs run it (auth_type = databricks-cli).
+            let host = b.sb.info.host.clone();
+            let out = cli(&["auth", "token", "--host", &host, "--force-refresh"]);
+            let said = ended_well(p, "lakegate auth token --force-refresh", &out);
+            if p.error() {
+                assert_ne!(out.status.code(), Some(0), "{}: {said}", p.id);
+                p.quoted("lakegate auth token --force-refresh", &said);
             }
             b.app.remove_connection(&conn).await.unwrap();
         }

@@ -174,14 +174,15 @@ async fn client_credentials_refuse_bad_secrets_and_out_of_range_scopes() {
 
     // The scope-limited secret: sql and all-apis yes, anything else access_denied.
     assert_eq!(m2m(&sb, &http, 1, "sql").await.status(), 200);
+    // As on record (token-access-denied-scope-not-assigned-403; it was a 400 here).
     let denied = m2m(&sb, &http, 1, "all-apis files.files").await;
-    assert_eq!(denied.status(), 400);
+    assert_eq!(denied.status(), 403);
     let body = json(denied).await;
     assert_eq!(body["error"], "access_denied");
     assert!(body["error_description"]
         .as_str()
         .unwrap()
-        .contains("files.files"));
+        .starts_with("Scopes 'files.files' are not assigned to the client"));
 
     let unknown = m2m(&sb, &http, 0, "all-apis no-such-scope").await;
     assert_eq!(json(unknown).await["error"], "invalid_scope");

@@ -305,7 +305,9 @@ impl App {
                 let text =
                     String::from_utf8_lossy(&answer.body[..answer.body.len().min(ANSWER_EXCERPT)]);
                 outcome.answer = Some(text.into_owned());
-                answer.status >= 400
+                // A redirect is a refusal too (an app's domain sends a token it did not
+                // accept to sign in): the Doctor says why.
+                answer.status >= 300
             }
             Err(e) => {
                 outcome.error = Some(e.to_string());

@@ -371,6 +371,14 @@ fn send_and_print(
             "lakegate: HTTP {} {} → {location} (redirects are shown, not followed)",
             resp.status, resp.reason
         );
+        if crate::doctor::to_oauth_sign_in(Some(location)) {
+            eprintln!(
+                "lakegate: {} Run `lakegate doctor` on this URL for why.",
+                crate::i18n::Msg::new("doctor-request-302-sign-in")
+                    .arg("location", location)
+                    .render(crate::i18n::ENGLISH)
+            );
+        }
     }
     if failed {
         eprintln!(

@@ -965,17 +965,12 @@ pub async fn whoami(
     host: &str,
     token: &SecretString,
 ) -> Result<String, String> {
-    let resp = scim_me(client, host, token)
+    // As every workspace call reads it: a refusal in the server's own words, a sign-in page
+    // where JSON was expected as a refused token (never a parse error).
+    crate::workspace::me(client, host, token)
         .await
-        .map_err(|e| e.to_string())?;
-    if !resp.status().is_success() {
-        return Err(format!("SCIM Me answered {}", resp.status()));
-    }
-    let v: serde_json::Value = resp.json().await.map_err(|e| e.to_string())?;
-    v["userName"]
-        .as_str()
-        .map(str::to_string)
-        .ok_or_else(|| "SCIM Me has no userName".into())
+        .map(|me| me.user_name)
+        .map_err(|e| e.to_string())
 }
 
 impl crate::i18n::Localize for TokenError {

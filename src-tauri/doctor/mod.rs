@@ -899,7 +899,7 @@ async fn check_permission(
                         );
                     }
                 }
-                Err(WorkspaceError::Unauthorized { .. }) => {
+                Err(WorkspaceError::Unauthorized { .. } | WorkspaceError::Forbidden { .. }) => {
                     let me_shown = display(me);
                     let next = match a.creator.as_deref() {
                         Some(c) => m!(
@@ -1433,7 +1433,7 @@ impl TokenFacts {
 /// Whether a redirect goes to a Databricks OAuth sign-in (`…/oidc/oauth2/v2.0/authorize`,
 /// on the app's or the workspace's host: both are on record, databricks/cli#6605 and a
 /// fixture of omnigent-ai/omnigent).
-fn to_oauth_sign_in(location: Option<&str>) -> bool {
+pub fn to_oauth_sign_in(location: Option<&str>) -> bool {
     location.is_some_and(|l| {
         let path = l.split(['?', '#']).next().unwrap_or("");
         path.contains("/oidc/") && path.ends_with("/authorize")
@@ -1441,20 +1441,9 @@ fn to_oauth_sign_in(location: Option<&str>) -> bool {
 }
 
 /// A 401 or 403 whose words say the token itself was not accepted (not a missing
-/// permission): the workspace's `Invalid access token.` (databricks-sdk-go#873), `Invalid
-/// access to Org: …` for another workspace's token (databricks-sdk-go#959), `Token is
-/// expiring within 30 seconds.` (databricks-vscode#583), and the Apps proxy's `Invalid
-/// Token` (omnigent-ai/omnigent PR #2334); all in tests/fixtures/databricks/.
+/// permission): `workspace::says_token_refused`, the one rule.
 fn says_invalid_token(body: &str) -> bool {
-    let b = body.to_ascii_lowercase();
-    [
-        "invalid access token",
-        "invalid token",
-        "invalid access to org",
-        "token is expiring",
-    ]
-    .iter()
-    .any(|w| b.contains(w))
+    workspace::says_token_refused(body)
 }
 
 /// The Doctor's reading of an answer an app or workspace gave, with the facts that narrow
@@ -1511,6 +1500,8 @@ fn request_finding(r: &Answered, facts: &TokenFacts) -> Finding {
             body = body.trim()
         )
     };
+    // An answer from the workspace itself rather than from an app's domain.
+    let on_workspace = facts.app_workspace.is_none();
     let (verdict, meaning, next) = match r.status {
         200..=299 => (Verdict::Pass, m!("doctor-request-2xx"), none()),
         300..=399 if to_oauth_sign_in(r.location.as_deref()) => (
@@ -1537,10 +1528,58 @@ fn request_finding(r: &Answered, facts: &TokenFacts) -> Finding {
             ),
             m!("doctor-request-3xx-next").into(),
         ),
+        401 | 403 if workspace::says_other_workspace(&body) => (
+            Verdict::Fail,
+            m!("doctor-request-other-workspace", said = body.trim()),
+            m!(
+                "doctor-request-other-workspace-next",
+                connection = &facts.connection
+            )
+            .into(),
+        ),
         401 | 403 if says_invalid_token(&body) => (
             Verdict::Fail,
             m!("doctor-request-invalid-token", said = body.trim()),
             facts.not_accepted_next(false).into(),
+        ),
+        // A rate limit in other clothes: the SCIM API's 500 REQUEST_LIMIT_EXCEEDED
+        // (rest-request-limit-exceeded-scim-500), RESOURCE_EXHAUSTED (…-too-many-requests).
+        400..=599
+            if r.status != 429
+                && (body.contains("REQUEST_LIMIT_EXCEEDED")
+                    || body.contains("RESOURCE_EXHAUSTED")) =>
+        {
+            (
+                Verdict::Fail,
+                m!("doctor-request-429"),
+                m!("doctor-request-429-next").into(),
+            )
+        }
+        // The workspace's own REST APIs (not an app): their refusals in their own terms.
+        401 if on_workspace => (
+            Verdict::Fail,
+            m!("doctor-request-ws-401"),
+            m!("doctor-request-ws-401-next").into(),
+        ),
+        403 if on_workspace => (
+            Verdict::Fail,
+            m!("doctor-request-ws-403"),
+            m!("doctor-request-ws-403-next").into(),
+        ),
+        404 if on_workspace => (
+            Verdict::Fail,
+            m!("doctor-request-ws-404"),
+            m!("doctor-request-ws-404-next").into(),
+        ),
+        503 if on_workspace => (
+            Verdict::Fail,
+            m!("doctor-request-ws-503"),
+            m!("doctor-request-ws-503-next").into(),
+        ),
+        500..=599 if on_workspace && r.status != 503 => (
+            Verdict::Fail,
+            m!("doctor-request-ws-5xx"),
+            m!("doctor-request-ws-5xx-next").into(),
         ),
         401 => (
             Verdict::Fail,

@@ -126,8 +126,9 @@ fn identifying_words(body: &str) -> Vec<String> {
 }
 
 /// The recording an answer matches, if any: the same host kind and status, and every
-/// identifying word of the recording found in the answer (a recording that shows no words
-/// matches on its status alone).
+/// identifying word of the recording found in the answer. A recording that shows no words
+/// (its source gave only the status) matches only an answer that has none either: an
+/// answer with words of its own is news.
 pub fn recognised(
     host: &str,
     status: u16,
@@ -139,10 +140,18 @@ pub fn recognised(
         words::words(body, 4_000),
         location.map(redirect_path).unwrap_or_default()
     );
+    let wordless = identifying_words(body).is_empty()
+        && location.map(redirect_path).unwrap_or_default().is_empty();
     known()
         .iter()
         .filter(|k| k.host == host && k.status == status)
-        .find(|k| k.marks.iter().all(|m| text.contains(m.as_str())))
+        .find(|k| {
+            if k.marks.is_empty() {
+                wordless
+            } else {
+                k.marks.iter().all(|m| text.contains(m.as_str()))
+            }
+        })
         .map(|k| k.id.as_str())
 }
 

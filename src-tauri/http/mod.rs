@@ -19,11 +19,16 @@ pub fn retry_after(status: u16, value: Option<&str>) -> Option<u64> {
     if !matches!(status, 429 | 503) {
         return None;
     }
-    value?
-        .trim()
-        .parse::<u64>()
-        .ok()
-        .filter(|s| *s <= MAX_RETRY_AFTER_SECS)
+    let value = value?.trim();
+    // Seconds, or an HTTP date (RFC 9110 §10.2.3): the wait until then.
+    let secs = match value.parse::<u64>() {
+        Ok(s) => s,
+        Err(_) => httpdate::parse_http_date(value)
+            .ok()?
+            .duration_since(std::time::SystemTime::now())
+            .map_or(0, |d| d.as_secs() + u64::from(d.subsec_nanos() > 0)),
+    };
+    (secs <= MAX_RETRY_AFTER_SECS).then_some(secs)
 }
 
 /// Methods that ask for nothing to change (RFC 9110's safe methods): the only ones
@@ -247,6 +252,35 @@ impl crate::i18n::Localize for HttpError {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        use super::retry_after;
+        assert_eq!(retry_after(429, Some("7")), Some(7));
+        assert_eq!(retry_after(503, Some(" 0 ")), Some(0));
+        assert_eq!(
+            retry_after(429, Some("3600")),
+            None,
+            "too long to wait here"
+        );
+        assert_eq!(retry_after(500, Some("1")), None, "only 429 and 503");
+        assert_eq!(retry_after(429, None), None);
+        assert_eq!(retry_after(429, Some("soon")), None);
+        let in_5 = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+        let date = httpdate::fmt_http_date(in_5);
+        assert!(
+            matches!(retry_after(429, Some(&date)), Some(4..=6)),
+            "{date}"
+        );
+        let past = httpdate::fmt_http_date(std::time::UNIX_EPOCH);
+        assert_eq!(
+            retry_after(429, Some(&past)),
+            Some(0),
+            "a date passed: no wait"
+        );
+        let far = httpdate::fmt_http_date(in_5 + std::time::Duration::from_secs(3600));
+        assert_eq!(retry_after(429, Some(&far)), None);
+    }
+
     use super::*;
 
     #[test]

@@ -61,10 +61,15 @@ pub fn said(body: &str, max: usize) -> String {
         .iter()
         .find_map(|k| v.get(*k).and_then(|m| m.as_str()).filter(|m| !m.is_empty()));
         if let Some(m) = found {
-            return m.chars().take(max).collect();
+            return one_line(m).chars().take(max).collect();
         }
     }
-    words(body, max)
+    one_line(&words(body, max))
+}
+
+/// Whitespace runs (line breaks too) as one space: a quote that fits on one line.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The title and the visible text of an HTML page, whitespace collapsed. Linear: a tag

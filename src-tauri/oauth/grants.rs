@@ -85,8 +85,10 @@ pub(crate) fn classify(e: TokenError) -> GrantError {
         }
         RequestTokenError::Request(e) => GrantError::Network(error_chain(&e)),
         RequestTokenError::Parse(e, body) => {
-            let text: String = String::from_utf8_lossy(&body).chars().take(160).collect();
-            GrantError::BadResponse(format!("{e}; body starts {text:?}"))
+            // An error page (a proxy's, a sign-in page) is read for its words, not its markup.
+            let start = &body[..body.len().min(64 * 1024)];
+            let text = crate::http::words::said(&String::from_utf8_lossy(start), 160);
+            GrantError::BadResponse(format!("{e}; the answer says {text:?}"))
         }
         RequestTokenError::Other(s) => GrantError::BadResponse(s),
     }

@@ -233,43 +233,30 @@ pub async fn authorize(
 ) -> Response {
     let lang = language_of(&headers);
     let get = |k: &str| q.get(k).map(String::as_str);
+    // Both refusals are shown in the browser as JSON `invalid_request`, never redirected
+    // to an unverified place (tests/fixtures/databricks/authorize-unknown-client-id-dbt1067,
+    // authorize-redirect-uri-unregistered-*; the status is not on record: 400 here).
     let Some(client) = get("client_id").and_then(|id| CLIENTS.iter().find(|c| c.client_id == id))
     else {
-        return page(
+        return oauth_error(
             StatusCode::BAD_REQUEST,
-            lang,
-            "sandbox-unknown-client",
+            "invalid_request",
             &format!(
-                "<p>{}</p>",
-                say(
-                    lang,
-                    "sandbox-unknown-client-text",
-                    &[("client", get("client_id").unwrap_or("—"))]
-                )
+                "OAuth application with client_id: '{}' not available in Databricks account '{}'.",
+                get("client_id").unwrap_or(""),
+                super::seed::ACCOUNT_ID
             ),
-            "",
         );
     };
     let redirect_uri = get("redirect_uri").unwrap_or("");
     if !client.redirects.allows(redirect_uri) {
-        // Never redirect to an address that was not registered.
-        return page(
+        return oauth_error(
             StatusCode::BAD_REQUEST,
-            lang,
-            "sandbox-redirect-not-allowed",
+            "invalid_request",
             &format!(
-                "<p>{}</p>",
-                say(
-                    lang,
-                    "sandbox-redirect-not-allowed-text",
-                    &[
-                        ("redirect", redirect_uri),
-                        ("client", client.client_id),
-                        ("registered", &client.redirects.describe())
-                    ]
-                )
+                "redirect_uri '{redirect_uri}' not registered for OAuth application '{}'",
+                client.client_id
             ),
-            "",
         );
     }
     let state = get("state");
@@ -636,12 +623,14 @@ fn m2m(
             .filter(|x| !allowed.contains(x))
             .collect();
         if !refused.is_empty() {
+            // As on record: tests/fixtures/databricks/token-access-denied-scope-not-assigned-403.
             return oauth_error(
-                StatusCode::BAD_REQUEST,
+                StatusCode::FORBIDDEN,
                 "access_denied",
                 &format!(
-                    "This client secret may not request the scope(s): {}",
-                    refused.join(" ")
+                    "Scopes '{}' are not assigned to the client {}",
+                    refused.join(" "),
+                    s.seed.service_principals[sp].client_id
                 ),
             );
         }

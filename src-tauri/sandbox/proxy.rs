@@ -144,8 +144,11 @@ pub async fn handle(s: &Shared, label: &str, peer: SocketAddr, req: Request<Body
             ("DEPLOYING", _) => (s.config.unavailable_status, "App Is Deploying"),
             _ => (s.config.unavailable_status, "App Not Available"),
         };
+        // The page's words as on record (tests/fixtures/databricks/apps-not-available-502);
+        // which state gives which status and title is not: the sandbox's own, then the
+        // state, so a learner sees why.
         let detail = format!(
-            "The app {} is not running (app status {}: {} Compute {}: {}).",
+            "Sorry, the Databricks app you are trying to access is currently unavailable. ({}: app status {}: {} Compute {}: {}.)",
             app.name, app.app_state, app.app_message, app.compute_state, app.compute_message
         );
         return page(

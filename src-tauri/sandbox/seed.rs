@@ -8,6 +8,8 @@ use super::SandboxError;
 
 /// A fixed id keeps app URLs and docs stable across starts.
 pub const WORKSPACE_ID: &str = "1234567890123456";
+/// The Databricks account the sandbox workspace belongs to (named in some refusals).
+pub const ACCOUNT_ID: &str = "00000000-0000-4000-8000-000000000001";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {

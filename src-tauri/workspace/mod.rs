@@ -13,6 +13,10 @@ pub enum WorkspaceError {
     Network(String),
     #[error("the workspace refused the token ({status}): {message}. Sign in again or check the connection's scopes")]
     Unauthorized { status: u16, message: String },
+    #[error("the workspace refused the token ({status}): {message}. The token is another workspace's: use a connection of this workspace")]
+    OtherWorkspace { status: u16, message: String },
+    #[error("the workspace accepted the token but refused the request ({status}): {message}. The identity lacks a permission or entitlement this needs: ask a workspace admin")]
+    Forbidden { status: u16, message: String },
     #[error("the workspace answered {status}: {message}")]
     Api { status: u16, message: String },
     #[error("the workspace's answer could not be read: {0}")]
@@ -104,6 +108,45 @@ struct ApiError {
     error_code: Option<serde_json::Value>,
 }
 
+/// Words that say the token itself was not accepted (not a missing permission): the
+/// workspace's `Invalid access token.` (databricks-sdk-go#873), `Credential was not sent…`
+/// (databricks-sdk-go#1158), `Token is expiring within 30 seconds.` (databricks-vscode#583),
+/// the Apps proxy's `Invalid Token` (omnigent-ai/omnigent PR #2334), and `Invalid access to
+/// Org` (another workspace's token); all in tests/fixtures/databricks/.
+pub fn says_token_refused(text: &str) -> bool {
+    let t = text.to_ascii_lowercase();
+    [
+        "invalid access token",
+        "invalid token",
+        "credential was not sent",
+        "token is expiring",
+    ]
+    .iter()
+    .any(|w| t.contains(w))
+        || says_other_workspace(text)
+}
+
+/// `Invalid access to Org: <id>`: a token of another workspace (databricks-sdk-go#959,
+/// tests/fixtures/databricks/rest-wrong-workspace-invalid-access-to-org-403.json).
+pub fn says_other_workspace(text: &str) -> bool {
+    text.to_ascii_lowercase().contains("invalid access to org")
+}
+
+/// What a 4xx/5xx from a workspace API means: a 401, or a 403 in a refused token's words,
+/// is the token; another workspace's token says so; any other 403 (PERMISSION_DENIED, a
+/// missing entitlement: rest-permission-denied-*) is a permission the token's identity lacks.
+fn refusal(status: u16, message: String) -> WorkspaceError {
+    match status {
+        401 | 403 if says_other_workspace(&message) => {
+            WorkspaceError::OtherWorkspace { status, message }
+        }
+        401 => WorkspaceError::Unauthorized { status, message },
+        403 if says_token_refused(&message) => WorkspaceError::Unauthorized { status, message },
+        403 => WorkspaceError::Forbidden { status, message },
+        _ => WorkspaceError::Api { status, message },
+    }
+}
+
 /// Seconds a 429 or 503 to a workspace call asks it to wait (`crate::http::retry_after`).
 /// These calls are GETs: safe to send again.
 pub fn retry_after(status: u16, headers: &reqwest::header::HeaderMap) -> Option<u64> {
@@ -154,11 +197,7 @@ async fn get_json<T: serde::de::DeserializeOwned>(
             })
             .filter(|m| !m.is_empty())
             .unwrap_or_else(|| crate::http::words::words(&String::from_utf8_lossy(&body), 200));
-        return Err(if status == 401 || status == 403 {
-            WorkspaceError::Unauthorized { status, message }
-        } else {
-            WorkspaceError::Api { status, message }
-        });
+        return Err(refusal(status, message));
     }
     // A sign-in page where JSON was expected: the token was not taken, not a broken answer.
     let text = String::from_utf8_lossy(&body[..body.len().min(64 * 1024)]);
@@ -344,6 +383,18 @@ impl crate::i18n::Localize for WorkspaceError {
                     message = message
                 )
             }
+            WorkspaceError::OtherWorkspace { status, message } => say!(
+                lang,
+                "workspace-other-workspace",
+                status = *status,
+                message = message
+            ),
+            WorkspaceError::Forbidden { status, message } => say!(
+                lang,
+                "workspace-forbidden",
+                status = *status,
+                message = message
+            ),
             WorkspaceError::Api { status, message } => {
                 say!(lang, "workspace-api", status = *status, message = message)
             }
