@@ -16,7 +16,7 @@ use crate::checks::{self, CheckOutcome, CheckRun};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The check file (JSON; see the README's "Checks that run by themselves").
+    /// The check file (JSON; see docs/user-guide.md, "Checks that run by themselves").
     file: PathBuf,
     /// The connection whose identity runs the checks (default: the environment's, or the only one).
     #[arg(long, short)]

@@ -72,9 +72,30 @@ curl -fsS "http://127.0.0.1:$port/status" >/dev/null || { echo "e2e: tauri-drive
 export WEBDRIVER_URL="http://127.0.0.1:$port" LAKEGATE_BIN="$bin"
 cd "$here"
 status=0
+touch "$log/started"
 # E2E_TESTS picks other files (make bench runs bench/requests.bench.mjs here).
 # shellcheck disable=SC2086
 node --test --test-concurrency=1 --test-timeout="${E2E_TIMEOUT_MS:-240000}" --test-reporter=spec "$@" ${E2E_TESTS:-./*.test.mjs} || status=$?
 echo "e2e: screenshots in target/e2e/: $(cd "$repo/target/e2e" && ls ./*.png 2>/dev/null | tr '\n' ' ')"
 [ "$status" = 0 ] || { echo "e2e: logs in $log" >&2; tail -n 30 "$log/tauri-driver.log" >&2; }
+# The screenshots in docs/ are this run's own, taken in the real window: refreshed whenever the
+# journeys that take them pass, so the documentation never shows a window that is gone.
+if [ "$status" = 0 ]; then
+  while read -r shot doc; do
+    if [ "$repo/target/e2e/$shot.png" -nt "$log/started" ]; then
+      cp "$repo/target/e2e/$shot.png" "$repo/docs/$doc" && echo "e2e: docs/$doc refreshed"
+    fi
+  done <<'SHOTS'
+sandbox-signed-in screenshot-signed-in.png
+j1-hello-200 screenshot-workbench.png
+j1-403-doctor screenshot-doctor.png
+j4-matrix-gap screenshot-scope-matrix.png
+token-inspector screenshot-token-inspector.png
+access-view screenshot-access.png
+checks-board screenshot-checks.png
+stream-live screenshot-stream.png
+pt-j1-403-doctor screenshot-doctor.pt-BR.png
+pt-matrix screenshot-scope-matrix.pt-BR.png
+SHOTS
+fi
 exit "$status"
