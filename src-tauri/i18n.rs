@@ -70,6 +70,12 @@ pub fn negotiate(requested: &str) -> &'static str {
     speaks(requested).unwrap_or(ENGLISH)
 }
 
+/// The first of `requested` (locales or language tags, in order of preference) that
+/// Lakegate speaks.
+pub fn first_spoken(requested: &[String]) -> Option<&'static str> {
+    requested.iter().find_map(|r| speaks(r))
+}
+
 /// The language Lakegate speaks for a locale or language tag, if it speaks one.
 fn speaks(requested: &str) -> Option<&'static str> {
     let wanted = requested
@@ -334,6 +340,17 @@ impl std::fmt::Display for Text {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_language_spoken_is_picked() {
+        let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(first_spoken(&v(&["pt-BR"])), Some("pt-BR"));
+        assert_eq!(first_spoken(&v(&["pt_PT.UTF-8"])), Some("pt-BR"));
+        assert_eq!(first_spoken(&v(&["de-DE", "pt"])), Some("pt-BR"));
+        assert_eq!(first_spoken(&v(&["de-DE"])), None);
+        assert_eq!(first_spoken(&[]), None);
+        assert_eq!(negotiate("de-DE"), ENGLISH);
+    }
 
     #[test]
     fn every_catalogue_parses_whole() {

@@ -742,6 +742,9 @@ pub struct LanguageSettings {
     pub chosen: Option<String>,
     /// The language the system's locale asks for, where Lakegate can read it.
     pub system: Option<String>,
+    /// The language the window speaks: the one chosen, else the system's, else the first of
+    /// the webview's languages Lakegate speaks, else English (decided here, once).
+    pub effective: String,
 }
 
 impl App {
@@ -750,12 +753,22 @@ impl App {
         crate::i18n::window_language()
     }
 
-    pub fn language_settings(&self) -> Result<LanguageSettings, UiError> {
+    /// `browser`: the webview's languages (`navigator.languages`), asked where Rust cannot
+    /// read a locale.
+    pub fn language_settings(&self, browser: &[String]) -> Result<LanguageSettings, UiError> {
         let s = crate::settings::load(&self.config_dir).unwrap_or_default();
+        let chosen = s.language.map(|l| crate::i18n::negotiate(&l).to_string());
+        let system =
+            crate::platform::system_locale().map(|l| crate::i18n::negotiate(&l).to_string());
+        let effective = chosen
+            .clone()
+            .or_else(|| system.clone())
+            .or_else(|| crate::i18n::first_spoken(browser).map(str::to_string))
+            .unwrap_or_else(|| crate::i18n::ENGLISH.to_string());
         Ok(LanguageSettings {
-            chosen: s.language.map(|l| crate::i18n::negotiate(&l).to_string()),
-            system: crate::platform::system_locale()
-                .map(|l| crate::i18n::negotiate(&l).to_string()),
+            chosen,
+            system,
+            effective,
         })
     }
 

@@ -468,12 +468,13 @@ impl App {
             };
             match call::call(&trust, &proxy, &spec, Some(&bearer), std::future::pending()).await {
                 Ok(r) if r.status == 200 => match openapi::parse(&r.body) {
-                    Ok(ops) => {
+                    Ok(mut ops) => {
+                        openapi::place_on_app(&mut ops, app_url);
                         return Ok(EndpointsView {
                             source: Some(url),
                             operations: ops,
                             problem: None,
-                        })
+                        });
                     }
                     Err(e) => tried.push(format!("{path}: {}", e.in_window())),
                 },
@@ -486,6 +487,18 @@ impl App {
             operations: Vec::new(),
             problem: Some(wsay!("openapi-none", tried = tried.join("; "))),
         })
+    }
+
+    /// Why `url` will not take a token as typed (`destinations::url_warning`), in the
+    /// window's language.
+    pub fn url_warning(&self, url: &str) -> Option<String> {
+        crate::connections::destinations::url_warning(url).map(|m| m.render(self.language()))
+    }
+
+    /// Whether the path of `url` (as typed) is `template`'s, parameters filled in: the
+    /// endpoint picked before still applies (`doctor::path_matches`, the one rule).
+    pub fn endpoint_fits(&self, template: &str, url: &str) -> bool {
+        crate::doctor::url_fits(template, url)
     }
 
     /// Sends a request; `id` lets `cancel_request` stop it. Every send goes to history.

@@ -26,6 +26,35 @@ const GOV_APPS_DOMAIN: &str = "aws-gov.databricksapps.us";
 /// The sandbox's apps live at `https://<app>-<id>.apps.localhost:<its port>`.
 const SANDBOX_APPS_SUFFIX: &str = ".apps.localhost";
 
+/// Whether `host` has the name of a Databricks App on any cloud (or of a sandbox app),
+/// whichever workspace it belongs to: for words about an address (the Doctor's URL check,
+/// the request builder's warning), never for where a token may go (`check_destination`).
+pub fn looks_like_apps_host(host: &str) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    host.ends_with(&format!(".{APPS_DOMAIN}"))
+        || host.ends_with(&format!(".{GOV_APPS_DOMAIN}"))
+        || host.ends_with(SANDBOX_APPS_SUFFIX)
+}
+
+/// Why `url` will not take a token as typed, if it will not: not a full URL, not https, or
+/// an app's path outside `/api/` (the Apps proxy sends those to sign-in: the guide, and
+/// databricks/cli#6605). The request builder shows it as the URL is typed.
+pub fn url_warning(url: &str) -> Option<crate::i18n::Msg> {
+    use crate::i18n::Msg;
+    let typed = url.trim();
+    if typed.is_empty() {
+        return None;
+    }
+    let Some(parsed) = Url::parse(typed).ok().filter(|u| u.host_str().is_some()) else {
+        return Some(Msg::new("request-not-full-url"));
+    };
+    if parsed.scheme() != "https" {
+        return Some(Msg::new("request-not-https"));
+    }
+    let on_app = parsed.host_str().is_some_and(looks_like_apps_host);
+    (on_app && !parsed.path().starts_with("/api/")).then(|| Msg::new("request-outside-api"))
+}
+
 /// The workspace id an Apps host carries (`hello-1234.aws.databricksapps.com` → `1234`),
 /// when the host is on an Apps domain (or the sandbox's, on `sandbox_port`) at all.
 /// `Some(None)`: an Apps host whose first label carries no id (no workspace's app).
@@ -282,6 +311,42 @@ impl crate::i18n::Localize for TokenRefused {
                 workspace = &self.workspace
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod url_words {
+    use super::{looks_like_apps_host, url_warning};
+
+    fn said(url: &str) -> Option<String> {
+        url_warning(url).map(|m| m.id)
+    }
+
+    #[test]
+    fn a_typed_url_is_warned_about_as_the_core_sees_it() {
+        assert_eq!(
+            said("https://hello-1.apps.localhost:8443/").as_deref(),
+            Some("request-outside-api")
+        );
+        assert_eq!(
+            said("https://hello-1.aws.databricksapps.com/index.html").as_deref(),
+            Some("request-outside-api")
+        );
+        assert_eq!(
+            said("https://my-app-1.aws-gov.databricksapps.us/").as_deref(),
+            Some("request-outside-api")
+        );
+        assert_eq!(said("https://hello-1.aws.databricksapps.com/api/x"), None);
+        assert_eq!(
+            said("https://workspace.cloud.databricks.com/api/2.0/apps"),
+            None
+        );
+        // Not an Apps host (the window's old copy of the rule said it was).
+        assert_eq!(said("https://evildatabricksapps.com/"), None);
+        assert!(!looks_like_apps_host("evildatabricksapps.com"));
+        assert_eq!(said("http://x/api").as_deref(), Some("request-not-https"));
+        assert_eq!(said("nope").as_deref(), Some("request-not-full-url"));
+        assert_eq!(said(""), None);
     }
 }
 

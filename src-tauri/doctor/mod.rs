@@ -253,10 +253,11 @@ fn skipped(check: CheckId, why: Msg) -> Finding {
 }
 
 pub fn is_apps_host(host: &str) -> bool {
-    host.ends_with(".databricksapps.com") || host.ends_with(".apps.localhost")
+    crate::connections::destinations::looks_like_apps_host(host)
 }
 
-/// Whether `template` (an OpenAPI path like `/api/items/{id}`) matches `path`.
+/// Whether `template` (an OpenAPI path like `/api/items/{id}`) matches `path` (a trailing
+/// `/` on either side does not count). The one rule: the request builder asks it too.
 pub fn path_matches(template: &str, path: &str) -> bool {
     let t: Vec<&str> = template.trim_end_matches('/').split('/').collect();
     let p: Vec<&str> = path.trim_end_matches('/').split('/').collect();
@@ -264,6 +265,14 @@ pub fn path_matches(template: &str, path: &str) -> bool {
         && t.iter()
             .zip(&p)
             .all(|(a, b)| (a.starts_with('{') && a.ends_with('}') && !b.is_empty()) || a == b)
+}
+
+/// Whether the path of `url` (as typed: `{id}` may still be written out) fits `template`.
+pub fn url_fits(template: &str, url: &str) -> bool {
+    Url::parse(url.trim()).is_ok_and(|u| {
+        let path = percent_encoding::percent_decode_str(u.path()).decode_utf8_lossy();
+        path_matches(template, &path)
+    })
 }
 
 struct Run<'a> {
@@ -1650,7 +1659,36 @@ fn request_finding(r: &Answered, facts: &TokenFacts) -> Finding {
 
 #[cfg(test)]
 mod tests {
-    use super::path_matches;
+    use super::{path_matches, url_fits};
+
+    #[test]
+    fn a_typed_url_fits_its_endpoint_or_not() {
+        assert!(url_fits(
+            "/api/items/{id}",
+            "https://a.apps.localhost:1/api/items/42"
+        ));
+        assert!(url_fits(
+            "/api/items/{id}",
+            "https://a.apps.localhost:1/api/items/{id}"
+        ));
+        assert!(url_fits(
+            "/api/items/{id}",
+            "https://a.apps.localhost:1/api/items/42?x=1"
+        ));
+        assert!(!url_fits(
+            "/api/items/{id}",
+            "https://a.apps.localhost:1/api/items/"
+        ));
+        assert!(!url_fits(
+            "/api/items",
+            "https://a.apps.localhost:1/api/items/42"
+        ));
+        assert!(!url_fits(
+            "/api/items/{id}",
+            "https://a.apps.localhost:1/index.html"
+        ));
+        assert!(!url_fits("/api/items", "not a url"));
+    }
 
     #[test]
     fn openapi_templates_match_paths() {

@@ -10,6 +10,8 @@ pub const COMMANDS: &[&str] = &[
     "sign_out",
     "add_connection",
     "scope_hints",
+    "url_warning",
+    "endpoint_fits",
     "remove_connection",
     "set_trusted_hosts",
     "inspect_token",

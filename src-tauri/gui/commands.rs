@@ -139,6 +139,18 @@ pub fn scope_hints(scopes: String) -> Vec<String> {
     crate::oauth::scope_hints(&scopes)
 }
 
+/// Why the URL typed will not take a token, in the window's language; none when it will.
+#[tauri::command]
+pub fn url_warning(app: State<'_, App>, url: String) -> Option<String> {
+    app.url_warning(&url)
+}
+
+/// Whether the URL typed is still the picked endpoint's path (its parameters filled in).
+#[tauri::command]
+pub fn endpoint_fits(app: State<'_, App>, template: String, url: String) -> bool {
+    app.endpoint_fits(&template, &url)
+}
+
 /// Copies a `lakegate://` link that opens `request` (never a token); returns it.
 #[tauri::command]
 pub fn copy_link(
@@ -360,8 +372,11 @@ pub fn save_network_settings(
 }
 
 #[tauri::command]
-pub fn language_settings(app: State<'_, App>) -> Result<crate::app::LanguageSettings, UiError> {
-    app.language_settings()
+pub fn language_settings(
+    app: State<'_, App>,
+    browser: Vec<String>,
+) -> Result<crate::app::LanguageSettings, UiError> {
+    app.language_settings(&browser)
 }
 
 /// The window now speaks `language`; `remember` keeps the choice in settings.json.

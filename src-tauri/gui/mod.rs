@@ -79,6 +79,8 @@ pub fn run() -> tauri::Result<()> {
             commands::import_curl,
             commands::copy_link,
             commands::scope_hints,
+            commands::url_warning,
+            commands::endpoint_fits,
             commands::watch_links,
             commands::open_link,
             commands::snippets,

@@ -28,6 +28,9 @@ pub struct Operation {
     pub parameters: Vec<Parameter>,
     /// Pretty JSON shaped like the request body's schema.
     pub body_skeleton: Option<String>,
+    /// Where the operation is on the app that served the document (its path on the app's
+    /// origin, `{parameters}` as written); none when the path could leave that origin.
+    pub url: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -160,6 +163,14 @@ pub fn is_path(path: &str) -> bool {
         && !path.contains(['@', '\\', '?', '#'])
         && !path.contains("://")
         && !path.chars().any(|c| c.is_control() || c.is_whitespace())
+}
+
+/// Each operation's place on the app at `app_url` (`url_on_app`), as the picker fills it in.
+pub fn place_on_app(ops: &mut [Operation], app_url: &str) {
+    for op in ops {
+        op.url = url_on_app(app_url, &op.path)
+            .map(|u| format!("{}{}", u.origin().ascii_serialization(), op.path));
+    }
 }
 
 /// The URL of `path` on the app at `app_url`, or `None` when the path is not a path or the
@@ -406,6 +417,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Operation>, OpenApiError> {
                 operation_id: op.get("operationId").and_then(Value::as_str).map(clip),
                 parameters: params,
                 body_skeleton,
+                url: None,
             };
             // Every operation's text counts against the document's bytes (path items may all
             // `$ref` one huge item): past them, the picker offers what was read so far.

@@ -127,6 +127,8 @@ export const api = {
   /** Copies (from Rust) a lakegate:// link that opens the request; never holds a token. */
   copyLink: (request: RequestInput) => call<string>('copy_link', { request }),
   scopeHints: (scopes: string) => call<string[]>('scope_hints', { scopes }),
+  urlWarning: (url: string) => call<string | null>('url_warning', { url }),
+  endpointFits: (template: string, url: string) => call<boolean>('endpoint_fits', { template, url }),
   /** Hears lakegate:// links opened from outside (those that came before too). */
   watchLinks: (onLink: (link: string) => void) => {
     const channel = new Channel<string>();
@@ -141,7 +143,7 @@ export const api = {
   savedRequests: () => call<SavedView[]>('saved_requests'),
   networkSettings: () => call<NetworkSettings>('network_settings'),
   saveNetworkSettings: (settings: NetworkSettings) => call<NetworkSettings>('save_network_settings', { settings }),
-  languageSettings: () => call<LanguageSettings>('language_settings'),
+  languageSettings: (browser: string[]) => call<LanguageSettings>('language_settings', { browser }),
   /** The window speaks `language` (none: the system's); `remember` keeps it in settings.json. */
   setLanguage: (language: string | null, remember: boolean) => call<void>('set_language', { language, remember }),
   /**

@@ -141,7 +141,12 @@ export type OperationView = { method: string, path: string, summary: string | nu
 /**
  * Pretty JSON shaped like the request body's schema.
  */
-bodySkeleton: string | null, };
+bodySkeleton: string | null, 
+/**
+ * Where the operation is on the app that served the document (its path on the app's
+ * origin, `{parameters}` as written); none when the path could leave that origin.
+ */
+url: string | null, };
 
 export type EndpointsView = { 
 /**
@@ -523,7 +528,12 @@ chosen: string | null,
 /**
  * The language the system's locale asks for, where Lakegate can read it.
  */
-system: string | null, };
+system: string | null, 
+/**
+ * The language the window speaks: the one chosen, else the system's, else the first of
+ * the webview's languages Lakegate speaks, else English (decided here, once).
+ */
+effective: string, };
 
 export type Msg = { id: string, args: Record<string, string | number>, };
 

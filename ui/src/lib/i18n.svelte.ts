@@ -33,7 +33,8 @@ export function language(): string {
 
 /** Switches every visible string at once (no restart); the page's `lang` follows. */
 export function useLanguage(code: string) {
-  current = negotiate([code]);
+  // Which language to speak is decided in Rust (`language_settings`): only a code it sent.
+  current = languages.includes(code) ? code : ENGLISH;
   if (typeof document !== 'undefined') document.documentElement.lang = current;
 }
 
@@ -42,20 +43,6 @@ export function languageName(code: string): string {
   const bundle = bundles[code];
   const message = bundle?.getMessage('language-name');
   return bundle && message?.value ? bundle.formatPattern(message.value) : code;
-}
-
-/** The language Lakegate speaks for the first of `requested` it knows (`pt-PT` → `pt-BR`). */
-export function negotiate(requested: readonly (string | null | undefined)[]): string {
-  for (const raw of requested) {
-    if (!raw) continue;
-    const wanted = raw.split(/[.@]/)[0]!.replace('_', '-').toLowerCase();
-    const exact = languages.find((l) => l.toLowerCase() === wanted);
-    if (exact) return exact;
-    const primary = wanted.split('-')[0];
-    const same = languages.find((l) => l.split('-')[0]!.toLowerCase() === primary);
-    if (same) return same;
-  }
-  return ENGLISH;
 }
 
 export type Args = Record<string, FluentVariable>;

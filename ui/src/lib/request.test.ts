@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterUrlTyped, applyOperation, emptyDraft, fitsTemplate, fromInput, jsonProblem, pathWarning, toInput, urlOnApp } from './request';
+import { afterUrlTyped, applyOperation, emptyDraft, fromInput, jsonProblem, toInput } from './request';
 
 describe('toInput', () => {
   it('keeps enabled rows, adds a content type for JSON bodies, clamps the timeout', () => {
@@ -26,44 +26,11 @@ describe('toInput', () => {
   });
 });
 
-describe('pathWarning', () => {
-  it('warns about app paths outside /api/', () => {
-    expect(pathWarning('https://hello-1.apps.localhost:8443/')).toMatch(/only on \/api\//);
-    expect(pathWarning('https://hello-1.aws.databricksapps.com/index.html')).toMatch(/only on \/api\//);
-    expect(pathWarning('https://hello-1.aws.databricksapps.com/api/x')).toBeNull();
-    expect(pathWarning('https://workspace.cloud.databricks.com/api/2.0/apps')).toBeNull();
-    expect(pathWarning('http://x/api')).toMatch(/https/);
-    expect(pathWarning('nope')).toMatch(/not a full URL/);
-    expect(pathWarning('')).toBeNull();
-  });
-});
-
 describe('jsonProblem', () => {
   it('names what does not parse', () => {
     expect(jsonProblem('')).toBeNull();
     expect(jsonProblem('{"a":1}')).toBeNull();
     expect(jsonProblem('{"a":')).not.toBeNull();
-  });
-});
-
-describe('urlOnApp', () => {
-  it('keeps a path on the app origin and refuses what could leave it', () => {
-    const app = 'https://hello-1.aws.databricksapps.com';
-    expect(urlOnApp(app, '/api/items/{id}')).toBe('https://hello-1.aws.databricksapps.com/api/items/{id}');
-    for (const bad of ['@other.example/x', '.other.example/x', '//other.example/x', '/\\other.example', 'api/x', '/a@b', ':8443/x']) {
-      expect(urlOnApp(app, bad)).toBeNull();
-    }
-  });
-  it('gives an operation with a hostile path the app URL only', () => {
-    const d = applyOperation('https://h.apps.localhost:8443', {
-      method: 'GET',
-      path: '@evil.example/api/x',
-      summary: null,
-      operationId: null,
-      parameters: [],
-      bodySkeleton: null,
-    });
-    expect(d.url).toBe('https://h.apps.localhost:8443');
   });
 });
 
@@ -79,6 +46,7 @@ describe('applyOperation', () => {
         { name: 'q', location: 'query', required: false, description: null, kind: 'string', default: null },
       ],
       bodySkeleton: '{\n  "name": ""\n}',
+      url: 'https://h.apps.localhost/api/items',
     });
     expect(d.url).toBe('https://h.apps.localhost/api/items');
     expect(d.method).toBe('POST');
@@ -97,26 +65,27 @@ describe('a typed path and the picked endpoint', () => {
     summary: null,
     parameters: [{ name: 'limit', location: 'query', required: false, default: '10', description: null }],
     bodySkeleton: null,
+    url: 'https://a.apps.localhost:1/api/items/{id}',
   } as unknown as Parameters<typeof applyOperation>[1];
   it('keeps the endpoint while its path parameters are filled in', () => {
-    expect(fitsTemplate('/api/items/{id}', '/api/items/42')).toBe(true);
-    expect(fitsTemplate('/api/items/{id}', '/api/items/')).toBe(false);
-    expect(fitsTemplate('/api/items', '/api/items/42')).toBe(false);
     const d = applyOperation('https://a.apps.localhost:1', op, 3);
+    expect(d.url).toBe('https://a.apps.localhost:1/api/items/{id}');
     expect(d.picked).toEqual({ index: 3, path: '/api/items/{id}' });
     expect(d.params).toHaveLength(1);
-    const filled = afterUrlTyped({ ...d, url: 'https://a.apps.localhost:1/api/items/42' });
+    const filled = afterUrlTyped({ ...d, url: 'https://a.apps.localhost:1/api/items/42' }, true);
     expect(filled.params).toHaveLength(1);
     expect(filled.picked?.index).toBe(3);
   });
   it('clears what came with the endpoint when another path is typed', () => {
     const d = applyOperation('https://a.apps.localhost:1', op, 3);
-    const typed = afterUrlTyped({ ...d, method: 'POST', url: 'https://a.apps.localhost:1/index.html' });
+    const typed = afterUrlTyped({ ...d, method: 'POST', url: 'https://a.apps.localhost:1/index.html' }, false);
     expect(typed.params).toEqual([]);
     expect(typed.picked).toBeNull();
     expect(typed.method).toBe('POST');
     expect(typed.url).toBe('https://a.apps.localhost:1/index.html');
     const untouched = emptyDraft('https://x/api/y');
-    expect(afterUrlTyped(untouched)).toBe(untouched);
+    expect(afterUrlTyped(untouched, false)).toBe(untouched);
+    // An operation whose path could leave the app is not placed on it: the app's URL stays.
+    expect(applyOperation('https://a.apps.localhost:1', { ...op, url: null }).url).toBe('https://a.apps.localhost:1');
   });
 });

@@ -1,4 +1,4 @@
-import { num, t } from './i18n.svelte';
+import { num } from './i18n.svelte';
 // The request builder's state and the pure rules around it.
 import type { OperationView, RequestInput } from './bindings';
 
@@ -52,22 +52,6 @@ export function fromInput(r: RequestInput): Draft {
   };
 }
 
-/** Why the URL will not take a token, or null. */
-export function pathWarning(url: string): string | null {
-  let parsed: URL;
-  try {
-    parsed = new URL(url.trim());
-  } catch {
-    return url.trim() === '' ? null : t('request-not-full-url');
-  }
-  if (parsed.protocol !== 'https:') return t('request-not-https');
-  const isApp = /\.apps\.localhost$|databricksapps\.com$/.test(parsed.hostname);
-  if (isApp && !parsed.pathname.startsWith('/api/')) {
-    return t('request-outside-api');
-  }
-  return null;
-}
-
 /** What is wrong with a JSON body, or null when it parses (or is empty). */
 export function jsonProblem(body: string): string | null {
   if (body.trim() === '') return null;
@@ -79,44 +63,20 @@ export function jsonProblem(body: string): string | null {
   }
 }
 
-/** `path` on the app's own origin, or null when the path could leave it (`//`, `@`, `\`, no `/`). */
-export function urlOnApp(appUrl: string, path: string): string | null {
-  if (!path.startsWith('/') || path.includes('//') || /[@\\?#\s]/.test(path)) return null;
-  try {
-    const base = new URL(appUrl);
-    const joined = base.origin + path;
-    return new URL(joined).origin === base.origin ? joined : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Whether `path` is `template` with its `{name}` segments filled in. */
-export function fitsTemplate(template: string, path: string): boolean {
-  const a = template.split('/');
-  const b = path.split('/');
-  return a.length === b.length && a.every((seg, i) => seg === b[i] || (/^\{[^/{}]+\}$/.test(seg) && b[i] !== ''));
-}
-
 /**
- * The draft after its URL was typed: when the path is no longer the picked endpoint's,
- * what came with that endpoint (query, headers, body) goes, and none is picked.
+ * The draft after its URL was typed: when the path is no longer the picked endpoint's
+ * (`fits`, which the core decides: `api.endpointFits`), what came with that endpoint (query,
+ * headers, body) goes, and none is picked.
  */
-export function afterUrlTyped(d: Draft): Draft {
-  if (!d.picked) return d;
-  let path: string;
-  try {
-    path = decodeURI(new URL(d.url.trim()).pathname);
-  } catch {
-    path = '';
-  }
-  if (fitsTemplate(d.picked.path, path)) return d;
+export function afterUrlTyped(d: Draft, fits: boolean): Draft {
+  if (!d.picked || fits) return d;
   return { ...emptyDraft(d.url), method: d.method, timeoutSecs: d.timeoutSecs, picked: null };
 }
 
 /** Fills the draft from an OpenAPI operation of the app at `appUrl`. */
 export function applyOperation(appUrl: string, op: OperationView, index = -1): Draft {
-  const d = emptyDraft(urlOnApp(appUrl, op.path) ?? appUrl);
+  // Where the operation is on the app: decided in the core (`openapi::place_on_app`).
+  const d = emptyDraft(op.url ?? appUrl);
   d.picked = index >= 0 ? { index, path: op.path } : null;
   d.method = op.method;
   d.params = op.parameters
