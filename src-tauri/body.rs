@@ -6,7 +6,17 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::bridge::BodyKind;
+/// How an answer's body is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum BodyKind {
+    Empty,
+    /// One JSON value: a tree, and the text as received.
+    Json,
+    Text,
+    /// Not text: its size and type only.
+    Binary,
+}
 
 /// The most rows one request for rows returns.
 pub const MAX_ROWS: usize = 1_000;

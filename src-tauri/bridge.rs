@@ -160,39 +160,8 @@ pub struct EndpointsView {
     pub problem: Option<String>,
 }
 
-/// A request as the builder holds it, and as history and saved requests keep it. No
-/// secret: the connection adds the token in Rust.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct RequestInput {
-    pub connection: Option<String>,
-    pub method: String,
-    pub url: String,
-    #[serde(default)]
-    pub query: Vec<(String, String)>,
-    #[serde(default)]
-    pub headers: Vec<(String, String)>,
-    pub body: Option<String>,
-    /// (`timeout_secs` in history files written before this was one type.)
-    #[serde(alias = "timeout_secs")]
-    pub timeout_secs: u64,
-    /// Send without the connection's token (after Lakegate refused to send it to this host).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub without_token: Option<bool>,
-}
-
-/// How an answer's body is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub enum BodyKind {
-    Empty,
-    /// One JSON value: a tree, and the text as received.
-    Json,
-    Text,
-    /// Not text: its size and type only.
-    Binary,
-}
+pub use crate::body::BodyKind;
+pub use crate::request::RequestInput;
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -357,83 +326,4 @@ pub struct ExportedReport {
     /// A field recording beside them, when the answer matched none Databricks is on
     /// record as giving (no token, cookie or body in it).
     pub recording: Option<String>,
-}
-
-/// The committed TypeScript file's path, relative to the repository root.
-pub const BINDINGS_PATH: &str = "ui/src/lib/bindings.ts";
-
-/// The full text of `ui/src/lib/bindings.ts`.
-pub fn typescript_bindings() -> String {
-    let cfg = ts_rs::Config::new().with_large_int("number");
-    let decls = [
-        AppInfo::decl(&cfg),
-        crate::error::UiError::decl(&cfg),
-        ConnectionView::decl(&cfg),
-        ConnectionKindName::decl(&cfg),
-        OriginName::decl(&cfg),
-        KeychainStatus::decl(&cfg),
-        ConnectionsOverview::decl(&cfg),
-        SandboxView::decl(&cfg),
-        NewConnection::decl(&cfg),
-        SignInStarted::decl(&cfg),
-        TokenInspection::decl(&cfg),
-        AppView::decl(&cfg),
-        ParameterView::decl(&cfg),
-        OperationView::decl(&cfg),
-        EndpointsView::decl(&cfg),
-        RequestInput::decl(&cfg),
-        TimingsView::decl(&cfg),
-        ResponseView::decl(&cfg),
-        SnippetsView::decl(&cfg),
-        HistoryView::decl(&cfg),
-        SavedView::decl(&cfg),
-        NetworkSettings::decl(&cfg),
-        ScopeMatrix::decl(&cfg),
-        ExportedReport::decl(&cfg),
-        ScopeMatrixRow::decl(&cfg),
-        BodyKind::decl(&cfg),
-        SavedBody::decl(&cfg),
-        CurlImport::decl(&cfg),
-        StreamUpdate::decl(&cfg),
-        crate::stream::StreamEvent::decl(&cfg),
-        crate::body::JsonKind::decl(&cfg),
-        crate::body::TextRows::decl(&cfg),
-        crate::body::TreeRow::decl(&cfg),
-        crate::body::TreeRows::decl(&cfg),
-        crate::body::SearchHit::decl(&cfg),
-        crate::doctor::Verdict::decl(&cfg),
-        crate::doctor::CheckId::decl(&cfg),
-        crate::doctor::Facts::decl(&cfg),
-        crate::doctor::Finding::decl(&cfg),
-        crate::doctor::Report::decl(&cfg),
-        crate::checks::CheckOutcome::decl(&cfg),
-        crate::checks::DoctorNote::decl(&cfg),
-        crate::checks::CheckRun::decl(&cfg),
-        crate::app::CheckFileView::decl(&cfg),
-        crate::app::CheckLine::decl(&cfg),
-        crate::app::ReportFormat::decl(&cfg),
-        crate::access::Permission::decl(&cfg),
-        crate::access::AccessIdentity::decl(&cfg),
-        crate::i18n::Marked::decl(&cfg),
-        crate::access::CellParts::decl(&cfg),
-        crate::access::AccessCell::decl(&cfg),
-        crate::access::AppAccess::decl(&cfg),
-        crate::access::AccessMatrix::decl(&cfg),
-        crate::app::AccessFormat::decl(&cfg),
-        crate::app::LanguageSettings::decl(&cfg),
-        crate::i18n::Msg::decl(&cfg),
-        crate::i18n::Text::decl(&cfg),
-    ];
-    let mut out = String::from(
-        "// Generated from the Rust types in src-tauri/bridge.rs and src-tauri/error.rs.\n\
-         // Do not edit: run `make bindings` (a test fails when this file is stale).\n\n",
-    );
-    for decl in decls {
-        out.push_str("export ");
-        out.push_str(&decl);
-        out.push_str("\n\n");
-    }
-    out.truncate(out.trim_end().len());
-    out.push('\n');
-    out
 }

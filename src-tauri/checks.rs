@@ -255,7 +255,7 @@ impl CheckFile {
 
 impl Check {
     /// The request this check sends, to `url` (the app's URL and path already joined).
-    pub fn request(&self, connection: &str, url: String) -> crate::bridge::RequestInput {
+    pub fn request(&self, connection: &str, url: String) -> crate::request::RequestInput {
         let mut headers: Vec<(String, String)> = self
             .headers
             .iter()
@@ -272,7 +272,7 @@ impl Check {
         {
             headers.push(("Content-Type".into(), "application/json".into()));
         }
-        crate::bridge::RequestInput {
+        crate::request::RequestInput {
             connection: Some(connection.to_string()),
             method: self.method.trim().to_ascii_uppercase(),
             url,
@@ -357,8 +357,8 @@ impl Check {
 /// then adds what each answer must show.
 pub fn from_requests(
     name: &str,
-    requests: &[(String, crate::bridge::RequestInput)],
-    apps: &[crate::bridge::AppView],
+    requests: &[(String, crate::request::RequestInput)],
+    apps: &[crate::workspace::AppSummary],
 ) -> Result<String, Vec<String>> {
     let mut checks = Vec::new();
     for (check_name, r) in requests {
@@ -882,7 +882,7 @@ mod tests {
     #[test]
     fn saved_requests_become_a_check_file_without_their_credentials() {
         let req = |method: &str, url: &str, headers: Vec<(&str, &str)>, body: Option<&str>| {
-            crate::bridge::RequestInput {
+            crate::request::RequestInput {
                 connection: Some("c".into()),
                 method: method.into(),
                 url: url.into(),

@@ -5,10 +5,6 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::connections::{StoreError, TokenError};
-use crate::i18n::Localize;
-use crate::oauth::{GrantError, LoginError};
-
 #[derive(Debug, thiserror::Error, Serialize, TS)]
 #[serde(tag = "kind", rename_all_fields = "camelCase")]
 pub enum UiError {
@@ -83,111 +79,5 @@ impl From<crate::platform::NoHome> for UiError {
             message: e.to_string(),
             path: None,
         }
-    }
-}
-
-impl From<StoreError> for UiError {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::Duplicate(_) => UiError::invalid("name", e.in_window()),
-            StoreError::Unknown(_) => UiError::NotFound {
-                message: e.in_window(),
-            },
-            other => UiError::Storage {
-                message: other.in_window(),
-                path: None,
-            },
-        }
-    }
-}
-
-impl From<TokenError> for UiError {
-    fn from(e: TokenError) -> Self {
-        let message = e.in_window();
-        match e {
-            TokenError::SignInNeeded(connection) | TokenError::NoSecret { connection, .. } => {
-                UiError::SignInNeeded {
-                    message,
-                    connection,
-                }
-            }
-            TokenError::SignInAgain { connection, .. } => UiError::SignInAgain {
-                message,
-                connection,
-            },
-            TokenError::NotUserLogin(_) => UiError::invalid("kind", message),
-            TokenError::Keychain(_) | TokenError::Join(_) => UiError::Keychain { message },
-            TokenError::Discovery(crate::oauth::DiscoveryError::NotDatabricks { .. }) => {
-                UiError::NotDatabricks { message }
-            }
-            TokenError::Discovery(crate::oauth::DiscoveryError::NotHttps { .. }) => {
-                UiError::Refused { message }
-            }
-            TokenError::Discovery(_) | TokenError::Http(_) => UiError::Network { message },
-            TokenError::Grant(GrantError::Network(_)) => UiError::Network { message },
-            TokenError::Grant(GrantError::RefreshTokenInvalid(_)) => UiError::SignInAgain {
-                message,
-                connection: String::new(),
-            },
-            TokenError::Grant(_) => UiError::Refused { message },
-            TokenError::Login(LoginError::Cancelled) => UiError::Cancelled { message },
-            TokenError::Login(LoginError::TimedOut(_)) => UiError::TimedOut { message },
-            TokenError::Login(LoginError::Exchange(GrantError::Network(_))) => {
-                UiError::Network { message }
-            }
-            TokenError::Login(_) => UiError::Refused { message },
-            TokenError::Cli(_) => UiError::Cli { message },
-            TokenError::Store(s) => s.into(),
-            TokenError::Refused(r) => UiError::TokenRefused {
-                message,
-                host: r.host,
-            },
-        }
-    }
-}
-
-impl From<crate::http::call::CallError> for UiError {
-    fn from(e: crate::http::call::CallError) -> Self {
-        use crate::http::call::CallError as C;
-        let message = e.in_window();
-        match e {
-            C::Invalid(_) => UiError::invalid("url", message),
-            C::TokenElsewhere { host, .. } => UiError::TokenRefused { message, host },
-            C::TlsUntrusted { .. } => UiError::TlsUntrusted { message },
-            C::ProxyAuth { .. } | C::ProxyRefused { .. } => UiError::Proxy { message },
-            C::Timeout { .. } => UiError::TimedOut { message },
-            C::Cancelled => UiError::Cancelled { message },
-            C::Dns { .. } | C::Connect { .. } | C::Tls { .. } | C::Broken { .. } | C::Setup(_) => {
-                UiError::Network { message }
-            }
-        }
-    }
-}
-
-impl From<crate::workspace::WorkspaceError> for UiError {
-    fn from(e: crate::workspace::WorkspaceError) -> Self {
-        let message = e.in_window();
-        match e {
-            crate::workspace::WorkspaceError::Network(_) => UiError::Network { message },
-            _ => UiError::Refused { message },
-        }
-    }
-}
-
-impl From<crate::history::HistoryError> for UiError {
-    fn from(e: crate::history::HistoryError) -> Self {
-        match e {
-            crate::history::HistoryError::Exists(..) => UiError::invalid("name", e.in_window()),
-            other => UiError::Storage {
-                message: other.in_window(),
-                path: None,
-            },
-        }
-    }
-}
-
-impl From<LoginError> for UiError {
-    fn from(e: LoginError) -> Self {
-        TokenError::Login(e).into()
     }
 }

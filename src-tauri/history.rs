@@ -12,21 +12,14 @@ use crate::platform::write_atomically;
 
 pub use crate::redaction::REDACTED;
 
-/// One request as the builder had it (no secret): the window's own `RequestInput`.
-pub type RequestDraft = crate::bridge::RequestInput;
-
-/// `request` as it is written down (`redaction::redact_request`: secret headers and query
-/// values, URL user-info, token-shaped text).
-pub fn redacted(request: &RequestDraft) -> RequestDraft {
-    crate::redaction::redact_request(request)
-}
+use crate::request::RequestInput;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HistoryEntry {
     pub id: String,
     /// Unix seconds.
     pub at: u64,
-    pub request: RequestDraft,
+    pub request: RequestInput,
     pub status: Option<u16>,
     pub total_ms: Option<f64>,
     pub size: Option<u64>,
@@ -54,7 +47,7 @@ pub struct History {
 pub struct SavedRequest {
     pub collection: String,
     pub name: String,
-    pub request: RequestDraft,
+    pub request: RequestInput,
 }
 
 #[derive(Serialize, Deserialize, Default)]
@@ -91,7 +84,7 @@ impl History {
     }
 
     pub fn record(&self, mut entry: HistoryEntry) -> Result<(), HistoryError> {
-        entry.request = redacted(&entry.request);
+        entry.request = entry.request.redacted();
         if entry
             .request
             .body
@@ -193,7 +186,7 @@ impl History {
         &self,
         collection: &str,
         name: &str,
-        request: &RequestDraft,
+        request: &RequestInput,
     ) -> Result<(), HistoryError> {
         let mut all = self.saved()?;
         if all
@@ -205,7 +198,7 @@ impl History {
         all.push(SavedRequest {
             collection: collection.into(),
             name: name.into(),
-            request: redacted(request),
+            request: request.redacted(),
         });
         let path = self.saved_path();
         let text = serde_json::to_vec_pretty(&SavedFile {
@@ -244,6 +237,19 @@ impl crate::i18n::Localize for HistoryError {
     }
 }
 
+impl From<HistoryError> for crate::error::UiError {
+    fn from(e: HistoryError) -> Self {
+        use crate::i18n::Localize as _;
+        match e {
+            HistoryError::Exists(..) => crate::error::UiError::invalid("name", e.in_window()),
+            other => crate::error::UiError::Storage {
+                message: other.in_window(),
+                path: None,
+            },
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,12 +257,12 @@ mod tests {
     #[test]
     fn history_written_before_requests_were_one_type_still_reads() {
         let old = r#"{"connection":"c","method":"GET","url":"https://a/api/x","query":[],"headers":[],"body":null,"timeout_secs":30}"#;
-        let r: RequestDraft = serde_json::from_str(old).unwrap();
+        let r: RequestInput = serde_json::from_str(old).unwrap();
         assert_eq!(r.timeout_secs, 30);
     }
 
-    fn draft() -> RequestDraft {
-        RequestDraft {
+    fn draft() -> RequestInput {
+        RequestInput {
             connection: Some("c".into()),
             method: "GET".into(),
             url: "https://a/api/x".into(),

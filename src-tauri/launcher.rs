@@ -47,13 +47,6 @@ pub fn run_window() -> ExitCode {
     no_window()
 }
 
-/// The window's binary, next to this one: `lakegate-window` (`.exe` on Windows).
-pub fn window_binary() -> Option<std::path::PathBuf> {
-    let me = std::env::current_exe().ok()?;
-    let name = format!("lakegate-window{}", std::env::consts::EXE_SUFFIX);
-    Some(me.with_file_name(name)).filter(|p| p.is_file())
-}
-
 /// Opens the window by running `lakegate-window` in this process's place (Unix) or as a
 /// child it waits for (Windows).
 pub fn launch_window() -> ExitCode {
@@ -63,7 +56,7 @@ pub fn launch_window() -> ExitCode {
     if let Some(code) = no_display() {
         return code;
     }
-    let Some(window) = window_binary() else {
+    let Some(window) = crate::platform::window_binary() else {
         eprintln!(
             "lakegate: the window's program (lakegate-window) is not installed next to lakegate; \
              reinstall Lakegate, or run cargo build"

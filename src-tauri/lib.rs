@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod app;
+pub mod bindings;
 pub mod body;
 pub mod bridge;
 pub mod checks;
@@ -21,6 +22,7 @@ pub mod oauth;
 pub mod platform;
 pub mod profiles;
 pub mod redaction;
+pub mod request;
 pub mod sandbox;
 pub mod secrets;
 pub mod settings;

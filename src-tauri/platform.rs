@@ -152,7 +152,7 @@ pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result
 pub fn local_rfc3339(secs: u64) -> String {
     let offset = local_offset(secs);
     let shifted = (secs as i64 + offset).max(0) as u64;
-    let base = crate::oauth::rfc3339(shifted);
+    let base = rfc3339(shifted);
     let base = base.trim_end_matches('Z');
     let sign = if offset < 0 { '-' } else { '+' };
     let abs = offset.unsigned_abs();
@@ -180,6 +180,35 @@ fn local_offset(secs: u64) -> i64 {
 #[cfg(not(unix))]
 fn local_offset(_secs: u64) -> i64 {
     0
+}
+
+/// Seconds since the Unix epoch.
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// `2026-11-29T10:00:00Z` from Unix seconds.
+pub fn rfc3339(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    // Civil date from days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 #[cfg(test)]
@@ -362,4 +391,11 @@ mod locale_tests {
         assert_eq!(locale_from(env(&[("LANG", "C.UTF-8")])), None);
         assert_eq!(locale_from(env(&[])), None);
     }
+}
+
+/// The window's binary, next to this one: `lakegate-window` (`.exe` on Windows).
+pub fn window_binary() -> Option<std::path::PathBuf> {
+    let me = std::env::current_exe().ok()?;
+    let name = format!("lakegate-window{}", std::env::consts::EXE_SUFFIX);
+    Some(me.with_file_name(name)).filter(|p| p.is_file())
 }

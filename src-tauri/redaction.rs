@@ -170,18 +170,6 @@ pub fn redact_text(text: &str) -> String {
     out
 }
 
-/// A request as it is written down anywhere: `redact_url` on its URL, secret header and
-/// query values replaced, token-shaped text in the body redacted.
-pub fn redact_request(r: &crate::bridge::RequestInput) -> crate::bridge::RequestInput {
-    crate::bridge::RequestInput {
-        url: redact_url(&r.url),
-        query: redact_query(&r.query),
-        headers: redact_headers(&r.headers),
-        body: r.body.as_deref().map(redact_text),
-        ..r.clone()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

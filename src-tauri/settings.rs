@@ -110,7 +110,7 @@ pub fn save(config_dir: &Path, settings: &Settings) -> Result<(), SettingsError>
     if let Err(SettingsError::Invalid { .. }) = load(config_dir) {
         let aside = p.with_file_name(format!(
             "settings.json.unreadable-{}",
-            crate::oauth::unix_now()
+            crate::platform::unix_now()
         ));
         std::fs::rename(&p, &aside).map_err(|e| SettingsError::Write {
             path: p.display().to_string(),

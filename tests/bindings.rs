@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use lakegate::bridge::{typescript_bindings, BINDINGS_PATH};
+use lakegate::bindings::{typescript_bindings, BINDINGS_PATH};
 
 #[test]
 fn typescript_bindings_are_fresh() {

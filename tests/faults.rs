@@ -17,7 +17,8 @@ use lakegate::app::App;
 use lakegate::bridge::{HistoryView, RequestInput, ResponseView};
 use lakegate::connections::{Connection, ConnectionKind, ConnectionStore};
 use lakegate::error::UiError;
-use lakegate::history::{History, HistoryEntry, RequestDraft};
+use lakegate::history::{History, HistoryEntry};
+use lakegate::request::RequestInput as RequestDraft;
 use lakegate::sandbox::{Faults, SandboxConfig};
 use lakegate::settings::{self, Settings};
 

@@ -73,7 +73,7 @@ pub fn app_info() -> Result<crate::bridge::AppInfo, UiError> {
         platform: format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
         config_dir: crate::platform::config_dir()?.display().to_string(),
         data_dir: crate::platform::data_dir()?.display().to_string(),
-        has_window: cfg!(feature = "gui") && crate::launcher::window_binary().is_some(),
+        has_window: cfg!(feature = "gui") && crate::platform::window_binary().is_some(),
     })
 }
 

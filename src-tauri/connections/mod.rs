@@ -172,3 +172,86 @@ pub fn validate_name(name: &str) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// What the window is told of this error (`UiError`: its kind, and the words).
+impl From<StoreError> for crate::error::UiError {
+    fn from(e: StoreError) -> Self {
+        use crate::i18n::Localize as _;
+        match e {
+            StoreError::Duplicate(_) => crate::error::UiError::invalid("name", e.in_window()),
+            StoreError::Unknown(_) => crate::error::UiError::NotFound {
+                message: e.in_window(),
+            },
+            other => crate::error::UiError::Storage {
+                message: other.in_window(),
+                path: None,
+            },
+        }
+    }
+}
+
+/// What the window is told of this error (`UiError`: its kind, and the words).
+impl From<TokenError> for crate::error::UiError {
+    fn from(e: TokenError) -> Self {
+        use crate::i18n::Localize as _;
+        let message = e.in_window();
+        match e {
+            TokenError::SignInNeeded(connection) | TokenError::NoSecret { connection, .. } => {
+                crate::error::UiError::SignInNeeded {
+                    message,
+                    connection,
+                }
+            }
+            TokenError::SignInAgain { connection, .. } => crate::error::UiError::SignInAgain {
+                message,
+                connection,
+            },
+            TokenError::NotUserLogin(_) => crate::error::UiError::invalid("kind", message),
+            TokenError::Keychain(_) | TokenError::Join(_) => {
+                crate::error::UiError::Keychain { message }
+            }
+            TokenError::Discovery(crate::oauth::DiscoveryError::NotDatabricks { .. }) => {
+                crate::error::UiError::NotDatabricks { message }
+            }
+            TokenError::Discovery(crate::oauth::DiscoveryError::NotHttps { .. }) => {
+                crate::error::UiError::Refused { message }
+            }
+            TokenError::Discovery(_) | TokenError::Http(_) => {
+                crate::error::UiError::Network { message }
+            }
+            TokenError::Grant(crate::oauth::GrantError::Network(_)) => {
+                crate::error::UiError::Network { message }
+            }
+            TokenError::Grant(crate::oauth::GrantError::RefreshTokenInvalid(_)) => {
+                crate::error::UiError::SignInAgain {
+                    message,
+                    connection: String::new(),
+                }
+            }
+            TokenError::Grant(_) => crate::error::UiError::Refused { message },
+            TokenError::Login(crate::oauth::LoginError::Cancelled) => {
+                crate::error::UiError::Cancelled { message }
+            }
+            TokenError::Login(crate::oauth::LoginError::TimedOut(_)) => {
+                crate::error::UiError::TimedOut { message }
+            }
+            TokenError::Login(crate::oauth::LoginError::Exchange(
+                crate::oauth::GrantError::Network(_),
+            )) => crate::error::UiError::Network { message },
+            TokenError::Login(_) => crate::error::UiError::Refused { message },
+            TokenError::Cli(_) => crate::error::UiError::Cli { message },
+            TokenError::Store(s) => s.into(),
+            TokenError::Refused(r) => crate::error::UiError::TokenRefused {
+                message,
+                host: r.host,
+            },
+        }
+    }
+}
+
+/// What the window is told of this error (`UiError`: its kind, and the words).
+impl From<crate::oauth::LoginError> for crate::error::UiError {
+    fn from(e: crate::oauth::LoginError) -> Self {
+        TokenError::Login(e).into()
+    }
+}

@@ -771,6 +771,27 @@ impl crate::i18n::Localize for CallError {
     }
 }
 
+impl From<CallError> for crate::error::UiError {
+    fn from(e: CallError) -> Self {
+        use crate::i18n::Localize as _;
+        use CallError as C;
+        let message = e.in_window();
+        match e {
+            C::Invalid(_) => crate::error::UiError::invalid("url", message),
+            C::TokenElsewhere { host, .. } => crate::error::UiError::TokenRefused { message, host },
+            C::TlsUntrusted { .. } => crate::error::UiError::TlsUntrusted { message },
+            C::ProxyAuth { .. } | C::ProxyRefused { .. } => {
+                crate::error::UiError::Proxy { message }
+            }
+            C::Timeout { .. } => crate::error::UiError::TimedOut { message },
+            C::Cancelled => crate::error::UiError::Cancelled { message },
+            C::Dns { .. } | C::Connect { .. } | C::Tls { .. } | C::Broken { .. } | C::Setup(_) => {
+                crate::error::UiError::Network { message }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

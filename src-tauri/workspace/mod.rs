@@ -403,3 +403,15 @@ impl crate::i18n::Localize for WorkspaceError {
         }
     }
 }
+
+/// What the window is told of this error (`UiError`: its kind, and the words).
+impl From<WorkspaceError> for crate::error::UiError {
+    fn from(e: WorkspaceError) -> Self {
+        use crate::i18n::Localize as _;
+        let message = e.in_window();
+        match e {
+            WorkspaceError::Network(_) => crate::error::UiError::Network { message },
+            _ => crate::error::UiError::Refused { message },
+        }
+    }
+}

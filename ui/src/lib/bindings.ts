@@ -1,4 +1,4 @@
-// Generated from the Rust types in src-tauri/bridge.rs and src-tauri/error.rs.
+// Generated from the Rust types listed in src-tauri/bindings.rs.
 // Do not edit: run `make bindings` (a test fails when this file is stale).
 
 export type AppInfo = { name: string, version: string, 
