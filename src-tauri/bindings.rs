@@ -6,6 +6,11 @@
 use crate::bridge::*;
 use ts_rs::TS;
 
+/// The commands the window may call (the list build.rs and the capability are made from).
+mod commands {
+    include!("gui/command_names.rs");
+}
+
 /// The committed TypeScript file's path, relative to the repository root.
 pub const BINDINGS_PATH: &str = "ui/src/lib/bindings.ts";
 
@@ -80,6 +85,12 @@ pub fn typescript_bindings() -> String {
         out.push_str(&decl);
         out.push_str("\n\n");
     }
+    // A misspelt command is a compile error in the window (`api.ts` calls only these).
+    let names: Vec<String> = commands::COMMANDS
+        .iter()
+        .map(|c| format!("{c:?}"))
+        .collect();
+    out.push_str(&format!("export type Command = {};\n", names.join(" | ")));
     out.truncate(out.trim_end().len());
     out.push('\n');
     out

@@ -3,6 +3,7 @@
 import { Channel, invoke } from '@tauri-apps/api/core';
 import { t } from './i18n.svelte';
 import type {
+  Command,
   LanguageSettings,
   AppInfo,
   AccessFormat,
@@ -62,7 +63,7 @@ export function toAppError(raw: unknown): AppError {
   };
 }
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+async function call<T>(command: Command, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (raw) {
