@@ -211,6 +211,13 @@ pub fn rfc3339(secs: u64) -> String {
     )
 }
 
+/// A mutex's guard even after a thread panicked holding it: what it guards is whole values
+/// (set in one assignment), so what a panic left is still consistent, and one failed
+/// request must not take the rest of Lakegate down with it.
+pub fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 #[cfg(test)]
 mod time_tests {
     /// The CLI's form of a token's expiry, which the Python SDK cuts at the `.` and the Go

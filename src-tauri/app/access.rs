@@ -8,7 +8,6 @@ use tokio::sync::Semaphore;
 use serde::Deserialize;
 use ts_rs::TS;
 
-use super::workbench::write_text_file;
 use super::App;
 use crate::access::{self, AccessCell, AccessIdentity, AccessMatrix, AppAccess, Permission, Who};
 use crate::bridge::{AppView, RequestInput};
@@ -49,7 +48,7 @@ impl App {
         path: Option<&str>,
     ) -> Result<AccessMatrix, UiError> {
         let m = self.access_matrix(connection, path).await?;
-        *self.last_access.lock().unwrap_or_else(|e| e.into_inner()) = Some(m.clone());
+        *crate::platform::lock(&self.last_access) = Some(m.clone());
         Ok(m)
     }
 
@@ -61,19 +60,12 @@ impl App {
         path: &str,
         replace: bool,
     ) -> Result<String, UiError> {
-        let m = self
-            .last_access
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-            .ok_or_else(|| UiError::NotFound {
-                message: wsay!("access-not-loaded"),
-            })?;
-        let text = match format {
-            AccessFormat::Markdown => access::to_markdown(&m),
-            AccessFormat::Csv => access::to_csv(&m),
+        let render = |m: &AccessMatrix| match format {
+            AccessFormat::Markdown => access::to_markdown(m),
+            AccessFormat::Csv => access::to_csv(m),
         };
-        write_text_file(path, replace, &text)
+        let missing = wsay!("access-not-loaded");
+        super::workbench::save_last(&self.last_access, missing, render, path, replace)
     }
 
     /// Who can call which app in the workspace of `connection`: its apps as rows, every

@@ -119,7 +119,7 @@ impl App {
         let run = self
             .run_checks(connection, &name, &file, on_outcome)
             .await?;
-        *self.last_checks.lock().unwrap_or_else(|e| e.into_inner()) = Some(run.clone());
+        *crate::platform::lock(&self.last_checks) = Some(run.clone());
         Ok(run)
     }
 
@@ -166,20 +166,13 @@ impl App {
         path: &str,
         replace: bool,
     ) -> Result<String, UiError> {
-        let run = self
-            .last_checks
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-            .ok_or_else(|| UiError::NotFound {
-                message: wsay!("checks-none-run"),
-            })?;
-        let text = match format {
-            ReportFormat::Junit => checks::to_junit(&run),
-            ReportFormat::Markdown => checks::to_markdown(&run),
-            ReportFormat::Json => checks::to_json(&run),
+        let render = |run: &CheckRun| match format {
+            ReportFormat::Junit => checks::to_junit(run),
+            ReportFormat::Markdown => checks::to_markdown(run),
+            ReportFormat::Json => checks::to_json(run),
         };
-        write_text_file(path, replace, &text)
+        let missing = wsay!("checks-none-run");
+        super::workbench::save_last(&self.last_checks, missing, render, path, replace)
     }
 
     /// Runs every check of `file` as `connection`, at most the file's concurrency at once;

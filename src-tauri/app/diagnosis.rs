@@ -28,9 +28,7 @@ impl App {
             None => None,
         };
         let answered = after.and_then(|id| {
-            self.answers
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
+            crate::platform::lock(&self.answers)
                 .iter()
                 .find(|(i, _)| i == id)
                 .map(|(_, a)| a.clone())
@@ -41,15 +39,13 @@ impl App {
         };
         let report =
             doctor::diagnose(&self.session, conn.as_ref(), url, method, step, progress).await;
-        *self.last_report.lock().unwrap_or_else(|e| e.into_inner()) = Some(report.clone());
+        *crate::platform::lock(&self.last_report) = Some(report.clone());
         Ok(report)
     }
 
     /// The report the Doctor made last.
     fn last_report(&self) -> Result<doctor::Report, UiError> {
-        self.last_report
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
+        crate::platform::lock(&self.last_report)
             .clone()
             .ok_or_else(|| UiError::NotFound {
                 message: wsay!("doctor-no-report"),

@@ -168,7 +168,7 @@ impl App {
     }
 
     fn sign_ins(&self) -> std::sync::MutexGuard<'_, HashMap<String, SignIn>> {
-        self.sign_ins.lock().unwrap_or_else(|e| e.into_inner())
+        crate::platform::lock(&self.sign_ins)
     }
 
     async fn keychain_status(&self) -> KeychainStatus {

@@ -120,9 +120,7 @@ pub fn indent_json(text: &str) -> String {
 /// Told as an answer arrives (the window's channel).
 pub type Progress = Arc<dyn Fn(StreamUpdate) + Send + Sync>;
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
+use crate::platform::lock;
 
 /// A streamed answer's events, as the view keeps them.
 pub struct Streamed {
@@ -219,7 +217,7 @@ pub struct Bodies(Mutex<Kept>);
 
 impl Bodies {
     fn keep(&self, id: &str, body: Body) {
-        let mut kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut kept = crate::platform::lock(&self.0);
         let mut gone = take(&mut kept, id);
         kept.push_back((id.to_string(), Arc::new(Mutex::new(body))));
         while kept.len() > KEPT_BODIES {
@@ -230,7 +228,7 @@ impl Bodies {
     }
 
     fn release(&self, id: &str) {
-        let gone = take(&mut self.0.lock().unwrap_or_else(|e| e.into_inner()), id);
+        let gone = take(&mut crate::platform::lock(&self.0), id);
         let_go(gone);
     }
 
@@ -241,17 +239,14 @@ impl Bodies {
         id: &str,
         f: impl FnOnce(&mut Body) -> Result<T, UiError> + Send + 'static,
     ) -> Result<T, UiError> {
-        let body = self
-            .0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
+        let body = crate::platform::lock(&self.0)
             .iter()
             .find(|(i, _)| i == id)
             .map(|(_, b)| b.clone())
             .ok_or_else(|| UiError::NotFound {
                 message: wsay!("answer-not-kept"),
             })?;
-        tokio::task::spawn_blocking(move || f(&mut body.lock().unwrap_or_else(|e| e.into_inner())))
+        tokio::task::spawn_blocking(move || f(&mut crate::platform::lock(&body)))
             .await
             .map_err(|e| UiError::Storage {
                 message: wsay!("answer-unreadable", reason = e.to_string()),
@@ -362,6 +357,22 @@ pub(super) fn target_file(
 }
 
 /// Writes `text` to the file the user named (see `target_file`); returns it as shown.
+/// Writes what a view last showed (`last`: the access view, the board's run), as `render`
+/// says, to `path` (an existing file only when `replace` says so); `missing` when it showed
+/// nothing yet. Returns the path written.
+pub(super) fn save_last<T: Clone>(
+    last: &Mutex<Option<T>>,
+    missing: String,
+    render: impl FnOnce(&T) -> String,
+    path: &str,
+    replace: bool,
+) -> Result<String, UiError> {
+    let shown = crate::platform::lock(last)
+        .clone()
+        .ok_or(UiError::NotFound { message: missing })?;
+    write_text_file(path, replace, &render(&shown))
+}
+
 pub(super) fn write_text_file(path: &str, replace: bool, text: &str) -> Result<String, UiError> {
     let (path, shown) = target_file(path, replace)?;
     crate::platform::write_atomically(&path, text.as_bytes()).map_err(|e| UiError::Storage {
@@ -847,10 +858,7 @@ impl App {
             }
         };
         let (tx, rx) = tokio::sync::watch::channel(false);
-        self.in_flight
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(id.to_string(), tx);
+        crate::platform::lock(&self.in_flight).insert(id.to_string(), tx);
         let stream = Arc::new(Mutex::new(StreamState::default()));
         // A 429 or 503 that asks for a short wait (`Retry-After`) is waited out and the
         // request sent again, twice at most — only when its method is safe to repeat. Such
@@ -954,10 +962,7 @@ impl App {
                 sse,
             })
         };
-        self.in_flight
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(id);
+        crate::platform::lock(&self.in_flight).remove(id);
         let at = crate::oauth::unix_now();
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -974,7 +979,7 @@ impl App {
         };
         match result {
             Ok(r) => {
-                let mut answers = self.answers.lock().unwrap_or_else(|e| e.into_inner());
+                let mut answers = crate::platform::lock(&self.answers);
                 answers.retain(|(i, _)| i != id);
                 answers.push_back((id.to_string(), crate::doctor::Answered::of(&r)));
                 if answers.len() > 16 {
@@ -1005,12 +1010,7 @@ impl App {
     /// Stops a request: before its answer starts it is cancelled; once the answer is
     /// arriving (a stream), it ends there and what came is kept.
     pub fn cancel_request(&self, id: &str) {
-        if let Some(tx) = self
-            .in_flight
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(id)
-        {
+        if let Some(tx) = crate::platform::lock(&self.in_flight).remove(id) {
             let _ = tx.send(true);
         }
     }

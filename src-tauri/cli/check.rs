@@ -173,7 +173,7 @@ impl Progress {
     }
 
     fn ended(&self, o: &CheckOutcome, done: usize, total: usize) {
-        let mut failed = self.failed.lock().unwrap_or_else(|e| e.into_inner());
+        let mut failed = crate::platform::lock(&self.failed);
         if !o.passed {
             *failed += 1;
         }

@@ -261,7 +261,7 @@ impl Session {
     }
 
     fn handle(&self, conn: &Connection) -> Arc<SlotHandle> {
-        let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        let mut slots = crate::platform::lock(&self.slots);
         slots
             .entry(SlotKey::of(conn))
             .or_insert_with(|| {
@@ -277,7 +277,7 @@ impl Session {
 
     /// How many tokens were fetched from the network for `name` (tests check single-flight).
     pub fn fetch_count(&self, name: &str) -> u64 {
-        let slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        let slots = crate::platform::lock(&self.slots);
         slots
             .iter()
             .filter(|(k, _)| k.name == name)
@@ -288,7 +288,7 @@ impl Session {
     /// Forgets everything held in memory for the connection `name` (every host and client
     /// it was ever used with): tokens, endpoints, clients, app lists.
     pub fn drop_state(&self, name: &str) {
-        let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        let mut slots = crate::platform::lock(&self.slots);
         slots.retain(|k, _| k.name != name);
     }
 
@@ -300,7 +300,7 @@ impl Session {
         proxy_password: Option<SecretString>,
     ) {
         *self.network.write().unwrap_or_else(|e| e.into_inner()) = (settings, proxy_password);
-        let slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        let slots = crate::platform::lock(&self.slots);
         for handle in slots.values() {
             if let Ok(mut slot) = handle.slot.try_lock() {
                 slot.client = None;

@@ -33,7 +33,7 @@ pub fn clear_copied_token(handle: &AppHandle) {
     let Some(copied) = handle.try_state::<CopiedToken>() else {
         return;
     };
-    let token = copied.0.lock().unwrap_or_else(|e| e.into_inner()).take();
+    let token = crate::platform::lock(&copied.0).take();
     let current = handle.clipboard().read_text().ok();
     if still_ours(current.as_deref(), token.as_ref()) {
         let _ = handle.clipboard().write_text(String::new());
@@ -120,7 +120,7 @@ pub async fn copy_token(
         .write_text(token.expose_secret().to_string())
         .map_err(clipboard_error)?;
     if let Some(copied) = handle.try_state::<CopiedToken>() {
-        *copied.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(token.clone());
+        *crate::platform::lock(&copied.0) = Some(token.clone());
     }
     let handle = handle.clone();
     tauri::async_runtime::spawn(async move {
@@ -182,7 +182,7 @@ impl LinkInbox {
     /// twice within a few seconds (by the OS and by the running instance) counts once.
     pub fn deliver(&self, link: String) {
         {
-            let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+            let mut last = crate::platform::lock(&self.last);
             if last
                 .as_ref()
                 .is_some_and(|(l, at)| *l == link && at.elapsed() < Duration::from_secs(5))
@@ -191,15 +191,11 @@ impl LinkInbox {
             }
             *last = Some((link.clone(), std::time::Instant::now()));
         }
-        match &*self.listener.lock().unwrap_or_else(|e| e.into_inner()) {
+        match &*crate::platform::lock(&self.listener) {
             Some(channel) => {
                 let _ = channel.send(link);
             }
-            None => self
-                .waiting
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(link),
+            None => crate::platform::lock(&self.waiting).push(link),
         }
     }
 }
@@ -207,11 +203,11 @@ impl LinkInbox {
 /// The page listens for links opened from outside; those that came first are told now.
 #[tauri::command]
 pub fn watch_links(inbox: State<'_, LinkInbox>, channel: tauri::ipc::Channel<String>) {
-    let waiting = std::mem::take(&mut *inbox.waiting.lock().unwrap_or_else(|e| e.into_inner()));
+    let waiting = std::mem::take(&mut *crate::platform::lock(&inbox.waiting));
     for link in waiting {
         let _ = channel.send(link);
     }
-    *inbox.listener.lock().unwrap_or_else(|e| e.into_inner()) = Some(channel);
+    *crate::platform::lock(&inbox.listener) = Some(channel);
 }
 
 /// The request a `lakegate://` link opens (nothing is sent).

@@ -490,7 +490,7 @@ pub async fn call_watched(
     watch: Watch,
 ) -> Result<CallResult, CallError> {
     let phase = Arc::new(Mutex::new(Phase::Dns));
-    let now = |phase: &Arc<Mutex<Phase>>| *phase.lock().unwrap_or_else(|e| e.into_inner());
+    let now = |phase: &Arc<Mutex<Phase>>| *crate::platform::lock(phase);
     let work = send(trust, proxy, spec, bearer, phase.clone(), &watch);
     let cancelled = async {
         match watch.stop.clone() {
@@ -521,7 +521,7 @@ async fn send(
     phase: Arc<Mutex<Phase>>,
     watch: &Watch,
 ) -> Result<CallResult, CallError> {
-    let set = |p: Phase| *phase.lock().unwrap_or_else(|e| e.into_inner()) = p;
+    let set = |p: Phase| *crate::platform::lock(&phase) = p;
     let url = full_url(spec)?;
     if let Some(b) = bearer {
         if b.origin != url.origin() || url.scheme() != "https" {
@@ -592,11 +592,7 @@ async fn send(
             .map_err(|e| match tls_error(e) {
                 // Name the CA that issued what the server presented: the one to trust, or to distrust.
                 CallError::TlsUntrusted { reason } => {
-                    let chain = recorder
-                        .seen
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .clone();
+                    let chain = crate::platform::lock(&recorder.seen).clone();
                     let issuer = chain.last().and_then(|c| super::certificate_issuer(c));
                     CallError::TlsUntrusted {
                         reason: match issuer {

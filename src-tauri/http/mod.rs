@@ -427,7 +427,7 @@ impl rustls::client::danger::ServerCertVerifier for ChainRecorder {
         ocsp: &[u8],
         now: rustls::pki_types::UnixTime,
     ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
-        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        let mut seen = crate::platform::lock(&self.seen);
         *seen = std::iter::once(end_entity)
             .chain(intermediates)
             .map(|c| c.clone().into_owned())

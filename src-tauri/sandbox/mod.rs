@@ -188,7 +188,7 @@ struct Shared {
 impl Shared {
     fn state(&self) -> MutexGuard<'_, State> {
         // A panic elsewhere must not take the sandbox down with it.
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+        crate::platform::lock(&self.state)
     }
 
     fn app_url(&self, app: &str) -> String {

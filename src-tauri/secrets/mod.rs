@@ -265,7 +265,7 @@ pub struct MemoryStore {
 
 impl MemoryStore {
     fn entries(&self) -> std::sync::MutexGuard<'_, HashMap<String, SecretString>> {
-        self.entries.lock().unwrap_or_else(|e| e.into_inner())
+        crate::platform::lock(&self.entries)
     }
 }
 
