@@ -11,7 +11,7 @@ use lakegate::http::HttpError;
 use lakegate::i18n::Localize;
 use lakegate::links::LinkError;
 use lakegate::oauth::jwt::JwtError;
-use lakegate::oauth::{DiscoveryError, GrantError, HostError, LoginError};
+use lakegate::oauth::{AddressError, DiscoveryError, GrantError, LoginError};
 use lakegate::secrets::SecretsError;
 use lakegate::settings::SettingsError;
 use lakegate::workspace::openapi::OpenApiError;
@@ -321,12 +321,12 @@ fn network_and_token_errors_speak_both_languages() {
 fn input_and_file_errors_speak_both_languages() {
     check(vec![
         (
-            Box::new(HostError::Empty),
+            Box::new(AddressError::Empty),
             &["https://adb-1234567890123456.7.azuredatabricks.net"],
         ),
-        (Box::new(HostError::NotAUrl(s("foo"))), &["\"foo\""]),
+        (Box::new(AddressError::NotAUrl(s("foo"))), &["\"foo\""]),
         (
-            Box::new(HostError::NotHttps(s("http://w"), s("http"))),
+            Box::new(AddressError::NotHttps(s("http://w"), s("http"))),
             &["\"http://w\""],
         ),
         (

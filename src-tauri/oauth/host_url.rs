@@ -5,8 +5,9 @@ use url::Url;
 
 use crate::i18n::say;
 
+/// Why a typed workspace address is not one (the OS port's errors are `host::HostError`).
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum HostError {
+pub enum AddressError {
     #[error(
         "enter the workspace address, e.g. https://adb-1234567890123456.7.azuredatabricks.net"
     )]
@@ -17,43 +18,43 @@ pub enum HostError {
     NotHttps(String, String),
 }
 
-pub fn normalize_host(input: &str) -> Result<Url, HostError> {
+pub fn normalize_host(input: &str) -> Result<Url, AddressError> {
     let trimmed = input.trim();
     if trimmed.is_empty() {
-        return Err(HostError::Empty);
+        return Err(AddressError::Empty);
     }
     let with_scheme = if trimmed.contains("://") {
         trimmed.to_string()
     } else {
         format!("https://{trimmed}")
     };
-    let url = Url::parse(&with_scheme).map_err(|_| HostError::NotAUrl(trimmed.to_string()))?;
+    let url = Url::parse(&with_scheme).map_err(|_| AddressError::NotAUrl(trimmed.to_string()))?;
     if url.scheme() != "https" {
-        return Err(HostError::NotHttps(
+        return Err(AddressError::NotHttps(
             trimmed.to_string(),
             url.scheme().to_string(),
         ));
     }
     let host = url.host_str().filter(|h| !h.is_empty() && !h.contains(' '));
     let Some(host) = host else {
-        return Err(HostError::NotAUrl(trimmed.to_string()));
+        return Err(AddressError::NotAUrl(trimmed.to_string()));
     };
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(HostError::NotAUrl(trimmed.to_string()));
+        return Err(AddressError::NotAUrl(trimmed.to_string()));
     }
     let origin = match url.port() {
         Some(port) => format!("https://{host}:{port}"),
         None => format!("https://{host}"),
     };
-    Url::parse(&origin).map_err(|_| HostError::NotAUrl(trimmed.to_string()))
+    Url::parse(&origin).map_err(|_| AddressError::NotAUrl(trimmed.to_string()))
 }
 
-impl crate::i18n::Localize for HostError {
+impl crate::i18n::Localize for AddressError {
     fn say(&self, lang: &str) -> String {
         match self {
-            HostError::Empty => say!(lang, "host-empty"),
-            HostError::NotAUrl(h) => say!(lang, "host-not-a-url", host = format!("{h:?}")),
-            HostError::NotHttps(h, scheme) => {
+            AddressError::Empty => say!(lang, "host-empty"),
+            AddressError::NotAUrl(h) => say!(lang, "host-not-a-url", host = format!("{h:?}")),
+            AddressError::NotHttps(h, scheme) => {
                 say!(
                     lang,
                     "host-not-https",
@@ -103,26 +104,26 @@ mod tests {
 
     #[test]
     fn what_is_refused() {
-        assert_eq!(normalize_host("  "), Err(HostError::Empty));
+        assert_eq!(normalize_host("  "), Err(AddressError::Empty));
         assert!(matches!(
             normalize_host("http://x.example"),
-            Err(HostError::NotHttps(..))
+            Err(AddressError::NotHttps(..))
         ));
         assert!(matches!(
             normalize_host("ftp://x.example"),
-            Err(HostError::NotHttps(..))
+            Err(AddressError::NotHttps(..))
         ));
         assert!(matches!(
             normalize_host("https://"),
-            Err(HostError::NotAUrl(_))
+            Err(AddressError::NotAUrl(_))
         ));
         assert!(matches!(
             normalize_host("not a host"),
-            Err(HostError::NotAUrl(_))
+            Err(AddressError::NotAUrl(_))
         ));
         assert!(matches!(
             normalize_host("https://user:pw@x.example"),
-            Err(HostError::NotAUrl(_))
+            Err(AddressError::NotAUrl(_))
         ));
     }
 }

@@ -10,7 +10,7 @@ mod login;
 
 pub use discovery::{discover, DiscoveryError, OAuthEndpoints};
 pub use grants::{client_credentials, refresh, GrantError};
-pub use host_url::{normalize_host, HostError};
+pub use host_url::{normalize_host, AddressError};
 pub use login::{
     LoginError, LoginOptions, PendingLogin, PortWait, RedirectChoice, CLI_PORT, CLI_PORT_WAIT,
     LOGIN_TIMEOUT,
