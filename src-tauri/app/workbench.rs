@@ -433,6 +433,175 @@ pub fn response_view(r: call::CallResult, cap: usize) -> ResponseView {
     }
 }
 
+/// Whether a sent request goes to history: the window's and the command line's do; the many
+/// calls of a check run or of Check all report on their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    History,
+    Quiet,
+}
+
+/// The call a request makes: its timeout clamped, an empty body as none.
+fn call_spec(request: &RequestInput, body_cap: usize) -> CallSpec {
+    CallSpec {
+        method: request.method.clone(),
+        url: request.url.clone(),
+        query: request.query.clone(),
+        headers: request.headers.clone(),
+        body: request
+            .body
+            .clone()
+            .filter(|b| !b.is_empty())
+            .map(String::into_bytes),
+        timeout: Duration::from_secs(request.timeout_secs.clamp(1, MAX_TIMEOUT_SECS)),
+        body_cap,
+    }
+}
+
+/// One request as it is watched: what of a stream arrived, and whether the answer now
+/// arriving is a rate limit held back to be waited out.
+struct Watched {
+    stream: Arc<Mutex<StreamState>>,
+    /// A 429 or 503 that asks for a short wait (`Retry-After`) is waited out and the
+    /// request sent again, twice at most — only when its method is safe to repeat.
+    may_wait: Arc<AtomicBool>,
+    /// The answer arriving is such a one: its head and body are neither shown nor written.
+    held: Arc<AtomicBool>,
+}
+
+impl Watched {
+    fn new(method: &str) -> Watched {
+        Watched {
+            stream: Arc::new(Mutex::new(StreamState::default())),
+            may_wait: Arc::new(AtomicBool::new(crate::http::safe_to_repeat(method))),
+            held: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// What the call tells as the answer arrives: the head, then each piece of the body,
+    /// to the window (`progress`) and the command line (`on_chunk`).
+    fn watch(
+        &self,
+        progress: Option<Progress>,
+        on_chunk: Option<call::OnChunk>,
+        stop: tokio::sync::watch::Receiver<bool>,
+    ) -> call::Watch {
+        call::Watch {
+            on_head: Some({
+                let (stream, progress) = (self.stream.clone(), progress.clone());
+                let (may_wait, held) = (self.may_wait.clone(), self.held.clone());
+                Arc::new(move |status, headers: &[(String, String)]| {
+                    let retry = header(headers, "retry-after");
+                    let hold = may_wait.load(Ordering::SeqCst)
+                        && crate::http::retry_after(status, retry.as_deref()).is_some();
+                    held.store(hold, Ordering::SeqCst);
+                    if hold {
+                        return;
+                    }
+                    let kind = crate::stream::kind_of(headers);
+                    lock(&stream).reader = kind.map(crate::stream::Reader::new);
+                    if let Some(p) = &progress {
+                        p(StreamUpdate::Head {
+                            status,
+                            streaming: kind.is_some(),
+                        });
+                    }
+                })
+            }),
+            on_chunk: Some({
+                let (stream, held) = (self.stream.clone(), self.held.clone());
+                Arc::new(move |at, data: &[u8]| {
+                    if held.load(Ordering::SeqCst) {
+                        return;
+                    }
+                    if let Some(f) = &on_chunk {
+                        f(at, data);
+                    }
+                    let update = lock(&stream).arrived(at, data);
+                    if let (Some(p), Some(u)) = (&progress, update) {
+                        p(u);
+                    }
+                })
+            }),
+            stop: Some(stop),
+        }
+    }
+
+    /// What arrived and was not told yet (a stream that stalls after a few events) is told
+    /// within 50 ms all the same.
+    fn tick(&self, progress: Progress) -> tokio::task::JoinHandle<()> {
+        let stream = self.stream.clone();
+        tokio::spawn(async move {
+            let started = std::time::Instant::now();
+            loop {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                let at = started.elapsed().as_secs_f64() * 1000.0;
+                let update = lock(&stream).overdue(at);
+                if let Some(u) = update {
+                    progress(u);
+                }
+            }
+        })
+    }
+
+    /// Sends the call, waiting out what a rate limit asks when that is allowed; a stop
+    /// during a wait cancels.
+    async fn send(
+        &self,
+        trust: &crate::http::Trust,
+        proxy: &call::ProxySettings,
+        spec: &CallSpec,
+        bearer: Option<&call::Bearer>,
+        watch: call::Watch,
+        stop: tokio::sync::watch::Receiver<bool>,
+    ) -> Result<call::CallResult, call::CallError> {
+        let mut waited: Vec<u64> = Vec::new();
+        let result = loop {
+            self.held.store(false, Ordering::SeqCst);
+            let result = call::call_watched(trust, proxy, spec, bearer, watch.clone()).await;
+            let wait = match &result {
+                Ok(r) if self.held.load(Ordering::SeqCst) => {
+                    crate::http::retry_after(r.status, header(&r.headers, "retry-after").as_deref())
+                }
+                _ => None,
+            };
+            let Some(secs) = wait else { break result };
+            waited.push(secs);
+            if waited.len() >= crate::http::MAX_WAITS as usize {
+                self.may_wait.store(false, Ordering::SeqCst);
+            }
+            let mut stop = stop.clone();
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_secs(secs)) => {}
+                _ = stop.wait_for(|s| *s) => break Err(call::CallError::Cancelled),
+            }
+        };
+        result.map(|mut r| {
+            r.waited_secs = waited;
+            r
+        })
+    }
+
+    /// The stream's last word to the window, and its events when it was one.
+    fn finish(
+        &self,
+        progress: Option<&Progress>,
+        result: &Result<call::CallResult, call::CallError>,
+    ) -> Option<Streamed> {
+        let mut state = lock(&self.stream);
+        let last = state.finish(result.as_ref().map_or(0.0, |r| r.timings.total_ms));
+        if let (Some(p), Some(u)) = (progress, last) {
+            p(u);
+        }
+        let sse = state.reader.as_ref().map(|r| r.is_events());
+        sse.map(|sse| Streamed {
+            events: std::mem::take(&mut state.events),
+            total: state.total,
+            sse,
+        })
+    }
+}
+
 impl App {
     pub async fn list_apps(&self, connection: &str) -> Result<Vec<AppView>, UiError> {
         let conn = self.find(connection).await?;
@@ -533,7 +702,14 @@ impl App {
         progress: Option<Progress>,
     ) -> Result<ResponseView, UiError> {
         let (mut r, streamed) = self
-            .send_capped(id, request.clone(), WINDOW_BODY_CAP, progress, None, true)
+            .send_capped(
+                id,
+                request.clone(),
+                WINDOW_BODY_CAP,
+                progress,
+                None,
+                Keep::History,
+            )
             .await?;
         let note = streamed.as_ref().filter(|s| s.sse).and_then(|s| {
             crate::stream::buffering_note(r.timings.first_byte_ms, &r.arrivals, s.total as usize)
@@ -785,7 +961,7 @@ impl App {
     /// `send_request` with the answer as received (its body's bytes), for the command line.
     pub async fn send(&self, id: &str, request: RequestInput) -> Result<call::CallResult, UiError> {
         Ok(self
-            .send_capped(id, request, DEFAULT_BODY_CAP, None, None, true)
+            .send_capped(id, request, DEFAULT_BODY_CAP, None, None, Keep::History)
             .await?
             .0)
     }
@@ -798,7 +974,7 @@ impl App {
         request: RequestInput,
     ) -> Result<call::CallResult, UiError> {
         Ok(self
-            .send_capped(id, request, DEFAULT_BODY_CAP, None, None, false)
+            .send_capped(id, request, DEFAULT_BODY_CAP, None, None, Keep::Quiet)
             .await?
             .0)
     }
@@ -812,11 +988,21 @@ impl App {
         on_chunk: call::OnChunk,
     ) -> Result<call::CallResult, UiError> {
         Ok(self
-            .send_capped(id, request, DEFAULT_BODY_CAP, None, Some(on_chunk), true)
+            .send_capped(
+                id,
+                request,
+                DEFAULT_BODY_CAP,
+                None,
+                Some(on_chunk),
+                Keep::History,
+            )
             .await?
             .0)
     }
 
+    /// Sends `request`: its route (network and token, checked for this URL), the call
+    /// watched as it arrives and waited out when a rate limit asks (safe methods only),
+    /// then the answer kept for the Doctor and, with `Keep::History`, written to history.
     async fn send_capped(
         &self,
         id: &str,
@@ -824,187 +1010,102 @@ impl App {
         body_cap: usize,
         progress: Option<Progress>,
         on_chunk: Option<call::OnChunk>,
-        record: bool,
+        keep: Keep,
     ) -> Result<(call::CallResult, Option<Streamed>), UiError> {
-        let timeout = request.timeout_secs.clamp(1, MAX_TIMEOUT_SECS);
-        let spec = CallSpec {
-            method: request.method.clone(),
-            url: request.url.clone(),
-            query: request.query.clone(),
-            headers: request.headers.clone(),
-            body: request
-                .body
-                .clone()
-                .filter(|b| !b.is_empty())
-                .map(String::into_bytes),
-            timeout: Duration::from_secs(timeout),
-            body_cap,
-        };
+        let spec = call_spec(&request, body_cap);
         let url = call::full_url(&spec)?;
-        let (bearer, trust, proxy) = match request.connection.as_deref() {
+        let (bearer, trust, proxy) = self.route(&request, &url).await?;
+        let (tx, stop) = tokio::sync::watch::channel(false);
+        crate::platform::lock(&self.in_flight).insert(id.to_string(), tx);
+        let watched = Watched::new(&spec.method);
+        let watch = watched.watch(progress.clone(), on_chunk, stop.clone());
+        let ticker = progress.clone().map(|p| watched.tick(p));
+        let result = watched
+            .send(&trust, &proxy, &spec, bearer.as_ref(), watch, stop)
+            .await;
+        if let Some(t) = ticker {
+            t.abort();
+        }
+        let streamed = watched.finish(progress.as_ref(), &result);
+        crate::platform::lock(&self.in_flight).remove(id);
+        self.remember(id, &request, &result, keep);
+        result.map(|r| (r, streamed)).map_err(UiError::from)
+    }
+
+    /// Where `request` goes and with what: the connection's network settings, and its token
+    /// when the trust boundary lets it go to `url` (none when asked to send without it).
+    async fn route(
+        &self,
+        request: &RequestInput,
+        url: &url::Url,
+    ) -> Result<
+        (
+            Option<call::Bearer>,
+            crate::http::Trust,
+            call::ProxySettings,
+        ),
+        UiError,
+    > {
+        match request.connection.as_deref() {
             Some(name) => {
                 let conn = self.find(name).await?;
                 let (trust, proxy) = self.session.network_for(&conn);
                 let bearer = if request.without_token == Some(true) {
                     None
                 } else {
-                    Some(self.session.bearer_for(&conn, &url).await?)
+                    Some(self.session.bearer_for(&conn, url).await?)
                 };
-                (bearer, trust, proxy)
+                Ok((bearer, trust, proxy))
             }
             None => {
                 let (trust, proxy) = self.session.network();
-                (None, trust, proxy)
+                Ok((None, trust, proxy))
             }
-        };
-        let (tx, rx) = tokio::sync::watch::channel(false);
-        crate::platform::lock(&self.in_flight).insert(id.to_string(), tx);
-        let stream = Arc::new(Mutex::new(StreamState::default()));
-        // A 429 or 503 that asks for a short wait (`Retry-After`) is waited out and the
-        // request sent again, twice at most — only when its method is safe to repeat. Such
-        // an answer is held back: its head and body are neither shown nor written out.
-        let may_wait = Arc::new(AtomicBool::new(crate::http::safe_to_repeat(&spec.method)));
-        let held = Arc::new(AtomicBool::new(false));
-        let watch = call::Watch {
-            on_head: Some({
-                let (stream, progress) = (stream.clone(), progress.clone());
-                let (may_wait, held) = (may_wait.clone(), held.clone());
-                Arc::new(move |status, headers: &[(String, String)]| {
-                    let retry = header(headers, "retry-after");
-                    let hold = may_wait.load(Ordering::SeqCst)
-                        && crate::http::retry_after(status, retry.as_deref()).is_some();
-                    held.store(hold, Ordering::SeqCst);
-                    if hold {
-                        return;
-                    }
-                    let kind = crate::stream::kind_of(headers);
-                    lock(&stream).reader = kind.map(crate::stream::Reader::new);
-                    if let Some(p) = &progress {
-                        p(StreamUpdate::Head {
-                            status,
-                            streaming: kind.is_some(),
-                        });
-                    }
-                })
-            }),
-            on_chunk: Some({
-                let (stream, progress, held) = (stream.clone(), progress.clone(), held.clone());
-                Arc::new(move |at, data: &[u8]| {
-                    if held.load(Ordering::SeqCst) {
-                        return;
-                    }
-                    if let Some(f) = &on_chunk {
-                        f(at, data);
-                    }
-                    let update = lock(&stream).arrived(at, data);
-                    if let (Some(p), Some(u)) = (&progress, update) {
-                        p(u);
-                    }
-                })
-            }),
-            stop: Some(rx.clone()),
-        };
-        // What arrived and was not told yet (a stream that stalls after a few events) is
-        // told within 50 ms all the same.
-        let ticker = progress.clone().map(|p| {
-            let stream = stream.clone();
-            tokio::spawn(async move {
-                let started = std::time::Instant::now();
-                loop {
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    let at = started.elapsed().as_secs_f64() * 1000.0;
-                    let update = lock(&stream).overdue(at);
-                    if let Some(u) = update {
-                        p(u);
-                    }
-                }
-            })
-        });
-        let mut waited: Vec<u64> = Vec::new();
-        let result = loop {
-            held.store(false, Ordering::SeqCst);
-            let result =
-                call::call_watched(&trust, &proxy, &spec, bearer.as_ref(), watch.clone()).await;
-            let wait = match &result {
-                Ok(r) if held.load(Ordering::SeqCst) => {
-                    crate::http::retry_after(r.status, header(&r.headers, "retry-after").as_deref())
-                }
-                _ => None,
-            };
-            let Some(secs) = wait else { break result };
-            waited.push(secs);
-            if waited.len() >= crate::http::MAX_WAITS as usize {
-                may_wait.store(false, Ordering::SeqCst);
-            }
-            let mut stop = rx.clone();
-            tokio::select! {
-                _ = tokio::time::sleep(Duration::from_secs(secs)) => {}
-                _ = stop.wait_for(|s| *s) => break Err(call::CallError::Cancelled),
-            }
-        };
-        if let Some(t) = ticker {
-            t.abort();
         }
-        let result = result.map(|mut r| {
-            r.waited_secs = waited;
-            r
-        });
-        let streamed = {
-            let mut state = lock(&stream);
-            let last = state.finish(result.as_ref().map_or(0.0, |r| r.timings.total_ms));
-            if let (Some(p), Some(u)) = (&progress, last) {
-                p(u);
+    }
+
+    /// The answer kept for the Doctor that may follow (the last 16), and the request in
+    /// history unless `keep` leaves it out.
+    fn remember(
+        &self,
+        id: &str,
+        request: &RequestInput,
+        result: &Result<call::CallResult, call::CallError>,
+        keep: Keep,
+    ) {
+        if let Ok(r) = result {
+            let mut answers = crate::platform::lock(&self.answers);
+            answers.retain(|(i, _)| i != id);
+            answers.push_back((id.to_string(), crate::doctor::Answered::of(r)));
+            if answers.len() > 16 {
+                answers.pop_front();
             }
-            let sse = state.reader.as_ref().map(|r| r.is_events());
-            sse.map(|sse| Streamed {
-                events: std::mem::take(&mut state.events),
-                total: state.total,
-                sse,
-            })
-        };
-        crate::platform::lock(&self.in_flight).remove(id);
+        }
+        if keep == Keep::Quiet {
+            return;
+        }
         let at = crate::oauth::unix_now();
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.subsec_nanos());
-        let entry_id = format!("{at}-{nanos:09}");
-        let entry = |status, total_ms, size, error| HistoryEntry {
-            id: entry_id.clone(),
+        let (status, total_ms, size, error) = match result {
+            Ok(r) => (
+                Some(r.status),
+                Some(r.timings.total_ms),
+                Some(r.received),
+                None,
+            ),
+            Err(e) => (None, None, None, Some(e.to_string())),
+        };
+        let _ = self.history.record(HistoryEntry {
+            id: format!("{at}-{nanos:09}"),
             at,
             request: request.clone(),
             status,
             total_ms,
             size,
             error,
-        };
-        match result {
-            Ok(r) => {
-                let mut answers = crate::platform::lock(&self.answers);
-                answers.retain(|(i, _)| i != id);
-                answers.push_back((id.to_string(), crate::doctor::Answered::of(&r)));
-                if answers.len() > 16 {
-                    answers.pop_front();
-                }
-                drop(answers);
-                if record {
-                    let _ = self.history.record(entry(
-                        Some(r.status),
-                        Some(r.timings.total_ms),
-                        Some(r.received),
-                        None,
-                    ));
-                }
-                Ok((r, streamed))
-            }
-            Err(e) => {
-                if record {
-                    let _ = self
-                        .history
-                        .record(entry(None, None, None, Some(e.to_string())));
-                }
-                Err(e.into())
-            }
-        }
+        });
     }
 
     /// Stops a request: before its answer starts it is cancelled; once the answer is
