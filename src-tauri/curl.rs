@@ -101,195 +101,247 @@ fn is_placeholder(value: &str) -> bool {
 }
 
 pub fn parse(text: &str) -> Result<Parsed, CurlError> {
+    let mut words = words_of(text)?.into_iter();
+    let mut read = Reading::default();
+    // Short flags written together (`-sSL`) come back as more words.
+    let mut pending: Vec<String> = Vec::new();
+    while let Some(word) = pending.pop().or_else(|| words.next()) {
+        // `-XPOST`, `-HName: v`, `-sSL`: short options written together.
+        let (opt, attached) = split_option(&word);
+        let Some(opt) = opt else {
+            read.set_url(word)?;
+            continue;
+        };
+        let value = |name: &str, words: &mut std::vec::IntoIter<String>| match &attached {
+            Some(v) => Ok(v.clone()),
+            None => words
+                .next()
+                .ok_or_else(|| CurlError::MissingValue(name.to_string())),
+        };
+        if takes_value(&opt) {
+            let v = value(&opt, &mut words)?;
+            read.option_with_value(&opt, v)?;
+        } else if FLAGS.iter().any(|(f, _)| *f == opt) {
+            if let Some(rest) = &attached {
+                // `-sSL`: the rest are more short flags.
+                pending.push(format!("-{rest}"));
+            }
+            read.flag(&opt);
+        } else {
+            return Err(CurlError::Unknown(opt));
+        }
+    }
+    read.finish()
+}
+
+/// The command's words as a POSIX shell splits them, after `curl`: a `$ ` prompt and lines
+/// continued with a backslash (as the guide writes them) are taken off first.
+fn words_of(text: &str) -> Result<Vec<String>, CurlError> {
     // A command copied from a terminal or a page may carry a `$ ` prompt.
     let text = text.trim().trim_start_matches("$ ").trim_start();
     if !text.starts_with("curl") {
         return Err(CurlError::NotCurl);
     }
-    // Lines continued with a backslash, as the guide writes them.
     let joined = text.replace("\\\r\n", " ").replace("\\\n", " ");
-    let words = shlex::split(&joined).ok_or(CurlError::Unbalanced)?;
-    let mut words = words.into_iter();
-    if words.next().as_deref() != Some("curl") {
+    let mut words = shlex::split(&joined).ok_or(CurlError::Unbalanced)?;
+    if words.first().map(String::as_str) != Some("curl") {
         return Err(CurlError::NotCurl);
     }
-    let mut method: Option<String> = None;
-    let mut url: Option<String> = None;
-    let mut headers: Vec<(String, String)> = Vec::new();
-    let mut data: Vec<String> = Vec::new();
-    let mut json = false;
-    let mut get = false;
-    let mut timeout_secs = None;
-    let mut carried_token = false;
-    let mut left_out: Vec<String> = Vec::new();
-    let mut notes: Vec<String> = Vec::new();
-    // A note is a catalogue message id (empty: nothing to say), said in the window's language.
-    let note = |id: &str, notes: &mut Vec<String>| {
+    words.remove(0);
+    Ok(words)
+}
+
+/// Whether `opt` is one Lakegate reads a value for.
+fn takes_value(opt: &str) -> bool {
+    [
+        "-X",
+        "--request",
+        "--url",
+        "-H",
+        "--header",
+        "-d",
+        "--data",
+        "--data-ascii",
+        "--data-binary",
+        "--data-raw",
+        "--json",
+        "-A",
+        "--user-agent",
+        "-e",
+        "--referer",
+        "-m",
+        "--max-time",
+    ]
+    .contains(&opt)
+        || CREDENTIALS.contains(&opt)
+        || IGNORED_WITH_VALUE.iter().any(|(f, _)| *f == opt)
+}
+
+/// What the command says so far, option by option.
+#[derive(Default)]
+struct Reading {
+    method: Option<String>,
+    url: Option<String>,
+    headers: Vec<(String, String)>,
+    data: Vec<String>,
+    json: bool,
+    get: bool,
+    timeout_secs: Option<u64>,
+    carried_token: bool,
+    left_out: Vec<String>,
+    notes: Vec<String>,
+}
+
+impl Reading {
+    fn set_url(&mut self, u: String) -> Result<(), CurlError> {
+        match &self.url {
+            Some(first) => Err(CurlError::TwoUrls(first.clone(), u)),
+            None => {
+                self.url = Some(u);
+                Ok(())
+            }
+        }
+    }
+
+    /// A note is a catalogue message id (empty: nothing to say), said in the window's
+    /// language, once.
+    fn note(&mut self, id: &str) {
         if id.is_empty() {
             return;
         }
         let n = crate::i18n::Msg::new(id).render(crate::i18n::window_language());
-        if !notes.iter().any(|x| x == &n) {
-            notes.push(n);
+        if !self.notes.iter().any(|x| x == &n) {
+            self.notes.push(n);
         }
-    };
-    let set_url = |u: String, url: &mut Option<String>| match url {
-        Some(first) => Err(CurlError::TwoUrls(first.clone(), u)),
-        None => {
-            *url = Some(u);
-            Ok(())
-        }
-    };
+    }
 
-    let mut pending: Vec<String> = Vec::new();
-    loop {
-        let word = match pending.pop() {
-            Some(w) => w,
-            None => match words.next() {
-                Some(w) => w,
-                None => break,
-            },
-        };
-        // `-XPOST`, `-HName: v`, `-sSL`: short options written together.
-        let (opt, attached) = split_option(&word);
-        let Some(opt) = opt else {
-            set_url(word, &mut url)?;
-            continue;
-        };
-        let mut value = |name: &str| -> Result<String, CurlError> {
-            match &attached {
-                Some(v) => Ok(v.clone()),
-                None => words
-                    .next()
-                    .ok_or_else(|| CurlError::MissingValue(name.to_string())),
-            }
-        };
-        match opt.as_str() {
-            "-X" | "--request" => method = Some(value(&opt)?.to_ascii_uppercase()),
-            "--url" => set_url(value(&opt)?, &mut url)?,
+    /// A credential Lakegate leaves out (the connection's own token is used), named once.
+    fn leave_out(&mut self, name: &str, carried: bool) {
+        self.carried_token |= carried;
+        if !self.left_out.iter().any(|l| l.eq_ignore_ascii_case(name)) {
+            self.left_out.push(name.to_string());
+        }
+    }
+
+    fn option_with_value(&mut self, opt: &str, v: String) -> Result<(), CurlError> {
+        match opt {
+            "-X" | "--request" => self.method = Some(v.to_ascii_uppercase()),
+            "--url" => self.set_url(v)?,
             "-H" | "--header" => {
-                let h = value(&opt)?;
-                let (name, v) = h.split_once(':').ok_or_else(|| {
+                let (name, value) = v.split_once(':').ok_or_else(|| {
                     CurlError::Invalid(format!(
-                        "the header {h:?} has no `:` between its name and value"
+                        "the header {v:?} has no `:` between its name and value"
                     ))
                 })?;
-                let (name, v) = (name.trim(), v.trim());
+                let (name, value) = (name.trim(), value.trim());
                 if is_secret_header(name) {
-                    carried_token |= !is_placeholder(v);
-                    if !left_out.iter().any(|l| l.eq_ignore_ascii_case(name)) {
-                        left_out.push(name.to_string());
-                    }
+                    self.leave_out(name, !is_placeholder(value));
                 } else if !name.is_empty() {
-                    headers.push((name.to_string(), v.to_string()));
+                    self.headers.push((name.to_string(), value.to_string()));
                 }
             }
             "-d" | "--data" | "--data-ascii" | "--data-binary" | "--data-raw" | "--json" => {
-                let v = value(&opt)?;
                 if opt != "--data-raw" && v.starts_with('@') {
-                    return Err(CurlError::ReadsFile(opt, v));
+                    return Err(CurlError::ReadsFile(opt.to_string(), v));
                 }
                 // curl drops newlines from -d/--data files only; typed text is sent as it is.
-                data.push(v);
-                json |= opt == "--json";
+                self.data.push(v);
+                self.json |= opt == "--json";
             }
-            "-A" | "--user-agent" => headers.push(("User-Agent".into(), value(&opt)?)),
-            "-e" | "--referer" => headers.push(("Referer".into(), value(&opt)?)),
+            "-A" | "--user-agent" => self.headers.push(("User-Agent".into(), v)),
+            "-e" | "--referer" => self.headers.push(("Referer".into(), v)),
             "-m" | "--max-time" => {
-                let v = value(&opt)?;
                 let secs: f64 = v.parse().map_err(|_| {
                     CurlError::Invalid(format!("{opt} {v:?} is not a number of seconds"))
                 })?;
-                timeout_secs = Some((secs.ceil() as u64).max(1));
+                self.timeout_secs = Some((secs.ceil() as u64).max(1));
             }
-            o if CREDENTIALS.contains(&o) => {
-                value(o)?;
-                carried_token = true;
-                if !left_out.iter().any(|l| l == o) {
-                    left_out.push(o.to_string());
-                }
-            }
-            o if IGNORED_WITH_VALUE.iter().any(|(f, _)| *f == o) => {
-                value(o)?;
+            o if CREDENTIALS.contains(&o) => self.leave_out(o, true),
+            o => {
                 let (_, n) = IGNORED_WITH_VALUE
                     .iter()
                     .find(|(f, _)| *f == o)
-                    .expect("found");
-                note(n, &mut notes);
+                    .copied()
+                    .unwrap_or((o, ""));
+                self.note(n);
             }
-            o if FLAGS.iter().any(|(f, _)| *f == o) => {
-                if attached.is_some() {
-                    // `-sSL`: the rest are more short flags.
-                    let rest = attached.clone().unwrap_or_default();
-                    pending.push(format!("-{rest}"));
-                }
-                get |= o == "-G" || o == "--get";
-                let (_, n) = FLAGS.iter().find(|(f, _)| *f == o).expect("found");
-                note(n, &mut notes);
-            }
-            o => return Err(CurlError::Unknown(o.to_string())),
         }
+        Ok(())
     }
 
-    let url = url.ok_or(CurlError::NoUrl)?;
-    let mut parsed = url::Url::parse(&url).map_err(|e| {
-        CurlError::Invalid(format!(
-            "{url:?} is not a URL: {e} (write it with https://)"
-        ))
-    })?;
-    if !parsed.username().is_empty() || parsed.password().is_some() {
-        // `https://me:pw@host`: reqwest would send it as Basic credentials.
-        let _ = parsed.set_username("");
-        let _ = parsed.set_password(None);
-        carried_token = true;
-        left_out.push("user-info".into());
+    fn flag(&mut self, opt: &str) {
+        self.get |= opt == "-G" || opt == "--get";
+        let n = FLAGS
+            .iter()
+            .find(|(f, _)| *f == opt)
+            .map_or("", |(_, n)| *n);
+        self.note(n);
     }
-    let mut query: Vec<(String, String)> = parsed.query_pairs().into_owned().collect();
-    parsed.set_query(None);
-    parsed.set_fragment(None);
-    let mut body = (!data.is_empty()).then(|| data.join("&"));
-    if get {
-        if let Some(b) = body.take() {
-            query.extend(url::form_urlencoded::parse(b.as_bytes()).into_owned());
+
+    /// The request the command makes: its URL without user-info (a credential) or query,
+    /// the query (with `-G`'s data), the body and the type curl would give it, the method.
+    fn finish(mut self) -> Result<Parsed, CurlError> {
+        let url = self.url.take().ok_or(CurlError::NoUrl)?;
+        let mut parsed = url::Url::parse(&url).map_err(|e| {
+            CurlError::Invalid(format!(
+                "{url:?} is not a URL: {e} (write it with https://)"
+            ))
+        })?;
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            // `https://me:pw@host`: reqwest would send it as Basic credentials.
+            let _ = parsed.set_username("");
+            let _ = parsed.set_password(None);
+            self.carried_token = true;
+            self.left_out.push("user-info".into());
         }
-    }
-    let has = |headers: &[(String, String)], name: &str| {
-        headers.iter().any(|(k, _)| k.eq_ignore_ascii_case(name))
-    };
-    if body.is_some() {
-        if json {
-            if !has(&headers, "content-type") {
-                headers.push(("Content-Type".into(), "application/json".into()));
+        let mut query: Vec<(String, String)> = parsed.query_pairs().into_owned().collect();
+        parsed.set_query(None);
+        parsed.set_fragment(None);
+        let mut body = (!self.data.is_empty()).then(|| self.data.join("&"));
+        if self.get {
+            if let Some(b) = body.take() {
+                query.extend(url::form_urlencoded::parse(b.as_bytes()).into_owned());
             }
-            if !has(&headers, "accept") {
-                headers.push(("Accept".into(), "application/json".into()));
-            }
-        } else if !has(&headers, "content-type") {
-            // What curl sends with -d when no type is given.
-            headers.push((
-                "Content-Type".into(),
-                "application/x-www-form-urlencoded".into(),
-            ));
         }
-    }
-    let method = method.unwrap_or_else(|| {
+        let mut headers = self.headers;
+        let has = |headers: &[(String, String)], name: &str| {
+            headers.iter().any(|(k, _)| k.eq_ignore_ascii_case(name))
+        };
         if body.is_some() {
-            "POST".into()
-        } else {
-            "GET".into()
+            if self.json {
+                if !has(&headers, "content-type") {
+                    headers.push(("Content-Type".into(), "application/json".into()));
+                }
+                if !has(&headers, "accept") {
+                    headers.push(("Accept".into(), "application/json".into()));
+                }
+            } else if !has(&headers, "content-type") {
+                // What curl sends with -d when no type is given.
+                headers.push((
+                    "Content-Type".into(),
+                    "application/x-www-form-urlencoded".into(),
+                ));
+            }
         }
-    });
-    Ok(Parsed {
-        method,
-        url: parsed.to_string(),
-        query,
-        headers,
-        body,
-        timeout_secs,
-        carried_token,
-        left_out,
-        notes,
-    })
+        let method = self.method.unwrap_or_else(|| {
+            if body.is_some() {
+                "POST".into()
+            } else {
+                "GET".into()
+            }
+        });
+        Ok(Parsed {
+            method,
+            url: parsed.to_string(),
+            query,
+            headers,
+            body,
+            timeout_secs: self.timeout_secs,
+            carried_token: self.carried_token,
+            left_out: self.left_out,
+            notes: self.notes,
+        })
+    }
 }
 
 /// `--name=value` stays whole (curl has no `=` form); `-Xvalue` is `-X` with `value`.
