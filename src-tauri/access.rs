@@ -87,18 +87,12 @@ pub struct AccessCell {
     pub parts: CellParts,
 }
 
-/// A call's status that is not an answer: an error, or a redirect (the Apps proxy sends
-/// a token it did not accept to sign in with a 302, databricks/cli issue #6605).
-pub fn refused(status: u16) -> bool {
-    !(200..300).contains(&status)
-}
-
 impl AccessCell {
     /// Whether the cell is red, from what it holds.
     pub fn is_red(&self) -> bool {
         self.permission == Permission::None
             || self.scopes_covered == Some(false)
-            || self.status.is_some_and(refused)
+            || self.status.is_some_and(crate::http::refused)
             || self.error.is_some()
     }
 
@@ -146,7 +140,14 @@ impl AccessCell {
                 if let Some(w) = &self.said {
                     text.0.push(Msg::plain(format!("— {w}")));
                 }
-                Some(Marked::new(if refused(s) { "✘" } else { "✔" }, text))
+                Some(Marked::new(
+                    if crate::http::refused(s) {
+                        "✘"
+                    } else {
+                        "✔"
+                    },
+                    text,
+                ))
             }
             (None, Some(e)) => Some(part("✘", Msg::new("access-no-answer").arg("error", e))),
             (None, None) => None,

@@ -304,7 +304,7 @@ impl App {
                     .send_unrecorded(&id, request)
                     .await
                     .map(|r| {
-                        let said = access::refused(r.status)
+                        let said = crate::http::refused(r.status)
                             .then(|| {
                                 let start = &r.body[..r.body.len().min(64 * 1024)];
                                 crate::http::words::said(&String::from_utf8_lossy(start), 200)

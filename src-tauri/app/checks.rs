@@ -300,7 +300,7 @@ impl App {
                 outcome.answer = Some(text.into_owned());
                 // A redirect is a refusal too (an app's domain sends a token it did not
                 // accept to sign in): the Doctor says why.
-                answer.status >= 300
+                crate::http::refused(answer.status)
             }
             Err(e) => {
                 outcome.error = Some(e.to_string());

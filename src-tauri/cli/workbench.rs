@@ -301,7 +301,7 @@ fn send_and_print(
     let resp = crate::app::response_view(raw, crate::http::call::DEFAULT_BODY_CAP);
     // A redirect is not the answer either: it is shown, not followed (and an app's domain
     // sends a token it did not accept to sign in with one, databricks/cli#6605).
-    let failed = resp.status >= 300;
+    let failed = crate::http::refused(resp.status);
     // What the server said, in words (an error page's title and text, not its markup).
     let said = if failed {
         let start = &body[..body.len().min(64 * 1024)];

@@ -252,10 +252,6 @@ fn skipped(check: CheckId, why: Msg) -> Finding {
     finding(check, Verdict::Skipped, why, none(), none())
 }
 
-pub fn is_apps_host(host: &str) -> bool {
-    crate::connections::destinations::looks_like_apps_host(host)
-}
-
 /// Whether `template` (an OpenAPI path like `/api/items/{id}`) matches `path` (a trailing
 /// `/` on either side does not count). The one rule: the request builder asks it too.
 pub fn path_matches(template: &str, path: &str) -> bool {

@@ -31,6 +31,12 @@ pub fn retry_after(status: u16, value: Option<&str>) -> Option<u64> {
     (secs <= MAX_RETRY_AFTER_SECS).then_some(secs)
 }
 
+/// A call's status that is not an answer: an error, or a redirect (the Apps proxy sends
+/// a token it did not accept to sign in with a 302, databricks/cli issue #6605).
+pub fn refused(status: u16) -> bool {
+    !(200..300).contains(&status)
+}
+
 /// Methods that ask for nothing to change (RFC 9110's safe methods): the only ones
 /// Lakegate ever sends a second time on the user's behalf.
 pub fn safe_to_repeat(method: &str) -> bool {

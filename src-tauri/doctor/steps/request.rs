@@ -153,12 +153,6 @@ pub fn to_oauth_sign_in(location: Option<&str>) -> bool {
     })
 }
 
-/// A 401 or 403 whose words say the token itself was not accepted (not a missing
-/// permission): `workspace::says_token_refused`, the one rule.
-pub(in crate::doctor) fn says_invalid_token(body: &str) -> bool {
-    workspace::says_token_refused(body)
-}
-
 /// The Doctor's reading of an answer an app or workspace gave, with the facts that narrow
 /// it (what the window's automatic Doctor shows after a failed request).
 pub fn explain_answer(r: &Answered, facts: &TokenFacts) -> Finding {
@@ -250,7 +244,7 @@ pub(in crate::doctor) fn request_finding(r: &Answered, facts: &TokenFacts) -> Fi
             )
             .into(),
         ),
-        401 | 403 if says_invalid_token(&body) => (
+        401 | 403 if workspace::says_token_refused(&body) => (
             Verdict::Fail,
             m!("doctor-request-invalid-token", said = body.trim()),
             facts.not_accepted_next(false).into(),

@@ -77,13 +77,15 @@ pub(in crate::doctor) async fn check_token(run: &mut Run<'_>, cx: &Ctx<'_>) -> O
                     )),
                 }
             }
-            Err(_) if is_apps_host(host) => run.add(finding(
-                CheckId::Token,
-                Verdict::Fail,
-                m!("doctor-token-pat"),
-                m!("doctor-token-pat-meaning"),
-                m!("doctor-token-pat-next"),
-            )),
+            Err(_) if crate::connections::destinations::looks_like_apps_host(host) => {
+                run.add(finding(
+                    CheckId::Token,
+                    Verdict::Fail,
+                    m!("doctor-token-pat"),
+                    m!("doctor-token-pat-meaning"),
+                    m!("doctor-token-pat-next"),
+                ))
+            }
             Err(_) => run.add(finding(
                 CheckId::Token,
                 Verdict::Pass,

@@ -27,7 +27,7 @@ pub(in crate::doctor) fn check_url(run: &mut Run<'_>, url: &str) -> Option<Url> 
             m!("doctor-url-scheme-next"),
         ));
     }
-    if !is_apps_host(&host) {
+    if !crate::connections::destinations::looks_like_apps_host(&host) {
         url_problems.push((
             Verdict::Warn,
             m!("doctor-url-host", host = &host),
