@@ -617,6 +617,7 @@ checks-wrote = Wrote { $path } (no token or secret in it)
 
 ## Who can call which app
 
+access-cell-timeout = no answer within { $seconds } s, the token included: the call was given up
 access-unknown = unknown — ask one of the app's managers
 access-none = no permission
 access-level-through-group = { $level } (through group { $name })

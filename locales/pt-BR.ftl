@@ -618,6 +618,7 @@ checks-wrote = { $path } gravado (sem nenhum token ou segredo)
 
 ## Quem pode chamar qual aplicativo
 
+access-cell-timeout = sem resposta em { $seconds } s, incluindo o token: a chamada foi abandonada
 access-unknown = desconhecido — pergunte a quem gerencia o aplicativo
 access-none = sem permissão
 access-level-through-group = { $level } (por meio do grupo { $name })

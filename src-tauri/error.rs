@@ -5,6 +5,21 @@
 use serde::Serialize;
 use ts_rs::TS;
 
+/// An error with every cause under it (`error sending request: …: connection refused`),
+/// each said once: a network failure's top line alone rarely says what went wrong.
+pub fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let next = s.to_string();
+        if !text.contains(&next) {
+            text = format!("{text}: {next}");
+        }
+        source = s.source();
+    }
+    text
+}
+
 #[derive(Debug, thiserror::Error, Serialize, TS)]
 #[serde(tag = "kind", rename_all_fields = "camelCase")]
 pub enum UiError {

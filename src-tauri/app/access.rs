@@ -19,6 +19,8 @@ use crate::workspace::{self, AclEntry};
 
 /// Calls Check all makes at once.
 const CALLS_AT_ONCE: usize = 4;
+/// How long one call of Check all may take, its token included (the call itself: 30 s).
+const CELL_LIMIT: std::time::Duration = std::time::Duration::from_secs(45);
 
 struct Column {
     conn: Connection,
@@ -300,9 +302,15 @@ impl App {
                     without_token: None,
                 };
                 let id = format!("access-{i}-{j}-{}", std::process::id());
-                let got = self
-                    .send_unrecorded(&id, request)
-                    .await
+                // The call's own timeout starts once it is sent: the whole cell, its token
+                // and its route included, is bounded too, so Check all always ends.
+                let bounded = tokio::time::timeout(CELL_LIMIT, self.send_unrecorded(&id, request));
+                let Ok(sent) = bounded.await else {
+                    self.cancel_request(&id);
+                    let secs = CELL_LIMIT.as_secs().to_string();
+                    return (i, j, Err(wsay!("access-cell-timeout", seconds = secs)));
+                };
+                let got = sent
                     .map(|r| {
                         let said = crate::http::refused(r.status)
                             .then(|| {

@@ -83,15 +83,9 @@ fn excerpt(body: &str) -> String {
 }
 
 fn unreachable(host: &Url, e: &reqwest::Error) -> DiscoveryError {
-    let mut reason = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        reason = format!("{reason}: {s}");
-        source = s.source();
-    }
     DiscoveryError::Unreachable {
         host: host.as_str().trim_end_matches('/').into(),
-        reason,
+        reason: crate::error::chain(e),
     }
 }
 

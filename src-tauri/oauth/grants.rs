@@ -45,19 +45,6 @@ type TokenError = RequestTokenError<
     StandardErrorResponse<BasicErrorResponseType>,
 >;
 
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        let next = s.to_string();
-        if !text.contains(&next) {
-            text = format!("{text}: {next}");
-        }
-        source = s.source();
-    }
-    text
-}
-
 pub(crate) fn classify(e: TokenError) -> GrantError {
     match e {
         RequestTokenError::ServerResponse(resp) => {
@@ -83,7 +70,7 @@ pub(crate) fn classify(e: TokenError) -> GrantError {
                 _ => GrantError::Refused { error, description },
             }
         }
-        RequestTokenError::Request(e) => GrantError::Network(error_chain(&e)),
+        RequestTokenError::Request(e) => GrantError::Network(crate::error::chain(&e)),
         RequestTokenError::Parse(e, body) => {
             // An error page (a proxy's, a sign-in page) is read for its words, not its markup.
             let start = &body[..body.len().min(64 * 1024)];

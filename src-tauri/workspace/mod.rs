@@ -168,7 +168,7 @@ async fn get_json<T: serde::de::DeserializeOwned>(
             .bearer_auth(token.expose_secret())
             .send()
             .await
-            .map_err(|e| WorkspaceError::Network(e.to_string()))?;
+            .map_err(|e| WorkspaceError::Network(crate::error::chain(&e)))?;
         match retry_after(resp.status().as_u16(), resp.headers()) {
             Some(secs) if waits < crate::http::MAX_WAITS => {
                 waits += 1;
@@ -181,7 +181,7 @@ async fn get_json<T: serde::de::DeserializeOwned>(
     let body = resp
         .bytes()
         .await
-        .map_err(|e| WorkspaceError::Network(e.to_string()))?;
+        .map_err(|e| WorkspaceError::Network(crate::error::chain(&e)))?;
     if !(200..300).contains(&status) {
         let message = serde_json::from_slice::<ApiError>(&body)
             .ok()

@@ -71,8 +71,15 @@ test('who can call which app: every kind of cell, Check all, the Doctor and the 
 
   // Check all: every app called at one path as everyone.
   await typeInto(s(), 'access-path', '/api/hello');
-  await (await s().find('[data-testid="access-check-all"]')).click();
-  await s().waitFor('[data-testid="access-summary"]', { timeout: 120000, predicate: async (el) => /each app called at \/api\/hello/.test(await el.text()) });
+  // The button is enabled once the window has the path.
+  await (await s().waitFor('[data-testid="access-check-all"]:not([disabled])')).click();
+  await s()
+    .waitFor('[data-testid="access-summary"]', { timeout: 120000, predicate: async (el) => /each app called at \/api\/hello/.test(await el.text()) })
+    .catch(async (e) => {
+      // Still checking, or the click never took: the button says which.
+      const button = await s().find('[data-testid="access-check-all"]');
+      throw new Error(`${e.message}; Check all says "${await button.text()}", disabled: ${await button.attribute('disabled')}`);
+    });
   assert.match(await (await cell('finance', 'alice')).text(), /✘ called: 403/);
   assert.match(await (await cell('finance', 'bob')).text(), /✔ called: 200/);
   assert.match(await (await cell('hello', 'bob')).text(), /✔ called: 200/);

@@ -73,7 +73,20 @@ export class Session {
       }
       await new Promise((r) => setTimeout(r, 150));
     }
-    throw new Error(`timed out after ${timeout} ms waiting for ${css}${last ? `: ${last.message}` : ''}`);
+    // What the window showed instead: the element's last text and any alert, to read a
+    // failure from the log alone.
+    let seen = '';
+    try {
+      seen = await this.execute(
+        `const el = document.querySelector(arguments[0]);
+         const alerts = [...document.querySelectorAll('[role="alert"]')].map((a) => a.textContent.trim()).filter(Boolean);
+         return [el ? 'it said: ' + el.textContent.trim().slice(0, 400) : 'not on the page', ...alerts.map((a) => 'alert: ' + a.slice(0, 400))].join('; ');`,
+        [css],
+      );
+    } catch (e) {
+      seen = `the page could not be read (${e.message})`;
+    }
+    throw new Error(`timed out after ${timeout} ms waiting for ${css}${last ? `: ${last.message}` : ''} (${seen})`);
   }
 
   execute(script, args = []) {
