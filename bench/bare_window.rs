@@ -4,9 +4,10 @@
 
 fn main() {
     let env = |name: &str| std::env::var(name).ok();
-    for (name, value) in
-        lakegate::platform::webview_environment(env, lakegate::platform::has_render_node())
-    {
+    for (name, value) in lakegate::base::platform::webview_environment(
+        env,
+        lakegate::base::platform::has_render_node(),
+    ) {
         std::env::set_var(name, value);
     }
     tauri::Builder::default()

@@ -12,7 +12,7 @@ pub fn run_window() -> ExitCode {
     }
     let env = |name: &str| std::env::var(name).ok();
     for (name, value) in
-        crate::platform::webview_environment(env, crate::platform::has_render_node())
+        crate::base::platform::webview_environment(env, crate::base::platform::has_render_node())
     {
         // Before WebKit starts (it reads them) and before any thread exists.
         std::env::set_var(name, value);
@@ -28,7 +28,7 @@ pub fn run_window() -> ExitCode {
 
 /// Without a display there is no window: say so in one line (exit 3).
 fn no_display() -> Option<ExitCode> {
-    let reason = crate::platform::no_display_reason()?;
+    let reason = crate::base::platform::no_display_reason()?;
     eprintln!("lakegate: {reason}");
     Some(ExitCode::from(3))
 }
@@ -56,7 +56,7 @@ pub fn launch_window() -> ExitCode {
     if let Some(code) = no_display() {
         return code;
     }
-    let Some(window) = crate::platform::window_binary() else {
+    let Some(window) = crate::base::platform::window_binary() else {
         eprintln!(
             "lakegate: the window's program (lakegate-window) is not installed next to lakegate; \
              reinstall Lakegate, or run cargo build"

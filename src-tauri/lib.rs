@@ -2,7 +2,7 @@
 //! command line (`cli`) are two thin callers of the functions defined here.
 
 pub mod access;
-pub mod app;
+pub mod base;
 pub mod bindings;
 pub mod body;
 pub mod bridge;
@@ -11,21 +11,15 @@ pub mod cli;
 pub mod connections;
 pub mod curl;
 pub mod doctor;
-pub mod error;
+pub mod engine;
 pub mod history;
-pub mod host;
 pub mod http;
-pub mod i18n;
 pub mod launcher;
 pub mod links;
 pub mod oauth;
-pub mod platform;
 pub mod profiles;
-pub mod redaction;
 pub mod request;
 pub mod sandbox;
-pub mod secrets;
-pub mod settings;
 pub mod snippets;
 pub mod stream;
 pub mod workspace;

@@ -10,14 +10,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use lakegate::access::{AccessMatrix, Permission};
-use lakegate::app::App;
+use lakegate::base::secrets::{Keychain, SecretStore};
 use lakegate::bridge::{ConnectionKindName, NewConnection};
+use lakegate::engine::Engine;
 use lakegate::sandbox::{Sandbox, SandboxConfig};
-use lakegate::secrets::{Keychain, SecretStore};
 
 struct Team {
     sb: Sandbox,
-    app: App,
+    app: Engine,
     dir: PathBuf,
 }
 
@@ -59,7 +59,7 @@ async fn team() -> Team {
     )));
     let probe = keychain.clone();
     let next = Arc::new(Mutex::new(String::new()));
-    let app = App::with_parts(
+    let app = Engine::with_parts(
         Arc::new(common::Person {
             ca: Arc::new(Mutex::new(Some(sb.info.ca_file.clone()))),
             user: next.clone(),

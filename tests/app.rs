@@ -1,4 +1,4 @@
-//! The window's operations (`lakegate::app::App`, which the GUI commands call one to
+//! The window's operations (`lakegate::engine::App`, which the GUI commands call one to
 //! one) against the in-process sandbox, with the real Secret Service. Every value
 //! they return is what crosses the IPC to the webview: the canary checks them all.
 
@@ -7,10 +7,10 @@ mod common;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use lakegate::app::{App, SANDBOX_CONNECTION};
+use lakegate::base::error::UiError;
+use lakegate::base::secrets::{Keychain, SecretStore, SecretsError};
 use lakegate::bridge::{ConnectionKindName, NewConnection};
-use lakegate::error::UiError;
-use lakegate::secrets::{Keychain, SecretStore, SecretsError};
+use lakegate::engine::{Engine, SANDBOX_CONNECTION};
 use secrecy::{ExposeSecret, SecretString};
 
 struct Broken;
@@ -34,7 +34,7 @@ impl SecretStore for Broken {
 }
 
 struct Harness {
-    app: App,
+    app: Engine,
     ca: Arc<Mutex<Option<std::path::PathBuf>>>,
     dir: std::path::PathBuf,
     /// Everything the operations returned, as the IPC would carry it.
@@ -61,7 +61,7 @@ fn harness(
     ));
     let _ = std::fs::remove_dir_all(&dir);
     let ca = Arc::new(Mutex::new(None));
-    let app = App::with_parts(
+    let app = Engine::with_parts(
         Arc::new(common::Person {
             ca: ca.clone(),
             user: Arc::new(Mutex::new("alice@example.com".into())),
@@ -323,7 +323,7 @@ fn collect(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
 #[tokio::test]
 async fn a_sign_in_can_be_cancelled() {
     let h = harness(
-        Arc::new(lakegate::secrets::MemoryStore::default()),
+        Arc::new(lakegate::base::secrets::MemoryStore::default()),
         Box::new(|| Ok(())),
     );
     h.app.start_sandbox().await.unwrap();
@@ -370,7 +370,7 @@ async fn a_sign_in_in_flight_is_bound_to_its_workspace() {
     let meanwhile = async {
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
         // The command line, on the same files: remove, then the same name for another host.
-        let cli = App::with_parts(
+        let cli = Engine::with_parts(
             Arc::new(common::Person {
                 ca: Arc::new(Mutex::new(None)),
                 user: Arc::new(Mutex::new("alice@example.com".into())),
@@ -558,7 +558,7 @@ async fn every_answer_the_window_receives_is_free_of_secrets() {
     let out = h.dir.join("out");
     std::fs::create_dir_all(&out).unwrap();
     answer!(h.app.save_access_report(
-        lakegate::app::AccessFormat::Markdown,
+        lakegate::access::AccessFormat::Markdown,
         &out.join("access.md").display().to_string(),
         false
     ));
@@ -583,9 +583,9 @@ async fn every_answer_the_window_receives_is_free_of_secrets() {
     );
     h.record(&*outcomes.lock().unwrap());
     for (format, name) in [
-        (lakegate::app::ReportFormat::Junit, "checks.xml"),
-        (lakegate::app::ReportFormat::Markdown, "checks.md"),
-        (lakegate::app::ReportFormat::Json, "checks-report.json"),
+        (lakegate::checks::ReportFormat::Junit, "checks.xml"),
+        (lakegate::checks::ReportFormat::Markdown, "checks.md"),
+        (lakegate::checks::ReportFormat::Json, "checks-report.json"),
     ] {
         answer!(h
             .app

@@ -4,8 +4,8 @@
 
 mod common;
 
+use lakegate::base::error::UiError;
 use lakegate::bridge::BodyKind;
-use lakegate::error::UiError;
 use lakegate::sandbox::{export_document, SandboxConfig};
 
 const MIB: usize = 1024 * 1024;

@@ -27,3 +27,43 @@ fn bindings_declare_the_error_kinds_the_ui_branches_on() {
     assert!(ts.contains("\"kind\": \"Storage\""), "{ts}");
     assert!(ts.contains("export type AppInfo ="), "{ts}");
 }
+
+/// Each command's arguments and return type are read from its signature as written.
+#[test]
+fn command_signatures_are_read_as_the_window_calls_them() {
+    use lakegate::bindings::{command_signatures, ts_type};
+    let source = r#"
+#[tauri::command]
+pub async fn discover_endpoints(
+    app: State<'_, Engine>,
+    connection: String,
+    app_url: Option<String>,
+    progress: tauri::ipc::Channel<Finding>,
+) -> Result<Vec<crate::doctor::Report>, UiError> {
+    todo()
+}
+#[tauri::command]
+pub fn release_body(app: State<'_, Engine>, id: String) {}
+"#;
+    let sigs = command_signatures(source);
+    assert_eq!(sigs.len(), 2);
+    assert_eq!(sigs[0].name, "discover_endpoints");
+    let params: Vec<(&str, String)> = sigs[0]
+        .params
+        .iter()
+        .map(|(n, t)| (n.as_str(), ts_type(t)))
+        .collect();
+    assert_eq!(
+        params,
+        vec![
+            ("connection", "string".to_string()),
+            ("app_url", "string | null".to_string()),
+            ("progress", "Listener<Finding>".to_string()),
+        ]
+    );
+    assert_eq!(ts_type(&sigs[0].returns), "Array<Report>");
+    assert_eq!(ts_type(&sigs[1].returns), "null");
+    // Every command the window may call has a signature there.
+    let ts = lakegate::bindings::typescript_bindings();
+    assert!(ts.contains("  access_view: AccessMatrix;"), "{ts}");
+}

@@ -108,7 +108,7 @@ fn every_recording_says_where_it_is_on_record() {
         // Recordings hold no live secret.
         let text = r.v.to_string();
         assert_eq!(
-            lakegate::redaction::redact_text(&text),
+            lakegate::base::redaction::redact_text(&text),
             text,
             "{at}: a token-shaped value"
         );
@@ -511,7 +511,7 @@ async fn the_command_line_saves_a_field_recording_only_for_news() {
     assert_eq!(recording["asked"]["path"], "/api/stress/status");
     let text = recording.to_string();
     assert_eq!(
-        lakegate::redaction::redact_text(&text),
+        lakegate::base::redaction::redact_text(&text),
         text,
         "no token in it"
     );

@@ -71,7 +71,7 @@ async fn a_host_no_workspace_lists_keeps_the_current_connection_and_says_so() {
     assert_eq!(imported.request.connection.as_deref(), Some("bot"));
     assert!(imported.notes[0].contains("No connection's workspace lists elsewhere.example.com"));
     match b.app.import_curl("curl --frobnicate https://x", None).await {
-        Err(lakegate::error::UiError::InvalidInput { message, field }) => {
+        Err(lakegate::base::error::UiError::InvalidInput { message, field }) => {
             assert_eq!(field, "curl");
             assert!(message.contains("--frobnicate"), "{message}");
         }

@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use lakegate::bridge::{ConnectionKindName, NetworkSettings, NewConnection};
-use lakegate::doctor::{CheckId, Facts, Report, Verdict};
+use lakegate::doctor::{Facts, Report, StepId, Verdict};
 use lakegate::sandbox::{Sandbox, SandboxConfig};
 
 fn conn(
@@ -52,7 +52,7 @@ async fn run(d: &common::Bench, connection: Option<&str>, url: &str) -> Report {
         .unwrap()
 }
 
-fn verdict(r: &Report, check: CheckId) -> Verdict {
+fn verdict(r: &Report, check: StepId) -> Verdict {
     r.findings
         .iter()
         .find(|f| f.check == check)
@@ -60,13 +60,13 @@ fn verdict(r: &Report, check: CheckId) -> Verdict {
         .verdict
 }
 
-fn text(r: &Report, check: CheckId) -> String {
+fn text(r: &Report, check: StepId) -> String {
     let f = r.findings.iter().find(|f| f.check == check).unwrap();
     format!("{} | {} | {}", f.observed, f.meaning, f.next_step)
 }
 
 /// What a check found, as data.
-fn facts(r: &Report, check: CheckId) -> Facts {
+fn facts(r: &Report, check: StepId) -> Facts {
     r.findings
         .iter()
         .find(|f| f.check == check)
@@ -91,19 +91,19 @@ async fn a_healthy_call_passes_every_check_in_order() {
         .await
         .unwrap();
     let order = [
-        CheckId::Url,
-        CheckId::Dns,
-        CheckId::Tcp,
-        CheckId::Tls,
-        CheckId::Proxy,
-        CheckId::Oauth,
-        CheckId::Token,
-        CheckId::Identity,
-        CheckId::App,
-        CheckId::Permission,
-        CheckId::Scopes,
-        CheckId::Endpoint,
-        CheckId::Request,
+        StepId::Url,
+        StepId::Dns,
+        StepId::Tcp,
+        StepId::Tls,
+        StepId::Proxy,
+        StepId::Oauth,
+        StepId::Token,
+        StepId::Identity,
+        StepId::App,
+        StepId::Permission,
+        StepId::Scopes,
+        StepId::Endpoint,
+        StepId::Request,
     ];
     assert_eq!(
         *seen.lock().unwrap(),
@@ -113,23 +113,20 @@ async fn a_healthy_call_passes_every_check_in_order() {
     for check in order {
         let v = verdict(&r, check);
         assert!(
-            v == Verdict::Pass || (check == CheckId::Permission && v == Verdict::Unknown),
+            v == Verdict::Pass || (check == StepId::Permission && v == Verdict::Unknown),
             "{check:?}: {v:?} {}",
             text(&r, check)
         );
     }
     assert!(!r.failed());
     // The Permission check names the service principal as the Identity check does.
-    let who = facts(&r, CheckId::Identity).identity.unwrap();
+    let who = facts(&r, StepId::Identity).identity.unwrap();
     assert!(who.contains("reporting-bot"), "{who}");
     assert_eq!(
-        facts(&r, CheckId::Permission).identity.as_deref(),
+        facts(&r, StepId::Permission).identity.as_deref(),
         Some(who.as_str())
     );
-    assert_eq!(
-        facts(&r, CheckId::App).app_state.as_deref(),
-        Some("RUNNING")
-    );
+    assert_eq!(facts(&r, StepId::App).app_state.as_deref(), Some("RUNNING"));
 }
 
 /// An expired token on an app: the app domain answers 302 to its sign-in (as Databricks
@@ -150,10 +147,10 @@ async fn _401_expired_token() {
         &format!("{}/api/hello", common::app_url(&d.sb, "hello")),
     )
     .await;
-    assert_eq!(verdict(&r, CheckId::Token), Verdict::Fail);
-    assert!(text(&r, CheckId::Token).contains("expired"));
-    assert_eq!(verdict(&r, CheckId::Request), Verdict::Fail);
-    let request = text(&r, CheckId::Request);
+    assert_eq!(verdict(&r, StepId::Token), Verdict::Fail);
+    assert!(text(&r, StepId::Token).contains("expired"));
+    assert_eq!(verdict(&r, StepId::Request), Verdict::Fail);
+    let request = text(&r, StepId::Request);
     assert!(request.starts_with("302"), "{request}");
     assert!(request.contains("did not accept the token"), "{request}");
     assert!(request.contains("had expired"), "{request}");
@@ -176,14 +173,14 @@ async fn _401_403_missing_scopes() {
         &format!("{}/api/hello", common::app_url(&d.sb, "sales")),
     )
     .await;
-    assert_eq!(verdict(&r, CheckId::Scopes), Verdict::Unknown);
-    assert!(text(&r, CheckId::Scopes).contains("not on record"));
-    let found = facts(&r, CheckId::Scopes);
+    assert_eq!(verdict(&r, StepId::Scopes), Verdict::Unknown);
+    assert!(text(&r, StepId::Scopes).contains("not on record"));
+    let found = facts(&r, StepId::Scopes);
     assert_eq!(found.missing_scopes, ["sql"]);
     assert_eq!(found.app.as_deref(), Some("sales"));
     assert!(found.granted_scopes.contains(&"all-apis".to_string()));
-    assert_eq!(facts(&r, CheckId::Request).status, Some(403));
-    assert!(text(&r, CheckId::Request).contains("does not have required scopes: sql"));
+    assert_eq!(facts(&r, StepId::Request).status, Some(403));
+    assert!(text(&r, StepId::Request).contains("does not have required scopes: sql"));
 
     // By default the sandbox does not hold a service principal to them: the call works.
     let d = common::workbench(SandboxConfig::default()).await;
@@ -193,8 +190,8 @@ async fn _401_403_missing_scopes() {
         &format!("{}/api/hello", common::app_url(&d.sb, "sales")),
     )
     .await;
-    assert_eq!(verdict(&r, CheckId::Scopes), Verdict::Unknown);
-    assert_eq!(facts(&r, CheckId::Request).status, Some(200));
+    assert_eq!(verdict(&r, StepId::Scopes), Verdict::Unknown);
+    assert_eq!(facts(&r, StepId::Request).status, Some(200));
 }
 
 #[tokio::test]
@@ -208,16 +205,16 @@ async fn _403_no_can_use() {
     )
     .await;
     assert_eq!(
-        verdict(&r, CheckId::Permission),
+        verdict(&r, StepId::Permission),
         Verdict::Unknown,
         "alice may not read finance's permissions"
     );
     assert!(
-        text(&r, CheckId::Permission).contains("admin@example.com"),
+        text(&r, StepId::Permission).contains("admin@example.com"),
         "names who to ask"
     );
-    assert_eq!(verdict(&r, CheckId::Request), Verdict::Fail);
-    assert!(text(&r, CheckId::Request).contains("CAN_USE"));
+    assert_eq!(verdict(&r, StepId::Request), Verdict::Fail);
+    assert!(text(&r, StepId::Request).contains("CAN_USE"));
 }
 
 #[tokio::test]
@@ -230,10 +227,10 @@ async fn _404_stopped_app() {
         &format!("{}/api/hello", common::app_url(&d.sb, "report")),
     )
     .await;
-    assert_eq!(verdict(&r, CheckId::App), Verdict::Fail);
+    assert_eq!(verdict(&r, StepId::App), Verdict::Fail);
     assert!(
-        text(&r, CheckId::App).contains("STOPPED")
-            && text(&r, CheckId::App).contains("Start the app")
+        text(&r, StepId::App).contains("STOPPED")
+            && text(&r, StepId::App).contains("Start the app")
     );
 }
 
@@ -245,14 +242,14 @@ async fn _404_wrong_app_url() {
         d.sb.addr.port()
     );
     let r = run(&d, Some("bot"), &wrong).await;
-    assert_eq!(verdict(&r, CheckId::App), Verdict::Fail);
+    assert_eq!(verdict(&r, StepId::App), Verdict::Fail);
     assert!(
-        text(&r, CheckId::App).contains("no app"),
+        text(&r, StepId::App).contains("no app"),
         "{}",
-        text(&r, CheckId::App)
+        text(&r, StepId::App)
     );
     assert!(
-        text(&r, CheckId::App).contains("hello, sales"),
+        text(&r, StepId::App).contains("hello, sales"),
         "lists the apps there are"
     );
 }
@@ -267,13 +264,13 @@ async fn _404_unknown_path() {
     )
     .await;
     // Not in the document is "not documented"; the request itself says it is missing.
-    assert_eq!(verdict(&r, CheckId::Endpoint), Verdict::Warn);
+    assert_eq!(verdict(&r, StepId::Endpoint), Verdict::Warn);
     assert!(
-        text(&r, CheckId::Endpoint).contains("GET /api/hello"),
+        text(&r, StepId::Endpoint).contains("GET /api/hello"),
         "offers the real endpoints"
     );
-    assert_eq!(facts(&r, CheckId::Request).status, Some(404));
-    assert_eq!(verdict(&r, CheckId::Request), Verdict::Fail);
+    assert_eq!(facts(&r, StepId::Request).status, Some(404));
+    assert_eq!(verdict(&r, StepId::Request), Verdict::Fail);
 }
 
 #[tokio::test]
@@ -287,8 +284,8 @@ async fn checks_never_contradict_each_other() {
         &format!("{}/api/openapi.json", common::app_url(&d.sb, "hello")),
     )
     .await;
-    assert_eq!(facts(&r, CheckId::Request).status, Some(200));
-    assert_ne!(verdict(&r, CheckId::Endpoint), Verdict::Fail);
+    assert_eq!(facts(&r, StepId::Request).status, Some(200));
+    assert_ne!(verdict(&r, StepId::Endpoint), Verdict::Fail);
     assert!(!r.failed(), "{:#?}", r.findings);
 }
 
@@ -304,19 +301,19 @@ async fn network_a_port_nobody_listens_on() {
         ),
     )
     .await;
-    assert_eq!(verdict(&r, CheckId::Dns), Verdict::Pass);
-    assert_eq!(verdict(&r, CheckId::Tcp), Verdict::Fail);
-    assert!(text(&r, CheckId::Tcp).contains("outbound HTTPS"));
-    assert_eq!(verdict(&r, CheckId::Request), Verdict::Skipped);
+    assert_eq!(verdict(&r, StepId::Dns), Verdict::Pass);
+    assert_eq!(verdict(&r, StepId::Tcp), Verdict::Fail);
+    assert!(text(&r, StepId::Tcp).contains("outbound HTTPS"));
+    assert_eq!(verdict(&r, StepId::Request), Verdict::Skipped);
 }
 
 #[tokio::test]
 async fn network_a_host_in_invalid() {
     let d = common::workbench(SandboxConfig::default()).await;
     let r = run(&d, Some("bot"), "https://hello-1.nothing.invalid/api/hello").await;
-    assert_eq!(verdict(&r, CheckId::Dns), Verdict::Fail);
-    assert!(text(&r, CheckId::Dns).contains(".invalid"));
-    assert_eq!(verdict(&r, CheckId::Url), Verdict::Warn, "not an Apps host");
+    assert_eq!(verdict(&r, StepId::Dns), Verdict::Fail);
+    assert!(text(&r, StepId::Dns).contains(".invalid"));
+    assert_eq!(verdict(&r, StepId::Url), Verdict::Warn, "not an Apps host");
 }
 
 #[tokio::test]
@@ -328,14 +325,14 @@ async fn network_an_untrusted_certificate() {
         &format!("{}/api/hello", common::app_url(&d.sb, "hello")),
     )
     .await;
-    assert_eq!(verdict(&r, CheckId::Tls), Verdict::Fail);
-    assert!(text(&r, CheckId::Tls).contains("CA bundle"));
+    assert_eq!(verdict(&r, StepId::Tls), Verdict::Fail);
+    assert!(text(&r, StepId::Tls).contains("CA bundle"));
     assert!(
-        text(&r, CheckId::Tls).contains("Lakegate Sandbox CA"),
+        text(&r, StepId::Tls).contains("Lakegate Sandbox CA"),
         "names the CA: {}",
-        text(&r, CheckId::Tls)
+        text(&r, StepId::Tls)
     );
-    assert_eq!(verdict(&r, CheckId::Token), Verdict::Skipped);
+    assert_eq!(verdict(&r, StepId::Token), Verdict::Skipped);
 }
 
 #[tokio::test]
@@ -370,12 +367,12 @@ async fn network_a_refusing_proxy() {
     )
     .await;
     assert_eq!(
-        verdict(&r, CheckId::Proxy),
+        verdict(&r, StepId::Proxy),
         Verdict::Fail,
         "{}",
-        text(&r, CheckId::Proxy)
+        text(&r, StepId::Proxy)
     );
-    assert!(text(&r, CheckId::Proxy).contains("user and password"));
+    assert!(text(&r, StepId::Proxy).contains("user and password"));
 }
 
 #[tokio::test]
@@ -397,9 +394,9 @@ async fn a_pat_sent_to_an_app() {
         &format!("{}/api/hello", common::app_url(&d.sb, "hello")),
     )
     .await;
-    assert_eq!(verdict(&r, CheckId::Token), Verdict::Fail);
-    assert!(text(&r, CheckId::Token).contains("refuse personal access tokens"));
-    assert!(text(&r, CheckId::Request).starts_with("302"));
+    assert_eq!(verdict(&r, StepId::Token), Verdict::Fail);
+    assert!(text(&r, StepId::Token).contains("refuse personal access tokens"));
+    assert!(text(&r, StepId::Request).starts_with("302"));
 }
 
 #[tokio::test]
@@ -415,8 +412,8 @@ async fn a_504_is_explained_as_the_proxy_timeout() {
         &format!("{}/api/slow?seconds=3", common::app_url(&d.sb, "hello")),
     )
     .await;
-    assert!(text(&r, CheckId::Request).starts_with("504"));
-    assert!(text(&r, CheckId::Request).contains("120 s"));
+    assert!(text(&r, StepId::Request).starts_with("504"));
+    assert!(text(&r, StepId::Request).contains("120 s"));
 }
 
 #[tokio::test]
@@ -465,7 +462,7 @@ async fn an_unrecorded_answer_is_exported_as_a_field_recording() {
         &format!("{app}/api/stress/status?code=418"),
     )
     .await;
-    assert!(text(&r, CheckId::Request).contains("has not seen Databricks answer this way before"));
+    assert!(text(&r, StepId::Request).contains("has not seen Databricks answer this way before"));
     d.app.export_report().unwrap();
     let path = d.app.export_recording().unwrap().expect("a recording");
     let recording = std::fs::read_to_string(&path).unwrap();
@@ -478,13 +475,13 @@ async fn an_unrecorded_answer_is_exported_as_a_field_recording() {
     // A recorded answer (the app domain's 302 to sign in, for a path outside /api/).
     let r = run(&d, Some("bot"), &format!("{app}/index.html")).await;
     assert_eq!(
-        facts(&r, CheckId::Request)
+        facts(&r, StepId::Request)
             .recorded_as
             .as_deref()
             .map(|id| id.starts_with("apps-")),
         Some(true),
         "{}",
-        text(&r, CheckId::Request)
+        text(&r, StepId::Request)
     );
     assert_eq!(d.app.export_recording().unwrap(), None);
 }

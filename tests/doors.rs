@@ -252,7 +252,7 @@ async fn every_door_meets_every_recording() {
             let request = report
                 .findings
                 .iter()
-                .find(|f| f.check == lakegate::doctor::CheckId::Request)
+                .find(|f| f.check == lakegate::doctor::StepId::Request)
                 .map(|f| f.meaning.to_string())
                 .unwrap_or_default();
             if let Some(cause) = p.cause() {
@@ -406,8 +406,8 @@ fn the_sandbox_plays_only_what_is_on_record() {
 /// token --force-refresh`, which the Databricks SDKs run).
 #[tokio::test(flavor = "multi_thread")]
 async fn a_dead_refresh_token_in_every_recorded_form_means_sign_in_again() {
-    use lakegate::app::App;
-    use lakegate::secrets::{Keychain, SecretStore};
+    use lakegate::base::secrets::{Keychain, SecretStore};
+    use lakegate::engine::Engine;
     use std::sync::{Arc, Mutex};
 
     let sb = common::default_sandbox().await;
@@ -418,7 +418,7 @@ async fn a_dead_refresh_token_in_every_recorded_form_means_sign_in_again() {
         std::process::id()
     )));
     let probe = keychain.clone();
-    let app = App::with_parts(
+    let app = Engine::with_parts(
         Arc::new(common::Person {
             ca: Arc::new(Mutex::new(Some(sb.info.ca_file.clone()))),
             user: Arc::new(Mutex::new("alice@example.com".into())),

@@ -13,14 +13,14 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use lakegate::app::App;
+use lakegate::base::error::UiError;
+use lakegate::base::settings::{self, Settings};
 use lakegate::bridge::{HistoryView, RequestInput, ResponseView};
 use lakegate::connections::{Connection, ConnectionKind, ConnectionStore};
-use lakegate::error::UiError;
+use lakegate::engine::Engine;
 use lakegate::history::{History, HistoryEntry};
 use lakegate::request::RequestInput as RequestDraft;
 use lakegate::sandbox::{Faults, SandboxConfig};
-use lakegate::settings::{self, Settings};
 
 fn stress(b: &common::Bench, what: &str, timeout_secs: u64) -> RequestInput {
     let mut r = common::request(format!(
@@ -31,11 +31,11 @@ fn stress(b: &common::Bench, what: &str, timeout_secs: u64) -> RequestInput {
     r
 }
 
-async fn send(app: &App, r: RequestInput) -> Result<ResponseView, UiError> {
+async fn send(app: &Engine, r: RequestInput) -> Result<ResponseView, UiError> {
     app.send_request("fault", r).await
 }
 
-fn history(app: &App) -> Vec<HistoryView> {
+fn history(app: &Engine) -> Vec<HistoryView> {
     app.history(Some("bot"), "")
         .expect("the history stays readable")
 }

@@ -2,18 +2,18 @@
 //! what its `Display` (the command line's text) says, and says something else in Portuguese
 //! with the same values in it.
 
+use lakegate::base::i18n::Localize;
+use lakegate::base::secrets::SecretsError;
+use lakegate::base::settings::SettingsError;
 use lakegate::connections::destinations::{TokenRefused, Why};
 use lakegate::connections::{CliError, StoreError, TokenError};
 use lakegate::curl::CurlError;
 use lakegate::history::HistoryError;
 use lakegate::http::call::{CallError, Phase};
 use lakegate::http::HttpError;
-use lakegate::i18n::Localize;
 use lakegate::links::LinkError;
 use lakegate::oauth::jwt::JwtError;
 use lakegate::oauth::{AddressError, DiscoveryError, GrantError, LoginError};
-use lakegate::secrets::SecretsError;
-use lakegate::settings::SettingsError;
 use lakegate::workspace::openapi::OpenApiError;
 use lakegate::workspace::WorkspaceError;
 
@@ -409,18 +409,21 @@ fn input_and_file_errors_speak_both_languages() {
         (Box::new(JwtError::Base64("payload")), &["payload"]),
         (Box::new(JwtError::Json("header")), &["header"]),
         (
-            Box::new(lakegate::host::HostError::NoBrowser),
+            Box::new(lakegate::base::host::HostError::NoBrowser),
             &["BROWSER=none"],
         ),
-        (Box::new(lakegate::host::HostError::Open(s("x"))), &["x"]),
         (
-            Box::new(lakegate::host::HostError::NotFound {
+            Box::new(lakegate::base::host::HostError::Open(s("x"))),
+            &["x"],
+        ),
+        (
+            Box::new(lakegate::base::host::HostError::NotFound {
                 program: s("databricks"),
             }),
             &["databricks"],
         ),
         (
-            Box::new(lakegate::host::HostError::Run {
+            Box::new(lakegate::base::host::HostError::Run {
                 program: s("databricks"),
                 reason: s("r"),
             }),

@@ -9,9 +9,9 @@ async fn a_keychain_that_never_answers_is_a_clear_error_not_a_hang() {
     use std::sync::{Arc, Mutex};
     use std::time::{Duration, Instant};
 
+    use lakegate::base::host::HeadlessHost;
+    use lakegate::base::secrets::{Keychain, SecretsError};
     use lakegate::connections::{Connection, ConnectionKind, Session, TokenError};
-    use lakegate::host::HeadlessHost;
-    use lakegate::secrets::{Keychain, SecretsError};
 
     let socket = std::env::temp_dir().join(format!("lakegate-mute-bus-{}", std::process::id()));
     let _ = std::fs::remove_file(&socket);

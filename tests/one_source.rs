@@ -30,7 +30,7 @@ const RULES: &[(&str, &str)] = &[
     ),
     (
         "function negotiate",
-        "which language to speak: App::language_settings, i18n::first_spoken",
+        "which language to speak: Engine::language_settings, i18n::first_spoken",
     ),
     (
         "'verdict-",
@@ -108,7 +108,7 @@ fn every_rule_named_has_its_home() {
     assert!(read("doctor/mod.rs").contains("pub fn url_fits"));
     assert!(read("doctor/mod.rs").contains("pub fn marked"));
     assert!(read("workspace/openapi.rs").contains("pub fn place_on_app"));
-    assert!(read("access.rs").contains("pub fn parts"));
-    assert!(read("i18n.rs").contains("pub fn first_spoken"));
+    assert!(read("access/mod.rs").contains("pub fn parts"));
+    assert!(read("base/i18n.rs").contains("pub fn first_spoken"));
     assert!(read("oauth/mod.rs").contains("pub fn scope_hint"));
 }

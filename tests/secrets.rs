@@ -1,7 +1,7 @@
 //! The keychain through the project's own secrets module, against the real Secret
 //! Service (make test runs this inside tests/with-keyring.sh).
 
-use lakegate::secrets::{Keychain, MemoryStore, SecretStore};
+use lakegate::base::secrets::{Keychain, MemoryStore, SecretStore};
 use secrecy::{ExposeSecret, SecretString};
 
 fn test_keychain() -> Keychain {
@@ -82,7 +82,7 @@ fn every_entry_fits_windows_credential_manager() {
         "expires_at": 1, "scopes": ["all-apis", "offline_access"],
     })
     .to_string();
-    assert!(value.len() > 2 * lakegate::secrets::MAX_ENTRY_UNITS);
+    assert!(value.len() > 2 * lakegate::base::secrets::MAX_ENTRY_UNITS);
     let account = "connection:big";
     keychain
         .put(account, &SecretString::from(value.clone()))
@@ -97,7 +97,7 @@ fn every_entry_fits_windows_credential_manager() {
     }
     assert!(entries.len() >= 3, "{} entries", entries.len());
     for e in &entries {
-        assert!(e.encode_utf16().count() <= lakegate::secrets::MAX_ENTRY_UNITS);
+        assert!(e.encode_utf16().count() <= lakegate::base::secrets::MAX_ENTRY_UNITS);
     }
     assert_eq!(
         keychain.get(account).unwrap().unwrap().expose_secret(),

@@ -5,7 +5,7 @@
 #[cfg(all(unix, not(target_os = "macos")))]
 #[test]
 fn an_unreachable_keychain_is_a_clear_error() {
-    use lakegate::secrets::{Keychain, SecretStore, SecretsError};
+    use lakegate::base::secrets::{Keychain, SecretStore, SecretsError};
     use secrecy::SecretString;
 
     std::env::set_var(

@@ -9,11 +9,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::*;
+use lakegate::base::host::{BoxFuture, Host, HostError, ProgramOutput};
+use lakegate::base::secrets::{Keychain, SecretStore};
 use lakegate::connections::{Connection, ConnectionKind, ConnectionStore, Session, TokenError};
-use lakegate::host::{BoxFuture, Host, HostError, ProgramOutput};
 use lakegate::oauth::{self, GrantError, LoginError, LoginOptions, PendingLogin, RedirectChoice};
 use lakegate::sandbox::{Faults, Sandbox, SandboxConfig};
-use lakegate::secrets::{Keychain, SecretStore};
 use secrecy::{ExposeSecret, SecretString};
 
 /// A "browser" that follows the sign-in link like a person with the sandbox's

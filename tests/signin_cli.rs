@@ -668,13 +668,13 @@ fn bad_connections_get_the_same_answer_from_the_window_and_the_command_line() {
 
     // The window's door.
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let keychain = std::sync::Arc::new(lakegate::secrets::Keychain::with_service(&format!(
+    let keychain = std::sync::Arc::new(lakegate::base::secrets::Keychain::with_service(&format!(
         "lakegate-test-doors-{}",
         std::process::id()
     )));
     let probe = keychain.clone();
-    let app = lakegate::app::App::with_parts(
-        std::sync::Arc::new(lakegate::host::HeadlessHost { no_browser: true }),
+    let app = lakegate::engine::Engine::with_parts(
+        std::sync::Arc::new(lakegate::base::host::HeadlessHost { no_browser: true }),
         keychain,
         Box::new(move || probe.probe()),
         h.join("window-config"),

@@ -7,8 +7,8 @@ mod common;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use lakegate::base::error::UiError;
 use lakegate::bridge::StreamUpdate;
-use lakegate::error::UiError;
 use lakegate::sandbox::SandboxConfig;
 
 fn chat(b: &common::Bench, path: &str) -> lakegate::bridge::RequestInput {
@@ -17,7 +17,7 @@ fn chat(b: &common::Bench, path: &str) -> lakegate::bridge::RequestInput {
 
 type Told = Arc<Mutex<Vec<StreamUpdate>>>;
 
-fn recorder() -> (Told, lakegate::app::Progress) {
+fn recorder() -> (Told, lakegate::request::Progress) {
     let told: Told = Arc::default();
     let t = told.clone();
     (told, Arc::new(move |u| t.lock().unwrap().push(u)))

@@ -13,9 +13,9 @@ mod common;
 use std::sync::Arc;
 
 use common::recorder::{self, Recorder};
+use lakegate::base::error::UiError;
 use lakegate::bridge::{ConnectionKindName, NetworkSettings, NewConnection};
 use lakegate::doctor::Verdict;
-use lakegate::error::UiError;
 use lakegate::sandbox::SandboxConfig;
 
 /// A workbench ("bot" on a sandbox) and a recorder at `elsewhere.localhost` whose
@@ -277,7 +277,7 @@ async fn the_doctor_never_gives_the_token_to_a_foreign_host() {
     let request = report
         .findings
         .iter()
-        .find(|f| f.check == lakegate::doctor::CheckId::Request)
+        .find(|f| f.check == lakegate::doctor::StepId::Request)
         .unwrap();
     assert_eq!(request.verdict, Verdict::Fail);
     assert!(
@@ -313,7 +313,7 @@ async fn a_delete_answered_500_reaches_the_server_exactly_once() {
     let request = report
         .findings
         .iter()
-        .find(|f| f.check == lakegate::doctor::CheckId::Request)
+        .find(|f| f.check == lakegate::doctor::StepId::Request)
         .unwrap();
     assert!(
         request.observed.to_string().starts_with("500"),
@@ -329,7 +329,7 @@ async fn a_delete_answered_500_reaches_the_server_exactly_once() {
     let request = report
         .findings
         .iter()
-        .find(|f| f.check == lakegate::doctor::CheckId::Request)
+        .find(|f| f.check == lakegate::doctor::StepId::Request)
         .unwrap();
     assert_eq!(request.verdict, Verdict::Skipped);
     assert!(
@@ -548,8 +548,8 @@ async fn what_a_long_wait_learns_goes_only_to_its_own_connection() {
     first.ca_pem = Some(std::fs::read_to_string(&sb.info.ca_file).unwrap());
     store.add(first.clone()).unwrap();
     let session = Session::new(
-        Arc::new(lakegate::secrets::MemoryStore::default()),
-        Arc::new(lakegate::host::HeadlessHost { no_browser: true }),
+        Arc::new(lakegate::base::secrets::MemoryStore::default()),
+        Arc::new(lakegate::base::host::HeadlessHost { no_browser: true }),
         Some(ConnectionStore::in_dir(&dir)),
     );
     // Meanwhile the name is removed and added again for another workspace.
@@ -573,8 +573,8 @@ async fn what_a_long_wait_learns_goes_only_to_its_own_connection() {
     // While the connection is still the one it learned for, it keeps what it learned.
     store.save(&[first.clone()]).unwrap();
     let session = Session::new(
-        Arc::new(lakegate::secrets::MemoryStore::default()),
-        Arc::new(lakegate::host::HeadlessHost { no_browser: true }),
+        Arc::new(lakegate::base::secrets::MemoryStore::default()),
+        Arc::new(lakegate::base::host::HeadlessHost { no_browser: true }),
         Some(ConnectionStore::in_dir(&dir)),
     );
     session.workspace_id(&first).await;

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use lakegate::error::UiError;
+use lakegate::base::error::UiError;
 use lakegate::http::call::{self, CallError, CallSpec, ProxySettings};
 use lakegate::http::Trust;
 use lakegate::sandbox::{Sandbox, SandboxConfig};

@@ -11,12 +11,13 @@ use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
 
 use super::{runtime, wait_for_shutdown};
+use crate::base::host::HeadlessHost;
+use crate::base::platform;
 use crate::bridge::{ConnectionKindName, NewConnection};
 use crate::connections::registry::{self, Listing};
 use crate::connections::{Connection, ConnectionKind, ConnectionStore, Origin};
-use crate::host::HeadlessHost;
 use crate::oauth::DEFAULT_CLIENT_ID;
-use crate::{platform, profiles};
+use crate::profiles;
 
 #[derive(Debug, Args)]
 pub struct ConnectionsArgs {
@@ -214,10 +215,11 @@ pub fn connections(args: ConnectionsArgs) -> ExitCode {
             };
             if args.json {
                 // The same connection views the window receives.
-                let app = match crate::app::App::new(Arc::new(HeadlessHost { no_browser: true })) {
-                    Ok(app) => app,
-                    Err(e) => return fail_as(e, true),
-                };
+                let app =
+                    match crate::engine::Engine::new(Arc::new(HeadlessHost { no_browser: true })) {
+                        Ok(app) => app,
+                        Err(e) => return fail_as(e, true),
+                    };
                 let Ok(rt) = runtime() else {
                     return ExitCode::FAILURE;
                 };
@@ -356,7 +358,7 @@ fn add(a: AddArgs, json: bool) -> ExitCode {
         profile: a.cli_profile.clone(),
         ca_bundle: a.ca_bundle.as_ref().map(|p| p.display().to_string()),
     };
-    let app = match crate::app::App::new(Arc::new(HeadlessHost { no_browser: true })) {
+    let app = match crate::engine::Engine::new(Arc::new(HeadlessHost { no_browser: true })) {
         Ok(app) => app,
         Err(e) => return fail_as(e, json),
     };
@@ -392,7 +394,7 @@ fn add(a: AddArgs, json: bool) -> ExitCode {
 
 /// A failure of the window's operations: its message on standard error and, with
 /// `--json`, the error itself (the window's shape) on standard output.
-fn fail_as(e: crate::error::UiError, json: bool) -> ExitCode {
+fn fail_as(e: crate::base::error::UiError, json: bool) -> ExitCode {
     if json {
         println!("{}", serde_json::to_string(&e).unwrap_or_default());
     }
@@ -402,7 +404,7 @@ fn fail_as(e: crate::error::UiError, json: bool) -> ExitCode {
 /// Adds (`add`) or removes hosts from a connection's trusted list, through the window's
 /// own operation, and prints the list.
 fn trust(name: &str, hosts: Vec<String>, add: bool, json: bool) -> ExitCode {
-    let app = match crate::app::App::new(Arc::new(HeadlessHost { no_browser: true })) {
+    let app = match crate::engine::Engine::new(Arc::new(HeadlessHost { no_browser: true })) {
         Ok(a) => a,
         Err(e) => return fail(e),
     };
@@ -430,7 +432,9 @@ fn trust(name: &str, hosts: Vec<String>, add: bool, json: bool) -> ExitCode {
                 .collect();
             current.into_iter().filter(|h| !gone.contains(h)).collect()
         };
-        Ok::<_, crate::error::UiError>(app.set_trusted_hosts(name, wanted).await?.trusted_hosts)
+        Ok::<_, crate::base::error::UiError>(
+            app.set_trusted_hosts(name, wanted).await?.trusted_hosts,
+        )
     });
     match result {
         Ok(list) if json => {
@@ -453,7 +457,7 @@ fn trust(name: &str, hosts: Vec<String>, add: bool, json: bool) -> ExitCode {
 }
 
 pub fn login(args: LoginArgs) -> ExitCode {
-    let app = match crate::app::App::new(Arc::new(HeadlessHost {
+    let app = match crate::engine::Engine::new(Arc::new(HeadlessHost {
         no_browser: args.no_browser,
     })) {
         Ok(app) => app,
@@ -462,7 +466,7 @@ pub fn login(args: LoginArgs) -> ExitCode {
     let Ok(rt) = runtime() else {
         return ExitCode::FAILURE;
     };
-    let result: Result<String, crate::error::UiError> = rt.block_on(async {
+    let result: Result<String, crate::base::error::UiError> = rt.block_on(async {
         let name = connection_for_login(&app, &args).await?;
         let overview = app.overview().await?;
         let view = overview
@@ -470,10 +474,10 @@ pub fn login(args: LoginArgs) -> ExitCode {
             .iter()
             .find(|c| c.name == name)
             .cloned()
-            .ok_or_else(|| crate::error::UiError::NotFound {
+            .ok_or_else(|| crate::base::error::UiError::NotFound {
                 message: format!("there is no connection named {name:?}"),
             })?;
-        let profile_note = |said: String| -> Result<String, crate::error::UiError> {
+        let profile_note = |said: String| -> Result<String, crate::base::error::UiError> {
             match (&args.profile, args.write_profile) {
                 (Some(p), true) => Ok(format!("{said}\n{}", write_lakegate_profile(p, &view.host)?)),
                 _ => Ok(said),
@@ -512,7 +516,7 @@ pub fn login(args: LoginArgs) -> ExitCode {
             done = app.finish_sign_in(&name) => done?,
             _ = wait_for_shutdown() => {
                 app.cancel_sign_in(&name);
-                return Err(crate::error::UiError::Cancelled { message: "the sign-in was cancelled".into() });
+                return Err(crate::base::error::UiError::Cancelled { message: "the sign-in was cancelled".into() });
             }
         };
         let who = done.signed_in_as.unwrap_or_else(|| "(unknown user)".into());
@@ -537,9 +541,9 @@ pub fn login(args: LoginArgs) -> ExitCode {
 /// The connection `lakegate login` signs in to: the one named, the one for `--host` (made
 /// when there is none, as `databricks auth login --host` makes a profile), or the default.
 async fn connection_for_login(
-    app: &crate::app::App,
+    app: &crate::engine::Engine,
     args: &LoginArgs,
-) -> Result<String, crate::error::UiError> {
+) -> Result<String, crate::base::error::UiError> {
     let overview = app.overview().await?;
     let known = |n: &str| overview.connections.iter().any(|c| c.name == n);
     let wanted = args.name.clone().or_else(|| {
@@ -558,7 +562,7 @@ async fn connection_for_login(
         };
     };
     let host = crate::oauth::normalize_host(host)
-        .map_err(|e| crate::error::UiError::invalid("host", e.to_string()))?
+        .map_err(|e| crate::base::error::UiError::invalid("host", e.to_string()))?
         .as_str()
         .trim_end_matches('/')
         .to_string();
@@ -609,7 +613,7 @@ async fn connection_for_login(
 }
 
 pub fn token(args: TokenArgs) -> ExitCode {
-    let app = match crate::app::App::new(Arc::new(HeadlessHost { no_browser: true })) {
+    let app = match crate::engine::Engine::new(Arc::new(HeadlessHost { no_browser: true })) {
         Ok(app) => app,
         Err(e) => return fail(e),
     };
@@ -652,9 +656,9 @@ pub fn token(args: TokenArgs) -> ExitCode {
 /// The connection `lakegate token` speaks for: the one named, the `--profile`, the one for
 /// `--host`, or the default.
 async fn connection_for_token(
-    app: &crate::app::App,
+    app: &crate::engine::Engine,
     args: &TokenArgs,
-) -> Result<String, crate::error::UiError> {
+) -> Result<String, crate::base::error::UiError> {
     let overview = app.overview().await?;
     if let Some(p) = &args.profile {
         // A profile that names Lakegate as its CLI: the saved connection for its host —
@@ -667,7 +671,7 @@ async fn connection_for_token(
                 .filter(|c| c.origin == Origin::Saved && c.host.eq_ignore_ascii_case(&host))
                 .max_by_key(|c| (&c.name == p, c.has_credentials))
                 .map(|c| c.name.clone())
-                .ok_or_else(|| crate::error::UiError::NotFound {
+                .ok_or_else(|| crate::base::error::UiError::NotFound {
                     message: format!(
                         "profile {p} gets its tokens from Lakegate, and no saved connection is for {host}: sign in with `lakegate login --host {host} --profile {p}`"
                     ),
@@ -682,7 +686,7 @@ async fn connection_for_token(
     }
     if let Some(host) = &args.host {
         let host = crate::oauth::normalize_host(host)
-            .map_err(|e| crate::error::UiError::invalid("host", e.to_string()))?
+            .map_err(|e| crate::base::error::UiError::invalid("host", e.to_string()))?
             .as_str()
             .trim_end_matches('/')
             .to_string();
@@ -691,7 +695,7 @@ async fn connection_for_token(
             .iter()
             .find(|c| c.host.eq_ignore_ascii_case(&host))
             .map(|c| c.name.clone())
-            .ok_or_else(|| crate::error::UiError::NotFound {
+            .ok_or_else(|| crate::base::error::UiError::NotFound {
                 message: format!(
                     "no connection is for {host}: sign in with `lakegate login --host {host}`"
                 ),
@@ -719,13 +723,16 @@ fn lakegate_profile_host(name: &str) -> Option<String> {
 /// Writes `profile` into ~/.databrickscfg for `host`, with Lakegate as its CLI: the SDKs'
 /// `auth_type = databricks-cli` then runs `lakegate auth token --profile <profile>`. A
 /// profile already there is left alone when it says the same, else refused.
-fn write_lakegate_profile(profile: &str, host: &str) -> Result<String, crate::error::UiError> {
-    let path = profiles::config_path().ok_or_else(|| crate::error::UiError::Storage {
+fn write_lakegate_profile(
+    profile: &str,
+    host: &str,
+) -> Result<String, crate::base::error::UiError> {
+    let path = profiles::config_path().ok_or_else(|| crate::base::error::UiError::Storage {
         message: "the home directory is not known".into(),
         path: None,
     })?;
     let exe = std::env::current_exe()
-        .map_err(|e| crate::error::UiError::Storage {
+        .map_err(|e| crate::base::error::UiError::Storage {
             message: format!("Lakegate's own path is not known: {e}"),
             path: None,
         })?
@@ -743,7 +750,7 @@ fn write_lakegate_profile(profile: &str, host: &str) -> Result<String, crate::er
         ("databricks_cli_path", exe.as_str()),
     ];
     profiles::write_profile(&path, profile, &entries).map_err(|e| {
-        crate::error::UiError::Storage {
+        crate::base::error::UiError::Storage {
             message: e.to_string(),
             path: Some(path.display().to_string()),
         }
@@ -770,10 +777,10 @@ pub fn logout(args: ConnectionArg) -> ExitCode {
 /// Runs one of the window's operations for the command line and prints what it says.
 fn with_app<F, Fut>(op: F) -> ExitCode
 where
-    F: FnOnce(std::rc::Rc<crate::app::App>) -> Fut,
-    Fut: std::future::Future<Output = Result<String, crate::error::UiError>>,
+    F: FnOnce(std::rc::Rc<crate::engine::Engine>) -> Fut,
+    Fut: std::future::Future<Output = Result<String, crate::base::error::UiError>>,
 {
-    let app = match crate::app::App::new(Arc::new(HeadlessHost { no_browser: true })) {
+    let app = match crate::engine::Engine::new(Arc::new(HeadlessHost { no_browser: true })) {
         Ok(app) => std::rc::Rc::new(app),
         Err(e) => return fail(e),
     };
@@ -791,12 +798,12 @@ where
 
 /// The connection a command uses when none is named: the environment's, the profile file's
 /// default, or the only one.
-fn default_connection() -> Result<String, crate::error::UiError> {
+fn default_connection() -> Result<String, crate::base::error::UiError> {
     let dir = platform::config_dir()?;
     let l = registry::list(&ConnectionStore::in_dir(&dir), &|k| std::env::var(k).ok())?;
     registry::pick_default(&l)
         .map(|c| c.name.clone())
-        .map_err(|m| crate::error::UiError::NotFound { message: m })
+        .map_err(|m| crate::base::error::UiError::NotFound { message: m })
 }
 
 #[cfg(test)]

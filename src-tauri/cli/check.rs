@@ -121,7 +121,7 @@ pub fn check(args: CheckArgs) -> ExitCode {
 
 /// Writes a report (its folder made if missing), as every file Lakegate writes: atomically.
 pub(super) fn write(path: &Path, text: &str) -> Result<(), String> {
-    crate::platform::write_atomically(path, text.as_bytes())
+    crate::base::platform::write_atomically(path, text.as_bytes())
         .map_err(|e| format!("{}: {e}", path.display()))?;
     eprintln!("Wrote {}", path.display());
     Ok(())
@@ -173,7 +173,7 @@ impl Progress {
     }
 
     fn ended(&self, o: &CheckOutcome, done: usize, total: usize) {
-        let mut failed = crate::platform::lock(&self.failed);
+        let mut failed = crate::base::platform::lock(&self.failed);
         if !o.passed {
             *failed += 1;
         }

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::error::UiError;
+use crate::base::error::UiError;
 
 mod access;
 mod auth;
@@ -187,7 +187,7 @@ pub fn main_with(open_window: fn() -> ExitCode) -> ExitCode {
         Some(Command::Doctor(args)) => workbench::doctor(args),
         Some(Command::Check(args)) => check::check(args),
         Some(Command::Access(args)) => access::access(args),
-        Some(Command::Info { json }) => report(crate::app::app_info(), json, |info| {
+        Some(Command::Info { json }) => report(crate::engine::app_info(), json, |info| {
             format!(
                 "{} {}\nplatform: {}\nsettings: {}\ndata:     {}",
                 info.name, info.version, info.platform, info.config_dir, info.data_dir
@@ -236,26 +236,28 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
         })
 }
 
-/// Resolves on Ctrl+C, or SIGTERM where there is one.
-pub(crate) async fn wait_for_shutdown() {
+/// Resolves on Ctrl+C, or SIGTERM where there is one; says which.
+pub(crate) async fn wait_for_shutdown() -> &'static str {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
         match signal(SignalKind::terminate()) {
             Ok(mut term) => {
                 tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => "Ctrl+C (SIGINT)",
+                    _ = term.recv() => "SIGTERM",
                 }
             }
             Err(_) => {
                 let _ = tokio::signal::ctrl_c().await;
+                "Ctrl+C (SIGINT)"
             }
         }
     }
     #[cfg(not(unix))]
     {
         let _ = tokio::signal::ctrl_c().await;
+        "Ctrl+C"
     }
 }
 

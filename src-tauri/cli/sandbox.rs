@@ -65,7 +65,8 @@ pub fn run(args: SandboxArgs) -> ExitCode {
             sandbox.info.host,
             sandbox.info.ca_file.display()
         );
-        wait_for_shutdown().await;
+        let why = wait_for_shutdown().await;
+        eprintln!("lakegate sandbox: stopping on {why}");
         sandbox.stop().await;
         ExitCode::SUCCESS
     })

@@ -8,10 +8,10 @@ use clap::Args;
 
 use super::auth::{choose, fail, listing};
 use super::{runtime, wait_for_shutdown};
-use crate::app::App;
+use crate::base::host::HeadlessHost;
 use crate::bridge::RequestInput;
 use crate::connections::ConnectionStore;
-use crate::host::HeadlessHost;
+use crate::engine::Engine;
 
 #[derive(Debug, Args)]
 pub struct AppsArgs {
@@ -66,12 +66,12 @@ pub struct CallArgs {
     pretty: bool,
 }
 
-pub(super) fn app() -> Result<App, ExitCode> {
-    App::new(Arc::new(HeadlessHost { no_browser: true })).map_err(fail)
+pub(super) fn app() -> Result<Engine, ExitCode> {
+    Engine::new(Arc::new(HeadlessHost { no_browser: true })).map_err(fail)
 }
 
 pub(super) fn connection_name(name: Option<&str>) -> Result<String, ExitCode> {
-    let dir = crate::platform::config_dir().map_err(fail)?;
+    let dir = crate::base::platform::config_dir().map_err(fail)?;
     let l = listing(&ConnectionStore::in_dir(&dir))?;
     Ok(choose(&l, name)?.name)
 }
@@ -250,7 +250,7 @@ fn call_curl(text: &str, args: &CallArgs) -> ExitCode {
 }
 
 fn send_and_print(
-    app: &App,
+    app: &Engine,
     rt: &tokio::runtime::Runtime,
     request: RequestInput,
     args: &CallArgs,
@@ -273,7 +273,7 @@ fn send_and_print(
         };
         tokio::select! {
             r = send => r,
-            _ = wait_for_shutdown() => Err(crate::error::UiError::Cancelled { message: "the request was cancelled".into() }),
+            _ = wait_for_shutdown() => Err(crate::base::error::UiError::Cancelled { message: "the request was cancelled".into() }),
         }
     });
     let raw = match result {
@@ -298,7 +298,7 @@ fn send_and_print(
     }
     // The body's bytes, as the app sent them (and in --json, the same view the window gets).
     let body = raw.body.clone();
-    let resp = crate::app::response_view(raw, crate::http::call::DEFAULT_BODY_CAP);
+    let resp = crate::request::response_view(raw, crate::http::call::DEFAULT_BODY_CAP);
     // A redirect is not the answer either: it is shown, not followed (and an app's domain
     // sends a token it did not accept to sign in with one, databricks/cli#6605).
     let failed = crate::http::refused(resp.status);
@@ -330,7 +330,7 @@ fn send_and_print(
         }
         let shown = match (&resp.body_text, args.pretty) {
             (Some(text), true) if resp.body_kind == crate::bridge::BodyKind::Json => {
-                let mut t = crate::app::indent_json(text);
+                let mut t = crate::body::indent_json(text);
                 t.push('\n');
                 t.into_bytes()
             }
@@ -338,7 +338,7 @@ fn send_and_print(
         };
         match &args.output {
             Some(path) => {
-                if let Err(e) = crate::platform::write_atomically(path, &shown) {
+                if let Err(e) = crate::base::platform::write_atomically(path, &shown) {
                     return fail(format!("{}: {e}", path.display()));
                 }
                 eprintln!(
@@ -374,9 +374,9 @@ fn send_and_print(
         if crate::doctor::to_oauth_sign_in(Some(location)) {
             eprintln!(
                 "lakegate: {} Run `lakegate doctor` on this URL for why.",
-                crate::i18n::Msg::new("doctor-request-302-sign-in")
+                crate::base::i18n::Msg::new("doctor-request-302-sign-in")
                     .arg("location", location)
-                    .render(crate::i18n::ENGLISH)
+                    .render(crate::base::i18n::ENGLISH)
             );
         }
     }
@@ -472,12 +472,15 @@ pub fn doctor(args: DoctorArgs) -> ExitCode {
         Err(e) => return fail(e),
     };
     if args.json {
-        println!("{}", crate::doctor::to_json(&report, crate::i18n::ENGLISH));
+        println!(
+            "{}",
+            crate::doctor::to_json(&report, crate::base::i18n::ENGLISH)
+        );
     }
     if let Some(path) = &args.markdown {
-        if let Err(e) = crate::platform::write_atomically(
+        if let Err(e) = crate::base::platform::write_atomically(
             path,
-            crate::doctor::to_markdown(&report, crate::i18n::ENGLISH).as_bytes(),
+            crate::doctor::to_markdown(&report, crate::base::i18n::ENGLISH).as_bytes(),
         ) {
             return fail(format!("{}: {e}", path.display()));
         }
@@ -491,7 +494,7 @@ pub fn doctor(args: DoctorArgs) -> ExitCode {
                 ))
             }
             Some(recording) => {
-                if let Err(e) = crate::platform::write_atomically(path, recording.as_bytes()) {
+                if let Err(e) = crate::base::platform::write_atomically(path, recording.as_bytes()) {
                     return fail(format!("{}: {e}", path.display()));
                 }
                 eprintln!(

@@ -4,8 +4,8 @@
 use secrecy::SecretString;
 use serde::Deserialize;
 
-use crate::host::{Host, HostError};
-use crate::i18n::say;
+use crate::base::host::{Host, HostError};
+use crate::base::i18n::say;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
@@ -213,7 +213,7 @@ pub fn parse_rfc3339(s: &str) -> Option<u64> {
     u64::try_from(secs).ok()
 }
 
-impl crate::i18n::Localize for CliError {
+impl crate::base::i18n::Localize for CliError {
     fn say(&self, lang: &str) -> String {
         match self {
             CliError::Missing { program } => say!(lang, "cli-missing", program = program),

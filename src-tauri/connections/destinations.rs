@@ -5,7 +5,7 @@
 use url::Url;
 
 use super::Connection;
-use crate::i18n::say;
+use crate::base::i18n::say;
 
 /// Databricks Apps are served under `databricksapps.com` on every cloud:
 /// `<app>-<workspace-id>.aws.databricksapps.com`, `<app>-<id>.<n>.azure.databricksapps.com`,
@@ -39,8 +39,8 @@ pub fn looks_like_apps_host(host: &str) -> bool {
 /// Why `url` will not take a token as typed, if it will not: not a full URL, not https, or
 /// an app's path outside `/api/` (the Apps proxy sends those to sign-in: the guide, and
 /// databricks/cli#6605). The request builder shows it as the URL is typed.
-pub fn url_warning(url: &str) -> Option<crate::i18n::Msg> {
-    use crate::i18n::Msg;
+pub fn url_warning(url: &str) -> Option<crate::base::i18n::Msg> {
+    use crate::base::i18n::Msg;
     let typed = url.trim();
     if typed.is_empty() {
         return None;
@@ -157,7 +157,7 @@ pub fn parse_trusted_host(entry: &str) -> Result<String, String> {
     let e = entry.trim();
     let bad = || {
         say!(
-            crate::i18n::window_language(),
+            crate::base::i18n::window_language(),
             "trusted-host-invalid",
             host = format!("{e:?}")
         )
@@ -273,7 +273,7 @@ pub fn needs_app_list(conn: &Connection, url: &Url) -> bool {
     url.scheme() == "https" && check(conn, url, &[]).is_err()
 }
 
-impl crate::i18n::Localize for TokenRefused {
+impl crate::base::i18n::Localize for TokenRefused {
     fn say(&self, lang: &str) -> String {
         match &self.why {
             Why::NotHttps { scheme } => say!(

@@ -158,31 +158,34 @@ impl Connection {
 pub fn validate_name(name: &str) -> Result<(), String> {
     let n = name.trim();
     if n.is_empty() {
-        return Err(crate::i18n::wsay!("name-empty"));
+        return Err(crate::base::i18n::wsay!("name-empty"));
     }
     if n.len() > 64 {
-        return Err(crate::i18n::wsay!("name-too-long", max = 64u64));
+        return Err(crate::base::i18n::wsay!("name-too-long", max = 64u64));
     }
     let lower = n.to_ascii_lowercase();
     if lower.starts_with("profile:") || lower == "env" || lower == "sandbox" {
-        return Err(crate::i18n::wsay!("name-reserved", name = format!("{n:?}")));
+        return Err(crate::base::i18n::wsay!(
+            "name-reserved",
+            name = format!("{n:?}")
+        ));
     }
     if n.chars().any(|c| c.is_control() || c == '/' || c == '\\') {
-        return Err(crate::i18n::wsay!("name-bad-characters"));
+        return Err(crate::base::i18n::wsay!("name-bad-characters"));
     }
     Ok(())
 }
 
 /// What the window is told of this error (`UiError`: its kind, and the words).
-impl From<StoreError> for crate::error::UiError {
+impl From<StoreError> for crate::base::error::UiError {
     fn from(e: StoreError) -> Self {
-        use crate::i18n::Localize as _;
+        use crate::base::i18n::Localize as _;
         match e {
-            StoreError::Duplicate(_) => crate::error::UiError::invalid("name", e.in_window()),
-            StoreError::Unknown(_) => crate::error::UiError::NotFound {
+            StoreError::Duplicate(_) => crate::base::error::UiError::invalid("name", e.in_window()),
+            StoreError::Unknown(_) => crate::base::error::UiError::NotFound {
                 message: e.in_window(),
             },
-            other => crate::error::UiError::Storage {
+            other => crate::base::error::UiError::Storage {
                 message: other.in_window(),
                 path: None,
             },
@@ -191,57 +194,59 @@ impl From<StoreError> for crate::error::UiError {
 }
 
 /// What the window is told of this error (`UiError`: its kind, and the words).
-impl From<TokenError> for crate::error::UiError {
+impl From<TokenError> for crate::base::error::UiError {
     fn from(e: TokenError) -> Self {
-        use crate::i18n::Localize as _;
+        use crate::base::i18n::Localize as _;
         let message = e.in_window();
         match e {
             TokenError::SignInNeeded(connection) | TokenError::NoSecret { connection, .. } => {
-                crate::error::UiError::SignInNeeded {
+                crate::base::error::UiError::SignInNeeded {
                     message,
                     connection,
                 }
             }
-            TokenError::SignInAgain { connection, .. } => crate::error::UiError::SignInAgain {
-                message,
-                connection,
-            },
-            TokenError::NotUserLogin(_) => crate::error::UiError::invalid("kind", message),
+            TokenError::SignInAgain { connection, .. } => {
+                crate::base::error::UiError::SignInAgain {
+                    message,
+                    connection,
+                }
+            }
+            TokenError::NotUserLogin(_) => crate::base::error::UiError::invalid("kind", message),
             TokenError::Keychain(_) | TokenError::Join(_) => {
-                crate::error::UiError::Keychain { message }
+                crate::base::error::UiError::Keychain { message }
             }
             TokenError::Discovery(crate::oauth::DiscoveryError::NotDatabricks { .. }) => {
-                crate::error::UiError::NotDatabricks { message }
+                crate::base::error::UiError::NotDatabricks { message }
             }
             TokenError::Discovery(crate::oauth::DiscoveryError::NotHttps { .. }) => {
-                crate::error::UiError::Refused { message }
+                crate::base::error::UiError::Refused { message }
             }
             TokenError::Discovery(_) | TokenError::Http(_) => {
-                crate::error::UiError::Network { message }
+                crate::base::error::UiError::Network { message }
             }
             TokenError::Grant(crate::oauth::GrantError::Network(_)) => {
-                crate::error::UiError::Network { message }
+                crate::base::error::UiError::Network { message }
             }
             TokenError::Grant(crate::oauth::GrantError::RefreshTokenInvalid(_)) => {
-                crate::error::UiError::SignInAgain {
+                crate::base::error::UiError::SignInAgain {
                     message,
                     connection: String::new(),
                 }
             }
-            TokenError::Grant(_) => crate::error::UiError::Refused { message },
+            TokenError::Grant(_) => crate::base::error::UiError::Refused { message },
             TokenError::Login(crate::oauth::LoginError::Cancelled) => {
-                crate::error::UiError::Cancelled { message }
+                crate::base::error::UiError::Cancelled { message }
             }
             TokenError::Login(crate::oauth::LoginError::TimedOut(_)) => {
-                crate::error::UiError::TimedOut { message }
+                crate::base::error::UiError::TimedOut { message }
             }
             TokenError::Login(crate::oauth::LoginError::Exchange(
                 crate::oauth::GrantError::Network(_),
-            )) => crate::error::UiError::Network { message },
-            TokenError::Login(_) => crate::error::UiError::Refused { message },
-            TokenError::Cli(_) => crate::error::UiError::Cli { message },
+            )) => crate::base::error::UiError::Network { message },
+            TokenError::Login(_) => crate::base::error::UiError::Refused { message },
+            TokenError::Cli(_) => crate::base::error::UiError::Cli { message },
             TokenError::Store(s) => s.into(),
-            TokenError::Refused(r) => crate::error::UiError::TokenRefused {
+            TokenError::Refused(r) => crate::base::error::UiError::TokenRefused {
                 message,
                 host: r.host,
             },
@@ -250,7 +255,7 @@ impl From<TokenError> for crate::error::UiError {
 }
 
 /// What the window is told of this error (`UiError`: its kind, and the words).
-impl From<crate::oauth::LoginError> for crate::error::UiError {
+impl From<crate::oauth::LoginError> for crate::base::error::UiError {
     fn from(e: crate::oauth::LoginError) -> Self {
         TokenError::Login(e).into()
     }

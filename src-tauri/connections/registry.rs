@@ -4,7 +4,7 @@
 use secrecy::SecretString;
 
 use super::{Connection, ConnectionKind, ConnectionStore, Origin, StoreError};
-use crate::i18n::{wsay, Localize};
+use crate::base::i18n::{wsay, Localize};
 use crate::oauth::normalize_host;
 use crate::profiles::{self, CfgFile, Section};
 

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::Connection;
-use crate::i18n::say;
-use crate::platform::write_atomically;
+use crate::base::i18n::say;
+use crate::base::platform::write_atomically;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -134,7 +134,7 @@ impl ConnectionStore {
     }
 }
 
-impl crate::i18n::Localize for StoreError {
+impl crate::base::i18n::Localize for StoreError {
     fn say(&self, lang: &str) -> String {
         match self {
             StoreError::Read { path, reason } => {

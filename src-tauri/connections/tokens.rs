@@ -16,15 +16,15 @@ use url::Url;
 use super::cli_token::{self, CliError};
 use super::destinations::{self, TokenRefused};
 use super::{Connection, ConnectionKind, ConnectionStore, Origin, StoreError};
-use crate::host::Host;
+use crate::base::host::Host;
+use crate::base::i18n::say;
+use crate::base::secrets::{SecretStore, SecretsError};
 use crate::http::call::Bearer;
 use crate::http::{self, HttpError};
-use crate::i18n::say;
 use crate::oauth::{
     self, discover, DiscoveryError, GrantError, LoginError, LoginOptions, OAuthEndpoints,
     PendingLogin, RedirectChoice, TokenSet, LOGIN_TIMEOUT,
 };
-use crate::secrets::{SecretStore, SecretsError};
 
 /// Refresh this long before the access token expires.
 pub const REFRESH_MARGIN_SECS: u64 = 300;
@@ -196,7 +196,7 @@ const APP_LIST_TTL_SECS: u64 = 60;
 
 /// The token source of one running Lakegate (window or command).
 pub struct Session {
-    network: std::sync::RwLock<(crate::settings::Settings, Option<SecretString>)>,
+    network: std::sync::RwLock<(crate::base::settings::Settings, Option<SecretString>)>,
     secrets: Arc<dyn SecretStore>,
     host: Arc<dyn Host>,
     store: Option<ConnectionStore>,
@@ -216,7 +216,7 @@ impl Session {
         store: Option<ConnectionStore>,
     ) -> Self {
         Session {
-            network: std::sync::RwLock::new((crate::settings::Settings::default(), None)),
+            network: std::sync::RwLock::new((crate::base::settings::Settings::default(), None)),
             secrets,
             host,
             store,
@@ -261,7 +261,7 @@ impl Session {
     }
 
     fn handle(&self, conn: &Connection) -> Arc<SlotHandle> {
-        let mut slots = crate::platform::lock(&self.slots);
+        let mut slots = crate::base::platform::lock(&self.slots);
         slots
             .entry(SlotKey::of(conn))
             .or_insert_with(|| {
@@ -277,7 +277,7 @@ impl Session {
 
     /// How many tokens were fetched from the network for `name` (tests check single-flight).
     pub fn fetch_count(&self, name: &str) -> u64 {
-        let slots = crate::platform::lock(&self.slots);
+        let slots = crate::base::platform::lock(&self.slots);
         slots
             .iter()
             .filter(|(k, _)| k.name == name)
@@ -288,7 +288,7 @@ impl Session {
     /// Forgets everything held in memory for the connection `name` (every host and client
     /// it was ever used with): tokens, endpoints, clients, app lists.
     pub fn drop_state(&self, name: &str) {
-        let mut slots = crate::platform::lock(&self.slots);
+        let mut slots = crate::base::platform::lock(&self.slots);
         slots.retain(|k, _| k.name != name);
     }
 
@@ -296,11 +296,11 @@ impl Session {
     /// keychain) to every later call.
     pub fn set_network(
         &self,
-        settings: crate::settings::Settings,
+        settings: crate::base::settings::Settings,
         proxy_password: Option<SecretString>,
     ) {
         *self.network.write().unwrap_or_else(|e| e.into_inner()) = (settings, proxy_password);
-        let slots = crate::platform::lock(&self.slots);
+        let slots = crate::base::platform::lock(&self.slots);
         for handle in slots.values() {
             if let Ok(mut slot) = handle.slot.try_lock() {
                 slot.client = None;
@@ -591,6 +591,8 @@ impl Session {
         Ok(token)
     }
 
+    /// A new token for `conn`, by its kind: a personal access token as kept, a service
+    /// principal's client credentials, the `databricks` CLI's token, or a person's refresh.
     async fn fetch(
         &self,
         conn: &Connection,
@@ -600,54 +602,10 @@ impl Session {
         force: bool,
     ) -> Result<AccessToken, TokenError> {
         match &conn.kind {
-            ConnectionKind::PersonalAccessToken => {
-                let pat = match &conn.inline_secret {
-                    Some(p) => p.clone(),
-                    None => self
-                        .read(conn)
-                        .await?
-                        .pat
-                        .ok_or_else(|| TokenError::NoSecret {
-                            connection: conn.name.clone(),
-                            what: "personal access token",
-                        })?,
-                };
-                Ok(AccessToken {
-                    token: pat,
-                    expires_at: None,
-                    scopes: Vec::new(),
-                })
-            }
+            ConnectionKind::PersonalAccessToken => self.personal_access_token(conn).await,
             ConnectionKind::ServicePrincipal { client_id, scopes } => {
-                let secret = match &conn.inline_secret {
-                    Some(s) => s.clone(),
-                    None => self.read(conn).await?.client_secret.ok_or_else(|| {
-                        TokenError::NoSecret {
-                            connection: conn.name.clone(),
-                            what: "client secret",
-                        }
-                    })?,
-                };
-                let (client, ep) = self.endpoints(conn, slot).await?;
-                let scopes = if scopes.is_empty() {
-                    vec!["all-apis".to_string()]
-                } else {
-                    scopes.clone()
-                };
-                handle.refreshes.fetch_add(1, Ordering::SeqCst);
-                let ts = oauth::client_credentials(
-                    &client,
-                    &ep.token_endpoint,
-                    client_id,
-                    &secret,
-                    &scopes,
-                )
-                .await?;
-                Ok(AccessToken {
-                    token: ts.access_token,
-                    expires_at: Some(ts.expires_at),
-                    scopes: ts.scopes,
-                })
+                self.client_credentials(conn, slot, handle, client_id, scopes)
+                    .await
             }
             ConnectionKind::CliProfile { profile } => {
                 handle.refreshes.fetch_add(1, Ordering::SeqCst);
@@ -660,111 +618,191 @@ impl Session {
                 })
             }
             ConnectionKind::User { client_id, .. } => {
-                // Forced: whatever the keychain holds is not fresh enough.
-                let fresh = |stored: &Stored| match (&stored.access_token, stored.expires_at) {
-                    _ if force => None,
-                    (Some(at), Some(exp)) if exp > now + REFRESH_MARGIN_SECS => Some(AccessToken {
-                        token: at.clone(),
-                        expires_at: Some(exp),
-                        scopes: stored.scopes.clone(),
-                    }),
-                    _ => None,
-                };
-                let first = self.read(conn).await?;
-                if let Some(t) = fresh(&first) {
-                    slot.refreshable = Some(first.refresh_token.is_some());
+                self.refresh(conn, slot, now, handle, force, client_id)
+                    .await
+            }
+        }
+    }
+
+    /// The connection's own secret: given with it (the environment's), else the keychain's.
+    async fn secret(
+        &self,
+        conn: &Connection,
+        pick: fn(Stored) -> Option<SecretString>,
+        what: &'static str,
+    ) -> Result<SecretString, TokenError> {
+        match &conn.inline_secret {
+            Some(s) => Ok(s.clone()),
+            None => pick(self.read(conn).await?).ok_or_else(|| TokenError::NoSecret {
+                connection: conn.name.clone(),
+                what,
+            }),
+        }
+    }
+
+    async fn personal_access_token(&self, conn: &Connection) -> Result<AccessToken, TokenError> {
+        let pat = self
+            .secret(conn, |s| s.pat, "personal access token")
+            .await?;
+        Ok(AccessToken {
+            token: pat,
+            expires_at: None,
+            scopes: Vec::new(),
+        })
+    }
+
+    async fn client_credentials(
+        &self,
+        conn: &Connection,
+        slot: &mut Slot,
+        handle: &SlotHandle,
+        client_id: &str,
+        scopes: &[String],
+    ) -> Result<AccessToken, TokenError> {
+        let secret = self
+            .secret(conn, |s| s.client_secret, "client secret")
+            .await?;
+        let (client, ep) = self.endpoints(conn, slot).await?;
+        let scopes = if scopes.is_empty() {
+            vec!["all-apis".to_string()]
+        } else {
+            scopes.to_vec()
+        };
+        handle.refreshes.fetch_add(1, Ordering::SeqCst);
+        let ts =
+            oauth::client_credentials(&client, &ep.token_endpoint, client_id, &secret, &scopes)
+                .await?;
+        Ok(AccessToken {
+            token: ts.access_token,
+            expires_at: Some(ts.expires_at),
+            scopes: ts.scopes,
+        })
+    }
+
+    /// A person's token: the keychain's while it is fresh, else a refresh (one at a time
+    /// across processes; a refresh token rotated by another process meanwhile is used).
+    async fn refresh(
+        &self,
+        conn: &Connection,
+        slot: &mut Slot,
+        now: u64,
+        handle: &SlotHandle,
+        force: bool,
+        client_id: &str,
+    ) -> Result<AccessToken, TokenError> {
+        // Forced: whatever the keychain holds is not fresh enough.
+        let fresh = |stored: &Stored| match (&stored.access_token, stored.expires_at) {
+            _ if force => None,
+            (Some(at), Some(exp)) if exp > now + REFRESH_MARGIN_SECS => Some(AccessToken {
+                token: at.clone(),
+                expires_at: Some(exp),
+                scopes: stored.scopes.clone(),
+            }),
+            _ => None,
+        };
+        let first = self.read(conn).await?;
+        if let Some(t) = fresh(&first) {
+            slot.refreshable = Some(first.refresh_token.is_some());
+            return Ok(t);
+        }
+        // One refresh at a time across processes (the window and any `lakegate`
+        // command): refresh tokens are single-use.
+        let _lock = self.refresh_lock(conn).await;
+        let mut stored = self.read(conn).await?;
+        if let Some(t) = fresh(&stored) {
+            // Another process refreshed while this one waited.
+            slot.refreshable = Some(stored.refresh_token.is_some());
+            return Ok(t);
+        }
+        let Some(mut rt) = stored.refresh_token.clone() else {
+            return Err(TokenError::SignInNeeded(conn.name.clone()));
+        };
+        let (client, ep) = self.endpoints(conn, slot).await?;
+        handle.refreshes.fetch_add(1, Ordering::SeqCst);
+        let mut result =
+            oauth::refresh(&client, &ep.token_endpoint, client_id, &rt, &stored.scopes).await;
+        if let Err(GrantError::RefreshTokenInvalid(_)) = &result {
+            // A process that does not take the lock may have rotated it: once, with
+            // the newer one the keychain holds.
+            let again = self.read(conn).await?;
+            if let Some(newer) = again
+                .refresh_token
+                .clone()
+                .filter(|n| n.expose_secret() != rt.expose_secret())
+            {
+                if let Some(t) = fresh(&again) {
+                    slot.refreshable = Some(true);
                     return Ok(t);
                 }
-                // One refresh at a time across processes (the window and any `lakegate`
-                // command): refresh tokens are single-use.
-                let _lock = self.refresh_lock(conn).await;
-                let mut stored = self.read(conn).await?;
-                if let Some(t) = fresh(&stored) {
-                    // Another process refreshed while this one waited.
-                    slot.refreshable = Some(stored.refresh_token.is_some());
-                    return Ok(t);
-                }
-                let Some(mut rt) = stored.refresh_token.clone() else {
-                    return Err(TokenError::SignInNeeded(conn.name.clone()));
-                };
-                let (client, ep) = self.endpoints(conn, slot).await?;
-                handle.refreshes.fetch_add(1, Ordering::SeqCst);
-                let mut result =
+                stored = again;
+                rt = newer;
+                result =
                     oauth::refresh(&client, &ep.token_endpoint, client_id, &rt, &stored.scopes)
                         .await;
-                if let Err(GrantError::RefreshTokenInvalid(_)) = &result {
-                    // A process that does not take the lock may have rotated it: once, with
-                    // the newer one the keychain holds.
-                    let again = self.read(conn).await?;
-                    if let Some(newer) = again
-                        .refresh_token
-                        .clone()
-                        .filter(|n| n.expose_secret() != rt.expose_secret())
-                    {
-                        if let Some(t) = fresh(&again) {
-                            slot.refreshable = Some(true);
-                            return Ok(t);
-                        }
-                        stored = again;
-                        rt = newer;
-                        result = oauth::refresh(
-                            &client,
-                            &ep.token_endpoint,
-                            client_id,
-                            &rt,
-                            &stored.scopes,
-                        )
-                        .await;
-                    }
-                }
-                match result {
-                    Ok(ts) => {
-                        // Rotation: the new refresh token is in the keychain before the new
-                        // access token is used; without a new one, the one used is kept.
-                        stored.refresh_token = ts.refresh_token.clone().or(Some(rt));
-                        slot.refreshable = Some(true);
-                        stored.access_token = Some(ts.access_token.clone());
-                        stored.expires_at = Some(ts.expires_at);
-                        stored.scopes = ts.scopes.clone();
-                        self.write(conn, &stored).await?;
-                        Ok(AccessToken {
-                            token: ts.access_token,
-                            expires_at: Some(ts.expires_at),
-                            scopes: ts.scopes,
-                        })
-                    }
-                    Err(GrantError::RefreshTokenInvalid(said)) => {
-                        // Never clear a newer refresh token another process stored meanwhile.
-                        let latest = self.read(conn).await?;
-                        let replaced = latest
-                            .refresh_token
-                            .as_ref()
-                            .is_some_and(|n| n.expose_secret() != rt.expose_secret());
-                        if !replaced {
-                            stored.refresh_token = None;
-                            stored.access_token = None;
-                            stored.expires_at = None;
-                            self.write(conn, &stored).await?;
-                        }
-                        slot.cached = None;
-                        slot.refreshable = None;
-                        self.mark(conn, |c| c.needs_sign_in = true)?;
-                        Err(TokenError::SignInAgain {
-                            connection: conn.name.clone(),
-                            reason: said,
-                        })
-                    }
-                    // The saved token still works: see `access_token`.
-                    Err(e) => match (stored.access_token, stored.expires_at) {
-                        (Some(at), Some(exp)) if exp > now => Ok(AccessToken {
-                            token: at,
-                            expires_at: Some(exp),
-                            scopes: stored.scopes,
-                        }),
-                        _ => Err(e.into()),
-                    },
-                }
             }
+        }
+        self.keep_refreshed(conn, slot, stored, rt, result, now)
+            .await
+    }
+
+    /// What a refresh gave: the new tokens kept (the refresh token first), a dead refresh
+    /// token forgotten (never a newer one another process stored), or the saved token
+    /// while it still works.
+    async fn keep_refreshed(
+        &self,
+        conn: &Connection,
+        slot: &mut Slot,
+        mut stored: Stored,
+        rt: SecretString,
+        result: Result<crate::oauth::TokenSet, GrantError>,
+        now: u64,
+    ) -> Result<AccessToken, TokenError> {
+        match result {
+            Ok(ts) => {
+                // Rotation: the new refresh token is in the keychain before the new
+                // access token is used; without a new one, the one used is kept.
+                stored.refresh_token = ts.refresh_token.clone().or(Some(rt));
+                slot.refreshable = Some(true);
+                stored.access_token = Some(ts.access_token.clone());
+                stored.expires_at = Some(ts.expires_at);
+                stored.scopes = ts.scopes.clone();
+                self.write(conn, &stored).await?;
+                Ok(AccessToken {
+                    token: ts.access_token,
+                    expires_at: Some(ts.expires_at),
+                    scopes: ts.scopes,
+                })
+            }
+            Err(GrantError::RefreshTokenInvalid(said)) => {
+                // Never clear a newer refresh token another process stored meanwhile.
+                let latest = self.read(conn).await?;
+                let replaced = latest
+                    .refresh_token
+                    .as_ref()
+                    .is_some_and(|n| n.expose_secret() != rt.expose_secret());
+                if !replaced {
+                    stored.refresh_token = None;
+                    stored.access_token = None;
+                    stored.expires_at = None;
+                    self.write(conn, &stored).await?;
+                }
+                slot.cached = None;
+                slot.refreshable = None;
+                self.mark(conn, |c| c.needs_sign_in = true)?;
+                Err(TokenError::SignInAgain {
+                    connection: conn.name.clone(),
+                    reason: said,
+                })
+            }
+            // The saved token still works: see `access_token`.
+            Err(e) => match (stored.access_token, stored.expires_at) {
+                (Some(at), Some(exp)) if exp > now => Ok(AccessToken {
+                    token: at,
+                    expires_at: Some(exp),
+                    scopes: stored.scopes,
+                }),
+                _ => Err(e.into()),
+            },
         }
     }
 
@@ -773,7 +811,7 @@ impl Session {
     /// refreshes without it (the retry on `invalid_grant` still covers a race).
     async fn refresh_lock(&self, conn: &Connection) -> Option<std::fs::File> {
         let dir = self.store.as_ref()?.path().parent()?.join("locks");
-        crate::platform::create_private_dir(&dir).ok()?;
+        crate::base::platform::create_private_dir(&dir).ok()?;
         let safe: String = conn
             .name
             .bytes()
@@ -973,7 +1011,7 @@ pub async fn whoami(
         .map_err(|e| e.to_string())
 }
 
-impl crate::i18n::Localize for TokenError {
+impl crate::base::i18n::Localize for TokenError {
     fn say(&self, lang: &str) -> String {
         match self {
             TokenError::SignInNeeded(c) => say!(lang, "token-sign-in-needed", connection = c),

@@ -2,6 +2,8 @@
 //! with what was observed, what it means and the exact next step. Covers the source
 //! guide's troubleshooting list (401, 403, 404, network).
 
+mod ops;
+
 pub mod record;
 mod report;
 
@@ -14,9 +16,9 @@ use serde::Serialize;
 use ts_rs::TS;
 use url::Url;
 
+use crate::base::i18n::{Localize, Msg, Text};
 use crate::connections::{Connection, ConnectionKind, Session, TokenError};
 use crate::http::call::{self, CallError, CallSpec};
-use crate::i18n::{Localize, Msg, Text};
 use crate::oauth::jwt;
 use crate::workspace::{self, openapi, AppSummary, WorkspaceError};
 
@@ -35,7 +37,7 @@ pub enum Verdict {
 impl Verdict {
     /// The verdict's icon and word: the one place they are decided (the window, the
     /// command line and the reports all show these).
-    pub fn marked(self) -> crate::i18n::Marked {
+    pub fn marked(self) -> crate::base::i18n::Marked {
         let (mark, id) = match self {
             Verdict::Pass => ("✔", "verdict-pass"),
             Verdict::Warn => ("⚠", "verdict-warn"),
@@ -43,14 +45,14 @@ impl Verdict {
             Verdict::Unknown => ("?", "verdict-unknown"),
             Verdict::Skipped => ("–", "verdict-skipped"),
         };
-        crate::i18n::Marked::new(mark, Msg::new(id))
+        crate::base::i18n::Marked::new(mark, Msg::new(id))
     }
 }
 
 /// The Doctor's checks, in the order they run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-pub enum CheckId {
+pub enum StepId {
     Url,
     Dns,
     Tcp,
@@ -66,22 +68,22 @@ pub enum CheckId {
     Request,
 }
 
-impl CheckId {
+impl StepId {
     /// Every check, in the order the Doctor runs them.
-    pub const ALL: [CheckId; 13] = [
-        CheckId::Url,
-        CheckId::Dns,
-        CheckId::Tcp,
-        CheckId::Tls,
-        CheckId::Proxy,
-        CheckId::Oauth,
-        CheckId::Token,
-        CheckId::Identity,
-        CheckId::App,
-        CheckId::Permission,
-        CheckId::Scopes,
-        CheckId::Endpoint,
-        CheckId::Request,
+    pub const ALL: [StepId; 13] = [
+        StepId::Url,
+        StepId::Dns,
+        StepId::Tcp,
+        StepId::Tls,
+        StepId::Proxy,
+        StepId::Oauth,
+        StepId::Token,
+        StepId::Identity,
+        StepId::App,
+        StepId::Permission,
+        StepId::Scopes,
+        StepId::Endpoint,
+        StepId::Request,
     ];
 
     /// The check's name in `language`.
@@ -124,7 +126,7 @@ pub struct Facts {
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Finding {
-    pub check: CheckId,
+    pub check: StepId,
     pub title: String,
     pub verdict: Verdict,
     pub observed: Text,
@@ -132,7 +134,7 @@ pub struct Finding {
     pub next_step: Text,
     pub facts: Facts,
     /// The verdict's icon and word (`Verdict::marked`).
-    pub mark: crate::i18n::Marked,
+    pub mark: crate::base::i18n::Marked,
 }
 
 impl Finding {
@@ -220,7 +222,7 @@ impl Report {
 /// A catalogue message with its values: `m!(<message id>, name = value, …)`.
 macro_rules! m {
     ($id:literal $(, $k:ident = $v:expr)* $(,)?) => {
-        crate::i18n::Msg::new($id)$(.arg(stringify!($k), $v))*
+        crate::base::i18n::Msg::new($id)$(.arg(stringify!($k), $v))*
     };
 }
 
@@ -230,7 +232,7 @@ fn none() -> Text {
 }
 
 fn finding(
-    check: CheckId,
+    check: StepId,
     verdict: Verdict,
     observed: impl Into<Text>,
     meaning: impl Into<Text>,
@@ -238,7 +240,7 @@ fn finding(
 ) -> Finding {
     Finding {
         check,
-        title: check.name(crate::i18n::ENGLISH),
+        title: check.name(crate::base::i18n::ENGLISH),
         verdict,
         observed: observed.into(),
         meaning: meaning.into(),
@@ -248,7 +250,7 @@ fn finding(
     }
 }
 
-fn skipped(check: CheckId, why: Msg) -> Finding {
+fn skipped(check: StepId, why: Msg) -> Finding {
     finding(check, Verdict::Skipped, why, none(), none())
 }
 
@@ -281,7 +283,7 @@ impl Run<'_> {
         // The network-level checks are about the URL's host.
         if matches!(
             f.check,
-            CheckId::Url | CheckId::Dns | CheckId::Tcp | CheckId::Tls | CheckId::Proxy
+            StepId::Url | StepId::Dns | StepId::Tcp | StepId::Tls | StepId::Proxy
         ) && f.facts.host.is_none()
         {
             f.facts.host = Url::parse(&self.report.url)
@@ -358,10 +360,7 @@ pub async fn diagnose(
     let network_ok = check_network(&mut run, &target, &trust, &proxy).await;
     let Some(conn) = conn else {
         // Everything after the network checks needs a connection.
-        for c in CheckId::ALL
-            .into_iter()
-            .skip_while(|c| *c != CheckId::Oauth)
-        {
+        for c in StepId::ALL.into_iter().skip_while(|c| *c != StepId::Oauth) {
             run.add(skipped(c, m!("doctor-skip-no-connection")));
         }
         return run.report;

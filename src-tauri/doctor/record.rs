@@ -6,8 +6,8 @@ use std::sync::OnceLock;
 
 use serde_json::{json, Value};
 
+use crate::base::redaction::redact_text;
 use crate::http::words;
-use crate::redaction::redact_text;
 
 const CORPUS: &[&str] = include!(concat!(env!("OUT_DIR"), "/corpus.rs"));
 

@@ -2,10 +2,10 @@
 
 use serde::Serialize;
 
-use super::{CheckId, Facts, Report, Verdict};
-use crate::i18n::Msg;
+use super::{Facts, Report, StepId, Verdict};
+use crate::base::i18n::Msg;
 
-pub use crate::redaction::redact_text as redact;
+pub use crate::base::redaction::redact_text as redact;
 
 fn icon(v: Verdict, language: &str) -> String {
     v.marked().render(language)
@@ -18,7 +18,7 @@ pub fn to_markdown(r: &Report, language: &str) -> String {
     let mut md = format!(
         "# {}\n\n- URL: `{}`\n- {}: {}\n- {}: {}\n- {}: {}\n\n| {} | {} | {} |\n| --- | --- | --- |\n",
         t("report-title"),
-        crate::redaction::redact_url(&r.url),
+        crate::base::redaction::redact_url(&r.url),
         t("report-method"),
         r.method,
         t("report-connection"),
@@ -70,7 +70,7 @@ pub fn to_markdown(r: &Report, language: &str) -> String {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct RenderedFinding<'a> {
-    check: CheckId,
+    check: StepId,
     title: String,
     verdict: Verdict,
     observed: String,
@@ -92,11 +92,11 @@ struct RenderedReport<'a> {
 /// The report as JSON, its sentences in `language`; the facts as the Doctor found them.
 pub fn to_json(r: &Report, language: &str) -> String {
     let rendered = RenderedReport {
-        url: crate::redaction::redact_url(&r.url),
+        url: crate::base::redaction::redact_url(&r.url),
         method: &r.method,
         connection: r.connection.as_deref(),
         at: r.at,
-        language: crate::i18n::negotiate(language),
+        language: crate::base::i18n::negotiate(language),
         findings: r
             .findings
             .iter()

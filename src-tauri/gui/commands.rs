@@ -4,8 +4,9 @@ use secrecy::ExposeSecret;
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 
+use crate::access::AccessFormat;
 use crate::access::AccessMatrix;
-use crate::app::{AccessFormat, App, CheckFileView, ReportFormat};
+use crate::base::error::UiError;
 use crate::body::{SearchHit, TextRows, TreeRows};
 use crate::bridge::{
     AppInfo, AppView, ConnectionView, ConnectionsOverview, EndpointsView, HistoryView,
@@ -13,8 +14,9 @@ use crate::bridge::{
     SnippetsView, TokenInspection,
 };
 use crate::bridge::{CurlImport, ExportedReport, SavedBody, ScopeMatrix, StreamUpdate};
+use crate::checks::{CheckFileView, ReportFormat};
 use crate::checks::{CheckOutcome, CheckRun};
-use crate::error::UiError;
+use crate::engine::Engine;
 
 /// How long a copied token stays on the clipboard.
 const CLIPBOARD_CLEAR_AFTER: Duration = Duration::from_secs(30);
@@ -33,7 +35,7 @@ pub fn clear_copied_token(handle: &AppHandle) {
     let Some(copied) = handle.try_state::<CopiedToken>() else {
         return;
     };
-    let token = crate::platform::lock(&copied.0).take();
+    let token = crate::base::platform::lock(&copied.0).take();
     let current = handle.clipboard().read_text().ok();
     if still_ours(current.as_deref(), token.as_ref()) {
         let _ = handle.clipboard().write_text(String::new());
@@ -42,55 +44,58 @@ pub fn clear_copied_token(handle: &AppHandle) {
 
 #[tauri::command]
 pub fn app_info() -> Result<AppInfo, UiError> {
-    crate::app::app_info()
+    crate::engine::app_info()
 }
 
 #[tauri::command]
-pub async fn connections_overview(app: State<'_, App>) -> Result<ConnectionsOverview, UiError> {
+pub async fn connections_overview(app: State<'_, Engine>) -> Result<ConnectionsOverview, UiError> {
     app.overview().await
 }
 
 #[tauri::command]
-pub async fn start_sandbox(app: State<'_, App>) -> Result<ConnectionView, UiError> {
+pub async fn start_sandbox(app: State<'_, Engine>) -> Result<ConnectionView, UiError> {
     app.start_sandbox().await
 }
 
 #[tauri::command]
-pub async fn begin_sign_in(app: State<'_, App>, name: String) -> Result<SignInStarted, UiError> {
+pub async fn begin_sign_in(app: State<'_, Engine>, name: String) -> Result<SignInStarted, UiError> {
     app.begin_sign_in(&name).await
 }
 
 #[tauri::command]
-pub async fn finish_sign_in(app: State<'_, App>, name: String) -> Result<ConnectionView, UiError> {
+pub async fn finish_sign_in(
+    app: State<'_, Engine>,
+    name: String,
+) -> Result<ConnectionView, UiError> {
     app.finish_sign_in(&name).await
 }
 
 #[tauri::command]
-pub fn cancel_sign_in(app: State<'_, App>, name: String) {
+pub fn cancel_sign_in(app: State<'_, Engine>, name: String) {
     app.cancel_sign_in(&name);
 }
 
 #[tauri::command]
-pub async fn sign_out(app: State<'_, App>, name: String) -> Result<ConnectionView, UiError> {
+pub async fn sign_out(app: State<'_, Engine>, name: String) -> Result<ConnectionView, UiError> {
     app.sign_out(&name).await
 }
 
 #[tauri::command]
 pub async fn add_connection(
-    app: State<'_, App>,
+    app: State<'_, Engine>,
     input: NewConnection,
 ) -> Result<ConnectionView, UiError> {
     app.add_connection(input).await
 }
 
 #[tauri::command]
-pub async fn remove_connection(app: State<'_, App>, name: String) -> Result<(), UiError> {
+pub async fn remove_connection(app: State<'_, Engine>, name: String) -> Result<(), UiError> {
     app.remove_connection(&name).await
 }
 
 #[tauri::command]
 pub async fn set_trusted_hosts(
-    app: State<'_, App>,
+    app: State<'_, Engine>,
     name: String,
     hosts: Vec<String>,
 ) -> Result<ConnectionView, UiError> {
@@ -98,7 +103,10 @@ pub async fn set_trusted_hosts(
 }
 
 #[tauri::command]
-pub async fn inspect_token(app: State<'_, App>, name: String) -> Result<TokenInspection, UiError> {
+pub async fn inspect_token(
+    app: State<'_, Engine>,
+    name: String,
+) -> Result<TokenInspection, UiError> {
     app.inspect_token(&name).await
 }
 
@@ -107,12 +115,12 @@ pub async fn inspect_token(app: State<'_, App>, name: String) -> Result<TokenIns
 #[tauri::command]
 pub async fn copy_token(
     handle: AppHandle,
-    app: State<'_, App>,
+    app: State<'_, Engine>,
     name: String,
 ) -> Result<u64, UiError> {
     let token = app.access_token_for_clipboard(&name).await?;
     let clipboard_error = |e: tauri_plugin_clipboard_manager::Error| UiError::Storage {
-        message: crate::i18n::wsay!("clipboard-failed", reason = e.to_string()),
+        message: crate::base::i18n::wsay!("clipboard-failed", reason = e.to_string()),
         path: None,
     };
     handle
@@ -120,7 +128,7 @@ pub async fn copy_token(
         .write_text(token.expose_secret().to_string())
         .map_err(clipboard_error)?;
     if let Some(copied) = handle.try_state::<CopiedToken>() {
-        *crate::platform::lock(&copied.0) = Some(token.clone());
+        *crate::base::platform::lock(&copied.0) = Some(token.clone());
     }
     let handle = handle.clone();
     tauri::async_runtime::spawn(async move {
@@ -141,13 +149,13 @@ pub fn scope_hints(scopes: String) -> Vec<String> {
 
 /// Why the URL typed will not take a token, in the window's language; none when it will.
 #[tauri::command]
-pub fn url_warning(app: State<'_, App>, url: String) -> Option<String> {
+pub fn url_warning(app: State<'_, Engine>, url: String) -> Option<String> {
     app.url_warning(&url)
 }
 
 /// Whether the URL typed is still the picked endpoint's path (its parameters filled in).
 #[tauri::command]
-pub fn endpoint_fits(app: State<'_, App>, template: String, url: String) -> bool {
+pub fn endpoint_fits(app: State<'_, Engine>, template: String, url: String) -> bool {
     app.endpoint_fits(&template, &url)
 }
 
@@ -155,7 +163,7 @@ pub fn endpoint_fits(app: State<'_, App>, template: String, url: String) -> bool
 #[tauri::command]
 pub fn copy_link(
     handle: AppHandle,
-    app: State<'_, App>,
+    app: State<'_, Engine>,
     request: RequestInput,
 ) -> Result<String, UiError> {
     let link = app.request_link(&request)?;
@@ -163,7 +171,7 @@ pub fn copy_link(
         .clipboard()
         .write_text(link.clone())
         .map_err(|e| UiError::Storage {
-            message: crate::i18n::wsay!("clipboard-failed", reason = e.to_string()),
+            message: crate::base::i18n::wsay!("clipboard-failed", reason = e.to_string()),
             path: None,
         })?;
     Ok(link)
@@ -182,7 +190,7 @@ impl LinkInbox {
     /// twice within a few seconds (by the OS and by the running instance) counts once.
     pub fn deliver(&self, link: String) {
         {
-            let mut last = crate::platform::lock(&self.last);
+            let mut last = crate::base::platform::lock(&self.last);
             if last
                 .as_ref()
                 .is_some_and(|(l, at)| *l == link && at.elapsed() < Duration::from_secs(5))
@@ -191,11 +199,11 @@ impl LinkInbox {
             }
             *last = Some((link.clone(), std::time::Instant::now()));
         }
-        match &*crate::platform::lock(&self.listener) {
+        match &*crate::base::platform::lock(&self.listener) {
             Some(channel) => {
                 let _ = channel.send(link);
             }
-            None => crate::platform::lock(&self.waiting).push(link),
+            None => crate::base::platform::lock(&self.waiting).push(link),
         }
     }
 }
@@ -203,17 +211,17 @@ impl LinkInbox {
 /// The page listens for links opened from outside; those that came first are told now.
 #[tauri::command]
 pub fn watch_links(inbox: State<'_, LinkInbox>, channel: tauri::ipc::Channel<String>) {
-    let waiting = std::mem::take(&mut *crate::platform::lock(&inbox.waiting));
+    let waiting = std::mem::take(&mut *crate::base::platform::lock(&inbox.waiting));
     for link in waiting {
         let _ = channel.send(link);
     }
-    *crate::platform::lock(&inbox.listener) = Some(channel);
+    *crate::base::platform::lock(&inbox.listener) = Some(channel);
 }
 
 /// The request a `lakegate://` link opens (nothing is sent).
 #[tauri::command]
 pub async fn open_link(
-    app: State<'_, App>,
+    app: State<'_, Engine>,
     link: String,
     current: Option<String>,
 ) -> Result<CurlImport, UiError> {
@@ -221,18 +229,21 @@ pub async fn open_link(
 }
 
 #[tauri::command]
-pub fn use_memory_secrets(app: State<'_, App>) {
+pub fn use_memory_secrets(app: State<'_, Engine>) {
     app.use_memory_secrets();
 }
 
 #[tauri::command]
-pub async fn list_apps(app: State<'_, App>, connection: String) -> Result<Vec<AppView>, UiError> {
+pub async fn list_apps(
+    app: State<'_, Engine>,
+    connection: String,
+) -> Result<Vec<AppView>, UiError> {
     app.list_apps(&connection).await
 }
 
 #[tauri::command]
 pub async fn discover_endpoints(
-    app: State<'_, App>,
+    app: State<'_, Engine>,
     connection: String,
     app_url: String,
 ) -> Result<EndpointsView, UiError> {
@@ -241,25 +252,25 @@ pub async fn discover_endpoints(
 
 #[tauri::command]
 pub async fn send_request(
-    app: State<'_, App>,
+    app: State<'_, Engine>,
     id: String,
     request: RequestInput,
     progress: tauri::ipc::Channel<StreamUpdate>,
 ) -> Result<ResponseView, UiError> {
-    let tell: crate::app::Progress = std::sync::Arc::new(move |u| {
+    let tell: crate::request::Progress = std::sync::Arc::new(move |u| {
         let _ = progress.send(u);
     });
     app.send_request_watched(&id, request, Some(tell)).await
 }
 
 #[tauri::command]
-pub fn cancel_request(app: State<'_, App>, id: String) {
+pub fn cancel_request(app: State<'_, Engine>, id: String) {
     app.cancel_request(&id);
 }
 
 #[tauri::command]
 pub async fn text_rows(
-    app: State<'_, App>,
+    app: State<'_, Engine>,
     id: String,
     cols: u32,
     from: u32,
@@ -270,7 +281,7 @@ pub async fn text_rows(
 
 #[tauri::command]
 pub async fn tree_rows(
-    app: State<'_, App>,
+    app: State<'_, Engine>,
     id: String,
     from: u32,
     count: u32,
@@ -280,7 +291,7 @@ pub async fn tree_rows(
 
 #[tauri::command]
 pub async fn toggle_node(
-    app: State<'_, App>,
+    app: State<'_, Engine>,
     id: String,
     node: u32,
     open: bool,
@@ -291,7 +302,7 @@ pub async fn toggle_node(
 
 #[tauri::command]
 pub async fn search_body(
-    app: State<'_, App>,
+    app: State<'_, Engine>,
     id: String,
     query: String,
     index: u32,
@@ -303,7 +314,7 @@ pub async fn search_body(
 
 #[tauri::command]
 pub async fn save_body(
-    app: State<'_, App>,
+    app: State<'_, Engine>,
     id: String,
     path: String,
     replace: bool,
@@ -313,7 +324,7 @@ pub async fn save_body(
 
 #[tauri::command]
 pub async fn import_curl(
-    app: State<'_, App>,
+    app: State<'_, Engine>,
     text: String,
     current: Option<String>,
 ) -> Result<CurlImport, UiError> {
@@ -321,18 +332,18 @@ pub async fn import_curl(
 }
 
 #[tauri::command]
-pub fn release_body(app: State<'_, App>, id: String) {
+pub fn release_body(app: State<'_, Engine>, id: String) {
     app.release_body(&id);
 }
 
 #[tauri::command]
-pub fn snippets(app: State<'_, App>, request: RequestInput) -> Result<SnippetsView, UiError> {
+pub fn snippets(app: State<'_, Engine>, request: RequestInput) -> Result<SnippetsView, UiError> {
     app.snippets(request)
 }
 
 #[tauri::command]
 pub fn history(
-    app: State<'_, App>,
+    app: State<'_, Engine>,
     connection: Option<String>,
     filter: String,
 ) -> Result<Vec<HistoryView>, UiError> {
@@ -341,7 +352,7 @@ pub fn history(
 
 #[tauri::command]
 pub fn save_request(
-    app: State<'_, App>,
+    app: State<'_, Engine>,
     collection: String,
     name: String,
     request: RequestInput,
@@ -350,18 +361,18 @@ pub fn save_request(
 }
 
 #[tauri::command]
-pub fn saved_requests(app: State<'_, App>) -> Result<Vec<SavedView>, UiError> {
+pub fn saved_requests(app: State<'_, Engine>) -> Result<Vec<SavedView>, UiError> {
     app.saved_requests()
 }
 
 #[tauri::command]
-pub fn network_settings(app: State<'_, App>) -> Result<NetworkSettings, UiError> {
+pub fn network_settings(app: State<'_, Engine>) -> Result<NetworkSettings, UiError> {
     app.network_settings()
 }
 
 #[tauri::command]
 pub fn save_network_settings(
-    app: State<'_, App>,
+    app: State<'_, Engine>,
     settings: NetworkSettings,
 ) -> Result<NetworkSettings, UiError> {
     app.save_network_settings(settings)
@@ -369,16 +380,16 @@ pub fn save_network_settings(
 
 #[tauri::command]
 pub fn language_settings(
-    app: State<'_, App>,
+    app: State<'_, Engine>,
     browser: Vec<String>,
-) -> Result<crate::app::LanguageSettings, UiError> {
+) -> Result<crate::engine::LanguageSettings, UiError> {
     app.language_settings(&browser)
 }
 
 /// The window now speaks `language`; `remember` keeps the choice in settings.json.
 #[tauri::command]
 pub fn set_language(
-    app: State<'_, App>,
+    app: State<'_, Engine>,
     language: Option<String>,
     remember: bool,
 ) -> Result<(), UiError> {
@@ -388,7 +399,7 @@ pub fn set_language(
 /// Runs the Doctor, sending each finding through `progress` as it is made.
 #[tauri::command]
 pub async fn diagnose(
-    app: State<'_, App>,
+    app: State<'_, Engine>,
     connection: Option<String>,
     url: String,
     method: String,
@@ -409,7 +420,7 @@ pub async fn diagnose(
 }
 
 #[tauri::command]
-pub fn export_report(app: State<'_, App>) -> Result<ExportedReport, UiError> {
+pub fn export_report(app: State<'_, Engine>) -> Result<ExportedReport, UiError> {
     let (markdown, json) = app.export_report()?;
     let recording = app.export_recording()?;
     Ok(ExportedReport {
@@ -420,13 +431,16 @@ pub fn export_report(app: State<'_, App>) -> Result<ExportedReport, UiError> {
 }
 
 #[tauri::command]
-pub async fn scope_matrix(app: State<'_, App>, connection: String) -> Result<ScopeMatrix, UiError> {
+pub async fn scope_matrix(
+    app: State<'_, Engine>,
+    connection: String,
+) -> Result<ScopeMatrix, UiError> {
     app.scope_matrix(&connection).await
 }
 
 #[tauri::command]
 pub async fn sign_in_with_scopes(
-    app: State<'_, App>,
+    app: State<'_, Engine>,
     connection: String,
     scopes: Vec<String>,
 ) -> Result<SignInStarted, UiError> {
@@ -454,14 +468,14 @@ mod tests {
 
 /// A check file, read and checked (the path is the user's own choice; only read).
 #[tauri::command]
-pub fn open_check_file(app: State<'_, App>, path: String) -> Result<CheckFileView, UiError> {
+pub fn open_check_file(app: State<'_, Engine>, path: String) -> Result<CheckFileView, UiError> {
     app.open_check_file(&path)
 }
 
 /// Runs a check file as `connection`; each outcome is told on `progress` as it ends.
 #[tauri::command]
 pub async fn run_check_file(
-    app: State<'_, App>,
+    app: State<'_, Engine>,
     path: String,
     connection: String,
     progress: tauri::ipc::Channel<CheckOutcome>,
@@ -475,7 +489,7 @@ pub async fn run_check_file(
 /// Writes a check file made of a collection of saved requests, and opens it.
 #[tauri::command]
 pub async fn check_file_from_saved(
-    app: State<'_, App>,
+    app: State<'_, Engine>,
     collection: String,
     connection: Option<String>,
     path: String,
@@ -487,7 +501,7 @@ pub async fn check_file_from_saved(
 
 #[tauri::command]
 pub fn save_check_report(
-    app: State<'_, App>,
+    app: State<'_, Engine>,
     format: ReportFormat,
     path: String,
     replace: bool,
@@ -498,7 +512,7 @@ pub fn save_check_report(
 /// Who can call which app in `connection`'s workspace; with `path`, Check all.
 #[tauri::command]
 pub async fn access_view(
-    app: State<'_, App>,
+    app: State<'_, Engine>,
     connection: String,
     path: Option<String>,
 ) -> Result<AccessMatrix, UiError> {
@@ -507,7 +521,7 @@ pub async fn access_view(
 
 #[tauri::command]
 pub fn save_access_report(
-    app: State<'_, App>,
+    app: State<'_, Engine>,
     format: AccessFormat,
     path: String,
     replace: bool,

@@ -6,7 +6,9 @@ use tauri::AppHandle;
 use tauri_plugin_opener::OpenerExt;
 use tauri_plugin_shell::ShellExt;
 
-use crate::host::{browser_command, browser_from_env, BoxFuture, Host, HostError, ProgramOutput};
+use crate::base::host::{
+    browser_command, browser_from_env, BoxFuture, Host, HostError, ProgramOutput,
+};
 
 pub struct TauriHost {
     pub app: AppHandle,

@@ -1,5 +1,5 @@
 //! The window: a thin shell over the core. Commands only translate between IPC and
-//! `crate::app::App`; no protocol or storage logic lives here.
+//! `crate::engine::App`; no protocol or storage logic lives here.
 
 mod command_names;
 mod commands;
@@ -12,7 +12,7 @@ use tauri::Manager;
 pub use command_names::COMMANDS;
 
 pub fn run() -> tauri::Result<()> {
-    crate::app::keep_large_blocks_apart();
+    crate::body::keep_large_blocks_apart();
     tauri::Builder::default()
         // One window: a second start (a lakegate:// link opened from a browser, a wiki or
         // chat) hands its link to the running one and brings it forward.
@@ -36,7 +36,7 @@ pub fn run() -> tauri::Result<()> {
             let host = Arc::new(host::TauriHost {
                 app: app.handle().clone(),
             });
-            let state = crate::app::App::new(host)
+            let state = crate::engine::Engine::new(host)
                 .map_err(|e| Box::new(e) as Box<dyn std::error::Error>)?;
             app.manage(state);
             app.manage(commands::CopiedToken::default());

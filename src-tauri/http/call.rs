@@ -17,7 +17,7 @@ use tokio::net::TcpStream;
 use url::Url;
 
 use super::{is_localhost_name, HttpError, Trust};
-use crate::i18n::say;
+use crate::base::i18n::say;
 
 /// What to send.
 #[derive(Debug, Clone)]
@@ -490,7 +490,7 @@ pub async fn call_watched(
     watch: Watch,
 ) -> Result<CallResult, CallError> {
     let phase = Arc::new(Mutex::new(Phase::Dns));
-    let now = |phase: &Arc<Mutex<Phase>>| *crate::platform::lock(phase);
+    let now = |phase: &Arc<Mutex<Phase>>| *crate::base::platform::lock(phase);
     let work = send(trust, proxy, spec, bearer, phase.clone(), &watch);
     let cancelled = async {
         match watch.stop.clone() {
@@ -513,6 +513,8 @@ pub async fn call_watched(
     }
 }
 
+/// Sends `spec` as its steps: the token checked against the URL, the wire opened (DNS,
+/// TCP, the proxy's tunnel), TLS, the request, then the body as it arrives.
 async fn send(
     trust: &Trust,
     proxy_settings: &ProxySettings,
@@ -521,17 +523,9 @@ async fn send(
     phase: Arc<Mutex<Phase>>,
     watch: &Watch,
 ) -> Result<CallResult, CallError> {
-    let set = |p: Phase| *crate::platform::lock(&phase) = p;
+    let set = |p: Phase| *crate::base::platform::lock(&phase) = p;
     let url = full_url(spec)?;
-    if let Some(b) = bearer {
-        if b.origin != url.origin() || url.scheme() != "https" {
-            return Err(CallError::TokenElsewhere {
-                cleared: b.origin.ascii_serialization(),
-                host: url.origin().ascii_serialization(),
-            });
-        }
-    }
-    let bearer = bearer.map(|b| &b.token);
+    let bearer = cleared_for(bearer, &url)?;
     let proxy = proxy_for(&url, proxy_settings);
     // Everything typed by hand is checked before anything goes on the wire.
     let request = build_request(
@@ -541,12 +535,110 @@ async fn send(
         bearer,
     )?;
     let host = url.host_str().unwrap_or_default().to_string();
-    let port = url.port_or_known_default().unwrap_or(443);
     let started = Instant::now();
     let mut timings = Timings::default();
 
+    let (tcp, remote) = dial(&url, proxy.as_ref(), &set, &mut timings, started).await?;
+    let stream: Box<dyn Io> = if url.scheme() == "https" {
+        set(Phase::Tls);
+        let t = Instant::now();
+        let tls = secure(trust, &host, tcp).await?;
+        timings.tls_ms = ms(t);
+        tls
+    } else {
+        Box::new(tcp)
+    };
+
+    set(Phase::Waiting);
+    let (mut sender, conn) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+            .await
+            .map_err(broken(Phase::Waiting))?;
+    let driver = tokio::spawn(async move {
+        let _ = conn.await;
+    });
+    let response = sender
+        .send_request(request)
+        .await
+        .map_err(broken(Phase::Waiting))?;
+    timings.first_byte_ms = ms(started);
+    set(Phase::Body);
+    let status = response.status().as_u16();
+    let headers: Vec<(String, String)> = response
+        .headers()
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    if let Some(f) = &watch.on_head {
+        f(status, &headers);
+    }
+    let got = read_body(response.into_body(), spec.body_cap, watch, started).await;
+    driver.abort();
+    let got = got?;
+    timings.total_ms = ms(started);
+    Ok(CallResult {
+        status,
+        reason: reason_phrase(status),
+        headers,
+        body: got.kept,
+        received: got.received,
+        truncated: got.truncated,
+        timings,
+        remote: Some(remote),
+        via_proxy: proxy.map(|p| {
+            format!(
+                "{}:{}",
+                p.host_str().unwrap_or(""),
+                p.port_or_known_default().unwrap_or(0)
+            )
+        }),
+        stopped: got.stopped,
+        arrivals: got.arrivals,
+        waited_secs: vec![],
+    })
+}
+
+/// The token, only when it was cleared for this very origin over https.
+fn cleared_for<'a>(
+    bearer: Option<&'a Bearer>,
+    url: &Url,
+) -> Result<Option<&'a SecretString>, CallError> {
+    if let Some(b) = bearer {
+        if b.origin != url.origin() || url.scheme() != "https" {
+            return Err(CallError::TokenElsewhere {
+                cleared: b.origin.ascii_serialization(),
+                host: url.origin().ascii_serialization(),
+            });
+        }
+    }
+    Ok(bearer.map(|b| &b.token))
+}
+
+fn broken(phase: Phase) -> impl Fn(hyper::Error) -> CallError {
+    move |e: hyper::Error| CallError::Broken {
+        phase,
+        reason: e.to_string(),
+    }
+}
+
+/// The wire to `url`: its name resolved (or the proxy's), a TCP connection, and through a
+/// proxy the tunnel an https URL needs; each step timed.
+async fn dial(
+    url: &Url,
+    proxy: Option<&Url>,
+    set: &impl Fn(Phase),
+    timings: &mut Timings,
+    started: Instant,
+) -> Result<(TcpStream, SocketAddr), CallError> {
+    let host = url.host_str().unwrap_or_default().to_string();
+    let port = url.port_or_known_default().unwrap_or(443);
     set(Phase::Dns);
-    let (dial_host, dial_port) = match &proxy {
+    let (dial_host, dial_port) = match proxy {
         Some(p) => (
             p.host_str().unwrap_or_default().to_string(),
             p.port_or_known_default().unwrap_or(3128),
@@ -569,96 +661,77 @@ async fn send(
     })?;
     timings.connect_ms = ms(t);
 
-    if let Some(p) = &proxy {
+    if let Some(p) = proxy {
         set(Phase::Proxy);
         if url.scheme() == "https" {
             tunnel(&mut tcp, p, &format!("{host}:{port}")).await?;
         }
     }
+    Ok((tcp, remote))
+}
 
-    let stream: Box<dyn Io> = if url.scheme() == "https" {
-        set(Phase::Tls);
-        let t = Instant::now();
-        let (config, recorder) = super::tls_config_recording(trust)?;
-        let name = ServerName::try_from(
-            host.trim_start_matches('[')
-                .trim_end_matches(']')
-                .to_string(),
-        )
-        .map_err(|e| CallError::Invalid(format!("{host} cannot be a TLS server name: {e}")))?;
-        let tls = tokio_rustls::TlsConnector::from(Arc::new(config))
-            .connect(name, tcp)
-            .await
-            .map_err(|e| match tls_error(e) {
-                // Name the CA that issued what the server presented: the one to trust, or to distrust.
-                CallError::TlsUntrusted { reason } => {
-                    let chain = crate::platform::lock(&recorder.seen).clone();
-                    let issuer = chain.last().and_then(|c| super::certificate_issuer(c));
-                    CallError::TlsUntrusted {
-                        reason: match issuer {
-                            Some(i) => format!(
-                                "issued by {i}, which this computer does not trust ({reason})"
-                            ),
-                            None => reason,
-                        },
-                    }
-                }
-                other => other,
-            })?;
-        timings.tls_ms = ms(t);
-        Box::new(tls)
-    } else {
-        Box::new(tcp)
-    };
-
-    set(Phase::Waiting);
-    let broken = |phase: Phase| {
-        move |e: hyper::Error| CallError::Broken {
-            phase,
-            reason: e.to_string(),
-        }
-    };
-    let (mut sender, conn) =
-        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
-            .await
-            .map_err(broken(Phase::Waiting))?;
-    let driver = tokio::spawn(async move {
-        let _ = conn.await;
-    });
-
-    let response = sender
-        .send_request(request)
+/// TLS to `host` over `tcp`, trusting `trust`; an untrusted certificate names the CA that
+/// issued what the server presented (the one to trust, or to distrust).
+async fn secure(trust: &Trust, host: &str, tcp: TcpStream) -> Result<Box<dyn Io>, CallError> {
+    let (config, recorder) = super::tls_config_recording(trust)?;
+    let name = ServerName::try_from(
+        host.trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_string(),
+    )
+    .map_err(|e| CallError::Invalid(format!("{host} cannot be a TLS server name: {e}")))?;
+    let tls = tokio_rustls::TlsConnector::from(Arc::new(config))
+        .connect(name, tcp)
         .await
-        .map_err(broken(Phase::Waiting))?;
-    timings.first_byte_ms = ms(started);
-    set(Phase::Body);
-    let status = response.status().as_u16();
-    let headers: Vec<(String, String)> = response
-        .headers()
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.as_str().to_string(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
-    if let Some(f) = &watch.on_head {
-        f(status, &headers);
-    }
-    let mut body = response.into_body();
-    let mut kept = Vec::new();
-    let mut received: u64 = 0;
-    let mut truncated = false;
-    let mut stopped = false;
-    let mut arrivals = Vec::new();
+        .map_err(|e| match tls_error(e) {
+            CallError::TlsUntrusted { reason } => {
+                let chain = crate::base::platform::lock(&recorder.seen).clone();
+                let issuer = chain.last().and_then(|c| super::certificate_issuer(c));
+                CallError::TlsUntrusted {
+                    reason: match issuer {
+                        Some(i) => {
+                            format!("issued by {i}, which this computer does not trust ({reason})")
+                        }
+                        None => reason,
+                    },
+                }
+            }
+            other => other,
+        })?;
+    Ok(Box::new(tls))
+}
+
+/// What of a body arrived: the bytes kept (up to the cap), how many came, and when.
+struct Received {
+    kept: Vec<u8>,
+    received: u64,
+    truncated: bool,
+    stopped: bool,
+    arrivals: Vec<(f64, usize)>,
+}
+
+/// Reads `body` as it arrives, telling `watch` of each piece, up to `cap` bytes kept; a
+/// stop ends it and keeps what came.
+async fn read_body(
+    mut body: hyper::body::Incoming,
+    cap: usize,
+    watch: &Watch,
+    started: Instant,
+) -> Result<Received, CallError> {
+    let mut got = Received {
+        kept: Vec::new(),
+        received: 0,
+        truncated: false,
+        stopped: false,
+        arrivals: Vec::new(),
+    };
     let mut stop = watch.stop.clone();
     loop {
         let frame = match &mut stop {
             Some(rx) => tokio::select! {
                 f = body.frame() => f,
                 _ = rx.wait_for(|s| *s) => {
-                    stopped = true;
+                    got.stopped = true;
                     break;
                 }
             },
@@ -668,43 +741,22 @@ async fn send(
         let frame = frame.map_err(broken(Phase::Body))?;
         if let Some(data) = frame.data_ref() {
             let at = ms(started);
-            if arrivals.len() < MAX_ARRIVALS {
-                arrivals.push((at, data.len()));
+            if got.arrivals.len() < MAX_ARRIVALS {
+                got.arrivals.push((at, data.len()));
             }
             if let Some(f) = &watch.on_chunk {
                 f(at, data);
             }
-            received += data.len() as u64;
-            let room = spec.body_cap.saturating_sub(kept.len());
-            kept.extend_from_slice(&data[..room.min(data.len())]);
+            got.received += data.len() as u64;
+            let room = cap.saturating_sub(got.kept.len());
+            got.kept.extend_from_slice(&data[..room.min(data.len())]);
             if data.len() > room {
-                truncated = true;
+                got.truncated = true;
                 break;
             }
         }
     }
-    driver.abort();
-    timings.total_ms = ms(started);
-    Ok(CallResult {
-        status,
-        reason: reason_phrase(status),
-        headers,
-        body: kept,
-        received,
-        truncated,
-        timings,
-        remote: Some(remote),
-        via_proxy: proxy.map(|p| {
-            format!(
-                "{}:{}",
-                p.host_str().unwrap_or(""),
-                p.port_or_known_default().unwrap_or(0)
-            )
-        }),
-        stopped,
-        arrivals,
-        waited_secs: vec![],
-    })
+    Ok(got)
 }
 
 impl Phase {
@@ -720,7 +772,7 @@ impl Phase {
     }
 }
 
-impl crate::i18n::Localize for CallError {
+impl crate::base::i18n::Localize for CallError {
     fn say(&self, lang: &str) -> String {
         match self {
             CallError::Invalid(m) => m.clone(),
@@ -767,22 +819,24 @@ impl crate::i18n::Localize for CallError {
     }
 }
 
-impl From<CallError> for crate::error::UiError {
+impl From<CallError> for crate::base::error::UiError {
     fn from(e: CallError) -> Self {
-        use crate::i18n::Localize as _;
+        use crate::base::i18n::Localize as _;
         use CallError as C;
         let message = e.in_window();
         match e {
-            C::Invalid(_) => crate::error::UiError::invalid("url", message),
-            C::TokenElsewhere { host, .. } => crate::error::UiError::TokenRefused { message, host },
-            C::TlsUntrusted { .. } => crate::error::UiError::TlsUntrusted { message },
-            C::ProxyAuth { .. } | C::ProxyRefused { .. } => {
-                crate::error::UiError::Proxy { message }
+            C::Invalid(_) => crate::base::error::UiError::invalid("url", message),
+            C::TokenElsewhere { host, .. } => {
+                crate::base::error::UiError::TokenRefused { message, host }
             }
-            C::Timeout { .. } => crate::error::UiError::TimedOut { message },
-            C::Cancelled => crate::error::UiError::Cancelled { message },
+            C::TlsUntrusted { .. } => crate::base::error::UiError::TlsUntrusted { message },
+            C::ProxyAuth { .. } | C::ProxyRefused { .. } => {
+                crate::base::error::UiError::Proxy { message }
+            }
+            C::Timeout { .. } => crate::base::error::UiError::TimedOut { message },
+            C::Cancelled => crate::base::error::UiError::Cancelled { message },
             C::Dns { .. } | C::Connect { .. } | C::Tls { .. } | C::Broken { .. } | C::Setup(_) => {
-                crate::error::UiError::Network { message }
+                crate::base::error::UiError::Network { message }
             }
         }
     }

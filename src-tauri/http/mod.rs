@@ -48,7 +48,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::i18n::say;
+use crate::base::i18n::say;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
@@ -245,7 +245,7 @@ impl Resolve for LoopbackAwareResolver {
     }
 }
 
-impl crate::i18n::Localize for HttpError {
+impl crate::base::i18n::Localize for HttpError {
     fn say(&self, lang: &str) -> String {
         match self {
             HttpError::CaBundle { path, reason } => {
@@ -433,7 +433,7 @@ impl rustls::client::danger::ServerCertVerifier for ChainRecorder {
         ocsp: &[u8],
         now: rustls::pki_types::UnixTime,
     ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
-        let mut seen = crate::platform::lock(&self.seen);
+        let mut seen = crate::base::platform::lock(&self.seen);
         *seen = std::iter::once(end_entity)
             .chain(intermediates)
             .map(|c| c.clone().into_owned())

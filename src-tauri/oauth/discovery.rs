@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use url::Url;
 
-use crate::i18n::say;
+use crate::base::i18n::say;
 
 #[derive(Debug, Clone)]
 pub struct OAuthEndpoints {
@@ -85,7 +85,7 @@ fn excerpt(body: &str) -> String {
 fn unreachable(host: &Url, e: &reqwest::Error) -> DiscoveryError {
     DiscoveryError::Unreachable {
         host: host.as_str().trim_end_matches('/').into(),
-        reason: crate::error::chain(e),
+        reason: crate::base::error::chain(e),
     }
 }
 
@@ -171,7 +171,7 @@ pub async fn discover(
     })
 }
 
-impl crate::i18n::Localize for DiscoveryError {
+impl crate::base::i18n::Localize for DiscoveryError {
     fn say(&self, lang: &str) -> String {
         match self {
             DiscoveryError::NotDatabricks {

@@ -10,7 +10,7 @@ use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
 use super::{unix_now, TokenSet};
-use crate::i18n::say;
+use crate::base::i18n::say;
 
 #[derive(Debug, thiserror::Error)]
 pub enum GrantError {
@@ -70,7 +70,7 @@ pub(crate) fn classify(e: TokenError) -> GrantError {
                 _ => GrantError::Refused { error, description },
             }
         }
-        RequestTokenError::Request(e) => GrantError::Network(crate::error::chain(&e)),
+        RequestTokenError::Request(e) => GrantError::Network(crate::base::error::chain(&e)),
         RequestTokenError::Parse(e, body) => {
             // An error page (a proxy's, a sign-in page) is read for its words, not its markup.
             let start = &body[..body.len().min(64 * 1024)];
@@ -147,7 +147,7 @@ pub async fn refresh(
     Ok(token_set(&resp, scopes))
 }
 
-impl crate::i18n::Localize for GrantError {
+impl crate::base::i18n::Localize for GrantError {
     fn say(&self, lang: &str) -> String {
         match self {
             GrantError::RefreshTokenInvalid(m) => say!(lang, "grant-refresh-invalid", said = m),

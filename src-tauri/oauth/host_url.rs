@@ -3,7 +3,7 @@
 
 use url::Url;
 
-use crate::i18n::say;
+use crate::base::i18n::say;
 
 /// Why a typed workspace address is not one (the OS port's errors are `host::HostError`).
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -49,7 +49,7 @@ pub fn normalize_host(input: &str) -> Result<Url, AddressError> {
     Url::parse(&origin).map_err(|_| AddressError::NotAUrl(trimmed.to_string()))
 }
 
-impl crate::i18n::Localize for AddressError {
+impl crate::base::i18n::Localize for AddressError {
     fn say(&self, lang: &str) -> String {
         match self {
             AddressError::Empty => say!(lang, "host-empty"),

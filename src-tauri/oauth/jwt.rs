@@ -97,12 +97,12 @@ impl DecodedJwt {
     }
 }
 
-impl crate::i18n::Localize for JwtError {
+impl crate::base::i18n::Localize for JwtError {
     fn say(&self, lang: &str) -> String {
         match self {
-            JwtError::Parts(n) => crate::i18n::say!(lang, "jwt-parts", parts = *n),
-            JwtError::Base64(what) => crate::i18n::say!(lang, "jwt-base64", part = *what),
-            JwtError::Json(what) => crate::i18n::say!(lang, "jwt-json", part = *what),
+            JwtError::Parts(n) => crate::base::i18n::say!(lang, "jwt-parts", parts = *n),
+            JwtError::Base64(what) => crate::base::i18n::say!(lang, "jwt-base64", part = *what),
+            JwtError::Json(what) => crate::base::i18n::say!(lang, "jwt-json", part = *what),
         }
     }
 }

@@ -18,7 +18,7 @@ use url::Url;
 
 use super::grants::{classify, token_set, GrantError};
 use super::{OAuthEndpoints, TokenSet};
-use crate::i18n::say;
+use crate::base::i18n::say;
 
 /// How long a sign-in waits for the browser.
 pub const LOGIN_TIMEOUT: Duration = Duration::from_secs(300);
@@ -364,9 +364,9 @@ fn language_of(head: &str) -> &'static str {
             let (k, v) = l.split_once(':')?;
             k.trim()
                 .eq_ignore_ascii_case("accept-language")
-                .then(|| crate::i18n::from_accept_language(v.trim()))
+                .then(|| crate::base::i18n::from_accept_language(v.trim()))
         })
-        .unwrap_or(crate::i18n::ENGLISH)
+        .unwrap_or(crate::base::i18n::ENGLISH)
 }
 
 /// Answers the browser with a page in `lang`: the title `id`, the message `id-text`.
@@ -375,10 +375,10 @@ async fn respond(
     status: &str,
     lang: &str,
     id: &str,
-    args: &[(&str, crate::i18n::Arg)],
+    args: &[(&str, crate::base::i18n::Arg)],
 ) {
-    let title = escape(&crate::i18n::text(lang, id, &[]));
-    let message = crate::i18n::text(lang, &format!("{id}-text"), args);
+    let title = escape(&crate::base::i18n::text(lang, id, &[]));
+    let message = crate::base::i18n::text(lang, &format!("{id}-text"), args);
     let body = format!(
         "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{title}</title>\
          <style>body{{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;line-height:1.5}}</style>\
@@ -530,7 +530,7 @@ async fn answer(
     }
 }
 
-impl crate::i18n::Localize for LoginError {
+impl crate::base::i18n::Localize for LoginError {
     fn say(&self, lang: &str) -> String {
         match self {
             LoginError::PortBusy { port, secs } => {

@@ -68,7 +68,7 @@ pub fn user_scopes(picked: &[String]) -> Vec<String> {
 /// asks for `file.files`, while the scope of the Files API is `files.files` (the one the
 /// workspace's apps list in `user_api_scopes`).
 pub fn scope_hint(scope: &str) -> Option<String> {
-    (scope.trim() == "file.files").then(|| crate::i18n::wsay!("scope-hint-file-files"))
+    (scope.trim() == "file.files").then(|| crate::base::i18n::wsay!("scope-hint-file-files"))
 }
 
 /// The hints for every scope of `typed` (separated by spaces or commas), once each.
@@ -83,7 +83,7 @@ pub fn scope_hints(typed: &str) -> Vec<String> {
 }
 
 // The clock's helpers live in the base (`platform`); their old home still answers.
-pub use crate::platform::{rfc3339, unix_now};
+pub use crate::base::platform::{rfc3339, unix_now};
 
 #[cfg(test)]
 mod tests {

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::platform::write_atomically;
+use crate::base::platform::write_atomically;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Section {
@@ -214,9 +214,9 @@ pub fn write_profile(path: &Path, name: &str, entries: &[(&str, &str)]) -> Resul
     })
 }
 
-impl crate::i18n::Localize for CfgError {
+impl crate::base::i18n::Localize for CfgError {
     fn say(&self, lang: &str) -> String {
-        use crate::i18n::say;
+        use crate::base::i18n::say;
         match self {
             CfgError::Read { path, reason } => {
                 say!(lang, "file-read", path = path, reason = reason)

@@ -188,7 +188,7 @@ struct Shared {
 impl Shared {
     fn state(&self) -> MutexGuard<'_, State> {
         // A panic elsewhere must not take the sandbox down with it.
-        crate::platform::lock(&self.state)
+        crate::base::platform::lock(&self.state)
     }
 
     fn app_url(&self, app: &str) -> String {
@@ -324,8 +324,9 @@ impl Sandbox {
             }
         };
         let ca_file = dir.join("ca.pem");
-        let write = crate::platform::create_private_dir(&dir)
-            .and_then(|()| crate::platform::write_atomically(&ca_file, tls.ca_pem.as_bytes()));
+        let write = crate::base::platform::create_private_dir(&dir).and_then(|()| {
+            crate::base::platform::write_atomically(&ca_file, tls.ca_pem.as_bytes())
+        });
         write.map_err(|source| SandboxError::WriteCa {
             path: ca_file.display().to_string(),
             source,
@@ -457,9 +458,11 @@ impl TempDir {
         let rng = ring::rand::SystemRandom::new();
         let name = format!("lakegate-sandbox-{}", jwt::random_hex(&rng, 6)?);
         let path = std::env::temp_dir().join(name);
-        crate::platform::create_private_dir(&path).map_err(|source| SandboxError::WriteCa {
-            path: path.display().to_string(),
-            source,
+        crate::base::platform::create_private_dir(&path).map_err(|source| {
+            SandboxError::WriteCa {
+                path: path.display().to_string(),
+                source,
+            }
         })?;
         Ok(Self(path))
     }
@@ -471,9 +474,9 @@ impl Drop for TempDir {
     }
 }
 
-impl crate::i18n::Localize for SandboxError {
+impl crate::base::i18n::Localize for SandboxError {
     fn say(&self, lang: &str) -> String {
-        use crate::i18n::say;
+        use crate::base::i18n::say;
         match self {
             SandboxError::PortInUse { port } => say!(lang, "sandbox-port-in-use", port = *port),
             SandboxError::Listen { port, source } => {

@@ -129,16 +129,19 @@ fn language_of(headers: &HeaderMap) -> &'static str {
     headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
-        .map_or(crate::i18n::ENGLISH, crate::i18n::from_accept_language)
+        .map_or(
+            crate::base::i18n::ENGLISH,
+            crate::base::i18n::from_accept_language,
+        )
 }
 
 /// A sentence of the catalogue in `lang`, its values HTML-escaped and shown as code.
 fn say(lang: &str, id: &str, values: &[(&str, &str)]) -> String {
-    let args: Vec<(&str, crate::i18n::Arg)> = values
+    let args: Vec<(&str, crate::base::i18n::Arg)> = values
         .iter()
         .map(|(k, v)| (*k, format!("<code>{}</code>", escape(v)).into()))
         .collect();
-    crate::i18n::text(lang, id, &args)
+    crate::base::i18n::text(lang, id, &args)
 }
 
 /// A small HTML page in `lang`: no third-party content, no referrer leaves it.
@@ -149,11 +152,11 @@ fn page(
     body_html: &str,
     form_action: &str,
 ) -> Response {
-    let title = escape(&crate::i18n::text(lang, title_id, &[]));
-    let head_title = escape(&crate::i18n::text(
+    let title = escape(&crate::base::i18n::text(lang, title_id, &[]));
+    let head_title = escape(&crate::base::i18n::text(
         lang,
         "sandbox-page-title",
-        &[("title", crate::i18n::text(lang, title_id, &[]).into())],
+        &[("title", crate::base::i18n::text(lang, title_id, &[]).into())],
     ));
     let html = format!(
         "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{head_title}</title>\
@@ -323,11 +326,11 @@ pub async fn authorize(
                  <span class=\"muted\">{email} · {role}</span></button>",
                 email = escape(&u.email),
                 name = escape(&u.display_name()),
-                role = escape(&crate::i18n::text(lang, &format!("sandbox-role-{}", u.role.as_str()), &[]))
+                role = escape(&crate::base::i18n::text(lang, &format!("sandbox-role-{}", u.role.as_str()), &[]))
             )
         })
         .collect();
-    let asks = crate::i18n::text(
+    let asks = crate::base::i18n::text(
         lang,
         "sandbox-sign-in-text",
         &[
@@ -342,8 +345,8 @@ pub async fn authorize(
         "<p>{asks}</p><p class=\"muted\">{choose}</p>\
          <form method=\"post\" action=\"/oidc/v1/authorize\"><input type=\"hidden\" name=\"request\" value=\"{request_id}\">\
          {buttons}<button class=\"cancel\" type=\"submit\" name=\"deny\" value=\"1\">{cancel}</button></form>",
-        choose = escape(&crate::i18n::text(lang, "sandbox-choose", &[])),
-        cancel = escape(&crate::i18n::text(lang, "sandbox-cancel", &[])),
+        choose = escape(&crate::base::i18n::text(lang, "sandbox-choose", &[])),
+        cancel = escape(&crate::base::i18n::text(lang, "sandbox-cancel", &[])),
     );
     let form_action = origin_of(&pending.redirect_uri);
     s.state().pending.insert(request_id, pending);

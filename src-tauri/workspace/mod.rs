@@ -3,7 +3,7 @@
 
 pub mod openapi;
 
-use crate::i18n::say;
+use crate::base::i18n::say;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
@@ -168,7 +168,7 @@ async fn get_json<T: serde::de::DeserializeOwned>(
             .bearer_auth(token.expose_secret())
             .send()
             .await
-            .map_err(|e| WorkspaceError::Network(crate::error::chain(&e)))?;
+            .map_err(|e| WorkspaceError::Network(crate::base::error::chain(&e)))?;
         match retry_after(resp.status().as_u16(), resp.headers()) {
             Some(secs) if waits < crate::http::MAX_WAITS => {
                 waits += 1;
@@ -181,7 +181,7 @@ async fn get_json<T: serde::de::DeserializeOwned>(
     let body = resp
         .bytes()
         .await
-        .map_err(|e| WorkspaceError::Network(crate::error::chain(&e)))?;
+        .map_err(|e| WorkspaceError::Network(crate::base::error::chain(&e)))?;
     if !(200..300).contains(&status) {
         let message = serde_json::from_slice::<ApiError>(&body)
             .ok()
@@ -371,7 +371,7 @@ pub async fn me(
     })
 }
 
-impl crate::i18n::Localize for WorkspaceError {
+impl crate::base::i18n::Localize for WorkspaceError {
     fn say(&self, lang: &str) -> String {
         match self {
             WorkspaceError::Network(m) => say!(lang, "workspace-network", reason = m),
@@ -405,13 +405,13 @@ impl crate::i18n::Localize for WorkspaceError {
 }
 
 /// What the window is told of this error (`UiError`: its kind, and the words).
-impl From<WorkspaceError> for crate::error::UiError {
+impl From<WorkspaceError> for crate::base::error::UiError {
     fn from(e: WorkspaceError) -> Self {
-        use crate::i18n::Localize as _;
+        use crate::base::i18n::Localize as _;
         let message = e.in_window();
         match e {
-            WorkspaceError::Network(_) => crate::error::UiError::Network { message },
-            _ => crate::error::UiError::Refused { message },
+            WorkspaceError::Network(_) => crate::base::error::UiError::Network { message },
+            _ => crate::base::error::UiError::Refused { message },
         }
     }
 }

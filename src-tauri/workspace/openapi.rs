@@ -430,9 +430,9 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Operation>, OpenApiError> {
     Ok(ops)
 }
 
-impl crate::i18n::Localize for OpenApiError {
+impl crate::base::i18n::Localize for OpenApiError {
     fn say(&self, lang: &str) -> String {
-        use crate::i18n::say;
+        use crate::base::i18n::say;
         match self {
             OpenApiError::TooLarge(n) => {
                 say!(

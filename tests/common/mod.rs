@@ -8,16 +8,16 @@ pub mod recorder;
 use std::sync::Arc;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-use base64::Engine;
+use base64::Engine as _;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use lakegate::app::App;
+use lakegate::base::host::HeadlessHost;
+use lakegate::base::secrets::{Keychain, SecretStore};
 use lakegate::bridge::{ConnectionKindName, NewConnection, RequestInput};
-use lakegate::host::HeadlessHost;
+use lakegate::engine::Engine;
 use lakegate::http::LoopbackAwareResolver;
 use lakegate::sandbox::{Sandbox, SandboxConfig};
-use lakegate::secrets::{Keychain, SecretStore};
 use serde_json::Value;
 
 pub async fn sandbox(config: SandboxConfig) -> Sandbox {
@@ -195,7 +195,7 @@ pub async fn m2m_token(sb: &Sandbox, http: &reqwest::Client, scope: &str) -> Str
 /// "bot", its own keychain service and its own folders.
 pub struct Bench {
     pub sb: Sandbox,
-    pub app: App,
+    pub app: Engine,
     pub dir: PathBuf,
 }
 
@@ -214,7 +214,7 @@ pub async fn workbench(config: SandboxConfig) -> Bench {
         sb.addr.port()
     )));
     let probe = keychain.clone();
-    let app = App::with_parts(
+    let app = Engine::with_parts(
         Arc::new(HeadlessHost { no_browser: true }),
         keychain as Arc<dyn SecretStore>,
         Box::new(move || probe.probe()),
@@ -314,8 +314,8 @@ pub async fn browse(url: String, ca: PathBuf, user: String) {
     reqwest::Client::new().get(location).send().await.unwrap();
 }
 
-impl lakegate::host::Host for Person {
-    fn open_url(&self, url: &str) -> Result<(), lakegate::host::HostError> {
+impl lakegate::base::host::Host for Person {
+    fn open_url(&self, url: &str) -> Result<(), lakegate::base::host::HostError> {
         let Some(ca) = self.ca.lock().unwrap().clone() else {
             return Ok(());
         };
@@ -328,12 +328,12 @@ impl lakegate::host::Host for Person {
         &'a self,
         program: &'a str,
         _: &'a [String],
-    ) -> lakegate::host::BoxFuture<
+    ) -> lakegate::base::host::BoxFuture<
         'a,
-        Result<lakegate::host::ProgramOutput, lakegate::host::HostError>,
+        Result<lakegate::base::host::ProgramOutput, lakegate::base::host::HostError>,
     > {
         Box::pin(async move {
-            Err(lakegate::host::HostError::NotFound {
+            Err(lakegate::base::host::HostError::NotFound {
                 program: program.into(),
             })
         })

@@ -78,7 +78,15 @@ test('who can call which app: every kind of cell, Check all, the Doctor and the 
     .catch(async (e) => {
       // Still checking, or the click never took: the button says which.
       const button = await s().find('[data-testid="access-check-all"]');
-      throw new Error(`${e.message}; Check all says "${await button.text()}", disabled: ${await button.attribute('disabled')}`);
+      // And whether the team's sandbox still runs and listens.
+      const port = new URL(info.host).port;
+      const listening = spawnSync('ss', ['-Hltn', `sport = :${port}`], { encoding: 'utf8' }).stdout?.trim();
+      const alive = sandbox.exitCode === null && sandbox.signalCode === null;
+      throw new Error(
+        `${e.message}; Check all says "${await button.text()}", disabled: ${await button.attribute('disabled')}; ` +
+          `the sandbox (pid ${sandbox.pid}) ${alive ? 'runs' : `ended (${sandbox.exitCode ?? sandbox.signalCode})`}, ` +
+          `listening on ${port}: ${listening || 'nothing'}`,
+      );
     });
   assert.match(await (await cell('finance', 'alice')).text(), /✘ called: 403/);
   assert.match(await (await cell('finance', 'bob')).text(), /✔ called: 200/);

@@ -118,7 +118,7 @@ test('Save to file writes the exact bytes', async () => {
   await typeInto('[data-testid="save-path"]', file);
   await (await s().find('[data-testid="save-confirm"]')).click();
   await s().waitFor('[data-testid="save-replace"]');
-  assert.match(await textOf('.save-problem'), /exists already/);
+  assert.match(await textOf('form.save [role="alert"]'), /exists already/);
   await shot(s(), 'big-answer-save');
 });
 

@@ -96,6 +96,9 @@ checks-board screenshot-checks.png
 stream-live screenshot-stream.png
 pt-j1-403-doctor screenshot-doctor.pt-BR.png
 pt-matrix screenshot-scope-matrix.pt-BR.png
+pt-j1-hello-200 screenshot-workbench.pt-BR.png
+pt-token-inspector screenshot-token-inspector.pt-BR.png
+pt-settings screenshot-settings.pt-BR.png
 SHOTS
 fi
 exit "$status"

@@ -30,7 +30,7 @@ pub(in crate::doctor) async fn check_app(
                             .collect::<Vec<_>>()
                             .join(", ");
                         run.add(finding(
-                            CheckId::App,
+                            StepId::App,
                             Verdict::Fail,
                             m!("doctor-app-none", host = &conn.host, origin = origin),
                             m!("doctor-app-none-meaning"),
@@ -44,7 +44,7 @@ pub(in crate::doctor) async fn check_app(
                         let deployment = a.deployment_state.as_deref().unwrap_or("unknown");
                         run.add(
                             finding(
-                                CheckId::App,
+                                StepId::App,
                                 if deployment == "SUCCEEDED" {
                                     Verdict::Pass
                                 } else {
@@ -73,7 +73,7 @@ pub(in crate::doctor) async fn check_app(
                         };
                         run.add(
                             finding(
-                                CheckId::App,
+                                StepId::App,
                                 Verdict::Fail,
                                 m!(
                                     "doctor-app-down",
@@ -94,7 +94,7 @@ pub(in crate::doctor) async fn check_app(
             }
             Err(e) => {
                 run.add(finding(
-                    CheckId::App,
+                    StepId::App,
                     Verdict::Unknown,
                     Msg::plain(e.in_window()),
                     m!("doctor-app-unknown-meaning"),
@@ -104,7 +104,7 @@ pub(in crate::doctor) async fn check_app(
             }
         },
         None => {
-            run.add(skipped(CheckId::App, m!("doctor-skip-no-token")));
+            run.add(skipped(StepId::App, m!("doctor-skip-no-token")));
             None
         }
     }

@@ -21,7 +21,7 @@ pub(in crate::doctor) async fn check_endpoint(
     };
     match (&origin_bearer, network_ok && running) {
         (Some(Err(refused)), _) => run.add(finding(
-            CheckId::Endpoint,
+            StepId::Endpoint,
             Verdict::Unknown,
             Msg::plain(refused.in_window()),
             m!("doctor-endpoint-refused-meaning"),
@@ -58,7 +58,7 @@ pub(in crate::doctor) async fn check_endpoint(
                         .collect();
                     if same_path.iter().any(|o| o.method == run.report.method) {
                         run.add(finding(
-                            CheckId::Endpoint,
+                            StepId::Endpoint,
                             Verdict::Pass,
                             m!(
                                 "doctor-endpoint-pass",
@@ -75,7 +75,7 @@ pub(in crate::doctor) async fn check_endpoint(
                             .collect::<Vec<_>>()
                             .join(", ");
                         run.add(finding(
-                            CheckId::Endpoint,
+                            StepId::Endpoint,
                             Verdict::Fail,
                             m!(
                                 "doctor-endpoint-method",
@@ -94,7 +94,7 @@ pub(in crate::doctor) async fn check_endpoint(
                             .collect::<Vec<_>>()
                             .join(", ");
                         run.add(finding(
-                            CheckId::Endpoint,
+                            StepId::Endpoint,
                             Verdict::Warn,
                             m!(
                                 "doctor-endpoint-undocumented",
@@ -107,7 +107,7 @@ pub(in crate::doctor) async fn check_endpoint(
                     }
                 }
                 None => run.add(finding(
-                    CheckId::Endpoint,
+                    StepId::Endpoint,
                     Verdict::Unknown,
                     m!("doctor-endpoint-no-document"),
                     m!("doctor-endpoint-no-document-meaning"),
@@ -115,9 +115,6 @@ pub(in crate::doctor) async fn check_endpoint(
                 )),
             }
         }
-        _ => run.add(skipped(
-            CheckId::Endpoint,
-            m!("doctor-skip-app-not-running"),
-        )),
+        _ => run.add(skipped(StepId::Endpoint, m!("doctor-skip-app-not-running"))),
     }
 }

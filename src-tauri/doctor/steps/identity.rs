@@ -16,7 +16,7 @@ pub(in crate::doctor) async fn check_identity(
                 let who = display(&me);
                 run.add(
                     finding(
-                        CheckId::Identity,
+                        StepId::Identity,
                         Verdict::Pass,
                         m!("doctor-identity-pass", identity = &who),
                         m!("doctor-identity-pass-meaning"),
@@ -31,7 +31,7 @@ pub(in crate::doctor) async fn check_identity(
             }
             Err(e) => {
                 run.add(finding(
-                    CheckId::Identity,
+                    StepId::Identity,
                     Verdict::Fail,
                     Msg::plain(e.in_window()),
                     m!("doctor-identity-fail-meaning"),

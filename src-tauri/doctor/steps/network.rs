@@ -30,7 +30,7 @@ pub(in crate::doctor) async fn check_network(
     match call::call(trust, proxy, &probe, None, std::future::pending()).await {
         Ok(r) => {
             run.add(finding(
-                CheckId::Dns,
+                StepId::Dns,
                 Verdict::Pass,
                 m!(
                     "doctor-dns-pass",
@@ -41,21 +41,21 @@ pub(in crate::doctor) async fn check_network(
                 none(),
             ));
             run.add(finding(
-                CheckId::Tcp,
+                StepId::Tcp,
                 Verdict::Pass,
                 m!("doctor-tcp-pass", ms = r.timings.connect_ms.round()),
                 m!("doctor-tcp-pass-meaning"),
                 none(),
             ));
             run.add(finding(
-                CheckId::Tls,
+                StepId::Tls,
                 Verdict::Pass,
                 m!("doctor-tls-pass", ms = r.timings.tls_ms.round()),
                 m!("doctor-tls-pass-meaning"),
                 none(),
             ));
             run.add(finding(
-                CheckId::Proxy,
+                StepId::Proxy,
                 Verdict::Pass,
                 proxy_words(chosen_proxy.as_deref()),
                 m!("doctor-proxy-pass-meaning"),
@@ -78,10 +78,10 @@ pub(in crate::doctor) fn network_findings(
     proxy: Option<&str>,
     e: &CallError,
 ) -> (Finding, Finding, Finding, Finding) {
-    let skip = |c: CheckId| skipped(c, m!("doctor-skip-network-earlier"));
+    let skip = |c: StepId| skipped(c, m!("doctor-skip-network-earlier"));
     let proxy_pass = || {
         finding(
-            CheckId::Proxy,
+            StepId::Proxy,
             Verdict::Pass,
             proxy_words(proxy),
             none(),
@@ -90,7 +90,7 @@ pub(in crate::doctor) fn network_findings(
     };
     let dns_pass = || {
         finding(
-            CheckId::Dns,
+            StepId::Dns,
             Verdict::Pass,
             m!("doctor-dns-resolves", host = host),
             m!("doctor-dns-pass-meaning"),
@@ -99,7 +99,7 @@ pub(in crate::doctor) fn network_findings(
     };
     let tcp_pass = || {
         finding(
-            CheckId::Tcp,
+            StepId::Tcp,
             Verdict::Pass,
             m!("doctor-tcp-connected"),
             m!("doctor-tcp-pass-meaning"),
@@ -109,7 +109,7 @@ pub(in crate::doctor) fn network_findings(
     match e {
         CallError::Dns { reason, .. } => (
             finding(
-                CheckId::Dns,
+                StepId::Dns,
                 Verdict::Fail,
                 m!("doctor-dns-fail", host = host, reason = reason),
                 if host.ends_with(".invalid") {
@@ -119,18 +119,18 @@ pub(in crate::doctor) fn network_findings(
                 },
                 m!("doctor-dns-fail-next"),
             ),
-            skip(CheckId::Tcp),
+            skip(StepId::Tcp),
             if proxy.is_some() {
                 proxy_pass()
             } else {
-                skip(CheckId::Proxy)
+                skip(StepId::Proxy)
             },
-            skip(CheckId::Tls),
+            skip(StepId::Tls),
         ),
         CallError::Connect { addr, reason } => (
             dns_pass(),
             finding(
-                CheckId::Tcp,
+                StepId::Tcp,
                 Verdict::Fail,
                 m!(
                     "doctor-tcp-fail",
@@ -142,7 +142,7 @@ pub(in crate::doctor) fn network_findings(
             ),
             if proxy.is_some() {
                 finding(
-                    CheckId::Proxy,
+                    StepId::Proxy,
                     Verdict::Fail,
                     m!("doctor-proxy-refused", proxy = proxy.unwrap_or("")),
                     none(),
@@ -150,33 +150,33 @@ pub(in crate::doctor) fn network_findings(
                 )
             } else {
                 finding(
-                    CheckId::Proxy,
+                    StepId::Proxy,
                     Verdict::Pass,
                     m!("doctor-proxy-direct"),
                     m!("doctor-proxy-direct-meaning"),
                     m!("doctor-proxy-direct-next"),
                 )
             },
-            skip(CheckId::Tls),
+            skip(StepId::Tls),
         ),
         CallError::ProxyAuth { proxy: p } | CallError::ProxyRefused { proxy: p, .. } => (
             dns_pass(),
             tcp_pass(),
             finding(
-                CheckId::Proxy,
+                StepId::Proxy,
                 Verdict::Fail,
                 Msg::plain(e.in_window()),
                 m!("doctor-proxy-fail-meaning", proxy = p),
                 m!("doctor-proxy-fail-next"),
             ),
-            skip(CheckId::Tls),
+            skip(StepId::Tls),
         ),
         CallError::TlsUntrusted { reason } => (
             dns_pass(),
             tcp_pass(),
             proxy_pass(),
             finding(
-                CheckId::Tls,
+                StepId::Tls,
                 Verdict::Fail,
                 m!("doctor-tls-untrusted", reason = reason),
                 m!("doctor-tls-untrusted-meaning"),
@@ -186,7 +186,7 @@ pub(in crate::doctor) fn network_findings(
         CallError::Timeout { phase, secs } => (
             dns_pass(),
             finding(
-                CheckId::Tcp,
+                StepId::Tcp,
                 Verdict::Fail,
                 m!(
                     "doctor-tcp-timeout",
@@ -197,14 +197,14 @@ pub(in crate::doctor) fn network_findings(
                 m!("doctor-network-next"),
             ),
             proxy_pass(),
-            skip(CheckId::Tls),
+            skip(StepId::Tls),
         ),
         other => (
             dns_pass(),
             tcp_pass(),
             proxy_pass(),
             finding(
-                CheckId::Tls,
+                StepId::Tls,
                 Verdict::Fail,
                 Msg::plain(other.in_window()),
                 m!("doctor-tls-fail-meaning"),

@@ -12,7 +12,7 @@ pub(in crate::doctor) async fn check_oauth(
         Ok(c) => c,
         Err(e) => {
             run.add(finding(
-                CheckId::Oauth,
+                StepId::Oauth,
                 Verdict::Fail,
                 Msg::plain(e.in_window()),
                 m!("doctor-oauth-client"),
@@ -28,14 +28,14 @@ pub(in crate::doctor) async fn check_oauth(
     if uses_oauth {
         match session.oauth_endpoints(conn).await {
             Ok(ep) => run.add(finding(
-                CheckId::Oauth,
+                StepId::Oauth,
                 Verdict::Pass,
                 m!("doctor-oauth-pass", host = &conn.host, issuer = &ep.issuer),
                 m!("doctor-oauth-pass-meaning"),
                 none(),
             )),
             Err(e) => run.add(finding(
-                CheckId::Oauth,
+                StepId::Oauth,
                 Verdict::Fail,
                 Msg::plain(e.in_window()),
                 m!("doctor-oauth-fail-meaning"),
@@ -44,7 +44,7 @@ pub(in crate::doctor) async fn check_oauth(
         }
     } else {
         run.add(finding(
-            CheckId::Oauth,
+            StepId::Oauth,
             Verdict::Skipped,
             m!("doctor-oauth-not-used", kind = conn.kind.label()),
             none(),

@@ -42,7 +42,7 @@ pub(in crate::doctor) async fn check_permission(
                     if levels.iter().any(|l| *l == "CAN_USE" || *l == "CAN_MANAGE") {
                         run.add(
                             finding(
-                                CheckId::Permission,
+                                StepId::Permission,
                                 Verdict::Pass,
                                 m!(
                                     "doctor-permission-pass",
@@ -58,7 +58,7 @@ pub(in crate::doctor) async fn check_permission(
                     } else {
                         run.add(
                             finding(
-                                CheckId::Permission,
+                                StepId::Permission,
                                 Verdict::Fail,
                                 m!("doctor-permission-fail", identity = &who, app = &a.name),
                                 m!("doctor-permission-fail-meaning"),
@@ -88,7 +88,7 @@ pub(in crate::doctor) async fn check_permission(
                     };
                     run.add(
                         finding(
-                            CheckId::Permission,
+                            StepId::Permission,
                             Verdict::Unknown,
                             m!(
                                 "doctor-permission-unreadable",
@@ -106,7 +106,7 @@ pub(in crate::doctor) async fn check_permission(
                     );
                 }
                 Err(e) => run.add(finding(
-                    CheckId::Permission,
+                    StepId::Permission,
                     Verdict::Unknown,
                     Msg::plain(e.in_window()),
                     m!("doctor-permission-error-meaning"),
@@ -115,7 +115,7 @@ pub(in crate::doctor) async fn check_permission(
             }
         }
         _ => run.add(skipped(
-            CheckId::Permission,
+            StepId::Permission,
             m!("doctor-skip-no-app-or-identity"),
         )),
     }

@@ -14,11 +14,11 @@ pub(in crate::doctor) async fn check_request(
     match request {
         RequestStep::Answered(a) => add_request_finding(run, cx, &a).await,
         RequestStep::Send if !safe_to_repeat(&run.report.method) => run.add(skipped(
-            CheckId::Request,
+            StepId::Request,
             m!("doctor-skip-not-safe", method = &run.report.method),
         )),
         RequestStep::Send if !network_ok => {
-            run.add(skipped(CheckId::Request, m!("doctor-skip-network-failed")))
+            run.add(skipped(StepId::Request, m!("doctor-skip-network-failed")))
         }
         RequestStep::Send => match session.bearer_for(conn, parsed).await {
             Ok(bearer) => {
@@ -34,7 +34,7 @@ pub(in crate::doctor) async fn check_request(
                 match call::call(trust, proxy, &spec, Some(&bearer), std::future::pending()).await {
                     Ok(r) => add_request_finding(run, cx, &Answered::of(&r)).await,
                     Err(e) => run.add(finding(
-                        CheckId::Request,
+                        StepId::Request,
                         Verdict::Fail,
                         Msg::plain(e.in_window()),
                         m!("doctor-request-no-answer-meaning"),
@@ -43,13 +43,13 @@ pub(in crate::doctor) async fn check_request(
                 }
             }
             Err(TokenError::Refused(refused)) => run.add(finding(
-                CheckId::Request,
+                StepId::Request,
                 Verdict::Fail,
                 Msg::plain(refused.in_window()),
                 m!("doctor-request-refused-meaning"),
                 m!("doctor-request-refused-next"),
             )),
-            Err(_) => run.add(skipped(CheckId::Request, m!("doctor-skip-no-token"))),
+            Err(_) => run.add(skipped(StepId::Request, m!("doctor-skip-no-token"))),
         },
     }
 }
@@ -348,7 +348,7 @@ pub(in crate::doctor) fn request_finding(r: &Answered, facts: &TokenFacts) -> Fi
     if r.status >= 300 && recorded_as.is_none() && !facts.on_loopback {
         meaning.0.push(m!("doctor-request-unrecorded"));
     }
-    finding(CheckId::Request, verdict, observed, meaning, next).with(Facts {
+    finding(StepId::Request, verdict, observed, meaning, next).with(Facts {
         status: Some(r.status),
         recorded_as: recorded_as.map(str::to_string),
         ..Facts::default()

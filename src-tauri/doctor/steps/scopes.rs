@@ -12,7 +12,7 @@ pub(in crate::doctor) fn check_scopes(
     service_principal: bool,
 ) {
     let (Some(a), Some(t)) = (app, token) else {
-        run.add(skipped(CheckId::Scopes, m!("doctor-skip-no-app-or-token")));
+        run.add(skipped(StepId::Scopes, m!("doctor-skip-no-app-or-token")));
         return;
     };
     let missing: Vec<String> = a
@@ -29,7 +29,7 @@ pub(in crate::doctor) fn check_scopes(
     };
     let f = if a.user_api_scopes.is_empty() {
         finding(
-            CheckId::Scopes,
+            StepId::Scopes,
             Verdict::Pass,
             m!("doctor-scopes-none-asked", app = &a.name),
             m!("doctor-scopes-none-asked-meaning"),
@@ -37,7 +37,7 @@ pub(in crate::doctor) fn check_scopes(
         )
     } else if missing.is_empty() {
         finding(
-            CheckId::Scopes,
+            StepId::Scopes,
             Verdict::Pass,
             m!("doctor-scopes-pass", scopes = a.user_api_scopes.join(", ")),
             m!("doctor-scopes-pass-meaning"),
@@ -59,7 +59,7 @@ pub(in crate::doctor) fn check_scopes(
         );
         if service_principal {
             finding(
-                CheckId::Scopes,
+                StepId::Scopes,
                 Verdict::Unknown,
                 observed,
                 m!("doctor-scopes-sp-meaning"),
@@ -67,7 +67,7 @@ pub(in crate::doctor) fn check_scopes(
             )
         } else {
             finding(
-                CheckId::Scopes,
+                StepId::Scopes,
                 Verdict::Fail,
                 observed,
                 m!("doctor-scopes-fail-meaning"),

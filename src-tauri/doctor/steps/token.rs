@@ -17,7 +17,7 @@ pub(in crate::doctor) async fn check_token(run: &mut Run<'_>, cx: &Ctx<'_>) -> O
                 _ => m!("doctor-token-other-next"),
             };
             run.add(finding(
-                CheckId::Token,
+                StepId::Token,
                 Verdict::Fail,
                 Msg::plain(e.in_window()),
                 m!("doctor-token-none-meaning"),
@@ -44,21 +44,21 @@ pub(in crate::doctor) async fn check_token(run: &mut Run<'_>, cx: &Ctx<'_>) -> O
                 let plausible = host_of(&iss).is_some_and(|h| Some(h) == host_of(&conn.host));
                 match d.expires_at() {
                     Some(exp) if exp <= now => run.add(finding(
-                        CheckId::Token,
+                        StepId::Token,
                         Verdict::Fail,
                         m!("doctor-token-expired", seconds = now - exp),
                         m!("doctor-token-expired-meaning"),
                         m!("doctor-token-expired-next", connection = &conn.name),
                     )),
                     _ if !plausible && !iss.is_empty() => run.add(finding(
-                        CheckId::Token,
+                        StepId::Token,
                         Verdict::Warn,
                         m!("doctor-token-issuer", issuer = &iss, host = &conn.host),
                         m!("doctor-token-issuer-meaning"),
                         m!("doctor-token-issuer-next"),
                     )),
                     Some(exp) => run.add(finding(
-                        CheckId::Token,
+                        StepId::Token,
                         Verdict::Pass,
                         m!(
                             "doctor-token-pass",
@@ -69,7 +69,7 @@ pub(in crate::doctor) async fn check_token(run: &mut Run<'_>, cx: &Ctx<'_>) -> O
                         none(),
                     )),
                     None => run.add(finding(
-                        CheckId::Token,
+                        StepId::Token,
                         Verdict::Pass,
                         m!("doctor-token-no-expiry"),
                         none(),
@@ -79,7 +79,7 @@ pub(in crate::doctor) async fn check_token(run: &mut Run<'_>, cx: &Ctx<'_>) -> O
             }
             Err(_) if crate::connections::destinations::looks_like_apps_host(host) => {
                 run.add(finding(
-                    CheckId::Token,
+                    StepId::Token,
                     Verdict::Fail,
                     m!("doctor-token-pat"),
                     m!("doctor-token-pat-meaning"),
@@ -87,7 +87,7 @@ pub(in crate::doctor) async fn check_token(run: &mut Run<'_>, cx: &Ctx<'_>) -> O
                 ))
             }
             Err(_) => run.add(finding(
-                CheckId::Token,
+                StepId::Token,
                 Verdict::Pass,
                 m!("doctor-token-opaque"),
                 m!("doctor-token-opaque-meaning"),
@@ -95,7 +95,7 @@ pub(in crate::doctor) async fn check_token(run: &mut Run<'_>, cx: &Ctx<'_>) -> O
             )),
         }
     } else {
-        run.add(skipped(CheckId::Identity, m!("doctor-skip-no-token")));
+        run.add(skipped(StepId::Identity, m!("doctor-skip-no-token")));
     }
     token.map(|t| Known {
         token: t,

@@ -8,7 +8,7 @@ pub(in crate::doctor) fn check_url(run: &mut Run<'_>, url: &str) -> Option<Url> 
         Ok(u) if u.host_str().is_some() => u,
         _ => {
             run.add(finding(
-                CheckId::Url,
+                StepId::Url,
                 Verdict::Fail,
                 m!("doctor-url-not-full", url = url.trim()),
                 m!("doctor-url-not-full-meaning"),
@@ -49,7 +49,7 @@ pub(in crate::doctor) fn check_url(run: &mut Run<'_>, url: &str) -> Option<Url> 
         .max_by_key(|v| matches!(v, Verdict::Fail))
     {
         None => run.add(finding(
-            CheckId::Url,
+            StepId::Url,
             Verdict::Pass,
             m!("doctor-url-pass", path = parsed.path()),
             m!("doctor-url-pass-meaning"),
@@ -59,7 +59,7 @@ pub(in crate::doctor) fn check_url(run: &mut Run<'_>, url: &str) -> Option<Url> 
             let observed: Vec<Msg> = url_problems.iter().map(|p| p.1.clone()).collect();
             let meaning: Vec<Msg> = url_problems.iter().map(|p| p.2.clone()).collect();
             let next: Vec<Msg> = url_problems.iter().map(|p| p.3.clone()).collect();
-            run.add(finding(CheckId::Url, worst, observed, meaning, next));
+            run.add(finding(StepId::Url, worst, observed, meaning, next));
         }
     }
 

@@ -1,5 +1,9 @@
-// Generated from the Rust types listed in src-tauri/bindings.rs.
+// Generated from the Rust types listed in src-tauri/bindings.rs and the commands'
+// signatures in src-tauri/gui/commands.rs.
 // Do not edit: run `make bindings` (a test fails when this file is stale).
+
+/** What a command streams to: a Tauri `Channel` (made in api.ts, the only caller). */
+export type Listener<T> = { onmessage: (message: T) => void };
 
 export type AppInfo = { name: string, version: string, 
 /**
@@ -353,7 +357,7 @@ rows: number, };
 
 export type Verdict = "pass" | "warn" | "fail" | "unknown" | "skipped";
 
-export type CheckId = "url" | "dns" | "tcp" | "tls" | "proxy" | "oauth" | "token" | "identity" | "app" | "permission" | "scopes" | "endpoint" | "request";
+export type StepId = "url" | "dns" | "tcp" | "tls" | "proxy" | "oauth" | "token" | "identity" | "app" | "permission" | "scopes" | "endpoint" | "request";
 
 export type Facts = { 
 /**
@@ -390,7 +394,7 @@ managers: Array<string>,
  */
 recordedAs: string | null, };
 
-export type Finding = { check: CheckId, title: string, verdict: Verdict, observed: Text, meaning: Text, nextStep: Text, facts: Facts, 
+export type Finding = { check: StepId, title: string, verdict: Verdict, observed: Text, meaning: Text, nextStep: Text, facts: Facts, 
 /**
  * The verdict's icon and word (`Verdict::marked`).
  */
@@ -540,3 +544,105 @@ export type Msg = { id: string, args: Record<string, string | number>, };
 export type Text = Array<Msg>;
 
 export type Command = "app_info" | "connections_overview" | "start_sandbox" | "begin_sign_in" | "finish_sign_in" | "cancel_sign_in" | "sign_out" | "add_connection" | "scope_hints" | "url_warning" | "endpoint_fits" | "remove_connection" | "set_trusted_hosts" | "inspect_token" | "copy_token" | "use_memory_secrets" | "list_apps" | "discover_endpoints" | "send_request" | "cancel_request" | "text_rows" | "tree_rows" | "toggle_node" | "search_body" | "save_body" | "release_body" | "import_curl" | "copy_link" | "watch_links" | "open_link" | "snippets" | "history" | "save_request" | "saved_requests" | "network_settings" | "save_network_settings" | "language_settings" | "set_language" | "diagnose" | "export_report" | "scope_matrix" | "sign_in_with_scopes" | "open_check_file" | "run_check_file" | "save_check_report" | "check_file_from_saved" | "access_view" | "save_access_report";
+
+export type CommandArgs = {
+  app_info: {};
+  connections_overview: {};
+  start_sandbox: {};
+  begin_sign_in: { name: string };
+  finish_sign_in: { name: string };
+  cancel_sign_in: { name: string };
+  sign_out: { name: string };
+  add_connection: { input: NewConnection };
+  scope_hints: { scopes: string };
+  url_warning: { url: string };
+  endpoint_fits: { template: string; url: string };
+  remove_connection: { name: string };
+  set_trusted_hosts: { name: string; hosts: Array<string> };
+  inspect_token: { name: string };
+  copy_token: { name: string };
+  use_memory_secrets: {};
+  list_apps: { connection: string };
+  discover_endpoints: { connection: string; appUrl: string };
+  send_request: { id: string; request: RequestInput; progress: Listener<StreamUpdate> };
+  cancel_request: { id: string };
+  text_rows: { id: string; cols: number; from: number; count: number };
+  tree_rows: { id: string; from: number; count: number };
+  toggle_node: { id: string; node: number; open: boolean; deep: boolean };
+  search_body: { id: string; query: string; index: number; tree: boolean; cols: number };
+  save_body: { id: string; path: string; replace: boolean };
+  release_body: { id: string };
+  import_curl: { text: string; current: string | null };
+  copy_link: { request: RequestInput };
+  watch_links: { channel: Listener<string> };
+  open_link: { link: string; current: string | null };
+  snippets: { request: RequestInput };
+  history: { connection: string | null; filter: string };
+  save_request: { collection: string; name: string; request: RequestInput };
+  saved_requests: {};
+  network_settings: {};
+  save_network_settings: { settings: NetworkSettings };
+  language_settings: { browser: Array<string> };
+  set_language: { language: string | null; remember: boolean };
+  diagnose: { connection: string | null; url: string; method: string; after: string | null; progress: Listener<Finding> };
+  export_report: {};
+  scope_matrix: { connection: string };
+  sign_in_with_scopes: { connection: string; scopes: Array<string> };
+  open_check_file: { path: string };
+  run_check_file: { path: string; connection: string; progress: Listener<CheckOutcome> };
+  save_check_report: { format: ReportFormat; path: string; replace: boolean };
+  check_file_from_saved: { collection: string; connection: string | null; path: string; replace: boolean };
+  access_view: { connection: string; path: string | null };
+  save_access_report: { format: AccessFormat; path: string; replace: boolean };
+};
+
+export type CommandReturns = {
+  app_info: AppInfo;
+  connections_overview: ConnectionsOverview;
+  start_sandbox: ConnectionView;
+  begin_sign_in: SignInStarted;
+  finish_sign_in: ConnectionView;
+  cancel_sign_in: null;
+  sign_out: ConnectionView;
+  add_connection: ConnectionView;
+  scope_hints: Array<string>;
+  url_warning: string | null;
+  endpoint_fits: boolean;
+  remove_connection: null;
+  set_trusted_hosts: ConnectionView;
+  inspect_token: TokenInspection;
+  copy_token: number;
+  use_memory_secrets: null;
+  list_apps: Array<AppView>;
+  discover_endpoints: EndpointsView;
+  send_request: ResponseView;
+  cancel_request: null;
+  text_rows: TextRows;
+  tree_rows: TreeRows;
+  toggle_node: number;
+  search_body: SearchHit;
+  save_body: SavedBody;
+  release_body: null;
+  import_curl: CurlImport;
+  copy_link: string;
+  watch_links: null;
+  open_link: CurlImport;
+  snippets: SnippetsView;
+  history: Array<HistoryView>;
+  save_request: null;
+  saved_requests: Array<SavedView>;
+  network_settings: NetworkSettings;
+  save_network_settings: NetworkSettings;
+  language_settings: LanguageSettings;
+  set_language: null;
+  diagnose: Report;
+  export_report: ExportedReport;
+  scope_matrix: ScopeMatrix;
+  sign_in_with_scopes: SignInStarted;
+  open_check_file: CheckFileView;
+  run_check_file: CheckRun;
+  save_check_report: string;
+  check_file_from_saved: CheckFileView;
+  access_view: AccessMatrix;
+  save_access_report: string;
+};

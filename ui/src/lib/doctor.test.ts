@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CheckId, Facts, Finding } from './bindings';
+import type { StepId, Facts, Finding } from './bindings';
 import { missingScopes, shortForm } from './doctor';
 
 const noFacts: Facts = {
@@ -16,7 +16,7 @@ const noFacts: Facts = {
   recordedAs: null,
 };
 
-const f = (check: CheckId, verdict: Finding['verdict'], facts: Partial<Facts> = {}): Finding => ({
+const f = (check: StepId, verdict: Finding['verdict'], facts: Partial<Facts> = {}): Finding => ({
   check,
   title: check,
   verdict,

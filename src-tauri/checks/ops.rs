@@ -9,12 +9,13 @@ use tokio::sync::Semaphore;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::workbench::{expand_home, full_url_of, write_text_file};
-use super::App;
+use crate::base::error::UiError;
+use crate::base::i18n::wsay;
 use crate::checks::{self, Check, CheckFile, CheckOutcome, CheckRun, DoctorNote};
 use crate::doctor::Verdict;
-use crate::error::UiError;
-use crate::i18n::wsay;
+use crate::engine::files::{expand_home, write_text_file};
+use crate::engine::Engine;
+use crate::request::full_url_of;
 
 /// How much of an answer the board shows beside a check.
 const ANSWER_EXCERPT: usize = 2_000;
@@ -83,7 +84,7 @@ fn read_check_file(path: &str) -> Result<(std::path::PathBuf, String, CheckFile)
     Ok((path, name, file))
 }
 
-impl App {
+impl Engine {
     /// A check file, read and checked, as the board lists it.
     pub fn open_check_file(&self, path: &str) -> Result<CheckFileView, UiError> {
         let (path, name, file) = read_check_file(path)?;
@@ -119,7 +120,7 @@ impl App {
         let run = self
             .run_checks(connection, &name, &file, on_outcome)
             .await?;
-        *crate::platform::lock(&self.last_checks) = Some(run.clone());
+        *crate::base::platform::lock(&self.last_checks) = Some(run.clone());
         Ok(run)
     }
 
@@ -172,7 +173,7 @@ impl App {
             ReportFormat::Json => checks::to_json(run),
         };
         let missing = wsay!("checks-none-run");
-        super::workbench::save_last(&self.last_checks, missing, render, path, replace)
+        crate::engine::files::save_last(&self.last_checks, missing, render, path, replace)
     }
 
     /// Runs every check of `file` as `connection`, at most the file's concurrency at once;

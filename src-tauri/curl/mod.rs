@@ -4,6 +4,8 @@
 //! a URL's user-info) are never kept: the connection's own token is used instead, and the
 //! caller names what was left out.
 
+mod ops;
+
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -91,7 +93,7 @@ const IGNORED_WITH_VALUE: &[(&str, &str)] = &[
 /// Options that carry a credential: their value is dropped.
 const CREDENTIALS: &[&str] = &["-u", "--user", "--oauth2-bearer", "-b", "--cookie"];
 
-use crate::redaction::is_secret_header;
+use crate::base::redaction::is_secret_header;
 
 /// A header value that is a variable (`$DATABRICKS_TOKEN`), not a token itself.
 fn is_placeholder(value: &str) -> bool {
@@ -209,7 +211,7 @@ impl Reading {
         if id.is_empty() {
             return;
         }
-        let n = crate::i18n::Msg::new(id).render(crate::i18n::window_language());
+        let n = crate::base::i18n::Msg::new(id).render(crate::base::i18n::window_language());
         if !self.notes.iter().any(|x| x == &n) {
             self.notes.push(n);
         }
@@ -362,9 +364,9 @@ fn split_option(word: &str) -> (Option<String>, Option<String>) {
     (None, None)
 }
 
-impl crate::i18n::Localize for CurlError {
+impl crate::base::i18n::Localize for CurlError {
     fn say(&self, lang: &str) -> String {
-        use crate::i18n::say;
+        use crate::base::i18n::say;
         match self {
             CurlError::NotCurl => say!(lang, "curl-not-curl"),
             CurlError::Unbalanced => say!(lang, "curl-unbalanced"),

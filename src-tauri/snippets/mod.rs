@@ -3,6 +3,8 @@
 //! (`Config(profile=…).oauth_token()`). The token always comes from the environment
 //! (`DATABRICKS_TOKEN`) or the SDK's own auth, never pasted in.
 
+mod ops;
+
 use serde_json::Value;
 
 /// What a snippet needs: never the token.

@@ -208,7 +208,7 @@ pub fn buffering_note(
     let (first, last) = (arrivals.first()?.0, arrivals.last()?.0);
     let waited = first.max(first_byte_ms);
     (events > 1 && last - first < 50.0 && waited >= 1_000.0).then(|| {
-        crate::i18n::wsay!(
+        crate::base::i18n::wsay!(
             "stream-buffered",
             events = events,
             seconds = format!("{:.1}", waited / 1000.0)

@@ -1,14 +1,12 @@
-//! The operations the window offers, independent of Tauri: the GUI's commands are
-//! one-line calls into these, and tests call them directly.
+//! Lakegate's engine: the state the window and the command line share (connections,
+//! sign-ins, the sandbox, history, the answers kept for the Doctor) and the operations on
+//! connections. Each feature adds its own operations to `Engine` in its folder's `ops.rs`;
+//! the window's commands and the command line are one-line calls into them, and tests call
+//! them directly. (`Engine` is Lakegate; a Databricks App is an `AppView`.)
 
-mod access;
-mod checks;
-mod diagnosis;
-mod workbench;
-
-pub use access::AccessFormat;
-pub use checks::{CheckFileView, CheckLine, OnOutcome, ReportFormat};
-pub use workbench::{indent_json, keep_large_blocks_apart, response_view, Progress};
+mod apps;
+pub(crate) mod files;
+mod network;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -17,6 +15,10 @@ use std::sync::{Arc, Mutex};
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::oneshot;
 
+use crate::base::error::UiError;
+use crate::base::host::{Host, HostError};
+use crate::base::i18n::{wsay, Localize};
+use crate::base::secrets::{Keychain, SecretStore, SecretsError, SwitchableStore};
 use crate::bridge::{
     ConnectionKindName, ConnectionView, ConnectionsOverview, KeychainStatus, NewConnection,
     SandboxView, SignInStarted, TokenInspection,
@@ -25,12 +27,8 @@ use crate::connections::{destinations, registry};
 use crate::connections::{
     validate_name, Connection, ConnectionKind, ConnectionStore, Origin, Session,
 };
-use crate::error::UiError;
-use crate::host::{Host, HostError};
-use crate::i18n::{wsay, Localize};
 use crate::oauth::{jwt, normalize_host, PendingLogin, DEFAULT_CLIENT_ID};
 use crate::sandbox::{Sandbox, SandboxConfig};
-use crate::secrets::{Keychain, SecretStore, SecretsError, SwitchableStore};
 
 /// The name of the connection to the sandbox this window starts.
 pub const SANDBOX_CONNECTION: &str = "Sandbox";
@@ -52,7 +50,7 @@ enum SignIn {
 
 /// Ends a sign-in's `Completing` mark however the completion ends.
 struct Completing<'a> {
-    app: &'a App,
+    app: &'a Engine,
     name: &'a str,
 }
 
@@ -71,47 +69,47 @@ pub fn app_info() -> Result<crate::bridge::AppInfo, UiError> {
         name: "Lakegate".into(),
         version: env!("CARGO_PKG_VERSION").into(),
         platform: format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
-        config_dir: crate::platform::config_dir()?.display().to_string(),
-        data_dir: crate::platform::data_dir()?.display().to_string(),
-        has_window: cfg!(feature = "gui") && crate::platform::window_binary().is_some(),
+        config_dir: crate::base::platform::config_dir()?.display().to_string(),
+        data_dir: crate::base::platform::data_dir()?.display().to_string(),
+        has_window: cfg!(feature = "gui") && crate::base::platform::window_binary().is_some(),
     })
 }
 
-pub struct App {
-    session: Session,
-    store: ConnectionStore,
-    secrets: Arc<SwitchableStore>,
-    keychain_probe: Arc<dyn Fn() -> Result<(), SecretsError> + Send + Sync>,
-    data_dir: PathBuf,
-    env: EnvLookup,
-    sandbox: tokio::sync::Mutex<Option<(Sandbox, Connection)>>,
+pub struct Engine {
+    pub(crate) session: Session,
+    pub(crate) store: ConnectionStore,
+    pub(crate) secrets: Arc<SwitchableStore>,
+    pub(crate) keychain_probe: Arc<dyn Fn() -> Result<(), SecretsError> + Send + Sync>,
+    pub(crate) data_dir: PathBuf,
+    pub(crate) env: EnvLookup,
+    pub(crate) sandbox: tokio::sync::Mutex<Option<(Sandbox, Connection)>>,
     sign_ins: Mutex<HashMap<String, SignIn>>,
-    history: crate::history::History,
-    config_dir: PathBuf,
+    pub(crate) history: crate::history::History,
+    pub(crate) config_dir: PathBuf,
     /// Requests in flight, by the id the UI gave them; sending cancels.
-    in_flight: Mutex<HashMap<String, tokio::sync::watch::Sender<bool>>>,
-    last_report: Mutex<Option<crate::doctor::Report>>,
+    pub(crate) in_flight: Mutex<HashMap<String, tokio::sync::watch::Sender<bool>>>,
+    pub(crate) last_report: Mutex<Option<crate::doctor::Report>>,
     /// The answers of the last requests, by their id, for the Doctor that may follow.
-    answers: Mutex<std::collections::VecDeque<(String, crate::doctor::Answered)>>,
+    pub(crate) answers: Mutex<std::collections::VecDeque<(String, crate::doctor::Answered)>>,
     /// The bodies the window shows, by request id (the last few only).
-    bodies: workbench::Bodies,
+    pub(crate) bodies: crate::body::Bodies,
     /// The last run of a check file in the window, for its reports.
-    last_checks: Mutex<Option<crate::checks::CheckRun>>,
+    pub(crate) last_checks: Mutex<Option<crate::checks::CheckRun>>,
     /// The access view last shown, for its exports.
-    last_access: Mutex<Option<crate::access::AccessMatrix>>,
+    pub(crate) last_access: Mutex<Option<crate::access::AccessMatrix>>,
 }
 
-impl App {
+impl Engine {
     /// An app on the OS keychain, the user's folders and the process environment.
-    pub fn new(host: Arc<dyn Host>) -> Result<App, UiError> {
+    pub fn new(host: Arc<dyn Host>) -> Result<Engine, UiError> {
         let keychain = Arc::new(Keychain::default());
         let probe = keychain.clone();
-        Ok(App::with_parts(
+        Ok(Engine::with_parts(
             host,
             keychain,
             Box::new(move || probe.probe()),
-            crate::platform::config_dir()?,
-            crate::platform::data_dir()?,
+            crate::base::platform::config_dir()?,
+            crate::base::platform::data_dir()?,
             Box::new(|k| std::env::var(k).ok()),
         ))
     }
@@ -123,20 +121,20 @@ impl App {
         config_dir: PathBuf,
         data_dir: PathBuf,
         env: EnvLookup,
-    ) -> App {
+    ) -> Engine {
         let secrets = Arc::new(SwitchableStore::new(secrets));
         let session = Session::new(
             secrets.clone(),
             host,
             Some(ConnectionStore::in_dir(&config_dir)),
         );
-        let app = App {
+        let app = Engine {
             history: crate::history::History::in_dir(&data_dir),
             config_dir: config_dir.clone(),
             in_flight: Mutex::new(HashMap::new()),
             last_report: Mutex::new(None),
             answers: Mutex::new(std::collections::VecDeque::new()),
-            bodies: workbench::Bodies::default(),
+            bodies: crate::body::Bodies::default(),
             last_checks: Mutex::new(None),
             last_access: Mutex::new(None),
             session,
@@ -149,26 +147,26 @@ impl App {
             sign_ins: Mutex::new(HashMap::new()),
         };
         // Unreadable settings: defaults until fixed.
-        let settings = crate::settings::load(&app.config_dir).unwrap_or_default();
+        let settings = crate::base::settings::load(&app.config_dir).unwrap_or_default();
         app.session.set_network(settings, app.proxy_password());
         app
     }
 
     /// The proxy's password, when the keychain holds one (and it can be read).
     fn proxy_password(&self) -> Option<SecretString> {
-        let settings = crate::settings::load(&self.config_dir).ok()?;
+        let settings = crate::base::settings::load(&self.config_dir).ok()?;
         let proxy = url::Url::parse(settings.proxy.as_deref()?).ok()?;
         if proxy.username().is_empty() {
             return None;
         }
         self.secrets
-            .get(crate::settings::PROXY_PASSWORD_ACCOUNT)
+            .get(crate::base::settings::PROXY_PASSWORD_ACCOUNT)
             .ok()
             .flatten()
     }
 
     fn sign_ins(&self) -> std::sync::MutexGuard<'_, HashMap<String, SignIn>> {
-        crate::platform::lock(&self.sign_ins)
+        crate::base::platform::lock(&self.sign_ins)
     }
 
     async fn keychain_status(&self) -> KeychainStatus {
@@ -214,7 +212,7 @@ impl App {
         self.secrets.use_memory();
     }
 
-    async fn all(&self) -> Result<(Vec<Connection>, Vec<String>), UiError> {
+    pub(crate) async fn all(&self) -> Result<(Vec<Connection>, Vec<String>), UiError> {
         let listing = registry::list(&self.store, &*self.env)?;
         let mut connections = listing.connections;
         // The sandbox's connection (and who signed in to it) lives with the running sandbox, not on disk.
@@ -747,24 +745,26 @@ pub struct LanguageSettings {
     pub effective: String,
 }
 
-impl App {
+impl Engine {
     /// The window's language (English until the window says otherwise; always for the CLI).
     pub fn language(&self) -> &'static str {
-        crate::i18n::window_language()
+        crate::base::i18n::window_language()
     }
 
     /// `browser`: the webview's languages (`navigator.languages`), asked where Rust cannot
     /// read a locale.
     pub fn language_settings(&self, browser: &[String]) -> Result<LanguageSettings, UiError> {
-        let s = crate::settings::load(&self.config_dir).unwrap_or_default();
-        let chosen = s.language.map(|l| crate::i18n::negotiate(&l).to_string());
-        let system =
-            crate::platform::system_locale().map(|l| crate::i18n::negotiate(&l).to_string());
+        let s = crate::base::settings::load(&self.config_dir).unwrap_or_default();
+        let chosen = s
+            .language
+            .map(|l| crate::base::i18n::negotiate(&l).to_string());
+        let system = crate::base::platform::system_locale()
+            .map(|l| crate::base::i18n::negotiate(&l).to_string());
         let effective = chosen
             .clone()
             .or_else(|| system.clone())
-            .or_else(|| crate::i18n::first_spoken(browser).map(str::to_string))
-            .unwrap_or_else(|| crate::i18n::ENGLISH.to_string());
+            .or_else(|| crate::base::i18n::first_spoken(browser).map(str::to_string))
+            .unwrap_or_else(|| crate::base::i18n::ENGLISH.to_string());
         Ok(LanguageSettings {
             chosen,
             system,
@@ -777,7 +777,7 @@ impl App {
     pub fn set_language(&self, language: Option<String>, remember: bool) -> Result<(), UiError> {
         let code = match &language {
             Some(l) => Some(
-                crate::i18n::LANGUAGES
+                crate::base::i18n::LANGUAGES
                     .iter()
                     .find(|x| x.code.eq_ignore_ascii_case(l.trim()))
                     .map(|x| x.code)
@@ -791,17 +791,19 @@ impl App {
             None => None,
         };
         if remember {
-            let mut s = crate::settings::load(&self.config_dir).unwrap_or_default();
+            let mut s = crate::base::settings::load(&self.config_dir).unwrap_or_default();
             s.language = code.map(str::to_string);
-            crate::settings::save(&self.config_dir, &s).map_err(|e| UiError::Storage {
+            crate::base::settings::save(&self.config_dir, &s).map_err(|e| UiError::Storage {
                 message: e.in_window(),
                 path: None,
             })?;
         }
         let effective = code
-            .or_else(|| crate::platform::system_locale().map(|l| crate::i18n::negotiate(&l)))
-            .unwrap_or(crate::i18n::ENGLISH);
-        crate::i18n::set_window_language(effective);
+            .or_else(|| {
+                crate::base::platform::system_locale().map(|l| crate::base::i18n::negotiate(&l))
+            })
+            .unwrap_or(crate::base::i18n::ENGLISH);
+        crate::base::i18n::set_window_language(effective);
         Ok(())
     }
 }

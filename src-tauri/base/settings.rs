@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::say;
-use crate::platform::write_atomically;
+use crate::base::i18n::say;
+use crate::base::platform::write_atomically;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -110,7 +110,7 @@ pub fn save(config_dir: &Path, settings: &Settings) -> Result<(), SettingsError>
     if let Err(SettingsError::Invalid { .. }) = load(config_dir) {
         let aside = p.with_file_name(format!(
             "settings.json.unreadable-{}",
-            crate::platform::unix_now()
+            crate::base::platform::unix_now()
         ));
         std::fs::rename(&p, &aside).map_err(|e| SettingsError::Write {
             path: p.display().to_string(),
@@ -128,7 +128,7 @@ pub fn save(config_dir: &Path, settings: &Settings) -> Result<(), SettingsError>
     })
 }
 
-impl crate::i18n::Localize for SettingsError {
+impl crate::base::i18n::Localize for SettingsError {
     fn say(&self, lang: &str) -> String {
         match self {
             SettingsError::Invalid { path, reason } => {

@@ -2,15 +2,17 @@
 //! saved requests (`saved.json`, written atomically). Readable files that never hold a
 //! secret: sensitive header values are replaced before anything is written.
 
+mod ops;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::say;
-use crate::platform::write_atomically;
+use crate::base::i18n::say;
+use crate::base::platform::write_atomically;
 
-pub use crate::redaction::REDACTED;
+pub use crate::base::redaction::REDACTED;
 
 use crate::request::RequestInput;
 
@@ -101,7 +103,7 @@ impl History {
             path: path.display().to_string(),
             reason: e.to_string(),
         };
-        crate::platform::create_private_dir(&self.dir).map_err(fail)?;
+        crate::base::platform::create_private_dir(&self.dir).map_err(fail)?;
         let mut line = serde_json::to_string(&entry).map_err(|e| HistoryError::Write {
             path: path.display().to_string(),
             reason: e.to_string(),
@@ -110,7 +112,7 @@ impl History {
         // One write of a whole line: a crash leaves at most a torn last line, which reading
         // skips. The next line starts on a line of its own, so a torn one never takes the
         // next entry with it.
-        let mut f = crate::platform::open_private_append(&path).map_err(fail)?;
+        let mut f = crate::base::platform::open_private_append(&path).map_err(fail)?;
         if ends_torn(&mut f).map_err(fail)? {
             line.insert(0, '\n');
         }
@@ -216,7 +218,7 @@ impl History {
     }
 }
 
-impl crate::i18n::Localize for HistoryError {
+impl crate::base::i18n::Localize for HistoryError {
     fn say(&self, lang: &str) -> String {
         match self {
             HistoryError::Write { path, reason } => {
@@ -237,12 +239,12 @@ impl crate::i18n::Localize for HistoryError {
     }
 }
 
-impl From<HistoryError> for crate::error::UiError {
+impl From<HistoryError> for crate::base::error::UiError {
     fn from(e: HistoryError) -> Self {
-        use crate::i18n::Localize as _;
+        use crate::base::i18n::Localize as _;
         match e {
-            HistoryError::Exists(..) => crate::error::UiError::invalid("name", e.in_window()),
-            other => crate::error::UiError::Storage {
+            HistoryError::Exists(..) => crate::base::error::UiError::invalid("name", e.in_window()),
+            other => crate::base::error::UiError::Storage {
                 message: other.in_window(),
                 path: None,
             },

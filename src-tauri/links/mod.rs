@@ -4,6 +4,8 @@
 //!
 //! `lakegate://open?method=POST&url=https%3A%2F%2F…%2Fapi%2Fitems%3Flimit%3D5&header=X-Trace%3A%207&body=…`
 
+mod ops;
+
 use url::Url;
 
 /// The scheme registered for Lakegate.
@@ -40,7 +42,7 @@ pub enum LinkError {
 }
 
 /// Headers that hold credentials: never in a link (the one rule of `redaction`).
-pub use crate::redaction::is_secret_header as is_secret;
+pub use crate::base::redaction::is_secret_header as is_secret;
 
 /// The link that opens `r`.
 pub fn to_link(r: &Linked) -> Result<String, LinkError> {
@@ -48,7 +50,7 @@ pub fn to_link(r: &Linked) -> Result<String, LinkError> {
         return Err(LinkError::WouldCarrySecret(name.clone()));
     }
     // Secret query values are written as `[redacted]`, as everywhere a request is written down.
-    let url = checked_url(&crate::redaction::redact_url(&r.url))?;
+    let url = checked_url(&crate::base::redaction::redact_url(&r.url))?;
     let mut link = Url::parse(&format!("{SCHEME}://open")).expect("a valid base");
     {
         let mut q = link.query_pairs_mut();
@@ -58,11 +60,11 @@ pub fn to_link(r: &Linked) -> Result<String, LinkError> {
         for (k, v) in &r.headers {
             q.append_pair(
                 "header",
-                &format!("{}: {}", k.trim(), crate::redaction::redact_text(v)),
+                &format!("{}: {}", k.trim(), crate::base::redaction::redact_text(v)),
             );
         }
         if let Some(b) = r.body.as_deref().filter(|b| !b.is_empty()) {
-            q.append_pair("body", &crate::redaction::redact_text(b));
+            q.append_pair("body", &crate::base::redaction::redact_text(b));
         }
     }
     let link = link.to_string();
@@ -132,10 +134,9 @@ fn checked_url(raw: &str) -> Result<Url, LinkError> {
         ));
     }
     // A credential in the query (`access_token=…`); `[redacted]` is what Lakegate writes.
-    if let Some((k, _)) = url
-        .query_pairs()
-        .find(|(k, v)| crate::redaction::is_secret_param(k) && v != crate::redaction::REDACTED)
-    {
+    if let Some((k, _)) = url.query_pairs().find(|(k, v)| {
+        crate::base::redaction::is_secret_param(k) && v != crate::base::redaction::REDACTED
+    }) {
         return Err(LinkError::CarriesSecret(format!(
             "a {k} parameter in its URL"
         )));
@@ -143,9 +144,9 @@ fn checked_url(raw: &str) -> Result<Url, LinkError> {
     Ok(url)
 }
 
-impl crate::i18n::Localize for LinkError {
+impl crate::base::i18n::Localize for LinkError {
     fn say(&self, lang: &str) -> String {
-        use crate::i18n::say;
+        use crate::base::i18n::say;
         match self {
             LinkError::NotALink => say!(lang, "link-not-a-link"),
             LinkError::TooLong => say!(lang, "link-too-long", max = MAX_LINK),

@@ -8,12 +8,12 @@ use tokio::sync::Semaphore;
 use serde::Deserialize;
 use ts_rs::TS;
 
-use super::App;
 use crate::access::{self, AccessCell, AccessIdentity, AccessMatrix, AppAccess, Permission, Who};
+use crate::base::error::UiError;
+use crate::base::i18n::{wsay, Localize};
 use crate::bridge::{AppView, RequestInput};
 use crate::connections::{Connection, ConnectionKind, TokenError};
-use crate::error::UiError;
-use crate::i18n::{wsay, Localize};
+use crate::engine::Engine;
 use crate::oauth::jwt;
 use crate::workspace::{self, AclEntry};
 
@@ -42,7 +42,7 @@ pub enum AccessFormat {
     Csv,
 }
 
-impl App {
+impl Engine {
     /// `access_matrix` for the window, which keeps it for its exports.
     pub async fn access_view(
         &self,
@@ -50,7 +50,7 @@ impl App {
         path: Option<&str>,
     ) -> Result<AccessMatrix, UiError> {
         let m = self.access_matrix(connection, path).await?;
-        *crate::platform::lock(&self.last_access) = Some(m.clone());
+        *crate::base::platform::lock(&self.last_access) = Some(m.clone());
         Ok(m)
     }
 
@@ -67,7 +67,7 @@ impl App {
             AccessFormat::Csv => access::to_csv(m),
         };
         let missing = wsay!("access-not-loaded");
-        super::workbench::save_last(&self.last_access, missing, render, path, replace)
+        crate::engine::files::save_last(&self.last_access, missing, render, path, replace)
     }
 
     /// Who can call which app in the workspace of `connection`: its apps as rows, every

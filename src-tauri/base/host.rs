@@ -136,16 +136,16 @@ impl Host for HeadlessHost {
     }
 }
 
-impl crate::i18n::Localize for HostError {
+impl crate::base::i18n::Localize for HostError {
     fn say(&self, lang: &str) -> String {
         match self {
-            HostError::NoBrowser => crate::i18n::say!(lang, "host-no-browser"),
-            HostError::Open(m) => crate::i18n::say!(lang, "host-open", reason = m),
+            HostError::NoBrowser => crate::base::i18n::say!(lang, "host-no-browser"),
+            HostError::Open(m) => crate::base::i18n::say!(lang, "host-open", reason = m),
             HostError::NotFound { program } => {
-                crate::i18n::say!(lang, "host-not-found", program = program)
+                crate::base::i18n::say!(lang, "host-not-found", program = program)
             }
             HostError::Run { program, reason } => {
-                crate::i18n::say!(lang, "host-run", program = program, reason = reason)
+                crate::base::i18n::say!(lang, "host-run", program = program, reason = reason)
             }
         }
     }

@@ -4,7 +4,11 @@
 //! says "no" where it does not know: an unreadable list or unresolved groups say
 //! "unknown". Exports as Markdown and CSV hold no secret.
 
-use crate::i18n::{wsay, Marked, Msg, Text};
+mod ops;
+
+pub use ops::AccessFormat;
+
+use crate::base::i18n::{wsay, Marked, Msg, Text};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -169,7 +173,7 @@ impl AccessCell {
         }
         out.extend(p.call);
         out.iter()
-            .map(|part| part.render(crate::i18n::window_language()))
+            .map(|part| part.render(crate::base::i18n::window_language()))
             .collect::<Vec<_>>()
             .join(" · ")
     }

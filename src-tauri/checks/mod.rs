@@ -13,16 +13,20 @@
 //! A check names its app (`app` + `path`, found in the connection's workspace, so one
 //! file serves the sandbox, staging and production) or gives a full `url`.
 
+mod ops;
+
+pub use ops::{CheckFileView, CheckLine, OnOutcome, ReportFormat};
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
+use crate::base::i18n::wsay;
 use crate::body::JsonKind;
-use crate::i18n::wsay;
 // Headers and query parameters that carry credentials (a check file never holds one).
-use crate::redaction::{is_secret_header, is_secret_param};
+use crate::base::redaction::{is_secret_header, is_secret_param};
 
 /// Checks run at once unless the file says otherwise; never more than `MAX_CONCURRENCY`.
 pub const DEFAULT_CONCURRENCY: usize = 4;
@@ -386,7 +390,7 @@ pub fn from_requests(
                 // No user-info: a check file holds no credential.
                 c.insert(
                     "url".into(),
-                    Value::String(crate::redaction::redact_url(&base)),
+                    Value::String(crate::base::redaction::redact_url(&base)),
                 );
             }
         }
@@ -433,7 +437,7 @@ pub fn from_requests(
 /// A value the check file asserted, as a report shows it: JSON, token shapes redacted,
 /// cut at 80 characters.
 fn excerpt(v: &Value) -> String {
-    let text = crate::redaction::redact_text(&v.to_string());
+    let text = crate::base::redaction::redact_text(&v.to_string());
     match text.char_indices().nth(80) {
         Some((i, _)) => format!("{}…", &text[..i]),
         None => text,
@@ -490,7 +494,7 @@ pub struct CheckRun {
 impl CheckRun {
     /// The same run without the answers' text (what reports and files get).
     pub fn for_report(&self) -> CheckRun {
-        use crate::redaction::{redact_text, redact_url};
+        use crate::base::redaction::{redact_text, redact_url};
         let mut r = self.clone();
         for o in &mut r.outcomes {
             o.answer = None;

@@ -2,10 +2,14 @@
 //! that history and saved requests keep: the core's own type, which the window also sends.
 //! It never holds a secret: the connection adds the token in Rust.
 
+mod ops;
+
+pub use ops::{full_url_of, response_view, Progress, Streamed, MAX_TIMEOUT_SECS};
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::redaction::{redact_headers, redact_query, redact_text, redact_url};
+use crate::base::redaction::{redact_headers, redact_query, redact_text, redact_url};
 
 /// A request as the builder holds it, and as history and saved requests keep it. No
 /// secret: the connection adds the token in Rust.

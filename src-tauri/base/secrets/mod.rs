@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use crate::i18n::say;
+use crate::base::i18n::say;
 use secrecy::{ExposeSecret, SecretString};
 
 /// The keychain service every Lakegate entry is filed under.
@@ -223,7 +223,7 @@ impl SecretStore for Keychain {
     }
 }
 
-impl crate::i18n::Localize for SecretsError {
+impl crate::base::i18n::Localize for SecretsError {
     fn say(&self, lang: &str) -> String {
         match self {
             SecretsError::Unavailable { cause } => {
@@ -265,7 +265,7 @@ pub struct MemoryStore {
 
 impl MemoryStore {
     fn entries(&self) -> std::sync::MutexGuard<'_, HashMap<String, SecretString>> {
-        crate::platform::lock(&self.entries)
+        crate::base::platform::lock(&self.entries)
     }
 }
 

@@ -2,16 +2,16 @@
 
 use std::path::PathBuf;
 
-use super::App;
+use crate::base::error::UiError;
+use crate::base::i18n::wsay;
 use crate::bridge::{ScopeMatrix, ScopeMatrixRow, SignInStarted};
 use crate::connections::{ConnectionKind, Origin};
 use crate::doctor::{self, Finding, Report, RequestStep};
-use crate::error::UiError;
-use crate::i18n::wsay;
+use crate::engine::Engine;
 use crate::oauth::jwt;
 use crate::workspace;
 
-impl App {
+impl Engine {
     /// Runs the Doctor; `progress` sees each finding as it is made. `after` names the
     /// request (the id it was sent with) this run follows: its answer is used instead of
     /// sending it again.
@@ -28,7 +28,7 @@ impl App {
             None => None,
         };
         let answered = after.and_then(|id| {
-            crate::platform::lock(&self.answers)
+            crate::base::platform::lock(&self.answers)
                 .iter()
                 .find(|(i, _)| i == id)
                 .map(|(_, a)| a.clone())
@@ -39,13 +39,13 @@ impl App {
         };
         let report =
             doctor::diagnose(&self.session, conn.as_ref(), url, method, step, progress).await;
-        *crate::platform::lock(&self.last_report) = Some(report.clone());
+        *crate::base::platform::lock(&self.last_report) = Some(report.clone());
         Ok(report)
     }
 
     /// The report the Doctor made last.
     fn last_report(&self) -> Result<doctor::Report, UiError> {
-        crate::platform::lock(&self.last_report)
+        crate::base::platform::lock(&self.last_report)
             .clone()
             .ok_or_else(|| UiError::NotFound {
                 message: wsay!("doctor-no-report"),
@@ -206,7 +206,7 @@ impl App {
 
 /// Writes one of the Doctor's files, saying where when it cannot.
 fn write_report(path: &std::path::Path, text: &str) -> Result<(), UiError> {
-    crate::platform::write_atomically(path, text.as_bytes()).map_err(|e| UiError::Storage {
+    crate::base::platform::write_atomically(path, text.as_bytes()).map_err(|e| UiError::Storage {
         message: wsay!(
             "file-write",
             path = path.display().to_string(),

@@ -3,6 +3,13 @@
 //! rows of the JSON tree), searches, and saves the exact bytes. Nothing here rewrites the
 //! body: rows are slices of the bytes the app sent.
 
+mod ops;
+
+pub(crate) use ops::suggested_file;
+pub use ops::{
+    body_view, indent_json, keep_large_blocks_apart, Bodies, INLINE_BODY, WINDOW_BODY_CAP,
+};
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 

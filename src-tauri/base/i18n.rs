@@ -25,11 +25,11 @@ pub struct Language {
 pub const LANGUAGES: &[Language] = &[
     Language {
         code: "en",
-        source: include_str!("../locales/en.ftl"),
+        source: include_str!("../../locales/en.ftl"),
     },
     Language {
         code: "pt-BR",
-        source: include_str!("../locales/pt-BR.ftl"),
+        source: include_str!("../../locales/pt-BR.ftl"),
     },
 ];
 
@@ -142,7 +142,7 @@ pub fn window_language() -> &'static str {
 /// The message `id` in `lang` with values: `say!(lang, <message id>, name = value, …)`.
 macro_rules! say {
     ($lang:expr, $id:literal $(, $k:ident = $v:expr)* $(,)?) => {
-        crate::i18n::Msg::new($id)$(.arg(stringify!($k), $v))*.render($lang)
+        crate::base::i18n::Msg::new($id)$(.arg(stringify!($k), $v))*.render($lang)
     };
 }
 pub(crate) use say;
@@ -150,7 +150,7 @@ pub(crate) use say;
 /// The message `id` in the window's language: `wsay!(<message id>, name = value, …)`.
 macro_rules! wsay {
     ($id:literal $(, $k:ident = $v:expr)* $(,)?) => {
-        crate::i18n::say!(crate::i18n::window_language(), $id $(, $k = $v)*)
+        crate::base::i18n::say!(crate::base::i18n::window_language(), $id $(, $k = $v)*)
     };
 }
 pub(crate) use wsay;
@@ -394,7 +394,7 @@ mod tests {
     #[test]
     fn every_doctor_check_has_a_name_in_every_language() {
         for l in LANGUAGES {
-            for c in crate::doctor::CheckId::ALL {
+            for c in crate::doctor::StepId::ALL {
                 let name = c.name(l.code);
                 assert!(!name.starts_with("doctor-check-"), "{}: {name}", l.code);
             }

@@ -88,8 +88,8 @@ impl UiError {
     }
 }
 
-impl From<crate::platform::NoHome> for UiError {
-    fn from(e: crate::platform::NoHome) -> Self {
+impl From<crate::base::platform::NoHome> for UiError {
+    fn from(e: crate::base::platform::NoHome) -> Self {
         UiError::Storage {
             message: e.to_string(),
             path: None,
