@@ -75,6 +75,10 @@ pub fn typescript_bindings() -> String {
         crate::engine::LanguageSettings::decl(&cfg),
         crate::base::i18n::Msg::decl(&cfg),
         crate::base::i18n::Text::decl(&cfg),
+        crate::guide::GuideView::decl(&cfg),
+        crate::guide::Requirement::decl(&cfg),
+        crate::guide::Met::decl(&cfg),
+        crate::guide::StepTools::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types listed in src-tauri/bindings.rs and the commands'\n\

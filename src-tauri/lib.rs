@@ -12,6 +12,7 @@ pub mod connections;
 pub mod curl;
 pub mod doctor;
 pub mod engine;
+pub mod guide;
 pub mod history;
 pub mod http;
 pub mod launcher;

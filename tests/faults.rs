@@ -270,6 +270,7 @@ fn writer_child() {
                 no_proxy: Some("x".repeat(4000)),
                 ca_bundle: None,
                 language: Some("pt-BR".into()),
+                guide_done: vec!["person".into()],
             },
         )
         .unwrap();

@@ -20,8 +20,8 @@ const BASE: &[&str] = &[
 ];
 const PROTOCOL: &[&str] = &["oauth", "connections", "http", "profiles", "workspace"];
 const FEATURES: &[&str] = &[
-    "access", "body", "checks", "curl", "doctor", "history", "links", "request", "snippets",
-    "stream",
+    "access", "body", "checks", "curl", "doctor", "guide", "history", "links", "request",
+    "snippets", "stream",
 ];
 /// The engine (Lakegate's shared state and its connection operations) and the types the
 /// window sees; each feature's `ops.rs` (`access/ops`) is in this layer too.

@@ -77,6 +77,9 @@ pub enum UiError {
     /// A file is there already: nothing was written over it.
     #[error("{message}")]
     FileExists { message: String, path: String },
+    /// The system could not do what was asked of it (open the browser, run a program).
+    #[error("{message}")]
+    System { message: String },
 }
 
 impl UiError {

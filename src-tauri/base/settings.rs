@@ -20,6 +20,9 @@ pub struct Settings {
     pub ca_bundle: Option<PathBuf>,
     /// The window's language (`en`, `pt-BR`); none: the system's.
     pub language: Option<String>,
+    /// The guide's steps marked done (`guide::STEPS`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub guide_done: Vec<String>,
 }
 
 /// The keychain account of the proxy's password.

@@ -7,7 +7,6 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::auth::fail;
-use super::runtime;
 use crate::access;
 
 #[derive(Debug, Args)]
@@ -31,13 +30,8 @@ pub struct AccessArgs {
 }
 
 pub fn access(args: AccessArgs) -> ExitCode {
-    let Ok(connection) = super::workbench::connection_name(args.connection.as_deref()) else {
-        return ExitCode::FAILURE;
-    };
-    let Ok(app) = super::workbench::app() else {
-        return ExitCode::FAILURE;
-    };
-    let Ok(rt) = runtime() else {
+    let Ok((connection, app, rt)) = super::workbench::on_connection(args.connection.as_deref())
+    else {
         return ExitCode::FAILURE;
     };
     let m = match rt.block_on(app.access_matrix(&connection, args.path.as_deref())) {

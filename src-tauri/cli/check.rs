@@ -11,7 +11,6 @@ use std::sync::Mutex;
 
 use clap::Args;
 
-use super::runtime;
 use crate::checks::{self, CheckOutcome, CheckRun};
 
 #[derive(Debug, Args)]
@@ -71,13 +70,8 @@ pub fn check(args: CheckArgs) -> ExitCode {
             .file_stem()
             .map_or("checks".into(), |s| s.to_string_lossy().into_owned())
     });
-    let Ok(connection) = super::workbench::connection_name(args.connection.as_deref()) else {
-        return ExitCode::from(UNUSABLE);
-    };
-    let Ok(app) = super::workbench::app() else {
-        return ExitCode::from(UNUSABLE);
-    };
-    let Ok(rt) = runtime() else {
+    let Ok((connection, app, rt)) = super::workbench::on_connection(args.connection.as_deref())
+    else {
         return ExitCode::from(UNUSABLE);
     };
     let progress = Progress::new(std::io::stderr().is_terminal());

@@ -10,6 +10,7 @@ use crate::base::error::UiError;
 mod access;
 mod auth;
 mod check;
+mod guide;
 mod sandbox;
 mod workbench;
 
@@ -101,6 +102,10 @@ pub enum Command {
     /// Who can call which app: every app of a workspace against every connection of it
     /// (permission, scopes and, with --path, a real call); as text, JSON, Markdown or CSV.
     Access(access::AccessArgs),
+    /// The guide: Databricks' page on token authentication for apps, on a connection's
+    /// workspace — its requirements found now, and each step in the databricks CLI, Python
+    /// and curl with the workspace filled in (`--step send --tool python` prints those lines).
+    Guide(guide::GuideArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -187,6 +192,7 @@ pub fn main_with(open_window: fn() -> ExitCode) -> ExitCode {
         Some(Command::Doctor(args)) => workbench::doctor(args),
         Some(Command::Check(args)) => check::check(args),
         Some(Command::Access(args)) => access::access(args),
+        Some(Command::Guide(args)) => guide::guide(args),
         Some(Command::Info { json }) => report(crate::engine::app_info(), json, |info| {
             format!(
                 "{} {}\nplatform: {}\nsettings: {}\ndata:     {}",

@@ -70,6 +70,14 @@ pub(super) fn app() -> Result<Engine, ExitCode> {
     Engine::new(Arc::new(HeadlessHost { no_browser: true })).map_err(fail)
 }
 
+/// What a command on one connection starts from: the connection's name (given, else the
+/// environment's or the only one), the engine and a runtime; each failure already said.
+pub(super) fn on_connection(
+    name: Option<&str>,
+) -> Result<(String, Engine, tokio::runtime::Runtime), ExitCode> {
+    Ok((connection_name(name)?, app()?, super::runtime()?))
+}
+
 pub(super) fn connection_name(name: Option<&str>) -> Result<String, ExitCode> {
     let dir = crate::base::platform::config_dir().map_err(fail)?;
     let l = listing(&ConnectionStore::in_dir(&dir))?;

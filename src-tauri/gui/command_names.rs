@@ -49,4 +49,8 @@ pub const COMMANDS: &[&str] = &[
     "check_file_from_saved",
     "access_view",
     "save_access_report",
+    "guide",
+    "mark_guide_step",
+    "reset_guide",
+    "open_guide_reading",
 ];

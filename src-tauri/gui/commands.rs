@@ -528,3 +528,33 @@ pub fn save_access_report(
 ) -> Result<String, UiError> {
     app.save_access_report(format, &path, replace)
 }
+
+/// The guide on `connection`'s workspace, with `app` (else its first running app).
+#[tauri::command]
+pub async fn guide(
+    app: State<'_, Engine>,
+    connection: String,
+    app_name: Option<String>,
+) -> Result<crate::guide::GuideView, UiError> {
+    app.guide(&connection, app_name.as_deref()).await
+}
+
+#[tauri::command]
+pub fn mark_guide_step(
+    app: State<'_, Engine>,
+    step: String,
+    done: bool,
+) -> Result<Vec<String>, UiError> {
+    app.mark_guide_step(&step, done)
+}
+
+#[tauri::command]
+pub fn reset_guide(app: State<'_, Engine>) -> Result<Vec<String>, UiError> {
+    app.reset_guide()
+}
+
+/// Opens one of the guide's reading pages (by id) in the system browser.
+#[tauri::command]
+pub fn open_guide_reading(app: State<'_, Engine>, page: String) -> Result<(), UiError> {
+    app.open_guide_reading(&page)
+}

@@ -100,7 +100,11 @@ pub fn run() -> tauri::Result<()> {
             commands::save_check_report,
             commands::check_file_from_saved,
             commands::access_view,
-            commands::save_access_report
+            commands::save_access_report,
+            commands::guide,
+            commands::mark_guide_step,
+            commands::reset_guide,
+            commands::open_guide_reading
         ])
         .build(tauri::generate_context!())?
         .run(|handle, event| {

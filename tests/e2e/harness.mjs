@@ -50,3 +50,14 @@ export function typeInto(session, testid, text) {
     [text],
   );
 }
+
+/** Chooses the window's language in Settings (`system`: the system's), as a person would. */
+export async function chooseLanguage(session, value) {
+  await (await session.find('[data-testid="open-settings"]')).click();
+  await session.waitFor('[data-testid="language"]');
+  await session.execute(
+    `const el = document.querySelector('[data-testid="language"]');
+     el.value = arguments[0]; el.dispatchEvent(new Event('change', { bubbles: true }));`,
+    [value],
+  );
+}

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { launchApp, shot } from './harness.mjs';
+import { chooseLanguage as chooseLanguageIn, launchApp, shot } from './harness.mjs';
 
 let app;
 before(async () => {
@@ -20,15 +20,7 @@ const s = () => app.session;
 const textOf = async (css) => (await s().find(css)).text();
 const pageLang = () => s().execute('return document.documentElement.lang;');
 
-async function chooseLanguage(value) {
-  await (await s().find('[data-testid="open-settings"]')).click();
-  await s().waitFor('[data-testid="language"]');
-  await s().execute(
-    `const el = document.querySelector('[data-testid="language"]');
-     el.value = arguments[0]; el.dispatchEvent(new Event('change', { bubbles: true }));`,
-    [value],
-  );
-}
+const chooseLanguage = (value) => chooseLanguageIn(s(), value);
 
 async function settingsFile() {
   const info = await textOf('[data-testid="app-info"]');
@@ -139,6 +131,41 @@ test('J5 em português: o Doctor completo numa URL que falha, e o relatório exp
   assert.ok(json.findings.some((f) => f.title === 'Aplicativo' && /Inicie o aplicativo/.test(f.nextStep)));
   for (const p of paths) assert.doesNotMatch(readFileSync(p, 'utf8'), /eyJ[A-Za-z0-9_-]{10,}|doau[A-Za-z0-9_-]{20,}/);
   await shot(s(), 'pt-j5-exported');
+});
+
+test('who can call which app, and a stream as it arrives, in Portuguese', async () => {
+  await (await s().find('[data-testid="open-access"]')).click();
+  await s().waitFor('[data-testid="access-summary"]', { timeout: 60000, predicate: async (el) => /aplicativos × 1 identidade/.test(await el.text()) });
+  await s().execute(
+    `const el = document.querySelector('[data-testid="access-path"]');
+     el.value = arguments[0]; el.dispatchEvent(new Event('input', { bubbles: true }));`,
+    ['/api/hello'],
+  );
+  await (await s().waitFor('[data-testid="access-check-all"]:not([disabled])')).click();
+  await s().waitFor('[data-testid="access-summary"]', { timeout: 120000, predicate: async (el) => /cada aplicativo chamado em \/api\/hello/.test(await el.text()) });
+  assert.match(await textOf('[data-testid="access-cell"][data-app="finance"]'), /chamado: 403/);
+  assert.deepEqual(await s().seriousA11yViolations(), []);
+  await shot(s(), 'pt-access-view');
+  await s().execute(`document.querySelector('[data-testid="access-view"] .head .btn').click();`);
+
+  // A streamed answer, event by event, on the hello app's own host.
+  await (await s().waitFor('[data-testid="app"][data-name="hello"]')).click();
+  const url = await s().waitFor('[data-testid="url"]', { predicate: async (el) => /\/api\/hello$/.test((await el.attribute('value')) ?? '') });
+  const origin = new URL(await url.attribute('value')).origin;
+  await s().execute(
+    `const el = document.querySelector('[data-testid="url"]');
+     el.value = arguments[0]; el.dispatchEvent(new Event('input', { bubbles: true }));`,
+    [`${origin}/api/chat?prompt=oi&delay_ms=120`],
+  );
+  await (await s().find('[data-testid="send"]')).click();
+  await s().waitFor('[data-testid="stop-stream"]', { timeout: 30000 });
+  await s().waitFor('[data-testid="stream"]', {
+    predicate: async (el) => (await el.text()).split('text:').length > 4,
+  });
+  assert.match(await textOf('[data-testid="stream"]'), /Recebendo/);
+  assert.deepEqual(await s().seriousA11yViolations(), []);
+  await shot(s(), 'pt-stream-live');
+  await s().waitFor('[data-testid="response-status"]', { timeout: 30000, predicate: async (el) => /200 OK/.test(await el.text()) });
 });
 
 test('errors Rust writes for the window are in Portuguese too', async () => {

@@ -99,6 +99,10 @@ pt-matrix screenshot-scope-matrix.pt-BR.png
 pt-j1-hello-200 screenshot-workbench.pt-BR.png
 pt-token-inspector screenshot-token-inspector.pt-BR.png
 pt-settings screenshot-settings.pt-BR.png
+pt-access-view screenshot-access.pt-BR.png
+pt-stream-live screenshot-stream.pt-BR.png
+guide screenshot-guide.png
+pt-guide screenshot-guide.pt-BR.png
 SHOTS
 fi
 exit "$status"

@@ -18,6 +18,10 @@ test('the window shows the shell: connections, request and response regions', as
   assert.ok(await sidebar.displayed());
   assert.match(await (await s.find('#connections-heading')).text(), /connections/i);
   assert.match(await (await s.waitFor('[data-testid="connections-empty"]')).text(), /No connection yet/);
+  // First start shows the guide; the workbench is one click away.
+  await s.waitFor('[data-testid="guide"]');
+  await (await s.find('[data-testid="open-workbench"]')).click();
+  await s.waitFor('#request-heading');
   // The request and response regions are labelled for assistive technology.
   const [request, response] = await s.execute(
     `return ['request-heading', 'response-heading'].map((id) => {

@@ -34,3 +34,22 @@ def sandbox(tmp_path_factory):
     finally:
         proc.terminate()
         assert proc.wait(timeout=10) == 0
+
+
+def service_principal_environment(sandbox, tmp_path):
+    """A process environment with the sandbox's reporting-bot as its service principal
+    (DATABRICKS_HOST, _CLIENT_ID, _CLIENT_SECRET, as a CI job or a Databricks App has it),
+    the sandbox's CA trusted and folders of its own."""
+    sp = next(sp for sp in sandbox["service_principals"] if sp["name"] == "reporting-bot")
+    return {
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "SSL_CERT_FILE": sandbox["ca_file"],
+        "REQUESTS_CA_BUNDLE": sandbox["ca_file"],
+        "DATABRICKS_HOST": sandbox["host"],
+        "DATABRICKS_CLIENT_ID": sp["client_id"],
+        "DATABRICKS_CLIENT_SECRET": sp["client_secret"],
+        "DATABRICKS_CONFIG_FILE": str(tmp_path / "none.cfg"),
+    }

@@ -2,26 +2,14 @@
 DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET — and its JUnit report read by a JUnit
 consumer nobody here wrote (junitparser, from PyPI)."""
 
-import os
 import subprocess
 
-from conftest import BINARY, REPO
+from conftest import BINARY, REPO, service_principal_environment
 from junitparser import Error, Failure, JUnitXml
 
 
 def test_the_junit_report_loads_in_a_real_junit_consumer(sandbox, tmp_path):
-    sp = next(sp for sp in sandbox["service_principals"] if sp["name"] == "reporting-bot")
-    env = {
-        "PATH": os.environ["PATH"],
-        "HOME": str(tmp_path),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "SSL_CERT_FILE": sandbox["ca_file"],
-        "DATABRICKS_HOST": sandbox["host"],
-        "DATABRICKS_CLIENT_ID": sp["client_id"],
-        "DATABRICKS_CLIENT_SECRET": sp["client_secret"],
-        "DATABRICKS_CONFIG_FILE": str(tmp_path / "none.cfg"),
-    }
+    env = service_principal_environment(sandbox, tmp_path)
     report = tmp_path / "reports" / "checks.xml"
     done = subprocess.run(
         [BINARY, "check", str(REPO / "tests/fixtures/checks/smoke.json"), "--junit", str(report)],
@@ -47,4 +35,4 @@ def test_the_junit_report_loads_in_a_real_junit_consumer(sandbox, tmp_path):
     assert failure.message == "status 403, expected 200"
     assert "Doctor:" in failure.text
     assert all(c.time >= 0 for c in suite)
-    assert sp["client_secret"] not in report.read_text()
+    assert env["DATABRICKS_CLIENT_SECRET"] not in report.read_text()

@@ -143,6 +143,12 @@ export const api = {
     return call('diagnose', { connection, url, method, after, progress });
   },
   exportReport: () => call('export_report'),
+  /** The guide on `connection`'s workspace (with `appName`, else its first running app). */
+  guide: (connection: string, appName: string | null) => call('guide', { connection, appName }),
+  markGuideStep: (step: string, done: boolean) => call('mark_guide_step', { step, done }),
+  resetGuide: () => call('reset_guide'),
+  /** Opens one of the guide's reading pages (by id; the page never names a URL). */
+  openGuideReading: (page: string) => call('open_guide_reading', { page }),
   scopeMatrix: (connection: string) => call('scope_matrix', { connection }),
   signInWithScopes: (connection: string, scopes: string[]) =>
     call('sign_in_with_scopes', { connection, scopes }),

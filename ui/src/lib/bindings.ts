@@ -24,7 +24,7 @@ dataDir: string,
  */
 hasWindow: boolean, };
 
-export type UiError = { "kind": "Storage", message: string, path: string | null, } | { "kind": "Keychain", message: string, } | { "kind": "InvalidInput", message: string, field: string, } | { "kind": "SignInNeeded", message: string, connection: string, } | { "kind": "SignInAgain", message: string, connection: string, } | { "kind": "NotDatabricks", message: string, } | { "kind": "Network", message: string, } | { "kind": "Refused", message: string, } | { "kind": "Cancelled", message: string, } | { "kind": "TimedOut", message: string, } | { "kind": "TlsUntrusted", message: string, } | { "kind": "Proxy", message: string, } | { "kind": "Cli", message: string, } | { "kind": "Sandbox", message: string, } | { "kind": "TokenRefused", message: string, host: string, } | { "kind": "NotFound", message: string, } | { "kind": "FileExists", message: string, path: string, };
+export type UiError = { "kind": "Storage", message: string, path: string | null, } | { "kind": "Keychain", message: string, } | { "kind": "InvalidInput", message: string, field: string, } | { "kind": "SignInNeeded", message: string, connection: string, } | { "kind": "SignInAgain", message: string, connection: string, } | { "kind": "NotDatabricks", message: string, } | { "kind": "Network", message: string, } | { "kind": "Refused", message: string, } | { "kind": "Cancelled", message: string, } | { "kind": "TimedOut", message: string, } | { "kind": "TlsUntrusted", message: string, } | { "kind": "Proxy", message: string, } | { "kind": "Cli", message: string, } | { "kind": "Sandbox", message: string, } | { "kind": "TokenRefused", message: string, host: string, } | { "kind": "NotFound", message: string, } | { "kind": "FileExists", message: string, path: string, } | { "kind": "System", message: string, };
 
 export type ConnectionView = { name: string, host: string, kind: ConnectionKindName, 
 /**
@@ -543,7 +543,51 @@ export type Msg = { id: string, args: Record<string, string | number>, };
 
 export type Text = Array<Msg>;
 
-export type Command = "app_info" | "connections_overview" | "start_sandbox" | "begin_sign_in" | "finish_sign_in" | "cancel_sign_in" | "sign_out" | "add_connection" | "scope_hints" | "url_warning" | "endpoint_fits" | "remove_connection" | "set_trusted_hosts" | "inspect_token" | "copy_token" | "use_memory_secrets" | "list_apps" | "discover_endpoints" | "send_request" | "cancel_request" | "text_rows" | "tree_rows" | "toggle_node" | "search_body" | "save_body" | "release_body" | "import_curl" | "copy_link" | "watch_links" | "open_link" | "snippets" | "history" | "save_request" | "saved_requests" | "network_settings" | "save_network_settings" | "language_settings" | "set_language" | "diagnose" | "export_report" | "scope_matrix" | "sign_in_with_scopes" | "open_check_file" | "run_check_file" | "save_check_report" | "check_file_from_saved" | "access_view" | "save_access_report";
+export type GuideView = { connection: string, host: string, 
+/**
+ * Whether this is the window's own sandbox (the playground works there only).
+ */
+sandbox: boolean, 
+/**
+ * The app the steps use: named, else the first running one with an address.
+ */
+app: string | null, appUrl: string | null, 
+/**
+ * The scopes the app asks of its users (user authorization), as the workspace lists them.
+ */
+appScopes: Array<string>, 
+/**
+ * The path the steps call: the app's first `/api/` operation, else `/api/`.
+ */
+path: string, requirements: Array<Requirement>, tools: Array<StepTools>, 
+/**
+ * The steps marked done (kept in settings.json).
+ */
+done: Array<string>, };
+
+export type Requirement = { 
+/**
+ * `api-endpoint`, `can-use` or `token`.
+ */
+id: string, state: Met, 
+/**
+ * What was found and, when it is not met, the fix.
+ */
+said: Text, };
+
+export type Met = "yes" | "no" | "unknown";
+
+export type StepTools = { step: string, 
+/**
+ * Shell lines: the `databricks` CLI (and `lakegate` where the CLI has no such command).
+ */
+cli: string | null, 
+/**
+ * Python, as the page writes it.
+ */
+python: string | null, curl: string | null, };
+
+export type Command = "app_info" | "connections_overview" | "start_sandbox" | "begin_sign_in" | "finish_sign_in" | "cancel_sign_in" | "sign_out" | "add_connection" | "scope_hints" | "url_warning" | "endpoint_fits" | "remove_connection" | "set_trusted_hosts" | "inspect_token" | "copy_token" | "use_memory_secrets" | "list_apps" | "discover_endpoints" | "send_request" | "cancel_request" | "text_rows" | "tree_rows" | "toggle_node" | "search_body" | "save_body" | "release_body" | "import_curl" | "copy_link" | "watch_links" | "open_link" | "snippets" | "history" | "save_request" | "saved_requests" | "network_settings" | "save_network_settings" | "language_settings" | "set_language" | "diagnose" | "export_report" | "scope_matrix" | "sign_in_with_scopes" | "open_check_file" | "run_check_file" | "save_check_report" | "check_file_from_saved" | "access_view" | "save_access_report" | "guide" | "mark_guide_step" | "reset_guide" | "open_guide_reading";
 
 export type CommandArgs = {
   app_info: {};
@@ -594,6 +638,10 @@ export type CommandArgs = {
   check_file_from_saved: { collection: string; connection: string | null; path: string; replace: boolean };
   access_view: { connection: string; path: string | null };
   save_access_report: { format: AccessFormat; path: string; replace: boolean };
+  guide: { connection: string; appName: string | null };
+  mark_guide_step: { step: string; done: boolean };
+  reset_guide: {};
+  open_guide_reading: { page: string };
 };
 
 export type CommandReturns = {
@@ -645,4 +693,8 @@ export type CommandReturns = {
   check_file_from_saved: CheckFileView;
   access_view: AccessMatrix;
   save_access_report: string;
+  guide: GuideView;
+  mark_guide_step: Array<string>;
+  reset_guide: Array<string>;
+  open_guide_reading: null;
 };

@@ -1,0 +1,91 @@
+// The guide, live: a newcomer with an empty home is shown the guide, starts the sandbox from
+// it, sees the page's requirements found on the workspace, reads each step in their own
+// tools, sends a request from it, tries a failure in the playground and reads the Doctor,
+// starts over; then the same guide in Portuguese. Screenshots of each, axe-clean.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chooseLanguage as chooseLanguageIn, launchApp, shot } from './harness.mjs';
+
+let app;
+before(async () => {
+  app = await launchApp();
+});
+after(async () => {
+  // Whatever happened, the home is left in the system's language for the next journeys.
+  await chooseLanguage('system').catch(() => {});
+  await app?.session.end();
+});
+
+const s = () => app.session;
+const textOf = async (css) => (await s().find(css)).text();
+const step = (id) => `[data-testid="guide-step"][data-step="${id}"]`;
+
+const chooseLanguage = (value) => chooseLanguageIn(s(), value);
+
+test('first start shows the guide, which starts the sandbox and finds the requirements', async () => {
+  const guide = await s().waitFor('[data-testid="guide"]', { timeout: 30000 });
+  assert.match(await guide.text(), /calling a Databricks App with a token/);
+  assert.deepEqual(await s().seriousA11yViolations(), []);
+  await (await s().find('[data-testid="guide-try-sandbox"]')).click();
+  // Signed in through the system browser, and back on the guide, on the sandbox.
+  await s().waitFor('[data-testid="guide-requirement"][data-id="token"][data-state="yes"]', { timeout: 60000 });
+  const endpoint = await s().waitFor('[data-testid="guide-requirement"][data-id="api-endpoint"]');
+  assert.equal(await endpoint.attribute('data-state'), 'yes', await endpoint.text());
+  assert.match(await endpoint.text(), /\/api\//);
+  const canUse = await textOf('[data-testid="guide-requirement"][data-id="can-use"]');
+  assert.match(canUse, /CAN (USE|MANAGE)|unknown/, canUse);
+  // Each step in the person's own tools, with this workspace filled in.
+  await s().execute(`document.querySelector('${step('person')} details summary').click();`);
+  const person = await textOf(`${step('person')} [data-testid="guide-tools"]`);
+  assert.match(person, /databricks auth login --host https:\/\/localhost:\d+ --profile my-env/);
+  assert.match(person, /config\.oauth_token\(\)\.access_token/);
+  assert.doesNotMatch(person, /eyJ/);
+});
+
+test('a step done for real is ticked, and kept', async () => {
+  await (await s().find(`${step('send')} [data-testid="guide-send"]`)).click();
+  const sent = await s().waitFor('[data-testid="guide-sent"]', { timeout: 30000 });
+  assert.match(await sent.text(), /Answered 200/);
+  await s().waitFor(`${step('send')} [data-testid="guide-done"]:checked`);
+  assert.match(await textOf('[data-testid="guide-progress"]'), /[1-9] of 9 steps done/);
+  await s().execute(`document.querySelector('${step('scopes')} details summary').click();`);
+  assert.match(await textOf(`${step('scopes')} [data-testid="guide-tools"]`), /oidc\/v1\/token[\s\S]*scope=/);
+  assert.deepEqual(await s().seriousA11yViolations(), []);
+  await s().execute(`document.querySelector('[data-testid="guide"] .head').scrollIntoView();`);
+  await shot(s(), 'guide');
+});
+
+test('the playground fails one way, and the Doctor explains it', async () => {
+  await (await s().find('[data-testid="guide-try"][data-trial="no-can-use"]')).click();
+  await s().waitFor('[data-testid="response-status"]', { timeout: 30000, predicate: async (el) => /403/.test(await el.text()) });
+  const doctor = await s().waitFor('[data-testid="auto-doctor"] [data-testid="findings"]', { timeout: 30000 });
+  assert.match(await doctor.text(), /CAN USE/);
+  await shot(s(), 'guide-playground');
+  await (await s().find('[data-testid="open-guide"]')).click();
+  await (await s().waitFor('[data-testid="guide-try"][data-trial="wrong-path"]')).click();
+  await s().waitFor('[data-testid="response-status"]', { timeout: 30000, predicate: async (el) => /404/.test(await el.text()) });
+});
+
+test('start over forgets the steps done', async () => {
+  await (await s().find('[data-testid="open-guide"]')).click();
+  await s().waitFor('[data-testid="guide-requirement"][data-id="token"]', { timeout: 30000 });
+  await (await s().find('[data-testid="guide-reset"]')).click();
+  await s().waitFor('[data-testid="guide-progress"]', { predicate: async (el) => /^0 of 9/.test(await el.text()) });
+});
+
+test('the guide in Portuguese', async () => {
+  await chooseLanguage('pt-BR');
+  await s().waitFor('#connections-heading', { predicate: async (el) => /Conexões/i.test(await el.text()) });
+  await (await s().find('[data-testid="open-guide"]')).click();
+  const guide = await s().waitFor('[data-testid="guide"]');
+  await s().waitFor('[data-testid="guide-requirement"][data-id="token"]', { timeout: 30000 });
+  const words = await guide.text();
+  assert.match(words, /O guia: chamar um aplicativo Databricks com um token/);
+  assert.match(words, /Desenvolvimento local/);
+  assert.match(await textOf('[data-testid="guide-requirement"][data-id="token"]'), /Dá para obter um token/);
+  assert.deepEqual(await s().seriousA11yViolations(), []);
+  await s().execute(`document.querySelector('[data-testid="guide"] .head').scrollIntoView();`);
+  await shot(s(), 'pt-guide');
+  await chooseLanguage('system');
+  await s().waitFor('#connections-heading', { predicate: async (el) => /Connections/i.test(await el.text()) });
+});
