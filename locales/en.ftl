@@ -637,11 +637,17 @@ access-path = Path to call
 access-path-example = /api/health
 access-check-all = Check all
 access-loading = Reading every app's permissions as every identity…
-access-summary = { $apps } apps × { $identities } identities; { $red } red { $red ->
+access-summary = { $apps } apps × { $identities } { $identities ->
+        [one] identity
+       *[other] identities
+    }; { $red } red { $red ->
         [one] cell
        *[other] cells
     }.
-access-summary-called = { $apps } apps × { $identities } identities; { $red } red { $red ->
+access-summary-called = { $apps } apps × { $identities } { $identities ->
+        [one] identity
+       *[other] identities
+    }; { $red } red { $red ->
         [one] cell
        *[other] cells
     }; each app called at { $path }.
@@ -948,7 +954,7 @@ guide-req-api-endpoint-no = ✘ This workspace has no deployed app to call. Depl
 guide-req-api-endpoint-unknown = ? { $app } publishes no OpenAPI document listing /api/ routes, so whether it serves any is unknown: call a path you know under /api/.
 guide-req-can-use-yes = ✔ You have { $level } on { $app }.
 guide-req-can-use-no = ✘ You have no permission on { $app }: ask one of its managers ({ $managers }) for CAN USE.
-guide-req-can-use-unknown = ? Whether you have CAN USE on { $app } is unknown here ({ $level }): ask one of its managers ({ $managers }).
+guide-req-can-use-unknown = ? Whether you have CAN USE on { $app } is unknown here (its permissions cannot be read with this sign-in): ask one of its managers ({ $managers }).
 guide-step-person = Local development: your own sign-in
 guide-step-person-body = On your own machine you sign in as yourself, in the system browser (OAuth user-to-machine with PKCE), which Databricks recommends. The databricks CLI and SDKs keep the sign-in in a profile and hand out short-lived tokens from it.
 guide-do-sign-in = Sign in

@@ -638,11 +638,17 @@ access-path = Caminho a chamar
 access-path-example = /api/health
 access-check-all = Verificar tudo
 access-loading = Lendo as permissões de cada aplicativo como cada identidade…
-access-summary = { $apps } aplicativos × { $identities } identidades; { $red } { $red ->
+access-summary = { $apps } aplicativos × { $identities } { $identities ->
+        [one] identidade
+       *[other] identidades
+    }; { $red } { $red ->
         [one] célula vermelha
        *[other] células vermelhas
     }.
-access-summary-called = { $apps } aplicativos × { $identities } identidades; { $red } { $red ->
+access-summary-called = { $apps } aplicativos × { $identities } { $identities ->
+        [one] identidade
+       *[other] identidades
+    }; { $red } { $red ->
         [one] célula vermelha
        *[other] células vermelhas
     }; cada aplicativo chamado em { $path }.
@@ -949,7 +955,7 @@ guide-req-api-endpoint-no = ✘ Este espaço de trabalho não tem aplicativo imp
 guide-req-api-endpoint-unknown = ? { $app } não publica um documento OpenAPI com rotas /api/, então não se sabe se serve alguma: chame um caminho que você conhece em /api/.
 guide-req-can-use-yes = ✔ Você tem { $level } em { $app }.
 guide-req-can-use-no = ✘ Você não tem permissão em { $app }: peça CAN USE a quem o gerencia ({ $managers }).
-guide-req-can-use-unknown = ? Não se sabe aqui se você tem CAN USE em { $app } ({ $level }): pergunte a quem o gerencia ({ $managers }).
+guide-req-can-use-unknown = ? Não se sabe aqui se você tem CAN USE em { $app } (as permissões dele não podem ser lidas com este login): pergunte a quem o gerencia ({ $managers }).
 guide-step-person = Desenvolvimento local: o seu próprio login
 guide-step-person-body = Na sua máquina você entra como você mesmo, no navegador do sistema (OAuth de usuário para máquina, com PKCE), como a Databricks recomenda. A CLI databricks e os SDKs guardam o login num perfil e entregam tokens de curta duração a partir dele.
 guide-do-sign-in = Entrar
