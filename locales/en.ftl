@@ -991,3 +991,18 @@ guide-read-m2m = Authorize service principal access with OAuth
 guide-no-such-page = there is no page { $page } in the guide's reading
 guide-open-failed = the browser could not open the page ({ $reason }): open { $url } yourself
 nav-workbench = Workbench
+
+## The command palette (Ctrl+K) and the shortcuts sheet (?).
+palette-label = Go to
+palette-placeholder = Type a view, an app, an endpoint, a request from history or a connection
+palette-nothing = Nothing by that name.
+palette-kind-view = View
+palette-kind-connection = Connection
+palette-kind-app = App
+palette-kind-endpoint = Endpoint
+palette-kind-history = History
+shortcuts-heading = Keyboard shortcuts
+shortcut-palette = Find a view, an app, an endpoint, a request or a connection
+shortcut-send = Send the request (in the workbench)
+shortcut-sheet = This sheet
+shortcut-close = Close the palette or this sheet

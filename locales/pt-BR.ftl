@@ -992,3 +992,18 @@ guide-read-m2m = Autorizar o acesso de entidades de serviço com OAuth
 guide-no-such-page = não há página { $page } na leitura do guia
 guide-open-failed = o navegador não abriu a página ({ $reason }): abra { $url } você mesmo
 nav-workbench = Bancada
+
+## A paleta de comandos (Ctrl+K) e a folha de atalhos (?).
+palette-label = Ir para
+palette-placeholder = Digite uma visão, um aplicativo, um endpoint, uma solicitação do histórico ou uma conexão
+palette-nothing = Nada com esse nome.
+palette-kind-view = Visão
+palette-kind-connection = Conexão
+palette-kind-app = Aplicativo
+palette-kind-endpoint = Endpoint
+palette-kind-history = Histórico
+shortcuts-heading = Atalhos de teclado
+shortcut-palette = Encontrar uma visão, um aplicativo, um endpoint, uma solicitação ou uma conexão
+shortcut-send = Enviar a solicitação (na bancada)
+shortcut-sheet = Esta folha
+shortcut-close = Fechar a paleta ou esta folha

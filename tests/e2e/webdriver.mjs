@@ -134,10 +134,25 @@ export class Session {
       .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
   }
 
+  /** Presses `keys` together as a person does (held in order, let go in reverse): WebDriver
+   * key values, e.g. Session.CONTROL and 'k'. */
+  async press(...keys) {
+    const down = keys.map((value) => ({ type: 'keyDown', value }));
+    const up = [...keys].reverse().map((value) => ({ type: 'keyUp', value }));
+    await this.cmd('POST', '/actions', { actions: [{ type: 'key', id: 'keyboard', actions: [...down, ...up] }] });
+    await this.cmd('DELETE', '/actions').catch(() => {});
+  }
+
   async end() {
     await request(this.base, 'DELETE', `/session/${this.id}`).catch(() => {});
   }
 }
+
+Session.CONTROL = '\uE009';
+Session.ALT = '\uE00A';
+Session.ENTER = '\uE007';
+Session.ESCAPE = '\uE00C';
+Session.DOWN = '\uE015';
 
 export class Element {
   constructor(session, id) {
