@@ -990,6 +990,17 @@ guide-read-page = Connect to a Databricks App using token authentication
 guide-read-m2m = Authorize service principal access with OAuth
 guide-no-such-page = there is no page { $page } in the guide's reading
 guide-open-failed = the browser could not open the page ({ $reason }): open { $url } yourself
+sandbox-not-started = The sandbox is not running here: choose Try the sandbox first.
+guide-run-bad-url = Give the https address of the app to call.
+guide-run-failed = Lakegate could not run its headless side: { $reason }
+guide-run-secret-note = the service principal's secret, which Databricks puts in the app's environment (not shown)
+guide-do-add-sp = Add the sandbox's service principal
+guide-sp-added = { $name } is a connection now, signed in with client credentials and no browser. Choose it above to do every step as the service principal, or send from the workbench as it.
+guide-do-run-as-app = Run as a Databricks App would
+guide-run-said = Lakegate's headless side ran with only an app's environment (exit code { $code }):
+guide-sp-open-workspace = Open this workspace's service principals page
+guide-sp-workspace-note = The address is the one Databricks' web app gives that page today (settings, identity and access, service principals); where it has moved, that is the way to it.
+guide-no-sp-page = the service principals page is on a real workspace; the sandbox has none
 nav-workbench = Workbench
 
 ## The command palette (Ctrl+K) and the shortcuts sheet (?).

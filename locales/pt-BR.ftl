@@ -991,6 +991,17 @@ guide-read-page = Conectar a um aplicativo Databricks usando autenticação de t
 guide-read-m2m = Autorizar o acesso de entidades de serviço com OAuth
 guide-no-such-page = não há página { $page } na leitura do guia
 guide-open-failed = o navegador não abriu a página ({ $reason }): abra { $url } você mesmo
+sandbox-not-started = A sandbox não está rodando aqui: escolha Experimentar a sandbox primeiro.
+guide-run-bad-url = Informe o endereço https do aplicativo a chamar.
+guide-run-failed = O Lakegate não conseguiu rodar seu lado sem janela: { $reason }
+guide-run-secret-note = o segredo da entidade de serviço, que a Databricks coloca no ambiente do aplicativo (não mostrado)
+guide-do-add-sp = Adicionar a entidade de serviço da sandbox
+guide-sp-added = { $name } agora é uma conexão, autenticada com credenciais de cliente e sem navegador. Escolha-a acima para fazer cada passo como a entidade de serviço, ou envie da bancada como ela.
+guide-do-run-as-app = Rodar como um Databricks App rodaria
+guide-run-said = O lado sem janela do Lakegate rodou só com o ambiente de um aplicativo (código de saída { $code }):
+guide-sp-open-workspace = Abrir a página de entidades de serviço deste espaço de trabalho
+guide-sp-workspace-note = O endereço é o que o aplicativo web da Databricks dá a essa página hoje (configurações, identidade e acesso, entidades de serviço); se ela mudou de lugar, esse é o caminho até ela.
+guide-no-sp-page = a página de entidades de serviço fica num espaço de trabalho real; a sandbox não tem uma
 nav-workbench = Bancada
 
 ## A paleta de comandos (Ctrl+K) e a folha de atalhos (?).

@@ -79,6 +79,8 @@ pub fn typescript_bindings() -> String {
         crate::guide::Requirement::decl(&cfg),
         crate::guide::Met::decl(&cfg),
         crate::guide::StepTools::decl(&cfg),
+        crate::guide::Trial::decl(&cfg),
+        crate::guide::AppRun::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types listed in src-tauri/bindings.rs and the commands'\n\

@@ -686,3 +686,132 @@ async fn every_answer_the_window_receives_is_free_of_secrets() {
         );
     }
 }
+
+/// The guide's scenarios done for real in the window: its playground's failures found on
+/// the sandbox's apps (each one fails), the sandbox's service principal added as a
+/// connection (client credentials, no browser) that sends, and Lakegate's headless side run
+/// with only a Databricks App's environment — and no secret in anything the window gets.
+#[tokio::test]
+async fn the_guide_does_each_scenario_for_real() {
+    use lakegate::engine::SANDBOX_SERVICE_PRINCIPAL;
+    let h = keychain_harness();
+    sign_in_to_sandbox(&h).await;
+    let g = h
+        .app
+        .guide(SANDBOX_CONNECTION, Some("hello"))
+        .await
+        .unwrap();
+    h.record(&g);
+    assert_eq!(g.steps.len(), lakegate::guide::STEPS.len());
+    // Alice may not read hello's permissions: CAN USE is unknown, so the requirements
+    // are not ticked for her (the core ticks them only when all three are met).
+    assert_eq!(
+        g.done.contains(&"requirements".to_string()),
+        g.requirements
+            .iter()
+            .all(|r| r.state == lakegate::guide::Met::Yes),
+        "{:?}",
+        g.requirements
+            .iter()
+            .map(|r| (r.id.clone(), r.state, r.said.render("en")))
+            .collect::<Vec<_>>()
+    );
+    let ids: Vec<&str> = g.trials.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["no-can-use", "scopes", "stopped", "wrong-path", "wrong-app"]
+    );
+    for trial in &g.trials {
+        let mut req = common::request(trial.url.clone());
+        req.connection = Some(SANDBOX_CONNECTION.into());
+        match h.app.send_request("trial", req).await {
+            Ok(r) => assert!(
+                !(200..300).contains(&r.status),
+                "{} answered {}",
+                trial.id,
+                r.status
+            ),
+            Err(e) => assert!(trial.id == "wrong-app", "{}: {e}", trial.id),
+        }
+    }
+    let send_url = g.send_url.clone().unwrap();
+    assert_eq!(
+        send_url,
+        format!(
+            "{}{}",
+            g.app_url.clone().unwrap().trim_end_matches('/'),
+            g.path
+        )
+    );
+
+    // The service principal: a connection beside the sandbox's own, once.
+    let sp = h.app.add_sandbox_service_principal().await.unwrap();
+    h.record(&sp);
+    assert_eq!(sp.name, SANDBOX_SERVICE_PRINCIPAL);
+    assert_eq!(sp.kind, ConnectionKindName::ServicePrincipal);
+    let again = h.app.add_sandbox_service_principal().await.unwrap();
+    assert_eq!(again.name, sp.name);
+    let names: Vec<String> = h
+        .app
+        .overview()
+        .await
+        .unwrap()
+        .connections
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    assert_eq!(
+        names
+            .iter()
+            .filter(|n| *n == SANDBOX_SERVICE_PRINCIPAL)
+            .count(),
+        1,
+        "{names:?}"
+    );
+    let inspected = h
+        .app
+        .inspect_token(SANDBOX_SERVICE_PRINCIPAL)
+        .await
+        .unwrap();
+    h.record(&inspected);
+    assert_eq!(inspected.subject.as_deref(), sp.client_id.as_deref());
+    let mut as_sp = common::request(send_url.clone());
+    as_sp.connection = Some(SANDBOX_SERVICE_PRINCIPAL.into());
+    let answered = h.app.send_request("as-sp", as_sp).await.unwrap();
+    assert_eq!(answered.status, 200);
+    // Signing the person out leaves the service principal as it was.
+    h.app.sign_out(SANDBOX_CONNECTION).await.unwrap();
+    assert!(h.app.inspect_token(SANDBOX_SERVICE_PRINCIPAL).await.is_ok());
+
+    // One app calling another: the headless side with only an app's environment.
+    h.app
+        .use_headless_exe(env!("CARGO_BIN_EXE_lakegate").into());
+    let run = h.app.guide_run_as_app(&send_url).await.unwrap();
+    h.record(&run);
+    assert_eq!(run.exit_code, Some(0), "{}", run.output);
+    assert!(run.output.starts_with("HTTP 200"), "{}", run.output);
+    assert!(
+        run.command.contains("DATABRICKS_CLIENT_ID="),
+        "{}",
+        run.command
+    );
+    assert!(matches!(
+        h.app.guide_run_as_app("http://example.com/api/x").await,
+        Err(UiError::InvalidInput { .. })
+    ));
+    // A real workspace's page of service principals is the workspace's; the sandbox has none.
+    assert!(h
+        .app
+        .open_service_principals_page(SANDBOX_CONNECTION)
+        .await
+        .is_err());
+
+    let log = h.ipc.lock().unwrap().clone();
+    // The sandbox's secrets are `dose` and 32 hex digits.
+    for (i, _) in log.match_indices("dose") {
+        let after = &log[i + 4..];
+        let hex = after.chars().take_while(|c| c.is_ascii_hexdigit()).count();
+        assert!(hex < 32, "a secret crossed to the window");
+    }
+    assert!(!log.contains("eyJ"), "a token crossed to the window");
+}

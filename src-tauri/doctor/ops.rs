@@ -188,9 +188,8 @@ impl Engine {
         };
         match conn.origin {
             Origin::Sandbox => {
-                if let Some((_, c)) = &mut *self.sandbox.lock().await {
-                    c.kind = kind;
-                }
+                self.change_sandbox_connection(connection, |c| c.kind = kind)
+                    .await;
             }
             Origin::Saved => self.store.update(connection, |c| c.kind = kind)?,
             _ => {

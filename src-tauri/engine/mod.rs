@@ -32,6 +32,8 @@ use crate::sandbox::{Sandbox, SandboxConfig};
 
 /// The name of the connection to the sandbox this window starts.
 pub const SANDBOX_CONNECTION: &str = "Sandbox";
+/// The sandbox's service principal, once the guide adds it.
+pub const SANDBOX_SERVICE_PRINCIPAL: &str = "Sandbox service principal";
 
 /// Reads one environment variable (a closure, so tests pass their own).
 pub type EnvLookup = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
@@ -75,6 +77,21 @@ pub fn app_info() -> Result<crate::bridge::AppInfo, UiError> {
     })
 }
 
+/// The sandbox this window started and its connections: the person's sign-in first, then
+/// any the guide added (the sandbox's service principal). They live with the running
+/// sandbox, never on disk.
+pub(crate) struct SandboxRun {
+    pub(crate) sandbox: Sandbox,
+    pub(crate) connections: Vec<Connection>,
+}
+
+impl SandboxRun {
+    /// The sandbox connection called `name`, to change what it keeps (who signed in, …).
+    pub(crate) fn connection_mut(&mut self, name: &str) -> Option<&mut Connection> {
+        self.connections.iter_mut().find(|c| c.name == name)
+    }
+}
+
 pub struct Engine {
     pub(crate) session: Session,
     pub(crate) store: ConnectionStore,
@@ -82,7 +99,7 @@ pub struct Engine {
     pub(crate) keychain_probe: Arc<dyn Fn() -> Result<(), SecretsError> + Send + Sync>,
     pub(crate) data_dir: PathBuf,
     pub(crate) env: EnvLookup,
-    pub(crate) sandbox: tokio::sync::Mutex<Option<(Sandbox, Connection)>>,
+    pub(crate) sandbox: tokio::sync::Mutex<Option<SandboxRun>>,
     sign_ins: Mutex<HashMap<String, SignIn>>,
     pub(crate) history: crate::history::History,
     pub(crate) config_dir: PathBuf,
@@ -97,6 +114,8 @@ pub struct Engine {
     pub(crate) last_checks: Mutex<Option<crate::checks::CheckRun>>,
     /// The access view last shown, for its exports.
     pub(crate) last_access: Mutex<Option<crate::access::AccessMatrix>>,
+    /// Lakegate's own program, which the guide runs headless (`None`: this process's).
+    pub(crate) headless_exe: Mutex<Option<PathBuf>>,
 }
 
 impl Engine {
@@ -137,6 +156,7 @@ impl Engine {
             bodies: crate::body::Bodies::default(),
             last_checks: Mutex::new(None),
             last_access: Mutex::new(None),
+            headless_exe: Mutex::new(None),
             session,
             store: ConnectionStore::in_dir(&config_dir),
             secrets,
@@ -216,8 +236,8 @@ impl Engine {
         let listing = registry::list(&self.store, &*self.env)?;
         let mut connections = listing.connections;
         // The sandbox's connection (and who signed in to it) lives with the running sandbox, not on disk.
-        if let Some((_, conn)) = &*self.sandbox.lock().await {
-            connections.insert(0, conn.clone());
+        if let Some(run) = &*self.sandbox.lock().await {
+            connections.splice(0..0, run.connections.iter().cloned());
         }
         Ok((connections, listing.notes))
     }
@@ -273,16 +293,17 @@ impl Engine {
         for c in &all {
             connections.push(self.view(c).await);
         }
-        let sandbox = self
-            .sandbox
-            .lock()
-            .await
-            .as_ref()
-            .map(|(sb, _)| SandboxView {
-                host: sb.info.host.clone(),
-                ca_file: sb.info.ca_file.display().to_string(),
-                users: sb.info.users.iter().map(|u| u.email.clone()).collect(),
-            });
+        let sandbox = self.sandbox.lock().await.as_ref().map(|run| SandboxView {
+            host: run.sandbox.info.host.clone(),
+            ca_file: run.sandbox.info.ca_file.display().to_string(),
+            users: run
+                .sandbox
+                .info
+                .users
+                .iter()
+                .map(|u| u.email.clone())
+                .collect(),
+        });
         Ok(ConnectionsOverview {
             connections,
             notes,
@@ -295,8 +316,8 @@ impl Engine {
     /// whose CA is trusted for it alone.
     pub async fn start_sandbox(&self) -> Result<ConnectionView, UiError> {
         let mut guard = self.sandbox.lock().await;
-        if let Some((_, conn)) = &*guard {
-            return Ok(self.view(conn).await);
+        if let Some(run) = &*guard {
+            return Ok(self.view(&run.connections[0]).await);
         }
         let sandbox = Sandbox::start(SandboxConfig {
             dir: Some(self.data_dir.join("sandbox")),
@@ -325,8 +346,80 @@ impl Engine {
         // A sandbox restarts empty: whatever an earlier run kept under its name is stale.
         let _ = self.session.sign_out(&conn).await;
         let view = self.view(&conn).await;
-        *guard = Some((sandbox, conn));
+        *guard = Some(SandboxRun {
+            sandbox,
+            connections: vec![conn],
+        });
         Ok(view)
+    }
+
+    /// Changes what the running sandbox keeps of its connection `name` (who signed in,
+    /// its kind, trusted hosts); nothing when the sandbox has no such connection.
+    pub(crate) async fn change_sandbox_connection(
+        &self,
+        name: &str,
+        change: impl FnOnce(&mut Connection),
+    ) {
+        if let Some(c) = self
+            .sandbox
+            .lock()
+            .await
+            .as_mut()
+            .and_then(|r| r.connection_mut(name))
+        {
+            change(c);
+        }
+    }
+
+    /// Which program the guide runs as Lakegate's headless side (tests, whose own program
+    /// is the test runner, name the built `lakegate`).
+    pub fn use_headless_exe(&self, exe: PathBuf) {
+        *crate::base::platform::lock(&self.headless_exe) = Some(exe);
+    }
+
+    /// Adds the running sandbox's service principal (`reporting-bot`, which may ask for any
+    /// scope) as a connection beside the sandbox's own: client credentials, its secret kept
+    /// in memory with the sandbox (never written, never sent to the window). The guide's
+    /// "external application" scenario, done for real.
+    pub async fn add_sandbox_service_principal(&self) -> Result<ConnectionView, UiError> {
+        let mut guard = self.sandbox.lock().await;
+        let Some(run) = guard.as_mut() else {
+            return Err(UiError::invalid("connection", wsay!("sandbox-not-started")));
+        };
+        if let Some(c) = run
+            .connections
+            .iter()
+            .find(|c| c.name == SANDBOX_SERVICE_PRINCIPAL)
+        {
+            let c = c.clone();
+            drop(guard);
+            return Ok(self.view(&c).await);
+        }
+        let Some(sp) = run
+            .sandbox
+            .info
+            .service_principals
+            .iter()
+            .find(|sp| sp.allowed_scopes.is_none())
+        else {
+            return Err(UiError::invalid("connection", wsay!("sandbox-not-started")));
+        };
+        let first = &run.connections[0];
+        let mut conn = Connection::new(
+            SANDBOX_SERVICE_PRINCIPAL,
+            &first.host,
+            ConnectionKind::ServicePrincipal {
+                client_id: sp.client_id.clone(),
+                scopes: Vec::new(),
+            },
+        );
+        conn.origin = Origin::Sandbox;
+        conn.ca_pem = first.ca_pem.clone();
+        conn.workspace_id = first.workspace_id.clone();
+        conn.inline_secret = Some(SecretString::from(sp.client_secret.clone()));
+        run.connections.push(conn.clone());
+        drop(guard);
+        Ok(self.view(&conn).await)
     }
 
     /// Opens the sign-in in the system browser; `finish_sign_in` then waits for it.
@@ -410,9 +503,8 @@ impl Engine {
         conn.signed_in_as = Some(who.clone());
         conn.needs_sign_in = false;
         if conn.origin == Origin::Sandbox {
-            if let Some((_, c)) = &mut *self.sandbox.lock().await {
-                c.signed_in_as = Some(who);
-            }
+            self.change_sandbox_connection(&conn.name, |c| c.signed_in_as = Some(who))
+                .await;
         }
         Ok(self.view(&conn).await)
     }
@@ -458,9 +550,8 @@ impl Engine {
         self.session.sign_out(&conn).await?;
         conn.signed_in_as = None;
         if conn.origin == Origin::Sandbox {
-            if let Some((_, c)) = &mut *self.sandbox.lock().await {
-                c.signed_in_as = None;
-            }
+            self.change_sandbox_connection(&conn.name, |c| c.signed_in_as = None)
+                .await;
         }
         Ok(self.view(&conn).await)
     }
@@ -626,9 +717,9 @@ impl Engine {
                 self.store.update(name, move |c| c.trusted_hosts = list)?;
             }
             Origin::Sandbox => {
-                if let Some((_, c)) = &mut *self.sandbox.lock().await {
-                    c.trusted_hosts = parsed.clone();
-                }
+                let list = parsed.clone();
+                self.change_sandbox_connection(name, move |c| c.trusted_hosts = list)
+                    .await;
             }
             _ => {
                 return Err(UiError::invalid(

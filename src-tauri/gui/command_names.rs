@@ -53,4 +53,7 @@ pub const COMMANDS: &[&str] = &[
     "mark_guide_step",
     "reset_guide",
     "open_guide_reading",
+    "add_sandbox_service_principal",
+    "guide_run_as_app",
+    "open_service_principals_page",
 ];

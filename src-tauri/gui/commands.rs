@@ -558,3 +558,30 @@ pub fn reset_guide(app: State<'_, Engine>) -> Result<Vec<String>, UiError> {
 pub fn open_guide_reading(app: State<'_, Engine>, page: String) -> Result<(), UiError> {
     app.open_guide_reading(&page)
 }
+
+/// Adds the running sandbox's service principal as a connection (the guide's external
+/// application, done for real; its secret stays in Rust).
+#[tauri::command]
+pub async fn add_sandbox_service_principal(
+    app: State<'_, Engine>,
+) -> Result<ConnectionView, UiError> {
+    app.add_sandbox_service_principal().await
+}
+
+/// Runs Lakegate's headless side as a Databricks App runs, calling `url` on the sandbox.
+#[tauri::command]
+pub async fn guide_run_as_app(
+    app: State<'_, Engine>,
+    url: String,
+) -> Result<crate::guide::AppRun, UiError> {
+    app.guide_run_as_app(&url).await
+}
+
+/// Opens `connection`'s workspace page of service principals in the system browser.
+#[tauri::command]
+pub async fn open_service_principals_page(
+    app: State<'_, Engine>,
+    connection: String,
+) -> Result<(), UiError> {
+    app.open_service_principals_page(&connection).await
+}

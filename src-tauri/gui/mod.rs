@@ -104,7 +104,10 @@ pub fn run() -> tauri::Result<()> {
             commands::guide,
             commands::mark_guide_step,
             commands::reset_guide,
-            commands::open_guide_reading
+            commands::open_guide_reading,
+            commands::add_sandbox_service_principal,
+            commands::guide_run_as_app,
+            commands::open_service_principals_page
         ])
         .build(tauri::generate_context!())?
         .run(|handle, event| {

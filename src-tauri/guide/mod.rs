@@ -27,6 +27,15 @@ pub const STEPS: &[&str] = &[
     "reading",
 ];
 
+/// A workspace's page of service principals, as Databricks' web app routes it (its
+/// route table, `SERVICE_PRINCIPALS: {link: "/settings/workspace/identity-and-access/
+/// service-principals"}`, and the same address in monte-carlo-data/mcd-public-resources'
+/// scripts/databricks/README.md). Not a documented address: the window says how to find the
+/// page where it has moved (docs.databricks.com's OAuth M2M page: the service principal's
+/// details page, Secrets, OAuth secrets, Generate secret).
+pub const SERVICE_PRINCIPALS_PAGE: &str =
+    "/settings/workspace/identity-and-access/service-principals";
+
 /// The profile name the guide's CLI lines use (the page's own is `my-env`).
 pub const PROFILE: &str = "my-env";
 
@@ -38,6 +47,8 @@ pub struct GuideView {
     pub host: String,
     /// Whether this is the window's own sandbox (the playground works there only).
     pub sandbox: bool,
+    /// The workspace's apps, by name (the app to use is chosen among them).
+    pub apps: Vec<String>,
     /// The app the steps use: named, else the first running one with an address.
     pub app: Option<String>,
     pub app_url: Option<String>,
@@ -45,10 +56,117 @@ pub struct GuideView {
     pub app_scopes: Vec<String>,
     /// The path the steps call: the app's first `/api/` operation, else `/api/`.
     pub path: String,
+    /// The steps, in the page's order.
+    pub steps: Vec<String>,
+    /// The address the send step calls (the app's address and `path`).
+    pub send_url: Option<String>,
+    /// The troubleshooting playground's failures to try (the window's sandbox only).
+    pub trials: Vec<Trial>,
     pub requirements: Vec<Requirement>,
     pub tools: Vec<StepTools>,
     /// The steps marked done (kept in settings.json).
     pub done: Vec<String>,
+}
+
+/// One failure of the page's troubleshooting section, met by sending `url`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Trial {
+    /// `no-can-use`, `scopes`, `stopped`, `wrong-path` or `wrong-app`.
+    pub id: String,
+    pub url: String,
+}
+
+/// Lakegate's headless side run as a Databricks App runs: what was run and what it said.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AppRun {
+    /// The environment's names and the command, the secret's value never shown.
+    pub command: String,
+    /// The process's exit code (`None`: it did not end by itself).
+    pub exit_code: Option<i32>,
+    /// What it printed (the status line, headers and the start of the body), redacted.
+    pub output: String,
+}
+
+/// What the playground knows of one of the workspace's apps.
+pub struct TrialApp<'a> {
+    pub name: &'a str,
+    pub url: Option<&'a str>,
+    /// Its compute is active.
+    pub running: bool,
+    /// The scopes it asks of its users.
+    pub scopes: &'a [String],
+    /// Whether the one sending may use it (`None`: not known).
+    pub can_use: Option<bool>,
+}
+
+/// The playground's failures on these apps: a 403 on an app the sender may not use, one
+/// whose scopes the token lacks (`token_scopes`: `None` when the token is not held to
+/// them, as a service principal's is not known to be), a stopped app, a path `picked` does
+/// not serve, and an app that does not exist on this workspace; each only where such an
+/// app is there. Every URL calls `path`, the one that works on `picked`.
+pub fn trials(
+    apps: &[TrialApp],
+    picked: Option<&str>,
+    path: &str,
+    token_scopes: Option<&[String]>,
+) -> Vec<Trial> {
+    let base = |a: &TrialApp| a.url.map(|u| u.trim_end_matches('/').to_string());
+    let mut out = Vec::new();
+    let mut add = |id: &str, url: Option<String>| {
+        if let Some(url) = url {
+            out.push(Trial { id: id.into(), url });
+        }
+    };
+    let serving = || apps.iter().filter(|a| a.running && a.url.is_some());
+    add(
+        "no-can-use",
+        serving()
+            .find(|a| a.can_use == Some(false))
+            .and_then(base)
+            .map(|b| format!("{b}{path}")),
+    );
+    add(
+        "scopes",
+        token_scopes.and_then(|held| {
+            serving()
+                .find(|a| {
+                    a.can_use != Some(false)
+                        && !a.scopes.is_empty()
+                        && a.scopes.iter().any(|s| !held.contains(s))
+                })
+                .and_then(base)
+                .map(|b| format!("{b}{path}"))
+        }),
+    );
+    add(
+        "stopped",
+        apps.iter()
+            .find(|a| !a.running && a.url.is_some())
+            .and_then(base)
+            .map(|b| format!("{b}{path}")),
+    );
+    let picked_app = apps.iter().find(|a| Some(a.name) == picked);
+    add(
+        "wrong-path",
+        picked_app
+            .and_then(base)
+            .map(|b| format!("{b}/api/no-such-path")),
+    );
+    // The same workspace's address for an app by another name: the host's first label is
+    // `<app>-<workspace id>`.
+    add(
+        "wrong-app",
+        picked_app.and_then(|a| {
+            let mut url = url::Url::parse(a.url?).ok()?;
+            let host = url.host_str()?.to_string();
+            let rest = host.strip_prefix(a.name)?;
+            url.set_host(Some(&format!("no-such-app{rest}"))).ok()?;
+            Some(format!("{}{path}", url.as_str().trim_end_matches('/')))
+        }),
+    );
+    out
 }
 
 /// One of the page's requirements as found on this workspace, now.
@@ -327,5 +445,113 @@ mod tests {
             .contains("REQUESTS_CA_BUNDLE=/tmp/sandbox/ca.pem"));
         let scopes = t.iter().find(|x| x.step == "scopes").unwrap();
         assert!(scopes.curl.as_deref().unwrap().contains("scope=all-apis"));
+    }
+
+    fn app<'a>(
+        name: &'a str,
+        url: &'a str,
+        running: bool,
+        scopes: &'a [String],
+        can_use: Option<bool>,
+    ) -> TrialApp<'a> {
+        TrialApp {
+            name,
+            url: Some(url),
+            running,
+            scopes,
+            can_use,
+        }
+    }
+
+    #[test]
+    fn the_playground_makes_one_failing_request_per_failure_there_is() {
+        let sql = vec!["sql".to_string()];
+        let apps = [
+            app(
+                "hello",
+                "https://hello-1.apps.localhost:4443/",
+                true,
+                &[],
+                Some(true),
+            ),
+            app(
+                "finance",
+                "https://finance-1.apps.localhost:4443",
+                true,
+                &[],
+                Some(false),
+            ),
+            app(
+                "sales",
+                "https://sales-1.apps.localhost:4443",
+                true,
+                &sql,
+                Some(true),
+            ),
+            app(
+                "report",
+                "https://report-1.apps.localhost:4443",
+                false,
+                &[],
+                Some(true),
+            ),
+        ];
+        let held = vec!["all-apis".to_string(), "offline_access".to_string()];
+        let t = trials(&apps, Some("hello"), "/api/hello", Some(&held));
+        let url = |id: &str| t.iter().find(|x| x.id == id).map(|x| x.url.as_str());
+        assert_eq!(
+            t.iter().map(|x| x.id.as_str()).collect::<Vec<_>>(),
+            ["no-can-use", "scopes", "stopped", "wrong-path", "wrong-app"]
+        );
+        assert_eq!(
+            url("no-can-use"),
+            Some("https://finance-1.apps.localhost:4443/api/hello")
+        );
+        assert_eq!(
+            url("scopes"),
+            Some("https://sales-1.apps.localhost:4443/api/hello")
+        );
+        assert_eq!(
+            url("stopped"),
+            Some("https://report-1.apps.localhost:4443/api/hello")
+        );
+        assert_eq!(
+            url("wrong-path"),
+            Some("https://hello-1.apps.localhost:4443/api/no-such-path")
+        );
+        assert_eq!(
+            url("wrong-app"),
+            Some("https://no-such-app-1.apps.localhost:4443/api/hello")
+        );
+
+        // A token that holds the app's scopes, or one not held to them: no scopes trial.
+        let with_sql = vec!["all-apis".to_string(), "sql".to_string()];
+        assert!(trials(&apps, Some("hello"), "/api/hello", Some(&with_sql))
+            .iter()
+            .all(|x| x.id != "scopes"));
+        assert!(trials(&apps, Some("hello"), "/api/hello", None)
+            .iter()
+            .all(|x| x.id != "scopes"));
+    }
+
+    #[test]
+    fn the_playground_offers_only_what_the_workspace_has() {
+        let apps = [app(
+            "other",
+            "https://other-7.aws.databricksapps.com",
+            true,
+            &[],
+            None,
+        )];
+        let t = trials(&apps, Some("other"), "/api/x", Some(&[]));
+        assert_eq!(
+            t.iter().map(|x| x.id.as_str()).collect::<Vec<_>>(),
+            ["wrong-path", "wrong-app"]
+        );
+        assert_eq!(
+            t[1].url,
+            "https://no-such-app-7.aws.databricksapps.com/api/x"
+        );
+        assert!(trials(&[], None, "/api/", Some(&[])).is_empty());
     }
 }

@@ -1,11 +1,13 @@
 //! The guide's operations: the page's requirements checked live on a connection's
 //! workspace and app, each step in the person's tools, and which steps are done.
 
-use super::{said, tools, GuideView, Met, Place, Requirement, STEPS};
+use super::{said, tools, AppRun, GuideView, Met, Place, Requirement, TrialApp, STEPS};
+use secrecy::{ExposeSecret, SecretString};
+
 use crate::access::{judge, Permission, Who};
 use crate::base::error::UiError;
 use crate::base::i18n::{wsay, Localize};
-use crate::connections::Origin;
+use crate::connections::{ConnectionKind, Origin};
 use crate::engine::Engine;
 use crate::workspace::{self, AppSummary};
 
@@ -20,7 +22,7 @@ impl Engine {
                 .lock()
                 .await
                 .as_ref()
-                .map(|(s, _)| s.info.ca_file.display().to_string()),
+                .map(|run| run.sandbox.info.ca_file.display().to_string()),
             // A connection with a CA bundle of its own: that file.
             _ => conn
                 .trust()
@@ -146,20 +148,34 @@ impl Engine {
         };
         requirements.push(endpoint);
 
-        // CAN USE on the app, as the access view finds it.
-        let can_use = match (picked, &token) {
-            (Some(a), Ok(t)) => {
-                let acl = workspace::app_permissions(&client, &conn.host, &t.token, &a.name)
+        // Who sends, as the workspace knows them (for CAN USE).
+        let who = match &token {
+            Ok(t) => workspace::me(&client, &conn.host, &t.token)
+                .await
+                .ok()
+                .map(|m| Who {
+                    user_name: m.user_name,
+                    groups: Some(m.groups),
+                }),
+            Err(_) => None,
+        };
+        let permission_on = |name: String| {
+            let (client, who, token, host) = (&client, &who, &token, &conn.host);
+            async move {
+                let Ok(t) = token else {
+                    return Permission::Unknown;
+                };
+                let acl = workspace::app_permissions(client, host, &t.token, &name)
                     .await
                     .ok();
-                let who = workspace::me(&client, &conn.host, &t.token)
-                    .await
-                    .ok()
-                    .map(|m| Who {
-                        user_name: m.user_name,
-                        groups: Some(m.groups),
-                    });
-                let (permission, _) = judge(acl.as_deref(), who.as_ref());
+                judge(acl.as_deref(), who.as_ref()).0
+            }
+        };
+
+        // CAN USE on the app, as the access view finds it.
+        let can_use = match (picked, &token) {
+            (Some(a), Ok(_)) => {
+                let permission = permission_on(a.name.clone()).await;
                 let managers = a
                     .creator
                     .clone()
@@ -211,17 +227,179 @@ impl Engine {
             ca_file: ca_file.as_deref(),
         };
         let tools = tools(&place);
+        let send_url = picked
+            .and_then(|a| a.url.as_deref())
+            .map(|u| format!("{}{path}", u.trim_end_matches('/')));
+
+        // The playground, on the window's sandbox: its apps as they are now.
+        let mut trials = Vec::new();
+        if conn.origin == Origin::Sandbox {
+            // CAN USE as the workspace's permissions say, else as the sandbox's own proxy
+            // decides for who sends (a person cannot always read an app's permissions).
+            let sender = match &conn.kind {
+                ConnectionKind::ServicePrincipal { client_id, .. } => Some(client_id.clone()),
+                _ => conn.signed_in_as.clone(),
+            };
+            let mut can_use = Vec::new();
+            for a in &apps {
+                can_use.push(match permission_on(a.name.clone()).await {
+                    Permission::CanUse | Permission::CanManage => Some(true),
+                    Permission::None => Some(false),
+                    Permission::Unknown => {
+                        let guard = self.sandbox.lock().await;
+                        match (guard.as_ref(), &sender) {
+                            (Some(run), Some(who)) => run.sandbox.may_use(who, &a.name),
+                            _ => None,
+                        }
+                    }
+                });
+            }
+            let found: Vec<TrialApp> = apps
+                .iter()
+                .zip(&can_use)
+                .map(|(a, can)| TrialApp {
+                    name: &a.name,
+                    url: a.url.as_deref(),
+                    running: a.compute_state.as_deref() == Some("ACTIVE"),
+                    scopes: &a.user_api_scopes,
+                    can_use: *can,
+                })
+                .collect();
+            // A person's token is held to an app's scopes; a service principal's is not
+            // known to be (nothing on record), so it gets no scopes trial.
+            let held = match conn.kind {
+                ConnectionKind::User { .. } => {
+                    self.inspect_token(connection).await.ok().map(|i| i.scopes)
+                }
+                _ => None,
+            };
+            trials = super::trials(
+                &found,
+                picked.map(|a| a.name.as_str()),
+                &path,
+                held.as_deref(),
+            );
+        }
+
+        // The requirements are a step done once all three are met.
+        let mut done = self.guide_done()?;
+        if requirements.iter().all(|r| r.state == Met::Yes)
+            && !done.iter().any(|d| d == "requirements")
+        {
+            done = self.mark_guide_step("requirements", true)?;
+        }
         Ok(GuideView {
             connection: conn.name.clone(),
             host: conn.host.clone(),
             sandbox: conn.origin == Origin::Sandbox,
+            apps: apps.iter().map(|a| a.name.clone()).collect(),
             app: picked.map(|a| a.name.clone()),
             app_url: picked.and_then(|a| a.url.clone()),
             app_scopes,
             path,
+            steps: STEPS.iter().map(|s| s.to_string()).collect(),
+            send_url,
+            trials,
             requirements,
             tools,
-            done: self.guide_done()?,
+            done,
+        })
+    }
+
+    /// The page's "one Databricks App calling another", done for real on the window's
+    /// sandbox: Lakegate's own headless side (`lakegate call GET <url> --include`) runs as a
+    /// process of its own with only what a Databricks App's environment holds —
+    /// `DATABRICKS_HOST`, `DATABRICKS_CLIENT_ID`, `DATABRICKS_CLIENT_SECRET` of the sandbox's
+    /// service principal, the sandbox's CA — and empty folders, so no saved connection,
+    /// profile or sign-in can help it: no explicit credentials are needed.
+    pub async fn guide_run_as_app(&self, url: &str) -> Result<AppRun, UiError> {
+        let parsed = url::Url::parse(url.trim())
+            .ok()
+            .filter(|u| u.scheme() == "https")
+            .ok_or_else(|| UiError::invalid("url", wsay!("guide-run-bad-url")))?;
+        let (host, ca_file, client_id, secret) = {
+            let guard = self.sandbox.lock().await;
+            let run = guard
+                .as_ref()
+                .ok_or_else(|| UiError::invalid("connection", wsay!("sandbox-not-started")))?;
+            let sp = run
+                .sandbox
+                .info
+                .service_principals
+                .iter()
+                .find(|sp| sp.allowed_scopes.is_none())
+                .ok_or_else(|| UiError::invalid("connection", wsay!("sandbox-not-started")))?;
+            (
+                run.sandbox.info.host.clone(),
+                run.sandbox.info.ca_file.clone(),
+                sp.client_id.clone(),
+                SecretString::from(sp.client_secret.clone()),
+            )
+        };
+        let chosen = crate::base::platform::lock(&self.headless_exe).clone();
+        let exe = match chosen {
+            Some(exe) => exe,
+            None => std::env::current_exe().map_err(|e| UiError::System {
+                message: wsay!("guide-run-failed", reason = e.to_string()),
+            })?,
+        };
+        // Folders of its own, empty each time.
+        let home = self.data_dir.join("guide-app-run");
+        let _ = std::fs::remove_dir_all(&home);
+        std::fs::create_dir_all(&home).map_err(|e| UiError::Storage {
+            message: e.to_string(),
+            path: Some(home.display().to_string()),
+        })?;
+        let mut cmd = tokio::process::Command::new(exe);
+        cmd.env_clear();
+        for keep in ["PATH", "SystemRoot", "SYSTEMROOT", "LANG"] {
+            if let Some(v) = std::env::var_os(keep) {
+                cmd.env(keep, v);
+            }
+        }
+        cmd.env("HOME", &home)
+            .env("USERPROFILE", &home)
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("APPDATA", home.join("config"))
+            .env("LOCALAPPDATA", home.join("data"))
+            .env("DATABRICKS_CONFIG_FILE", home.join("none.databrickscfg"))
+            .env("SSL_CERT_FILE", &ca_file)
+            .env("DATABRICKS_HOST", &host)
+            .env("DATABRICKS_CLIENT_ID", &client_id)
+            .env("DATABRICKS_CLIENT_SECRET", secret.expose_secret())
+            .args(["call", "GET", parsed.as_str(), "--include"])
+            .stdin(std::process::Stdio::null())
+            .kill_on_drop(true);
+        let command = format!(
+            "export SSL_CERT_FILE={ca}\nexport DATABRICKS_HOST={host}\nexport DATABRICKS_CLIENT_ID={client_id}\n\
+             export DATABRICKS_CLIENT_SECRET=…  # {secret_note}\nlakegate call GET {url} --include",
+            ca = ca_file.display(),
+            url = parsed.as_str(),
+            secret_note = wsay!("guide-run-secret-note"),
+        );
+        let out = tokio::time::timeout(std::time::Duration::from_secs(60), cmd.output())
+            .await
+            .map_err(|_| UiError::System {
+                message: wsay!("guide-run-failed", reason = "60 s"),
+            })?
+            .map_err(|e| UiError::System {
+                message: wsay!("guide-run-failed", reason = e.to_string()),
+            })?;
+        let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let err = String::from_utf8_lossy(&out.stderr);
+        if !err.trim().is_empty() {
+            text.push_str(&err);
+        }
+        let mut shown: String = text.chars().take(4000).collect();
+        if shown.len() < text.len() {
+            shown.push('…');
+        }
+        let _ = std::fs::remove_dir_all(&home);
+        Ok(AppRun {
+            command,
+            exit_code: out.status.code(),
+            output: crate::base::redaction::redact_text(&shown),
         })
     }
 
@@ -240,6 +418,31 @@ impl Engine {
             .open_url(url)
             .map_err(|e| UiError::System {
                 message: wsay!("guide-open-failed", reason = e.in_window(), url = url),
+            })
+    }
+
+    /// Opens `connection`'s workspace page of service principals in the system browser,
+    /// where one is created and its OAuth secret generated. The path is the one Databricks'
+    /// web app routes that page to (`SERVICE_PRINCIPALS_PAGE`); the sandbox has no such page.
+    pub async fn open_service_principals_page(&self, connection: &str) -> Result<(), UiError> {
+        let conn = self.find(connection).await?;
+        if conn.origin == Origin::Sandbox {
+            return Err(UiError::invalid("connection", wsay!("guide-no-sp-page")));
+        }
+        let url = format!(
+            "{}{}",
+            conn.host.trim_end_matches('/'),
+            super::SERVICE_PRINCIPALS_PAGE
+        );
+        self.session
+            .host()
+            .open_url(&url)
+            .map_err(|e| UiError::System {
+                message: wsay!(
+                    "guide-open-failed",
+                    reason = e.in_window(),
+                    url = url.clone()
+                ),
             })
     }
 

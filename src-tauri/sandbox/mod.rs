@@ -378,6 +378,23 @@ impl Sandbox {
         self.shared.state().faults.clone()
     }
 
+    /// Whether `who` (a person's email or a service principal's client id) may use `app`,
+    /// as this sandbox's own proxy decides (`None`: no such person, principal or app).
+    pub fn may_use(&self, who: &str, app: &str) -> Option<bool> {
+        let s = &self.shared;
+        let app = s.seed.app(app)?;
+        let principal = match s.seed.users.iter().position(|u| u.email == who) {
+            Some(i) => Principal::User(i),
+            None => Principal::ServicePrincipal(
+                s.seed
+                    .service_principals
+                    .iter()
+                    .position(|sp| sp.client_id == who)?,
+            ),
+        };
+        Some(api::level(s, principal, app).is_some())
+    }
+
     /// Revokes every refresh token issued so far (a "dead refresh token" for tests).
     pub fn revoke_refresh_tokens(&self) {
         for grant in self.shared.state().refresh.values_mut() {

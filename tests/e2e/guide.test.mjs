@@ -66,6 +66,45 @@ test('the playground fails one way, and the Doctor explains it', async () => {
   await s().waitFor('[data-testid="response-status"]', { timeout: 30000, predicate: async (el) => /404/.test(await el.text()) });
 });
 
+test('every playground failure fails, with the Doctor under it', async () => {
+  for (const trial of ['scopes', 'stopped', 'wrong-app']) {
+    await (await s().find('[data-testid="open-guide"]')).click();
+    await (await s().waitFor(`[data-testid="guide-try"][data-trial="${trial}"]`, { timeout: 30000 })).click();
+    const status = await s().waitFor('[data-testid="response-status"]', { timeout: 30000, predicate: async (el) => /^\W*[345]\d\d /.test(await el.text()) });
+    assert.doesNotMatch(await status.text(), /^\W*2\d\d /, trial);
+    const doctor = await s().waitFor('[data-testid="auto-doctor"] [data-testid="findings"]', { timeout: 30000 });
+    assert.ok((await doctor.text()).length > 20, `${trial}: the Doctor says why`);
+  }
+});
+
+test('the service principal and the app scenarios are done for real', async () => {
+  await (await s().find('[data-testid="open-guide"]')).click();
+  await (await s().waitFor(`${step('service-principal')} [data-testid="guide-add-sp"]`, { timeout: 30000 })).click();
+  const added = await s().waitFor('[data-testid="guide-sp-added"]', { timeout: 30000 });
+  assert.match(await added.text(), /Sandbox service principal is a connection now/);
+  await s().waitFor(`${step('service-principal')} [data-testid="guide-done"]:checked`);
+  // The connection list has it, beside the sandbox's own.
+  assert.match(await textOf('[data-testid="guide-connection"]'), /Sandbox service principal/);
+  await (await s().find(`${step('from-app')} [data-testid="guide-run-as-app"]`)).click();
+  const run = await s().waitFor('[data-testid="guide-app-run"]', { timeout: 60000 });
+  assert.equal(await run.attribute('data-exit'), '0', await run.text());
+  const said = await run.text();
+  assert.match(said, /HTTP 200/);
+  assert.match(said, /DATABRICKS_CLIENT_ID=/);
+  assert.doesNotMatch(said, /dose[0-9a-f]{32}/, 'no secret shown');
+  await s().waitFor(`${step('from-app')} [data-testid="guide-done"]:checked`);
+  assert.deepEqual(await s().seriousA11yViolations(), []);
+  await s().execute(`document.querySelector('[data-step="from-app"]').scrollIntoView({ block: 'start', behavior: 'instant' });`);
+  await shot(s(), 'guide-scenarios');
+  // The guide as the service principal: its token, the app's answer.
+  await s().execute(`(() => { const el = document.querySelector('[data-testid="guide-connection"]'); el.value = 'Sandbox service principal'; el.dispatchEvent(new Event('change', { bubbles: true })); })();`);
+  await s().waitFor('[data-testid="guide-requirement"][data-id="token"][data-state="yes"]', { timeout: 30000 });
+  await (await s().find(`${step('send')} [data-testid="guide-send"]`)).click();
+  await s().waitFor('[data-testid="guide-sent"]', { timeout: 30000, predicate: async (el) => /Answered 200/.test(await el.text()) });
+  await s().execute(`(() => { const el = document.querySelector('[data-testid="guide-connection"]'); el.value = 'Sandbox'; el.dispatchEvent(new Event('change', { bubbles: true })); })();`);
+  await s().waitFor('[data-testid="guide-requirement"][data-id="token"]', { timeout: 30000 });
+});
+
 test('start over forgets the steps done', async () => {
   await (await s().find('[data-testid="open-guide"]')).click();
   await s().waitFor('[data-testid="guide-requirement"][data-id="token"]', { timeout: 30000 });

@@ -103,6 +103,7 @@ pt-access-view screenshot-access.pt-BR.png
 pt-stream-live screenshot-stream.pt-BR.png
 guide screenshot-guide.png
 pt-guide screenshot-guide.pt-BR.png
+guide-scenarios screenshot-guide-scenarios.png
 shortcuts screenshot-shortcuts.png
 SHOTS
 fi

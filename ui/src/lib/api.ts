@@ -149,6 +149,12 @@ export const api = {
   resetGuide: () => call('reset_guide'),
   /** Opens one of the guide's reading pages (by id; the page never names a URL). */
   openGuideReading: (page: string) => call('open_guide_reading', { page }),
+  /** Adds the sandbox's service principal as a connection (its secret stays in Rust). */
+  addSandboxServicePrincipal: () => call('add_sandbox_service_principal'),
+  /** Runs Lakegate's headless side with only a Databricks App's environment, calling `url`. */
+  guideRunAsApp: (url: string) => call('guide_run_as_app', { url }),
+  /** Opens the connection's workspace page of service principals in the system browser. */
+  openServicePrincipalsPage: (connection: string) => call('open_service_principals_page', { connection }),
   scopeMatrix: (connection: string) => call('scope_matrix', { connection }),
   signInWithScopes: (connection: string, scopes: string[]) =>
     call('sign_in_with_scopes', { connection, scopes }),

@@ -549,6 +549,10 @@ export type GuideView = { connection: string, host: string,
  */
 sandbox: boolean, 
 /**
+ * The workspace's apps, by name (the app to use is chosen among them).
+ */
+apps: Array<string>, 
+/**
  * The app the steps use: named, else the first running one with an address.
  */
 app: string | null, appUrl: string | null, 
@@ -559,7 +563,19 @@ appScopes: Array<string>,
 /**
  * The path the steps call: the app's first `/api/` operation, else `/api/`.
  */
-path: string, requirements: Array<Requirement>, tools: Array<StepTools>, 
+path: string, 
+/**
+ * The steps, in the page's order.
+ */
+steps: Array<string>, 
+/**
+ * The address the send step calls (the app's address and `path`).
+ */
+sendUrl: string | null, 
+/**
+ * The troubleshooting playground's failures to try (the window's sandbox only).
+ */
+trials: Array<Trial>, requirements: Array<Requirement>, tools: Array<StepTools>, 
 /**
  * The steps marked done (kept in settings.json).
  */
@@ -587,7 +603,27 @@ cli: string | null,
  */
 python: string | null, curl: string | null, };
 
-export type Command = "app_info" | "connections_overview" | "start_sandbox" | "begin_sign_in" | "finish_sign_in" | "cancel_sign_in" | "sign_out" | "add_connection" | "scope_hints" | "url_warning" | "endpoint_fits" | "remove_connection" | "set_trusted_hosts" | "inspect_token" | "copy_token" | "use_memory_secrets" | "list_apps" | "discover_endpoints" | "send_request" | "cancel_request" | "text_rows" | "tree_rows" | "toggle_node" | "search_body" | "save_body" | "release_body" | "import_curl" | "copy_link" | "watch_links" | "open_link" | "snippets" | "history" | "save_request" | "saved_requests" | "network_settings" | "save_network_settings" | "language_settings" | "set_language" | "diagnose" | "export_report" | "scope_matrix" | "sign_in_with_scopes" | "open_check_file" | "run_check_file" | "save_check_report" | "check_file_from_saved" | "access_view" | "save_access_report" | "guide" | "mark_guide_step" | "reset_guide" | "open_guide_reading";
+export type Trial = { 
+/**
+ * `no-can-use`, `scopes`, `stopped`, `wrong-path` or `wrong-app`.
+ */
+id: string, url: string, };
+
+export type AppRun = { 
+/**
+ * The environment's names and the command, the secret's value never shown.
+ */
+command: string, 
+/**
+ * The process's exit code (`None`: it did not end by itself).
+ */
+exitCode: number | null, 
+/**
+ * What it printed (the status line, headers and the start of the body), redacted.
+ */
+output: string, };
+
+export type Command = "app_info" | "connections_overview" | "start_sandbox" | "begin_sign_in" | "finish_sign_in" | "cancel_sign_in" | "sign_out" | "add_connection" | "scope_hints" | "url_warning" | "endpoint_fits" | "remove_connection" | "set_trusted_hosts" | "inspect_token" | "copy_token" | "use_memory_secrets" | "list_apps" | "discover_endpoints" | "send_request" | "cancel_request" | "text_rows" | "tree_rows" | "toggle_node" | "search_body" | "save_body" | "release_body" | "import_curl" | "copy_link" | "watch_links" | "open_link" | "snippets" | "history" | "save_request" | "saved_requests" | "network_settings" | "save_network_settings" | "language_settings" | "set_language" | "diagnose" | "export_report" | "scope_matrix" | "sign_in_with_scopes" | "open_check_file" | "run_check_file" | "save_check_report" | "check_file_from_saved" | "access_view" | "save_access_report" | "guide" | "mark_guide_step" | "reset_guide" | "open_guide_reading" | "add_sandbox_service_principal" | "guide_run_as_app" | "open_service_principals_page";
 
 export type CommandArgs = {
   app_info: {};
@@ -642,6 +678,9 @@ export type CommandArgs = {
   mark_guide_step: { step: string; done: boolean };
   reset_guide: {};
   open_guide_reading: { page: string };
+  add_sandbox_service_principal: {};
+  guide_run_as_app: { url: string };
+  open_service_principals_page: { connection: string };
 };
 
 export type CommandReturns = {
@@ -697,4 +736,7 @@ export type CommandReturns = {
   mark_guide_step: Array<string>;
   reset_guide: Array<string>;
   open_guide_reading: null;
+  add_sandbox_service_principal: ConnectionView;
+  guide_run_as_app: AppRun;
+  open_service_principals_page: null;
 };
