@@ -267,7 +267,7 @@ async fn lakegate_access_headless_as_the_environments_service_principal() {
     );
     let csv = std::fs::read_to_string(&csv).unwrap();
     assert!(csv.contains("hello,env,service principal,unknown,its access list cannot be read by any identity here,yes,,200,"), "{csv}");
-    assert!(csv.contains("finance,env,service principal,unknown,its access list cannot be read by any identity here,yes,,403,"), "{csv}");
+    assert!(csv.contains("finance,env,service principal,unknown,its access list cannot be read by any identity here,yes,,401,"), "{csv}");
     assert!(std::fs::read_to_string(&md).unwrap().contains("| hello |"));
     let out = common::cli(&b, &b.sb.info.ca_file)
         .args(["access", "--json"])

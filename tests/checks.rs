@@ -66,11 +66,12 @@ async fn a_check_file_runs_as_a_service_principal_and_explains_its_failures() {
     );
 
     // The bot has no permission on finance (a group grant it is not in): the answer is
-    // judged, and the Doctor says why from that answer.
+    // judged, and the Doctor says why from that answer. A service principal without CAN
+    // USE is answered 401 (apps-sp-without-can-use-401; it was an invented 403).
     let finance = by_name("finance month-end");
     assert!(!finance.passed);
-    assert_eq!(finance.status, Some(403));
-    assert_eq!(finance.problems, ["status 403, expected 200"]);
+    assert_eq!(finance.status, Some(401));
+    assert_eq!(finance.problems, ["status 401, expected 200"]);
     assert!(!finance.doctor.is_empty(), "{finance:?}");
     let said: String = finance
         .doctor
@@ -173,7 +174,7 @@ async fn lakegate_check_runs_in_ci_and_writes_reports_without_secrets() {
         5,
         "{stderr}"
     );
-    assert!(stderr.contains("FAIL finance month-end  403"), "{stderr}");
+    assert!(stderr.contains("FAIL finance month-end  401"), "{stderr}");
     let run: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(run["name"], "Sandbox smoke checks");
     assert_eq!(run["passed"], 4);

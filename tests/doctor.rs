@@ -214,7 +214,7 @@ async fn _403_no_can_use() {
         "names who to ask"
     );
     assert_eq!(verdict(&r, StepId::Request), Verdict::Fail);
-    assert!(text(&r, StepId::Request).contains("CAN_USE"));
+    assert!(text(&r, StepId::Request).contains("CAN USE"));
 }
 
 #[tokio::test]

@@ -106,6 +106,9 @@ impl Played {
             ("workspace", 503) => "briefly unavailable",
             ("workspace", 500..=599) => "failed to answer",
             ("app", 302) => "did not accept the token",
+            // A service principal without CAN USE is answered 401 (apps-sp-without-can-use-401).
+            ("app", 401) => "CAN USE",
+            ("app", 502) => "not running",
             ("app", 504) => "120 s",
             _ => return None,
         })

@@ -184,7 +184,18 @@ async fn client_credentials_refuse_bad_secrets_and_out_of_range_scopes() {
         .unwrap()
         .starts_with("Scopes 'files.files' are not assigned to the client"));
 
-    let unknown = m2m(&sb, &http, 0, "all-apis no-such-scope").await;
+    // An unknown scope: how Databricks answers one is not on record, so the sandbox
+    // refuses it only when told to (it answered invalid_scope by default before).
+    assert_eq!(
+        m2m(&sb, &http, 0, "all-apis no-such-scope").await.status(),
+        200
+    );
+    let strict = sandbox(SandboxConfig {
+        refuse_unknown_scopes: true,
+        ..Default::default()
+    })
+    .await;
+    let unknown = m2m(&strict, &client(&strict), 0, "all-apis no-such-scope").await;
     assert_eq!(json(unknown).await["error"], "invalid_scope");
 
     let grant = http
@@ -440,16 +451,33 @@ async fn authorize_validates_client_redirect_pkce_and_response_type() {
         )["error"],
         "unsupported_response_type"
     );
-    let scope = authorize_url(
-        &sb,
-        "databricks-cli",
-        CLI_REDIRECT,
-        &p.challenge,
-        "all-apis bogus",
-        "s",
+    // An unknown scope is refused only when the sandbox is told to (not on record).
+    let scope = |sb: &lakegate::sandbox::Sandbox| {
+        authorize_url(
+            sb,
+            "databricks-cli",
+            CLI_REDIRECT,
+            &p.challenge,
+            "all-apis bogus",
+            "s",
+        )
+    };
+    let lenient = query_of(
+        get(scope(&sb)).await.headers()["location"]
+            .to_str()
+            .unwrap(),
     );
+    assert!(lenient.contains_key("code"), "{lenient:?}");
+    let strict = sandbox(SandboxConfig {
+        auto_approve: Some("alice@example.com".into()),
+        refuse_unknown_scopes: true,
+        ..Default::default()
+    })
+    .await;
+    let strict_http = client(&strict);
+    let refused = strict_http.get(scope(&strict)).send().await.unwrap();
     assert_eq!(
-        query_of(get(scope).await.headers()["location"].to_str().unwrap())["error"],
+        query_of(refused.headers()["location"].to_str().unwrap())["error"],
         "invalid_scope"
     );
 }
@@ -1013,8 +1041,11 @@ async fn can_use_is_required() {
         .send()
         .await
         .unwrap();
+    // A person: a "Permission Denied" page (on record); its status is a setting (403).
     assert_eq!(r.status(), 403);
-    assert!(r.text().await.unwrap().contains("CAN_USE"));
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Permission Denied"), "{page}");
+    assert!(page.contains("CAN USE"), "{page}");
     let r = http
         .get(&finance)
         .bearer_auth(admin["access_token"].as_str().unwrap())
@@ -1026,11 +1057,28 @@ async fn can_use_is_required() {
     let sp = m2m_token(&sb, &http, "all-apis dashboards.genie files.files").await;
     let r = http
         .get(format!("{}/api/hello", app_url(&sb, "genie-chat")))
-        .bearer_auth(sp)
+        .bearer_auth(&sp)
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), 403);
+    // A service principal: 401 before the app is reached (apps-sp-without-can-use-401;
+    // it was an invented 403 here).
+    assert_eq!(r.status(), 401);
+
+    let other = sandbox(SandboxConfig {
+        no_can_use_status: 401,
+        ..Default::default()
+    })
+    .await;
+    let other_http = client(&other);
+    let alice = sign_in(&other, &other_http, "alice@example.com", "all-apis").await;
+    let r = other_http
+        .get(format!("{}/api/hello", app_url(&other, "finance")))
+        .bearer_auth(alice["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401, "the person's status is a setting");
 }
 
 #[tokio::test]
@@ -1128,8 +1176,9 @@ async fn apps_that_are_not_running_answer_with_their_state() {
         .unwrap()
         .to_string();
     for (app, status, words) in [
-        ("report", 503, "STOPPED"),
-        ("forecast", 503, "DEPLOYING"),
+        // 502 "App Not Available", as on record (apps-not-available-502), then the state.
+        ("report", 502, "STOPPED"),
+        ("forecast", 502, "DEPLOYING"),
         ("inventory", 502, "CRASHED"),
     ] {
         let r = http

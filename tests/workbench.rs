@@ -102,7 +102,8 @@ async fn endpoints_come_from_the_apps_openapi_document() {
         .unwrap();
     assert!(none.operations.is_empty());
     let problem = none.problem.unwrap();
-    assert!(problem.contains("/api/openapi.json: 403"), "{problem}");
+    // A service principal without CAN USE: 401, as on record (apps-sp-without-can-use-401).
+    assert!(problem.contains("/api/openapi.json: 401"), "{problem}");
 }
 
 #[tokio::test]

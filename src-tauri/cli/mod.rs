@@ -144,6 +144,18 @@ pub struct SandboxArgs {
     /// are (not on record either way; off by default).
     #[arg(long)]
     pub hold_service_principals_to_scopes: bool,
+    /// Status for a stopped, deploying or crashed app (502 "App Not Available" is on
+    /// record; which state gives which status is not).
+    #[arg(long, value_name = "STATUS", default_value_t = 502, value_parser = clap::value_parser!(u16).range(500..=599))]
+    pub unavailable_status: u16,
+    /// Status for a person's call to an app they have no CAN USE on (not on record; a
+    /// service principal's is 401, as on record).
+    #[arg(long, value_name = "STATUS", default_value_t = 403, value_parser = auth_status)]
+    pub no_can_use_status: u16,
+    /// Refuse scopes the sandbox does not know with invalid_scope (how Databricks answers
+    /// an unknown scope is not on record; off by default).
+    #[arg(long)]
+    pub refuse_unknown_scopes: bool,
     /// Answer as Databricks is on record as answering: the recording ID (a file of
     /// tests/fixtures/databricks/) for the requests it describes, everything else as usual.
     #[arg(long, value_name = "ID")]

@@ -29,6 +29,10 @@ pub fn run(args: SandboxArgs) -> ExitCode {
         rs256: args.rs256,
         no_refresh_tokens: args.no_refresh_tokens,
         hold_service_principals_to_scopes: args.hold_service_principals_to_scopes,
+        unavailable_status: args.unavailable_status,
+        crashed_status: args.unavailable_status,
+        no_can_use_status: args.no_can_use_status,
+        refuse_unknown_scopes: args.refuse_unknown_scopes,
         ..SandboxConfig::default()
     };
     let rt = match runtime() {

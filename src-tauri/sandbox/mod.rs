@@ -65,10 +65,18 @@ pub struct SandboxConfig {
     pub stream_limit: Duration,
     /// Status for a token that lacks an app's user-authorization scopes (403 or 401).
     pub missing_scope_status: u16,
-    /// Status for an app that is stopped or deploying.
+    /// Status for an app that is stopped or deploying: 502 "App Not Available" as on
+    /// record (apps-not-available-502); which state gives which status is not.
     pub unavailable_status: u16,
-    /// Status for an app whose process crashed.
+    /// Status for an app whose process crashed (502 on record for an app failing to start).
     pub crashed_status: u16,
+    /// Status for a person's call to an app they have no CAN USE on. Not on record (a
+    /// "Permission Denied" page is, without its status; a service principal's call is
+    /// answered 401, apps-sp-without-can-use-401): 403 unless set.
+    pub no_can_use_status: u16,
+    /// Refuse scopes the sandbox does not know with `invalid_scope` at authorize and
+    /// token. Not on record how Databricks answers an unknown scope: off unless asked for.
+    pub refuse_unknown_scopes: bool,
     /// Apps per page when the caller sends no `page_size`.
     pub default_page_size: usize,
     /// Sign access tokens with RS256 and the claims a real workspace adds, so they are as
@@ -93,8 +101,10 @@ impl Default for SandboxConfig {
             proxy_timeout: Duration::from_secs(120),
             stream_limit: Duration::from_secs(301),
             missing_scope_status: 403,
-            unavailable_status: 503,
+            unavailable_status: 502,
             crashed_status: 502,
+            no_can_use_status: 403,
+            refuse_unknown_scopes: false,
             default_page_size: 100,
             rs256: false,
             no_refresh_tokens: false,

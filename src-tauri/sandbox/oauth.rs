@@ -106,14 +106,20 @@ pub async fn jwks(State(s): State<Arc<Shared>>) -> Response {
     axum::Json(s.signer.jwks()).into_response()
 }
 
-fn parse_scopes(raw: Option<&str>, default: &str) -> Result<Vec<String>, String> {
+/// The scopes asked for, each once. An unknown one is refused only when the sandbox is
+/// told to (`refuse_unknown_scopes`: how Databricks answers one is not on record).
+fn parse_scopes(
+    raw: Option<&str>,
+    default: &str,
+    refuse_unknown: bool,
+) -> Result<Vec<String>, String> {
     let raw = raw
         .map(str::trim)
         .filter(|r| !r.is_empty())
         .unwrap_or(default);
     let mut scopes: Vec<String> = Vec::new();
     for s in raw.split([' ', '+']).filter(|s| !s.is_empty()) {
-        if !KNOWN_SCOPES.contains(&s) {
+        if refuse_unknown && !KNOWN_SCOPES.contains(&s) {
             return Err(format!("Unknown scope: {s}"));
         }
         if !scopes.iter().any(|x| x == s) {
@@ -290,7 +296,7 @@ pub async fn authorize(
             "code_challenge must be the base64url SHA-256 of the code verifier (43 characters).",
         );
     }
-    let scopes = match parse_scopes(get("scope"), "all-apis") {
+    let scopes = match parse_scopes(get("scope"), "all-apis", s.config.refuse_unknown_scopes) {
         Ok(s) => s,
         Err(msg) => return fail("invalid_scope", &msg),
     };
@@ -615,7 +621,11 @@ fn m2m(
         );
         return resp;
     };
-    let scopes = match parse_scopes(form.get("scope").map(String::as_str), "all-apis") {
+    let scopes = match parse_scopes(
+        form.get("scope").map(String::as_str),
+        "all-apis",
+        s.config.refuse_unknown_scopes,
+    ) {
         Ok(scopes) => scopes,
         Err(msg) => return oauth_error(StatusCode::BAD_REQUEST, "invalid_scope", &msg),
     };

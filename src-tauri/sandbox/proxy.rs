@@ -102,15 +102,21 @@ pub async fn handle(s: &Shared, label: &str, peer: SocketAddr, req: Request<Body
         Ok(Credential::Pat(_)) | Err(_) => return to_sign_in(s, app),
     };
     if api::level(s, principal, app).is_none() {
-        return (
-            StatusCode::FORBIDDEN,
-            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-            format!(
-                "Forbidden: {} does not have CAN_USE permission on this app.",
-                api::principal_name(s, principal)
+        return match principal {
+            // "Without this, background jobs minting M2M tokens get HTTP 401 from the Apps
+            // proxy before reaching the app" (apps-sp-without-can-use-401): no body on record.
+            Principal::ServicePrincipal(_) => StatusCode::UNAUTHORIZED.into_response(),
+            // A person sees "Permission Denied" (apps-user-without-can-use-permission-
+            // denied-page); its status is not on record (`no_can_use_status`).
+            Principal::User(_) => page(
+                StatusCode::from_u16(s.config.no_can_use_status).unwrap_or(StatusCode::FORBIDDEN),
+                "Permission Denied",
+                &format!(
+                    "{} does not have CAN USE permission on this app. Ask one of its managers for it.",
+                    api::principal_name(s, principal)
+                ),
             ),
-        )
-            .into_response();
+        };
     }
     // People's tokens are held to the app's user-authorization scopes (the guide: tokens
     // without them fail with 401 or 403); a service principal's only when asked for.
@@ -139,20 +145,20 @@ pub async fn handle(s: &Shared, label: &str, peer: SocketAddr, req: Request<Body
             .into_response();
     }
     if !app.is_serving() {
-        let (status, title) = match (app.app_state, app.compute_state) {
-            ("CRASHED", _) => (s.config.crashed_status, "App Crashed"),
-            ("DEPLOYING", _) => (s.config.unavailable_status, "App Is Deploying"),
-            _ => (s.config.unavailable_status, "App Not Available"),
+        let status = match app.app_state {
+            "CRASHED" => s.config.crashed_status,
+            _ => s.config.unavailable_status,
         };
-        // The page's words as on record (tests/fixtures/databricks/apps-not-available-502);
-        // which state gives which status and title is not: the sandbox's own, then the
-        // state, so a learner sees why.
+        let title = "App Not Available";
+        // The page's title, words and status as on record (tests/fixtures/databricks/
+        // apps-not-available-502); which state gives which status is not (settings), and
+        // the state after the recorded words is the sandbox's own, so a learner sees why.
         let detail = format!(
             "Sorry, the Databricks app you are trying to access is currently unavailable. ({}: app status {}: {} Compute {}: {}.)",
             app.name, app.app_state, app.app_message, app.compute_state, app.compute_message
         );
         return page(
-            StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE),
+            StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY),
             title,
             &detail,
         );
