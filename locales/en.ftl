@@ -852,7 +852,9 @@ curl-carried-token = This command carried a token; Lakegate used the connection'
 curl-left-out = Left out of the request and never kept: { $names }.
 curl-no-owner = No connection's workspace lists { $host }: check the connection before sending.
 not-a-url = { $url } is not a URL: { $reason }
-stream-buffered = All { $events } events arrived at once, { $seconds } s after the request: something between Lakegate and the app (a proxy or gateway) is buffering the stream. Ask for it to pass streams through (nginx: `X-Accel-Buffering: no`), or call the app without it.
+stream-buffered = All { $events } events arrived at once, { $seconds } s after the request: something between Lakegate and the app is buffering the stream. Databricks' Apps proxy is on record as buffering server-sent events; a company proxy or gateway can too (nginx: `X-Accel-Buffering: no`). For answers that must arrive as they are written, Databricks' platform guide points to WebSockets.
+stream-cut = The stream ended by itself after { $seconds } s, close to the { $limit } s that Databricks' Apps proxy is on record as letting a stream run before it cuts it: the answer may be incomplete. Send long work in pieces, or poll for its result instead of streaming it.
+stream-buffered-chunks = The { $events } events arrived in { $bunches } bunches up to { $seconds } s apart, not one by one: something between Lakegate and the app is buffering the stream. Databricks' Apps proxy is on record as delivering server-sent events "buffered and in chunks, not token-by-token"; a company proxy or gateway can too. For answers that must arrive as they are written, Databricks' platform guide points to WebSockets.
 check-app-never-deployed = the app { $app } has never been deployed, so it has no address
 check-no-such-app = the workspace has no app named { $app } that { $connection } can see (apps: { $count ->
         [0] none

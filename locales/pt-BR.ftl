@@ -853,7 +853,9 @@ curl-carried-token = Este comando trazia um token; o Lakegate usou o da própria
 curl-left-out = Deixado de fora da requisição e nunca guardado: { $names }.
 curl-no-owner = Nenhum espaço de trabalho das conexões lista { $host }: confira a conexão antes de enviar.
 not-a-url = { $url } não é uma URL: { $reason }
-stream-buffered = Todos os { $events } eventos chegaram de uma vez, { $seconds } s depois da solicitação: algo entre o Lakegate e o aplicativo (um proxy ou gateway) está segurando o fluxo. Peça que ele repasse fluxos (nginx: `X-Accel-Buffering: no`) ou chame o aplicativo sem ele.
+stream-buffered = Todos os { $events } eventos chegaram de uma vez, { $seconds } s depois da solicitação: algo entre o Lakegate e o aplicativo está segurando o fluxo. O proxy do Databricks Apps segura eventos enviados pelo servidor, segundo o registro; um proxy ou gateway da empresa também pode (nginx: `X-Accel-Buffering: no`). Para respostas que precisam chegar enquanto são escritas, o guia da plataforma da Databricks indica WebSockets.
+stream-cut = O fluxo terminou sozinho depois de { $seconds } s, perto dos { $limit } s que o proxy do Databricks Apps deixa um fluxo correr antes de cortá-lo, segundo o registro: a resposta pode estar incompleta. Envie trabalhos longos em partes, ou consulte o resultado em vez de recebê-lo em fluxo.
+stream-buffered-chunks = Os { $events } eventos chegaram em { $bunches } blocos com até { $seconds } s de intervalo, não um a um: algo entre o Lakegate e o aplicativo está segurando o fluxo. O proxy do Databricks Apps entrega eventos enviados pelo servidor "em blocos, não token a token", segundo o registro; um proxy ou gateway da empresa também pode. Para respostas que precisam chegar enquanto são escritas, o guia da plataforma da Databricks indica WebSockets.
 check-app-never-deployed = o aplicativo { $app } nunca foi implantado, então não tem endereço
 check-no-such-app = o espaço de trabalho não tem um aplicativo chamado { $app } que { $connection } possa ver (aplicativos: { $count ->
         [0] nenhum

@@ -348,8 +348,16 @@ impl Engine {
                 Keep::History,
             )
             .await?;
+        let on_apps_host = url::Url::parse(&request.url)
+            .ok()
+            .and_then(|u| {
+                u.host_str()
+                    .map(crate::connections::destinations::looks_like_apps_host)
+            })
+            .unwrap_or(false);
         let note = streamed.as_ref().filter(|s| s.sse).and_then(|s| {
             crate::stream::buffering_note(r.timings.first_byte_ms, &r.arrivals, s.total as usize)
+                .or_else(|| crate::stream::cut_note(r.timings.total_ms, on_apps_host, r.stopped))
         });
         let stopped = r.stopped;
         let bytes = std::mem::take(&mut r.body);

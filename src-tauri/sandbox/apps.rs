@@ -342,10 +342,20 @@ fn chat(query: &HashMap<String, String>, how: Chat) -> Response {
         (axum::http::header::CACHE_CONTROL, "no-cache"),
     ];
     let body = match how {
-        Chat::Buffered => Body::from_stream(stream::once(async move {
-            tokio::time::sleep(Duration::from_millis(1500)).await;
-            Ok::<_, std::io::Error>(Bytes::from(events.concat()))
-        })),
+        // As the Apps proxy is on record delivering SSE: "buffered and delivered in chunks,
+        // not token-by-token" (apps-sse-buffered). The chunk's size and spacing are not on
+        // record: eight events every 1.2 s.
+        Chat::Buffered => {
+            let chunks: Vec<Bytes> = events.chunks(8).map(|c| Bytes::from(c.concat())).collect();
+            Body::from_stream(stream::unfold(0usize, move |i| {
+                let next = chunks.get(i).cloned();
+                async move {
+                    let chunk = next?;
+                    tokio::time::sleep(Duration::from_millis(1200)).await;
+                    Some((Ok::<_, std::io::Error>(chunk), i + 1))
+                }
+            }))
+        }
         Chat::Streamed | Chat::Stalls => {
             if how == Chat::Stalls {
                 events.truncate(3);

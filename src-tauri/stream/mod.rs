@@ -198,20 +198,66 @@ impl Reader {
     }
 }
 
-/// When a stream's pieces all arrived together after a wait, something between (a
-/// proxy) held them back: the note that says so, or `None`.
+/// When a stream's events came held back — all together after a wait, or in a few
+/// bunches far apart instead of one by one — something between (a proxy) buffered them:
+/// the note that says so, or `None`. Databricks' Apps proxy is on record as delivering
+/// server-sent events "buffered and … in chunks, not token-by-token"
+/// (tests/fixtures/databricks/apps-sse-buffered).
 pub fn buffering_note(
     first_byte_ms: f64,
     arrivals: &[(f64, usize)],
     events: usize,
 ) -> Option<String> {
-    let (first, last) = (arrivals.first()?.0, arrivals.last()?.0);
+    let first = arrivals.first()?.0;
     let waited = first.max(first_byte_ms);
-    (events > 1 && last - first < 50.0 && waited >= 1_000.0).then(|| {
-        crate::base::i18n::wsay!(
+    // Bunches: pieces that arrived within 50 ms of the one before belong together.
+    let mut bunches = 1usize;
+    let mut longest = waited;
+    for pair in arrivals.windows(2) {
+        let gap = pair[1].0 - pair[0].0;
+        if gap >= 50.0 {
+            bunches += 1;
+            longest = longest.max(gap);
+        }
+    }
+    if events < 2 {
+        return None;
+    }
+    if bunches == 1 && waited >= 1_000.0 {
+        return Some(crate::base::i18n::wsay!(
             "stream-buffered",
             events = events,
             seconds = format!("{:.1}", waited / 1000.0)
+        ));
+    }
+    // Three events a bunch or more, the bunches half a second apart or more.
+    (bunches > 1 && events >= bunches * 3 && longest >= 500.0).then(|| {
+        crate::base::i18n::wsay!(
+            "stream-buffered-chunks",
+            events = events,
+            bunches = bunches,
+            seconds = format!("{:.1}", longest / 1000.0)
+        )
+    })
+}
+
+/// How long the Apps proxy lets a stream run before it cuts it: about 301 s on record
+/// (databricks/appkit PR #318, tests/fixtures/databricks/apps-sse-cut-301s; a later fix to
+/// 30 minutes is mentioned there, not confirmed).
+pub const APPS_STREAM_LIMIT_SECS: f64 = 301.0;
+
+/// When a stream from an app's domain ended by itself close to the Apps proxy's limit on
+/// record, the proxy may have cut it: the note that says so, or `None`.
+pub fn cut_note(total_ms: f64, on_apps_host: bool, stopped: bool) -> Option<String> {
+    let secs = total_ms / 1000.0;
+    (on_apps_host
+        && !stopped
+        && (APPS_STREAM_LIMIT_SECS - 6.0..=APPS_STREAM_LIMIT_SECS + 30.0).contains(&secs))
+    .then(|| {
+        crate::base::i18n::wsay!(
+            "stream-cut",
+            seconds = format!("{secs:.0}"),
+            limit = format!("{APPS_STREAM_LIMIT_SECS:.0}")
         )
     })
 }
@@ -343,5 +389,38 @@ mod tests {
         assert_eq!(buffering_note(100.0, &spread, 3), None);
         assert_eq!(buffering_note(1500.0, &together[..1], 1), None);
         assert_eq!(buffering_note(20.0, &[(20.0, 5), (21.0, 5)], 2), None);
+    }
+
+    #[test]
+    fn a_stream_from_an_app_that_ended_at_the_proxys_limit_may_have_been_cut() {
+        assert!(cut_note(301_400.0, true, false).unwrap().contains("301"));
+        assert_eq!(
+            cut_note(301_400.0, false, false),
+            None,
+            "not an app's domain"
+        );
+        assert_eq!(
+            cut_note(301_400.0, true, true),
+            None,
+            "stopped by the person"
+        );
+        assert_eq!(cut_note(12_000.0, true, false), None);
+        assert_eq!(cut_note(900_000.0, true, false), None);
+    }
+
+    #[test]
+    fn a_stream_that_came_in_a_few_bunches_was_buffered() {
+        // 24 events in three bunches 1.2 s apart (as the Apps proxy is on record doing).
+        let bunched = [(1200.0, 400), (1201.0, 400), (2400.0, 800), (3600.0, 600)];
+        let note = buffering_note(1200.0, &bunched, 24).unwrap();
+        assert!(note.contains("3 bunches"), "{note}");
+        // One event a piece, 150 ms apart: streamed as it should be.
+        let streamed: Vec<(f64, usize)> = (0..24).map(|i| (20.0 + 150.0 * i as f64, 40)).collect();
+        assert_eq!(buffering_note(20.0, &streamed, 24), None);
+        // A stream that stalls after three events is not a buffered one.
+        assert_eq!(
+            buffering_note(20.0, &[(20.0, 40), (170.0, 40), (320.0, 40)], 3),
+            None
+        );
     }
 }
