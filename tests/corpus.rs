@@ -88,7 +88,7 @@ fn every_recording_says_where_it_is_on_record() {
         let url = s["url"].as_str().unwrap_or("");
         assert!(url.starts_with("https://"), "{at}: source.url {url:?}");
         assert!(
-            ["issue", "pull_request", "fixture", "docs", "kb"]
+            ["issue", "pull_request", "fixture", "docs", "kb", "field"]
                 .contains(&s["kind"].as_str().unwrap_or("")),
             "{at}: source.kind"
         );
@@ -459,6 +459,14 @@ fn an_answer_never_seen_is_news_and_a_field_recording() {
     for k in ["method", "host", "path", "token"] {
         assert!(v["asked"][k].as_str().is_some_and(|s| !s.is_empty()), "{k}");
     }
+    // And it recognises the answer it was saved from, as a corpus file would.
+    assert!(lakegate::doctor::record::matches(
+        &v,
+        "workspace",
+        451,
+        &answer.body_start,
+        None
+    ));
 }
 
 /// An Apps error page is quoted for its words, never its markup.

@@ -23,26 +23,24 @@ struct Known {
 
 fn known() -> &'static [Known] {
     static ALL: OnceLock<Vec<Known>> = OnceLock::new();
-    ALL.get_or_init(|| {
-        on_file()
-            .iter()
-            .filter_map(|v| {
-                let status = v["answer"]["status"].as_u64()? as u16;
-                let location = v["answer"]["headers"]
-                    .as_object()
-                    .and_then(|h| h.iter().find(|(k, _)| k.eq_ignore_ascii_case("location")))
-                    .and_then(|(_, l)| l.as_str())
-                    .map(|l| redirect_path(&l.replace('…', "")));
-                let mut marks = identifying_words(v["answer"]["body"].as_str().unwrap_or(""));
-                marks.extend(location.filter(|l| !l.is_empty()));
-                Some(Known {
-                    id: v["id"].as_str()?.to_string(),
-                    host: v["asked"]["host"].as_str()?.to_string(),
-                    status,
-                    marks,
-                })
-            })
-            .collect()
+    ALL.get_or_init(|| on_file().iter().filter_map(known_from).collect())
+}
+
+/// A recording as the Doctor compares it (`None`: it shows no status).
+fn known_from(v: &Value) -> Option<Known> {
+    let status = v["answer"]["status"].as_u64()? as u16;
+    let location = v["answer"]["headers"]
+        .as_object()
+        .and_then(|h| h.iter().find(|(k, _)| k.eq_ignore_ascii_case("location")))
+        .and_then(|(_, l)| l.as_str())
+        .map(|l| redirect_path(&l.replace('…', "")));
+    let mut marks = identifying_words(v["answer"]["body"].as_str().unwrap_or(""));
+    marks.extend(location.filter(|l| !l.is_empty()));
+    Some(Known {
+        id: v["id"].as_str()?.to_string(),
+        host: v["asked"]["host"].as_str()?.to_string(),
+        status,
+        marks,
     })
 }
 
@@ -135,24 +133,36 @@ pub fn recognised(
     body: &str,
     location: Option<&str>,
 ) -> Option<&'static str> {
-    let text = format!(
-        "{} {}",
-        words::words(body, 4_000),
-        location.map(redirect_path).unwrap_or_default()
-    );
-    let wordless = identifying_words(body).is_empty()
-        && location.map(redirect_path).unwrap_or_default().is_empty();
     known()
         .iter()
-        .filter(|k| k.host == host && k.status == status)
-        .find(|k| {
-            if k.marks.is_empty() {
-                wordless
-            } else {
-                k.marks.iter().all(|m| text.contains(m.as_str()))
-            }
-        })
+        .find(|k| k.matches(host, status, body, location))
         .map(|k| k.id.as_str())
+}
+
+/// Whether `recording` (a corpus file, a field recording saved by `field_recording`)
+/// describes this answer, as `recognised` decides.
+pub fn matches(
+    recording: &Value,
+    host: &str,
+    status: u16,
+    body: &str,
+    location: Option<&str>,
+) -> bool {
+    known_from(recording).is_some_and(|k| k.matches(host, status, body, location))
+}
+
+impl Known {
+    fn matches(&self, host: &str, status: u16, body: &str, location: Option<&str>) -> bool {
+        if self.host != host || self.status != status {
+            return false;
+        }
+        let path = location.map(redirect_path).unwrap_or_default();
+        if self.marks.is_empty() {
+            return identifying_words(body).is_empty() && path.is_empty();
+        }
+        let text = format!("{} {path}", words::words(body, 4_000));
+        self.marks.iter().all(|m| text.contains(m.as_str()))
+    }
 }
 
 /// An answer no recording matches, in the corpus's own format: what was asked (no token),
@@ -170,6 +180,27 @@ pub fn field_recording(
 ) -> String {
     let id = format!("field-{host}-{status}-{}", today.replace('-', ""));
     let marks = identifying_words(body);
+    // The body in its own shape, cut to what identifies it: a JSON error's code, error and
+    // the start of its message; a page's first words.
+    let kept = match serde_json::from_str::<Value>(body) {
+        Ok(v) if v.is_object() && !marks.is_empty() => {
+            let mut shape = serde_json::Map::new();
+            for k in ["error_code", "error"] {
+                if let Some(c) = v[k].as_str() {
+                    shape.insert(k.into(), json!(redact_text(c)));
+                }
+            }
+            for k in ["message", "error_description", "detail"] {
+                if let Some(m) = v[k].as_str() {
+                    let start: String = m.chars().take(120).collect();
+                    shape.insert(k.into(), json!(redact_text(&start)));
+                }
+            }
+            Some(Value::Object(shape).to_string())
+        }
+        _ if !marks.is_empty() => Some(redact_text(&marks.join(" "))),
+        _ => None,
+    };
     let mut headers = serde_json::Map::new();
     if let Some(l) = location {
         headers.insert(
@@ -190,10 +221,10 @@ pub fn field_recording(
         "answer": {
             "status": status,
             "headers": headers,
-            "body": if marks.is_empty() { Value::Null } else { json!(redact_text(&marks.join(" | "))) },
+            "body": kept.map_or(Value::Null, Value::String),
         },
         "source": { "url": "", "kind": "field", "date": today, "quote": "" },
-        "notes": "Saved by Lakegate's Doctor: no recorded answer matched. Only the words that identify the error are kept (no token, cookie or body). Fill in source.url with where you send it (an issue), and name the file <id>.json."
+        "notes": "Saved by Lakegate's Doctor: no recorded answer matched. Only the words that identify the error are kept (no token, no cookie, no body beyond them). Fill in source.url with where you send it (an issue) and source.quote with those words, and name the file <id>.json."
     });
     serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
 }
@@ -247,5 +278,27 @@ mod tests {
         assert_eq!(v["answer"]["status"], 418);
         assert!(v["answer"]["body"].as_str().unwrap().contains("NEW_THING"));
         assert_eq!(v["source"]["kind"], "field");
+        // Saved, it recognises the answer it was saved from (and not another).
+        assert!(matches(&v, "workspace", 418, body, None));
+        assert!(!matches(
+            &v,
+            "workspace",
+            418,
+            r#"{"error_code":"OTHER"}"#,
+            None
+        ));
+        let page = "<html><head><title>Blocked by policy</title></head><body><p>Your administrator blocked this site.</p></body></html>";
+        let saved: Value = serde_json::from_str(&field_recording(
+            "GET",
+            "app",
+            "/api/x",
+            403,
+            page,
+            None,
+            "2026-12-07",
+        ))
+        .unwrap();
+        assert!(matches(&saved, "app", 403, page, None), "{saved}");
+        assert!(!saved.to_string().contains("<html"), "words, not markup");
     }
 }
