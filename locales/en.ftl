@@ -982,6 +982,7 @@ guide-step-security-body = Never write a token into code: take it from the envir
 guide-step-troubleshooting = Troubleshooting 401, 403, 404 and the network
 guide-step-troubleshooting-body = Each button makes one request that fails in one of the ways the page lists. Send it, read the Doctor's explanation under the answer, apply its fix, and send again until it answers 200.
 guide-playground-sandbox-only = The playground uses the sandbox's own apps: choose the sandbox connection to use it.
+guide-try-expired = 401: a token the app no longer accepts (expired)
 guide-try-no-can-use = 403: no CAN USE on the app
 guide-try-scopes = The token lacks the app's scopes
 guide-try-stopped = The app is stopped

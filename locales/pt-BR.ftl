@@ -983,6 +983,7 @@ guide-step-security-body = Nunca escreva um token no código: tire-o do ambiente
 guide-step-troubleshooting = Solução de problemas: 401, 403, 404 e a rede
 guide-step-troubleshooting-body = Cada botão faz uma solicitação que falha de um dos jeitos que a página lista. Envie, leia a explicação do Doctor embaixo da resposta, aplique a correção e envie de novo até responder 200.
 guide-playground-sandbox-only = O laboratório usa os aplicativos da própria sandbox: escolha a conexão da sandbox para usá-lo.
+guide-try-expired = 401: um token que o aplicativo não aceita mais (expirado)
 guide-try-no-can-use = 403: sem CAN USE no aplicativo
 guide-try-scopes = O token não tem os escopos do aplicativo
 guide-try-stopped = O aplicativo está parado

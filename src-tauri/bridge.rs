@@ -208,6 +208,9 @@ pub struct ResponseView {
     /// Each wait a rate limit asked for (429 or 503 with `Retry-After`, seconds) before the
     /// request, safe to repeat, was sent again; empty when it was sent once.
     pub waited_secs: Vec<u32>,
+    /// The answer is a refusal, not the one asked for (`http::refused`: anything but a
+    /// 2xx, a redirect too — an app's domain answers a token it does not take with one).
+    pub refused: bool,
 }
 
 /// Told to the window while an answer arrives.

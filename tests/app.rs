@@ -719,12 +719,25 @@ async fn the_guide_does_each_scenario_for_real() {
     let ids: Vec<&str> = g.trials.iter().map(|t| t.id.as_str()).collect();
     assert_eq!(
         ids,
-        ["no-can-use", "scopes", "stopped", "wrong-path", "wrong-app"]
+        [
+            "expired",
+            "scopes",
+            "no-can-use",
+            "wrong-app",
+            "stopped",
+            "wrong-path"
+        ]
     );
-    for trial in &g.trials {
-        let mut req = common::request(trial.url.clone());
+    let on_sandbox = |url: &str| {
+        let mut req = common::request(url.to_string());
         req.connection = Some(SANDBOX_CONNECTION.into());
-        match h.app.send_request("trial", req).await {
+        req
+    };
+    for trial in &g.trials {
+        if trial.armed {
+            h.app.arm_guide_trial(&trial.id).await.unwrap();
+        }
+        match h.app.send_request("trial", on_sandbox(&trial.url)).await {
             Ok(r) => assert!(
                 !(200..300).contains(&r.status),
                 "{} answered {}",
@@ -734,6 +747,21 @@ async fn the_guide_does_each_scenario_for_real() {
             Err(e) => assert!(trial.id == "wrong-app", "{}: {e}", trial.id),
         }
     }
+    // The expired token was refused once, as a sign-in redirect (the record's answer):
+    // sent again with a fresh token, it answers.
+    h.app.arm_guide_trial("expired").await.unwrap();
+    let refused = h
+        .app
+        .send_request("expired", on_sandbox(&g.trials[0].url))
+        .await
+        .unwrap();
+    assert_eq!(refused.status, 302);
+    let again = h
+        .app
+        .send_request("again", on_sandbox(&g.trials[0].url))
+        .await
+        .unwrap();
+    assert_eq!(again.status, 200);
     let send_url = g.send_url.clone().unwrap();
     assert_eq!(
         send_url,

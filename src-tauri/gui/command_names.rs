@@ -56,4 +56,5 @@ pub const COMMANDS: &[&str] = &[
     "add_sandbox_service_principal",
     "guide_run_as_app",
     "open_service_principals_page",
+    "arm_guide_trial",
 ];

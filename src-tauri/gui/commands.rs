@@ -585,3 +585,9 @@ pub async fn open_service_principals_page(
 ) -> Result<(), UiError> {
     app.open_service_principals_page(&connection).await
 }
+
+/// Makes the window's sandbox fail as the guide's playground trial `id` asks (next request).
+#[tauri::command]
+pub async fn arm_guide_trial(app: State<'_, Engine>, id: String) -> Result<(), UiError> {
+    app.arm_guide_trial(&id).await
+}

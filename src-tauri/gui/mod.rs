@@ -107,7 +107,8 @@ pub fn run() -> tauri::Result<()> {
             commands::open_guide_reading,
             commands::add_sandbox_service_principal,
             commands::guide_run_as_app,
-            commands::open_service_principals_page
+            commands::open_service_principals_page,
+            commands::arm_guide_trial
         ])
         .build(tauri::generate_context!())?
         .run(|handle, event| {

@@ -72,9 +72,13 @@ pub struct GuideView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Trial {
-    /// `no-can-use`, `scopes`, `stopped`, `wrong-path` or `wrong-app`.
+    /// `expired`, `scopes`, `no-can-use`, `wrong-app`, `stopped` or `wrong-path`, in the
+    /// order of the page's section (401, 403, 404).
     pub id: String,
     pub url: String,
+    /// The sandbox must be told first (`Engine::arm_guide_trial`): the failure is one of
+    /// its faults, not a request that fails by itself.
+    pub armed: bool,
 }
 
 /// Lakegate's headless side run as a Databricks App runs: what was run and what it said.
@@ -101,11 +105,12 @@ pub struct TrialApp<'a> {
     pub can_use: Option<bool>,
 }
 
-/// The playground's failures on these apps: a 403 on an app the sender may not use, one
-/// whose scopes the token lacks (`token_scopes`: `None` when the token is not held to
-/// them, as a service principal's is not known to be), a stopped app, a path `picked` does
-/// not serve, and an app that does not exist on this workspace; each only where such an
-/// app is there. Every URL calls `path`, the one that works on `picked`.
+/// The playground's failures on these apps, in the page's order: a token the app no
+/// longer accepts (the sandbox takes it as expired, once), one whose scopes the token lacks (`token_scopes`: `None` when the token is not held to
+/// them, as a service principal's is not known to be), an app the sender may not use, an
+/// app that does not exist on this workspace, a stopped app and a path `picked` does not
+/// serve; each only where such an app is there. Every URL calls `path`, the one that works
+/// on `picked`.
 pub fn trials(
     apps: &[TrialApp],
     picked: Option<&str>,
@@ -116,14 +121,19 @@ pub fn trials(
     let mut out = Vec::new();
     let mut add = |id: &str, url: Option<String>| {
         if let Some(url) = url {
-            out.push(Trial { id: id.into(), url });
+            out.push(Trial {
+                id: id.into(),
+                url,
+                armed: id == "expired",
+            });
         }
     };
     let serving = || apps.iter().filter(|a| a.running && a.url.is_some());
+    let picked_app = apps.iter().find(|a| Some(a.name) == picked);
     add(
-        "no-can-use",
-        serving()
-            .find(|a| a.can_use == Some(false))
+        "expired",
+        picked_app
+            .filter(|a| a.running && a.can_use != Some(false))
             .and_then(base)
             .map(|b| format!("{b}{path}")),
     );
@@ -141,18 +151,11 @@ pub fn trials(
         }),
     );
     add(
-        "stopped",
-        apps.iter()
-            .find(|a| !a.running && a.url.is_some())
+        "no-can-use",
+        serving()
+            .find(|a| a.can_use == Some(false))
             .and_then(base)
             .map(|b| format!("{b}{path}")),
-    );
-    let picked_app = apps.iter().find(|a| Some(a.name) == picked);
-    add(
-        "wrong-path",
-        picked_app
-            .and_then(base)
-            .map(|b| format!("{b}/api/no-such-path")),
     );
     // The same workspace's address for an app by another name: the host's first label is
     // `<app>-<workspace id>`.
@@ -165,6 +168,19 @@ pub fn trials(
             url.set_host(Some(&format!("no-such-app{rest}"))).ok()?;
             Some(format!("{}{path}", url.as_str().trim_end_matches('/')))
         }),
+    );
+    add(
+        "stopped",
+        apps.iter()
+            .find(|a| !a.running && a.url.is_some())
+            .and_then(base)
+            .map(|b| format!("{b}{path}")),
+    );
+    add(
+        "wrong-path",
+        picked_app
+            .and_then(base)
+            .map(|b| format!("{b}/api/no-such-path")),
     );
     out
 }
@@ -501,8 +517,20 @@ mod tests {
         let url = |id: &str| t.iter().find(|x| x.id == id).map(|x| x.url.as_str());
         assert_eq!(
             t.iter().map(|x| x.id.as_str()).collect::<Vec<_>>(),
-            ["no-can-use", "scopes", "stopped", "wrong-path", "wrong-app"]
+            [
+                "expired",
+                "scopes",
+                "no-can-use",
+                "wrong-app",
+                "stopped",
+                "wrong-path"
+            ]
         );
+        assert_eq!(
+            url("expired"),
+            Some("https://hello-1.apps.localhost:4443/api/hello")
+        );
+        assert!(t.iter().all(|x| x.armed == (x.id == "expired")));
         assert_eq!(
             url("no-can-use"),
             Some("https://finance-1.apps.localhost:4443/api/hello")
@@ -546,7 +574,7 @@ mod tests {
         let t = trials(&apps, Some("other"), "/api/x", Some(&[]));
         assert_eq!(
             t.iter().map(|x| x.id.as_str()).collect::<Vec<_>>(),
-            ["wrong-path", "wrong-app"]
+            ["expired", "wrong-app", "wrong-path"]
         );
         assert_eq!(
             t[1].url,

@@ -421,6 +421,23 @@ impl Engine {
             })
     }
 
+    /// Makes the window's sandbox fail as the playground's trial `id` asks, for the next
+    /// request (only `expired` needs it: the next call to an app takes its token as past
+    /// its expiry). Other trials fail by themselves: nothing to do.
+    pub async fn arm_guide_trial(&self, id: &str) -> Result<(), UiError> {
+        if id != "expired" {
+            return Ok(());
+        }
+        let guard = self.sandbox.lock().await;
+        let run = guard
+            .as_ref()
+            .ok_or_else(|| UiError::invalid("connection", wsay!("sandbox-not-started")))?;
+        let mut faults = run.sandbox.faults();
+        faults.expired_tokens = 1;
+        run.sandbox.set_faults(faults);
+        Ok(())
+    }
+
     /// Opens `connection`'s workspace page of service principals in the system browser,
     /// where one is created and its OAuth secret generated. The path is the one Databricks'
     /// web app routes that page to (`SERVICE_PRINCIPALS_PAGE`); the sandbox has no such page.

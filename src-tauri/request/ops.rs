@@ -133,6 +133,7 @@ pub fn response_view(r: call::CallResult, cap: usize) -> ResponseView {
         events_total: None,
         stream_note: None,
         waited_secs: r.waited_secs.iter().map(|s| *s as u32).collect(),
+        refused: crate::http::refused(r.status),
     }
 }
 

@@ -132,6 +132,11 @@ pub struct Faults {
     /// The `Retry-After` those answers carry, in seconds (none: no header). No value is on
     /// record from Databricks; the SDKs wait out the header when it is sent.
     pub retry_after_secs: Option<u64>,
+    /// The next N calls to an app's `/api/` refuse their token as one past its expiry,
+    /// whatever its `exp` says (the guide's playground): 302 to sign in, as the record has
+    /// an expired token answered (apps-expired-oauth-302-authorize; omnigent-ai/omnigent
+    /// PR #4210: once the ~1 h token expired, "every request 302'd to the login page").
+    pub expired_tokens: u32,
     /// Answer the requests this recording describes as Databricks is on record as answering
     /// them (tests/fixtures/databricks/<id>.json; `replay.rs` says which requests).
     pub replay: Option<String>,
@@ -196,7 +201,7 @@ struct Shared {
 }
 
 impl Shared {
-    fn state(&self) -> MutexGuard<'_, State> {
+    pub(crate) fn state(&self) -> MutexGuard<'_, State> {
         // A panic elsewhere must not take the sandbox down with it.
         crate::base::platform::lock(&self.state)
     }

@@ -50,6 +50,18 @@ fn to_sign_in(s: &Shared, app: &App) -> Response {
     resp
 }
 
+/// Whether this call's token is to be taken as expired (`Faults::expired_tokens`), once.
+fn take_expired(s: &Shared) -> bool {
+    let mut state = s.state();
+    let left = &mut state.faults.expired_tokens;
+    if *left > 0 {
+        *left -= 1;
+        true
+    } else {
+        false
+    }
+}
+
 /// Where the app domain sends a browser to sign in (databricks/cli#6605).
 pub const AUTHORIZE_PATH: &str = "/oidc/oauth2/v2.0/authorize";
 
@@ -101,6 +113,9 @@ pub async fn handle(s: &Shared, label: &str, peer: SocketAddr, req: Request<Body
         }) => (principal, scopes, token),
         Ok(Credential::Pat(_)) | Err(_) => return to_sign_in(s, app),
     };
+    if take_expired(s) {
+        return to_sign_in(s, app);
+    }
     if api::level(s, principal, app).is_none() {
         return match principal {
             // "Without this, background jobs minting M2M tokens get HTTP 401 from the Apps

@@ -67,13 +67,21 @@ test('the playground fails one way, and the Doctor explains it', async () => {
 });
 
 test('every playground failure fails, with the Doctor under it', async () => {
-  for (const trial of ['scopes', 'stopped', 'wrong-app']) {
+  for (const trial of ['expired', 'scopes', 'stopped', 'wrong-app']) {
     await (await s().find('[data-testid="open-guide"]')).click();
     await (await s().waitFor(`[data-testid="guide-try"][data-trial="${trial}"]`, { timeout: 30000 })).click();
     const status = await s().waitFor('[data-testid="response-status"]', { timeout: 30000, predicate: async (el) => /^\W*[345]\d\d /.test(await el.text()) });
     assert.doesNotMatch(await status.text(), /^\W*2\d\d /, trial);
     const doctor = await s().waitFor('[data-testid="auto-doctor"] [data-testid="findings"]', { timeout: 30000 });
     assert.ok((await doctor.text()).length > 20, `${trial}: the Doctor says why`);
+    if (trial === 'expired') {
+      // The sandbox refused that token once, as a sign-in redirect; sent again, it answers.
+      assert.match(await doctor.text(), /sign in/i);
+      await s().execute(`document.querySelector('[data-testid="auto-doctor"]').scrollIntoView({ block: 'end', behavior: 'instant' });`);
+      await shot(s(), 'guide-expired');
+      await (await s().find('[data-testid="send"]')).click();
+      await s().waitFor('[data-testid="response-status"]', { timeout: 30000, predicate: async (el) => /^\W*200 /.test(await el.text()) });
+    }
   }
 });
 

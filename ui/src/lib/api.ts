@@ -155,6 +155,8 @@ export const api = {
   guideRunAsApp: (url: string) => call('guide_run_as_app', { url }),
   /** Opens the connection's workspace page of service principals in the system browser. */
   openServicePrincipalsPage: (connection: string) => call('open_service_principals_page', { connection }),
+  /** Makes the sandbox fail as a playground trial asks, for the next request. */
+  armGuideTrial: (id: string) => call('arm_guide_trial', { id }),
   scopeMatrix: (connection: string) => call('scope_matrix', { connection }),
   signInWithScopes: (connection: string, scopes: string[]) =>
     call('sign_in_with_scopes', { connection, scopes }),

@@ -217,7 +217,12 @@ streamNote: string | null,
  * Each wait a rate limit asked for (429 or 503 with `Retry-After`, seconds) before the
  * request, safe to repeat, was sent again; empty when it was sent once.
  */
-waitedSecs: Array<number>, };
+waitedSecs: Array<number>, 
+/**
+ * The answer is a refusal, not the one asked for (`http::refused`: anything but a
+ * 2xx, a redirect too — an app's domain answers a token it does not take with one).
+ */
+refused: boolean, };
 
 export type SnippetsView = { curl: string, pythonRequests: string, pythonSdk: string, 
 /**
@@ -605,9 +610,15 @@ python: string | null, curl: string | null, };
 
 export type Trial = { 
 /**
- * `no-can-use`, `scopes`, `stopped`, `wrong-path` or `wrong-app`.
+ * `expired`, `scopes`, `no-can-use`, `wrong-app`, `stopped` or `wrong-path`, in the
+ * order of the page's section (401, 403, 404).
  */
-id: string, url: string, };
+id: string, url: string, 
+/**
+ * The sandbox must be told first (`Engine::arm_guide_trial`): the failure is one of
+ * its faults, not a request that fails by itself.
+ */
+armed: boolean, };
 
 export type AppRun = { 
 /**
@@ -623,7 +634,7 @@ exitCode: number | null,
  */
 output: string, };
 
-export type Command = "app_info" | "connections_overview" | "start_sandbox" | "begin_sign_in" | "finish_sign_in" | "cancel_sign_in" | "sign_out" | "add_connection" | "scope_hints" | "url_warning" | "endpoint_fits" | "remove_connection" | "set_trusted_hosts" | "inspect_token" | "copy_token" | "use_memory_secrets" | "list_apps" | "discover_endpoints" | "send_request" | "cancel_request" | "text_rows" | "tree_rows" | "toggle_node" | "search_body" | "save_body" | "release_body" | "import_curl" | "copy_link" | "watch_links" | "open_link" | "snippets" | "history" | "save_request" | "saved_requests" | "network_settings" | "save_network_settings" | "language_settings" | "set_language" | "diagnose" | "export_report" | "scope_matrix" | "sign_in_with_scopes" | "open_check_file" | "run_check_file" | "save_check_report" | "check_file_from_saved" | "access_view" | "save_access_report" | "guide" | "mark_guide_step" | "reset_guide" | "open_guide_reading" | "add_sandbox_service_principal" | "guide_run_as_app" | "open_service_principals_page";
+export type Command = "app_info" | "connections_overview" | "start_sandbox" | "begin_sign_in" | "finish_sign_in" | "cancel_sign_in" | "sign_out" | "add_connection" | "scope_hints" | "url_warning" | "endpoint_fits" | "remove_connection" | "set_trusted_hosts" | "inspect_token" | "copy_token" | "use_memory_secrets" | "list_apps" | "discover_endpoints" | "send_request" | "cancel_request" | "text_rows" | "tree_rows" | "toggle_node" | "search_body" | "save_body" | "release_body" | "import_curl" | "copy_link" | "watch_links" | "open_link" | "snippets" | "history" | "save_request" | "saved_requests" | "network_settings" | "save_network_settings" | "language_settings" | "set_language" | "diagnose" | "export_report" | "scope_matrix" | "sign_in_with_scopes" | "open_check_file" | "run_check_file" | "save_check_report" | "check_file_from_saved" | "access_view" | "save_access_report" | "guide" | "mark_guide_step" | "reset_guide" | "open_guide_reading" | "add_sandbox_service_principal" | "guide_run_as_app" | "open_service_principals_page" | "arm_guide_trial";
 
 export type CommandArgs = {
   app_info: {};
@@ -681,6 +692,7 @@ export type CommandArgs = {
   add_sandbox_service_principal: {};
   guide_run_as_app: { url: string };
   open_service_principals_page: { connection: string };
+  arm_guide_trial: { id: string };
 };
 
 export type CommandReturns = {
@@ -739,4 +751,5 @@ export type CommandReturns = {
   add_sandbox_service_principal: ConnectionView;
   guide_run_as_app: AppRun;
   open_service_principals_page: null;
+  arm_guide_trial: null;
 };

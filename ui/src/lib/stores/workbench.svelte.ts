@@ -166,7 +166,7 @@ export class Workbench {
       if (this.historyShown) await this.loadHistory(connection, '');
     }
     const failed =
-      (this.response && this.response.status >= 400) || (this.responseError && !QUIET.includes(this.responseError.kind));
+      (this.response && this.response.refused) || (this.responseError && !QUIET.includes(this.responseError.kind));
     if (failed && !withoutToken) await this.quickDiagnosis(connection, sent.url, sent.method, id);
   }
 
