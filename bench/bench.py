@@ -139,6 +139,16 @@ def big_answers_in_window():
     return json.loads(out.read_text())
 
 
+def first_200_in_window():
+    out = OUT / "first-200.json"
+    out.unlink(missing_ok=True)
+    env = dict(os.environ, LAKEGATE_BIN=str(BIN), E2E_TESTS="../../bench/first-200.bench.mjs", BENCH_OUT=str(out), E2E_TIMEOUT_MS="1800000", E2E_PAINTING="app")
+    done = subprocess.run([str(REPO / "tests" / "e2e" / "run.sh")], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if done.returncode != 0 or not out.exists():
+        raise SystemExit(f"bench: first start to the first 200 through the window failed:\n{done.stdout[-3000:]}")
+    return json.loads(out.read_text())
+
+
 def main():
     if not BIN.exists():
         raise SystemExit("bench: build the release binary first (make bench does)")
@@ -204,6 +214,7 @@ def main():
     window = window_figures(base_env)
     in_window = requests_in_window()
     big = big_answers_in_window()
+    first = first_200_in_window()
 
     sizes = {"release_binary_bytes": BIN.stat().st_size}
     debs = sorted((REPO / "target" / "release" / "bundle" / "deb").glob("*.deb"))
@@ -240,6 +251,12 @@ def main():
         ("Check all, 7 apps × 4 identities (`lakegate access --path`: permissions, groups, scopes and 28 calls) / the 28 calls by `curl` in a shell loop", med("access_check_all_lakegate") / med("access_check_all_curl_loop"), "×", "—", None),
         ("`lakegate check`, 100 checks (4 at once) / the same 100 requests by `curl` in a shell loop", med("check_100_lakegate") / med("check_100_curl_loop"), "×", "—", None),
         ("`lakegate check --concurrency 1`, 100 checks / the `curl` loop", med("check_100_lakegate_one_at_a_time") / med("check_100_curl_loop"), "×", "—", None),
+    ]
+    rows += [
+        ("first start to the first 200 from an app, the guide's way (clicks in the window)", first["guide_clicks"], " clicks", "—", None),
+        ("first start to the first 200, the guide's way: seconds (sign-in in the system browser included)", first["guide_seconds"], " s", "—", None),
+        ("the same by the workbench's way, the baseline before the guide (clicks)", first["workbench_clicks"], " clicks", "—", None),
+        ("the same by the workbench's way (seconds)", first["workbench_seconds"], " s", "—", None),
     ]
     if "token_python_sdk" in r:
         rows.append(("M2M token: how many times faster than the Python SDK's `Config(...).authenticate()`", med("token_python_sdk") / med("token_lakegate"), "×", "≥ 10×", lambda v: v >= 10))
@@ -281,7 +298,7 @@ def main():
     if "deb_bytes" not in sizes:
         lines += ["", "The .deb size is reported once `make package` has built it."]
     (OUT / "report.md").write_text("\n".join(lines) + "\n")
-    (OUT / "report.json").write_text(json.dumps({"cli": results, "window": window, "in_window": in_window, "big": big, "sizes": sizes, "ratios": {n: v for n, v, *_ in rows}}, indent=2))
+    (OUT / "report.json").write_text(json.dumps({"cli": results, "window": window, "in_window": in_window, "big": big, "first_200": first, "sizes": sizes, "ratios": {n: v for n, v, *_ in rows}}, indent=2))
     print("\n".join(lines))
 
 
