@@ -82,7 +82,7 @@ doctor-proxy-refused-next = Check the proxy address in Settings → Network or H
 doctor-proxy-direct-meaning = If your network only allows traffic through a proxy, calls fail this way.
 doctor-proxy-direct-next = Set the proxy in Settings → Network or HTTPS_PROXY if your company uses one.
 doctor-proxy-fail-meaning = The proxy { $proxy } would not open a tunnel to the app.
-doctor-proxy-fail-next = Set the proxy's user and password (http://user:password@host:port), or ask IT to allow *.databricksapps.com.
+doctor-proxy-fail-next = Set the proxy's user and password (http://user:password@host:port), or ask IT to allow *.databricksapps.com; a proxy typed in Settings → Network is changed or cleared there.
 
 ## The Doctor: OAuth, the token, the identity
 
@@ -983,6 +983,8 @@ guide-step-troubleshooting = Troubleshooting 401, 403, 404 and the network
 guide-step-troubleshooting-body = Each button makes one request that fails in one of the ways the page lists. Send it, read the Doctor's explanation under the answer, apply its fix, and send again until it answers 200.
 guide-playground-sandbox-only = The playground uses the sandbox's own apps: choose the sandbox connection to use it.
 guide-try-expired = 401: a token the app no longer accepts (expired)
+guide-try-proxy = Network: a company proxy that blocks the Apps domain (Settings → Network; clear it there)
+guide-proxy-already = Settings → Network has a proxy already; the playground never replaces it. Clear it there first to try this one.
 guide-try-no-can-use = 403: no CAN USE on the app
 guide-try-scopes = The token lacks the app's scopes
 guide-try-stopped = The app is stopped

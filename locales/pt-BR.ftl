@@ -83,7 +83,7 @@ doctor-proxy-refused-next = Confira o endereço do proxy em Configurações → 
 doctor-proxy-direct-meaning = Se a sua rede só permite tráfego por um proxy, as chamadas falham assim.
 doctor-proxy-direct-next = Configure o proxy em Configurações → Rede ou em HTTPS_PROXY, se a sua empresa usa um.
 doctor-proxy-fail-meaning = O proxy { $proxy } não quis abrir um túnel até o aplicativo.
-doctor-proxy-fail-next = Informe o usuário e a senha do proxy (http://usuario:senha@host:porta) ou peça à TI que libere *.databricksapps.com.
+doctor-proxy-fail-next = Informe o usuário e a senha do proxy (http://usuario:senha@host:porta) ou peça à TI que libere *.databricksapps.com; um proxy digitado em Configurações → Rede é alterado ou limpo lá.
 
 ## O Doctor: OAuth, o token, a identidade
 
@@ -984,6 +984,8 @@ guide-step-troubleshooting = Solução de problemas: 401, 403, 404 e a rede
 guide-step-troubleshooting-body = Cada botão faz uma solicitação que falha de um dos jeitos que a página lista. Envie, leia a explicação do Doctor embaixo da resposta, aplique a correção e envie de novo até responder 200.
 guide-playground-sandbox-only = O laboratório usa os aplicativos da própria sandbox: escolha a conexão da sandbox para usá-lo.
 guide-try-expired = 401: um token que o aplicativo não aceita mais (expirado)
+guide-try-proxy = Rede: um proxy da empresa que bloqueia o domínio dos Apps (Configurações → Rede; limpe-o lá)
+guide-proxy-already = Configurações → Rede já tem um proxy; o playground nunca o substitui. Limpe-o lá antes de experimentar este.
 guide-try-no-can-use = 403: sem CAN USE no aplicativo
 guide-try-scopes = O token não tem os escopos do aplicativo
 guide-try-stopped = O aplicativo está parado

@@ -725,7 +725,8 @@ async fn the_guide_does_each_scenario_for_real() {
             "no-can-use",
             "wrong-app",
             "stopped",
-            "wrong-path"
+            "wrong-path",
+            "proxy"
         ]
     );
     let on_sandbox = |url: &str| {
@@ -744,7 +745,30 @@ async fn the_guide_does_each_scenario_for_real() {
                 trial.id,
                 r.status
             ),
-            Err(e) => assert!(trial.id == "wrong-app", "{}: {e}", trial.id),
+            Err(e) => assert!(
+                matches!(trial.id.as_str(), "wrong-app" | "proxy"),
+                "{}: {e}",
+                trial.id
+            ),
+        }
+        if trial.id == "proxy" {
+            // The company proxy refused the tunnel to the apps' domain, said so; a proxy
+            // set already is never replaced; cleared in Settings → Network, all answers.
+            let Err(e) = h.app.send_request("proxy", on_sandbox(&trial.url)).await else {
+                panic!("the company proxy let the app through");
+            };
+            assert!(e.to_string().contains("refused to open a tunnel"), "{e}");
+            assert!(matches!(
+                h.app.arm_guide_trial("proxy").await,
+                Err(UiError::InvalidInput { .. })
+            ));
+            let now = h.app.network_settings().unwrap();
+            assert!(now.proxy.is_some());
+            h.app
+                .save_network_settings(lakegate::bridge::NetworkSettings { proxy: None, ..now })
+                .unwrap();
+            let cleared = h.app.send_request("proxy", on_sandbox(&trial.url)).await;
+            assert_eq!(cleared.unwrap().status, 200);
         }
     }
     // The expired token was refused once, as a sign-in redirect (the record's answer):

@@ -83,6 +83,8 @@ pub fn app_info() -> Result<crate::bridge::AppInfo, UiError> {
 pub(crate) struct SandboxRun {
     pub(crate) sandbox: Sandbox,
     pub(crate) connections: Vec<Connection>,
+    /// The company proxy the guide's playground started (it blocks the apps' domain).
+    pub(crate) company_proxy: Option<crate::sandbox::company_proxy::CompanyProxy>,
 }
 
 impl SandboxRun {
@@ -349,6 +351,7 @@ impl Engine {
         *guard = Some(SandboxRun {
             sandbox,
             connections: vec![conn],
+            company_proxy: None,
         });
         Ok(view)
     }

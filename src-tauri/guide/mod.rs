@@ -72,8 +72,8 @@ pub struct GuideView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Trial {
-    /// `expired`, `scopes`, `no-can-use`, `wrong-app`, `stopped` or `wrong-path`, in the
-    /// order of the page's section (401, 403, 404).
+    /// `expired`, `scopes`, `no-can-use`, `wrong-app`, `stopped`, `wrong-path` or `proxy`,
+    /// in the order of the page's section (401, 403, 404, the network).
     pub id: String,
     pub url: String,
     /// The sandbox must be told first (`Engine::arm_guide_trial`): the failure is one of
@@ -124,19 +124,18 @@ pub fn trials(
             out.push(Trial {
                 id: id.into(),
                 url,
-                armed: id == "expired",
+                armed: matches!(id, "expired" | "proxy"),
             });
         }
     };
     let serving = || apps.iter().filter(|a| a.running && a.url.is_some());
     let picked_app = apps.iter().find(|a| Some(a.name) == picked);
-    add(
-        "expired",
-        picked_app
-            .filter(|a| a.running && a.can_use != Some(false))
-            .and_then(base)
-            .map(|b| format!("{b}{path}")),
-    );
+    // The path that works on the picked app, when it works (the sandbox then fails it).
+    let working = picked_app
+        .filter(|a| a.running && a.can_use != Some(false))
+        .and_then(base)
+        .map(|b| format!("{b}{path}"));
+    add("expired", working.clone());
     add(
         "scopes",
         token_scopes.and_then(|held| {
@@ -182,6 +181,8 @@ pub fn trials(
             .and_then(base)
             .map(|b| format!("{b}/api/no-such-path")),
     );
+    // The network: a company proxy that blocks the apps' domain.
+    add("proxy", working);
     out
 }
 
@@ -523,14 +524,17 @@ mod tests {
                 "no-can-use",
                 "wrong-app",
                 "stopped",
-                "wrong-path"
+                "wrong-path",
+                "proxy"
             ]
         );
         assert_eq!(
             url("expired"),
             Some("https://hello-1.apps.localhost:4443/api/hello")
         );
-        assert!(t.iter().all(|x| x.armed == (x.id == "expired")));
+        assert!(t
+            .iter()
+            .all(|x| x.armed == (x.id == "expired" || x.id == "proxy")));
         assert_eq!(
             url("no-can-use"),
             Some("https://finance-1.apps.localhost:4443/api/hello")
@@ -574,7 +578,7 @@ mod tests {
         let t = trials(&apps, Some("other"), "/api/x", Some(&[]));
         assert_eq!(
             t.iter().map(|x| x.id.as_str()).collect::<Vec<_>>(),
-            ["expired", "wrong-app", "wrong-path"]
+            ["expired", "wrong-app", "wrong-path", "proxy"]
         );
         assert_eq!(
             t[1].url,

@@ -421,20 +421,41 @@ impl Engine {
             })
     }
 
-    /// Makes the window's sandbox fail as the playground's trial `id` asks, for the next
-    /// request (only `expired` needs it: the next call to an app takes its token as past
-    /// its expiry). Other trials fail by themselves: nothing to do.
+    /// Makes the window's sandbox fail as the playground's trial `id` asks: `expired`, the
+    /// next call to an app takes its token as past its expiry; `proxy`, Settings → Network
+    /// goes through a company proxy that blocks the apps' domain until the person clears it
+    /// there (refused when a proxy is set already: it is never replaced). Other trials fail
+    /// by themselves: nothing to do.
     pub async fn arm_guide_trial(&self, id: &str) -> Result<(), UiError> {
-        if id != "expired" {
-            return Ok(());
-        }
-        let guard = self.sandbox.lock().await;
+        let mut guard = self.sandbox.lock().await;
         let run = guard
-            .as_ref()
+            .as_mut()
             .ok_or_else(|| UiError::invalid("connection", wsay!("sandbox-not-started")))?;
-        let mut faults = run.sandbox.faults();
-        faults.expired_tokens = 1;
-        run.sandbox.set_faults(faults);
+        match id {
+            "expired" => {
+                let mut faults = run.sandbox.faults();
+                faults.expired_tokens = 1;
+                run.sandbox.set_faults(faults);
+            }
+            "proxy" => {
+                let now = self.network_settings()?;
+                if now.proxy.is_some() {
+                    return Err(UiError::invalid("proxy", wsay!("guide-proxy-already")));
+                }
+                if run.company_proxy.is_none() {
+                    let started = crate::sandbox::company_proxy::CompanyProxy::start()
+                        .await
+                        .map_err(|e| UiError::Sandbox {
+                            message: e.to_string(),
+                        })?;
+                    run.company_proxy = Some(started);
+                }
+                let url = run.company_proxy.as_ref().map(|p| p.url.clone());
+                drop(guard);
+                self.save_network_settings(crate::bridge::NetworkSettings { proxy: url, ..now })?;
+            }
+            _ => {}
+        }
         Ok(())
     }
 

@@ -6,6 +6,7 @@
 
 mod api;
 mod apps;
+pub mod company_proxy;
 pub use apps::export_document;
 mod jwt;
 mod oauth;

@@ -85,6 +85,29 @@ test('every playground failure fails, with the Doctor under it', async () => {
   }
 });
 
+test('the network: a company proxy blocks the Apps domain until it is cleared in Settings', async () => {
+  await (await s().find('[data-testid="open-guide"]')).click();
+  await (await s().waitFor('[data-testid="guide-try"][data-trial="proxy"]', { timeout: 30000 })).click();
+  const error = await s().waitFor('[data-testid="request-error"]', { timeout: 30000 });
+  assert.match(await error.text(), /refused to open a tunnel/);
+  const doctor = await s().waitFor('[data-testid="auto-doctor"] [data-testid="findings"]', { timeout: 30000 });
+  assert.match(await doctor.text(), /Settings → Network/);
+  await shot(s(), 'guide-proxy');
+  // The fix: clear the proxy in Settings → Network, then send again.
+  await (await s().find('[data-testid="open-settings"]')).click();
+  const proxy = await s().waitFor('[data-testid="settings"] input[autocomplete="off"]');
+  assert.match((await proxy.attribute('value')) ?? (await s().execute(`return document.querySelector('[data-testid="settings"] input[autocomplete="off"]').value;`)), /^http:\/\/127\.0\.0\.1:\d+$/);
+  await s().execute(
+    `const el = document.querySelector('[data-testid="settings"] input[autocomplete="off"]');
+     el.value = ''; el.dispatchEvent(new Event('input', { bubbles: true }));
+     el.form.requestSubmit();`,
+  );
+  await s().waitFor('[data-testid="settings"] [role="status"]', { timeout: 10000 });
+  await (await s().find('[data-testid="open-workbench"]')).click();
+  await (await s().waitFor('[data-testid="send"]')).click();
+  await s().waitFor('[data-testid="response-status"]', { timeout: 30000, predicate: async (el) => /^\W*200 /.test(await el.text()) });
+});
+
 test('the service principal and the app scenarios are done for real', async () => {
   await (await s().find('[data-testid="open-guide"]')).click();
   await (await s().waitFor(`${step('service-principal')} [data-testid="guide-add-sp"]`, { timeout: 30000 })).click();
