@@ -703,6 +703,18 @@ async fn the_guide_does_each_scenario_for_real() {
         .unwrap();
     h.record(&g);
     assert_eq!(g.steps.len(), lakegate::guide::STEPS.len());
+    // The page's own scopes as it spells them, with the word on its file.files.
+    assert_eq!(g.page_scopes, ["sql", "file.files", "dashboards.genie"]);
+    assert!(
+        g.page_scope_hints.iter().any(|h| h.contains("files.files")),
+        "{:?}",
+        g.page_scope_hints
+    );
+    assert!(g.person);
+    assert_eq!(
+        g.held_scopes.as_deref(),
+        Some(&["all-apis".to_string(), "offline_access".to_string()][..])
+    );
     // Alice may not read hello's permissions: CAN USE is unknown, so the requirements
     // are not ticked for her (the core ticks them only when all three are met).
     assert_eq!(

@@ -36,6 +36,10 @@ pub const STEPS: &[&str] = &[
 pub const SERVICE_PRINCIPALS_PAGE: &str =
     "/settings/workspace/identity-and-access/service-principals";
 
+/// The scopes the page's token request asks for: `scope=sql+file.files+dashboards.genie`
+/// (its own spelling of `files.files`).
+pub const PAGE_SCOPES: &[&str] = &["sql", "file.files", "dashboards.genie"];
+
 /// The profile name the guide's CLI lines use (the page's own is `my-env`).
 pub const PROFILE: &str = "my-env";
 
@@ -54,6 +58,14 @@ pub struct GuideView {
     pub app_url: Option<String>,
     /// The scopes the app asks of its users (user authorization), as the workspace lists them.
     pub app_scopes: Vec<String>,
+    /// The connection signs in as a person (so it can ask for scopes).
+    pub person: bool,
+    /// The scopes its token holds now (a person's; `None` when not known).
+    pub held_scopes: Option<Vec<String>>,
+    /// The page's own example of custom scopes, as it spells them (`PAGE_SCOPES`).
+    pub page_scopes: Vec<String>,
+    /// What to say of those as typed (the page's `file.files` means `files.files`).
+    pub page_scope_hints: Vec<String>,
     /// The path the steps call: the app's first `/api/` operation, else `/api/`.
     pub path: String,
     /// The steps, in the page's order.

@@ -231,6 +231,13 @@ impl Engine {
             .and_then(|a| a.url.as_deref())
             .map(|u| format!("{}{path}", u.trim_end_matches('/')));
 
+        // The scopes a person's token holds now.
+        let person = matches!(conn.kind, ConnectionKind::User { .. });
+        let held = match person && token.is_ok() {
+            true => self.inspect_token(connection).await.ok().map(|i| i.scopes),
+            false => None,
+        };
+
         // The playground, on the window's sandbox: its apps as they are now.
         let mut trials = Vec::new();
         if conn.origin == Origin::Sandbox {
@@ -267,12 +274,6 @@ impl Engine {
                 .collect();
             // A person's token is held to an app's scopes; a service principal's is not
             // known to be (nothing on record), so it gets no scopes trial.
-            let held = match conn.kind {
-                ConnectionKind::User { .. } => {
-                    self.inspect_token(connection).await.ok().map(|i| i.scopes)
-                }
-                _ => None,
-            };
             trials = super::trials(
                 &found,
                 picked.map(|a| a.name.as_str()),
@@ -296,6 +297,10 @@ impl Engine {
             app: picked.map(|a| a.name.clone()),
             app_url: picked.and_then(|a| a.url.clone()),
             app_scopes,
+            person,
+            held_scopes: held,
+            page_scopes: super::PAGE_SCOPES.iter().map(|s| s.to_string()).collect(),
+            page_scope_hints: crate::oauth::scope_hints(&super::PAGE_SCOPES.join(" ")),
             path,
             steps: STEPS.iter().map(|s| s.to_string()).collect(),
             send_url,

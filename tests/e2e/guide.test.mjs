@@ -55,6 +55,16 @@ test('a step done for real is ticked, and kept', async () => {
   await shot(s(), 'guide');
 });
 
+test("the page's own scopes, as it spells them, then as the app needs them", async () => {
+  const scopes = step('scopes');
+  assert.match(await textOf(`${scopes} [data-testid="guide-scope-hint"]`), /files\.files/);
+  await (await s().find(`${scopes} [data-testid="guide-scopes-page"]`)).click();
+  // Signed in again in the system browser, asking for sql file.files dashboards.genie.
+  const held = await s().waitFor(`${scopes} [data-testid="guide-held-scopes"]`, { timeout: 60000, predicate: async (el) => /file\.files/.test(await el.text()) });
+  assert.match(await held.text(), /dashboards\.genie/);
+  await s().waitFor(`${scopes} [data-testid="guide-done"]:checked`);
+});
+
 test('the playground fails one way, and the Doctor explains it', async () => {
   await (await s().find('[data-testid="guide-try"][data-trial="no-can-use"]')).click();
   await s().waitFor('[data-testid="response-status"]', { timeout: 30000, predicate: async (el) => /403/.test(await el.text()) });
@@ -95,8 +105,12 @@ test('the network: a company proxy blocks the Apps domain until it is cleared in
   await shot(s(), 'guide-proxy');
   // The fix: clear the proxy in Settings → Network, then send again.
   await (await s().find('[data-testid="open-settings"]')).click();
-  const proxy = await s().waitFor('[data-testid="settings"] input[autocomplete="off"]');
-  assert.match((await proxy.attribute('value')) ?? (await s().execute(`return document.querySelector('[data-testid="settings"] input[autocomplete="off"]').value;`)), /^http:\/\/127\.0\.0\.1:\d+$/);
+  // The field as the window holds it (its property: the attribute is only the first value).
+  const proxyField = `document.querySelector('[data-testid="settings"] input[autocomplete="off"]')`;
+  await s().waitFor('[data-testid="settings"] input[autocomplete="off"]');
+  const typed = async () => s().execute(`return ${proxyField}.value;`);
+  for (let i = 0; i < 50 && !(await typed()); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.match(await typed(), /^http:\/\/127\.0\.0\.1:\d+$/);
   await s().execute(
     `const el = document.querySelector('[data-testid="settings"] input[autocomplete="off"]');
      el.value = ''; el.dispatchEvent(new Event('input', { bubbles: true }));

@@ -566,6 +566,22 @@ app: string | null, appUrl: string | null,
  */
 appScopes: Array<string>, 
 /**
+ * The connection signs in as a person (so it can ask for scopes).
+ */
+person: boolean, 
+/**
+ * The scopes its token holds now (a person's; `None` when not known).
+ */
+heldScopes: Array<string> | null, 
+/**
+ * The page's own example of custom scopes, as it spells them (`PAGE_SCOPES`).
+ */
+pageScopes: Array<string>, 
+/**
+ * What to say of those as typed (the page's `file.files` means `files.files`).
+ */
+pageScopeHints: Array<string>, 
+/**
  * The path the steps call: the app's first `/api/` operation, else `/api/`.
  */
 path: string, 
@@ -610,8 +626,8 @@ python: string | null, curl: string | null, };
 
 export type Trial = { 
 /**
- * `expired`, `scopes`, `no-can-use`, `wrong-app`, `stopped` or `wrong-path`, in the
- * order of the page's section (401, 403, 404).
+ * `expired`, `scopes`, `no-can-use`, `wrong-app`, `stopped`, `wrong-path` or `proxy`,
+ * in the order of the page's section (401, 403, 404, the network).
  */
 id: string, url: string, 
 /**
