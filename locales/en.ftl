@@ -321,6 +321,10 @@ signin-link = Sign-in link (if no browser opened, or to use another one)
 signin-link-copied = Link copied
 signin-copy-link = Copy the sign-in link
 signin-ends = The sign-in ends by itself after { $minutes } minutes. Lakegate listens only on this computer (loopback) for the browser's answer.
+signin-paste = Lakegate runs where your browser cannot reach it (another machine, WSL, a container)? Sign in with the link above anywhere, then paste here the address the browser ended on — it cannot load it:
+signin-paste-example = http://localhost:8020/?code=…&state=…
+signin-paste-submit = Use this address
+signin-pasted = Address taken: finishing the sign-in…
 
 ## The window's frame
 
@@ -679,6 +683,12 @@ callback-signed-in = Signed in
 callback-signed-in-text = You are signed in. You can return to Lakegate and close this tab.
 callback-no-code = No code
 callback-no-code-text = The answer carried no authorization code. Start the sign-in again from Lakegate.
+callback-not-redirect-pasted = That is not this sign-in's address: paste the whole address the browser ended on, which starts with this sign-in's redirect (http://localhost:8020/?code=… for the databricks CLI's client).
+callback-not-this-sign-in-pasted = That address belongs to another sign-in (its state is not this one's): paste the address of the latest sign-in you opened.
+callback-no-code-pasted = That address carries no code: the browser may not have finished the sign-in. Paste the address it shows once the workspace sends it back.
+callback-not-redirect = Not this sign-in's address
+callback-not-redirect-text = This is not the sign-in's redirect address.
+sign-in-paste-none = { $name } is not waiting for a sign-in: start it, then paste the address the browser ended on.
 
 ## The sandbox workspace's sign-in pages
 
@@ -946,6 +956,7 @@ guide-tool-curl = curl
 guide-loading = Checking this workspace…
 guide-no-connection = Add a connection or try the sandbox first: the guide does every step for real.
 guide-no-such-step = there is no guide step { $step }
+guide-no-such-trial = there is no playground trial { $trial }
 guide-step-requirements = Requirements
 guide-step-requirements-body = Token authentication works for apps that serve an HTTP API under /api/. You need CAN USE on the app, and a way to get a Databricks access token. Lakegate checks all three on this workspace, now.
 guide-check-again = Check again
@@ -989,6 +1000,7 @@ guide-playground-sandbox-only = The playground uses the sandbox's own apps: choo
 guide-try-expired = 401: a token the app no longer accepts (expired)
 guide-try-proxy = Network: a company proxy that blocks the Apps domain (Settings → Network; clear it there)
 guide-proxy-already = Settings → Network has a proxy already; the playground never replaces it. Clear it there first to try this one.
+guide-proxy-bypassed = Settings → Network's no-proxy list lets the sandbox's apps bypass any proxy, so this trial would show nothing. Take localhost out of it first.
 guide-try-no-can-use = 403: no CAN USE on the app
 guide-try-scopes = The token lacks the app's scopes
 guide-try-stopped = The app is stopped

@@ -322,6 +322,10 @@ signin-link = Link de login (se nenhum navegador abriu, ou para usar outro)
 signin-link-copied = Link copiado
 signin-copy-link = Copiar o link de login
 signin-ends = O login se encerra sozinho depois de { $minutes } minutos. O Lakegate escuta a resposta do navegador somente neste computador (loopback).
+signin-paste = O Lakegate roda onde o seu navegador não o alcança (outra máquina, WSL, um contêiner)? Entre com o link acima em qualquer lugar e cole aqui o endereço em que o navegador parou — ele não consegue carregá-lo:
+signin-paste-example = http://localhost:8020/?code=…&state=…
+signin-paste-submit = Usar este endereço
+signin-pasted = Endereço aceito: terminando o login…
 
 ## A moldura da janela
 
@@ -680,6 +684,12 @@ callback-signed-in = Login concluído
 callback-signed-in-text = Você entrou. Pode voltar ao Lakegate e fechar esta aba.
 callback-no-code = Sem código
 callback-no-code-text = A resposta não trouxe um código de autorização. Comece o login de novo pelo Lakegate.
+callback-not-redirect-pasted = Esse não é o endereço deste login: cole o endereço inteiro em que o navegador parou, que começa pelo redirecionamento deste login (http://localhost:8020/?code=… para o cliente da CLI da Databricks).
+callback-not-this-sign-in-pasted = Esse endereço é de outro login (o state dele não é o deste): cole o endereço do último login que você abriu.
+callback-no-code-pasted = Esse endereço não traz código: o navegador talvez não tenha terminado o login. Cole o endereço que ele mostra quando o espaço de trabalho o devolve.
+callback-not-redirect = Não é o endereço deste login
+callback-not-redirect-text = Este não é o endereço de redirecionamento do login.
+sign-in-paste-none = { $name } não está esperando um login: inicie-o e então cole o endereço em que o navegador parou.
 
 ## As páginas de login do espaço de trabalho sandbox
 
@@ -947,6 +957,7 @@ guide-tool-curl = curl
 guide-loading = Verificando este espaço de trabalho…
 guide-no-connection = Adicione uma conexão ou experimente a sandbox primeiro: o guia faz cada passo de verdade.
 guide-no-such-step = não há passo { $step } no guia
+guide-no-such-trial = não há experimento { $trial } no playground
 guide-step-requirements = Requisitos
 guide-step-requirements-body = A autenticação de tokens funciona com aplicativos que servem uma API HTTP em /api/. Você precisa de CAN USE no aplicativo e de um jeito de obter um token de acesso da Databricks. O Lakegate verifica os três neste espaço de trabalho, agora.
 guide-check-again = Verificar de novo
@@ -990,6 +1001,7 @@ guide-playground-sandbox-only = O laboratório usa os aplicativos da própria sa
 guide-try-expired = 401: um token que o aplicativo não aceita mais (expirado)
 guide-try-proxy = Rede: um proxy da empresa que bloqueia o domínio dos Apps (Configurações → Rede; limpe-o lá)
 guide-proxy-already = Configurações → Rede já tem um proxy; o playground nunca o substitui. Limpe-o lá antes de experimentar este.
+guide-proxy-bypassed = A lista sem proxy de Configurações → Rede deixa os aplicativos da sandbox passarem por fora de qualquer proxy, então este experimento não mostraria nada. Tire localhost dela primeiro.
 guide-try-no-can-use = 403: sem CAN USE no aplicativo
 guide-try-scopes = O token não tem os escopos do aplicativo
 guide-try-stopped = O aplicativo está parado

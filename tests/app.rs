@@ -781,6 +781,34 @@ async fn the_guide_does_each_scenario_for_real() {
                 .unwrap();
             let cleared = h.app.send_request("proxy", on_sandbox(&trial.url)).await;
             assert_eq!(cleared.unwrap().status, 200);
+            // Set again and left: the next start takes the playground's proxy away, and
+            // nothing else of Settings → Network.
+            h.app.arm_guide_trial("proxy").await.unwrap();
+            h.app.forget_guide_proxy();
+            let after = h.app.network_settings().unwrap();
+            assert_eq!(after.proxy, None);
+            // Where NO_PROXY would let the apps bypass it, the trial says so instead.
+            h.app
+                .save_network_settings(lakegate::bridge::NetworkSettings {
+                    no_proxy: Some("localhost".into()),
+                    ..after
+                })
+                .unwrap();
+            assert!(matches!(
+                h.app.arm_guide_trial("proxy").await,
+                Err(UiError::InvalidInput { .. })
+            ));
+            let now = h.app.network_settings().unwrap();
+            h.app
+                .save_network_settings(lakegate::bridge::NetworkSettings {
+                    no_proxy: None,
+                    ..now
+                })
+                .unwrap();
+            assert!(matches!(
+                h.app.arm_guide_trial("no-such-trial").await,
+                Err(UiError::InvalidInput { .. })
+            ));
         }
     }
     // The expired token was refused once, as a sign-in redirect (the record's answer):
@@ -878,4 +906,55 @@ async fn the_guide_does_each_scenario_for_real() {
         assert!(hex < 32, "a secret crossed to the window");
     }
     assert!(!log.contains("eyJ"), "a token crossed to the window");
+}
+
+/// A browser that cannot reach the window's listener (Lakegate on a remote machine, in WSL
+/// or a container): the address it ended on, pasted into the window, finishes the sign-in
+/// — once, and only this sign-in's answer.
+#[tokio::test]
+async fn a_sign_in_the_browser_cannot_bring_back_is_finished_by_pasting_its_address() {
+    let h = keychain_harness();
+    h.app.start_sandbox().await.unwrap();
+    // No browser comes back here (the harness's browser has no CA yet: it opens nothing).
+    let started = h.app.begin_sign_in(SANDBOX_CONNECTION).await.unwrap();
+    h.record(&started);
+    assert!(matches!(
+        h.app
+            .paste_sign_in(SANDBOX_CONNECTION, "http://localhost:8020/?code=x")
+            .await,
+        Err(UiError::NotFound { .. })
+    ));
+    let ended_on = common::browse_to(
+        started.link.clone(),
+        h.dir.join("data/sandbox/ca.pem"),
+        "alice@example.com".into(),
+    )
+    .await;
+    let pasting = async {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let forged = h
+            .app
+            .paste_sign_in(
+                SANDBOX_CONNECTION,
+                "http://localhost:8020/?code=abc&state=forged",
+            )
+            .await;
+        assert!(
+            matches!(&forged, Err(UiError::InvalidInput { .. })),
+            "{forged:?}"
+        );
+        h.app.paste_sign_in(SANDBOX_CONNECTION, &ended_on).await
+    };
+    let (done, pasted) = tokio::join!(h.app.finish_sign_in(SANDBOX_CONNECTION), pasting);
+    pasted.unwrap();
+    let done = done.unwrap();
+    h.record(&done);
+    assert_eq!(done.signed_in_as.as_deref(), Some("alice@example.com"));
+    assert!(matches!(
+        h.app.paste_sign_in(SANDBOX_CONNECTION, &ended_on).await,
+        Err(UiError::NotFound { .. })
+    ));
+    let log = h.ipc.lock().unwrap().clone();
+    let code = common::query_of(&ended_on)["code"].clone();
+    assert!(!log.contains(&code), "the code never crosses to the window");
 }

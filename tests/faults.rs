@@ -271,6 +271,7 @@ fn writer_child() {
                 ca_bundle: None,
                 language: Some("pt-BR".into()),
                 guide_done: vec!["person".into()],
+                guide_proxy: None,
             },
         )
         .unwrap();

@@ -986,3 +986,71 @@ fn no_implicit_or_password_grant_anywhere_in_the_client() {
     );
     assert!(hits.is_empty(), "{hits:?}");
 }
+
+/// Where the browser cannot reach the listener (a remote machine, WSL, a container), the
+/// address it ended on is pasted back and judged as the listener judges it: another
+/// address, another sign-in's state or no code is refused in words and the wait goes on;
+/// this sign-in's answer completes it, once.
+#[tokio::test]
+async fn the_address_a_browser_ended_on_is_pasted_back_and_judged_as_the_listener_would() {
+    use lakegate::oauth::Paste;
+    let sb = sandbox(SandboxConfig {
+        auto_approve: Some("alice@example.com".into()),
+        ..Default::default()
+    })
+    .await;
+    let p = pending(&sb, Duration::from_secs(20)).await;
+    let port = port_of(&p);
+    // The browser signs in, somewhere else: the address it ends on is not loaded here.
+    let r = client(&sb).get(&p.authorize_url).send().await.unwrap();
+    let ended_on = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(
+        ended_on.starts_with(&format!("http://127.0.0.1:{port}")),
+        "{ended_on}"
+    );
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    let paste = |address: String| {
+        let tx = tx.clone();
+        async move {
+            let (reply, answer) = tokio::sync::oneshot::channel();
+            tx.send(Paste { address, reply }).await.unwrap();
+            answer.await.unwrap()
+        }
+    };
+    let http = client(&sb);
+    let wait = tokio::spawn(async move {
+        p.finish_or_pasted(&http, std::future::pending(), Some(rx))
+            .await
+    });
+    // Refused, in words, and the sign-in still waits.
+    let other_port = ended_on.replace(&format!(":{port}"), ":9");
+    let not_ours = paste(other_port).await.unwrap_err();
+    assert!(
+        not_ours.contains("not this sign-in's address"),
+        "{not_ours}"
+    );
+    let forged = paste(format!("http://127.0.0.1:{port}/?code=abc&state=forged")).await;
+    assert!(forged.unwrap_err().contains("another sign-in"));
+    let no_code = paste(ended_on.replace("code=", "nocode=")).await;
+    assert!(no_code.unwrap_err().contains("no code"));
+    assert!(paste("not an address at all".into()).await.is_err());
+    // This sign-in's answer, pasted with the spaces a copy brings: signed in, once.
+    paste(format!("  {ended_on}\n")).await.unwrap();
+    let tokens = wait
+        .await
+        .unwrap()
+        .expect("the pasted answer completes the sign-in");
+    assert!(!tokens.access_token.expose_secret().is_empty());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(closed(port), "the listener closed after the pasted answer");
+    let (reply, _answer) = tokio::sync::oneshot::channel();
+    assert!(
+        tx.send(Paste {
+            address: ended_on,
+            reply
+        })
+        .await
+        .is_err(),
+        "no one takes a second paste"
+    );
+}

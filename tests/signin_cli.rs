@@ -101,6 +101,25 @@ fn browser_script(home: &Path, ca: &str) -> PathBuf {
     browser
 }
 
+/// Reads lines of a command's output into `printed` until one `wanted` (returned).
+fn read_until(
+    out: &mut impl BufRead,
+    printed: &mut String,
+    wanted: impl Fn(&str) -> bool,
+) -> String {
+    loop {
+        let mut line = String::new();
+        assert!(
+            out.read_line(&mut line).unwrap() > 0,
+            "not printed: {printed}"
+        );
+        printed.push_str(&line);
+        if wanted(&line) {
+            return line;
+        }
+    }
+}
+
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
@@ -373,17 +392,9 @@ fn user_sign_in_service_principal_and_pat_then_the_canary() {
         .unwrap();
     let mut err = BufReader::new(login.stderr.take().unwrap());
     let mut printed = String::new();
-    let link = loop {
-        let mut line = String::new();
-        assert!(
-            err.read_line(&mut line).unwrap() > 0,
-            "no link printed: {printed}"
-        );
-        printed.push_str(&line);
-        if line.starts_with("https://") {
-            break line.trim().to_string();
-        }
-    };
+    let link = read_until(&mut err, &mut printed, |l| l.starts_with("https://"))
+        .trim()
+        .to_string();
     assert!(printed.contains("Open this link"), "{printed}");
     assert!(Command::new(&browser)
         .arg(&link)
@@ -773,5 +784,64 @@ fn a_sign_in_without_a_refresh_token_says_when_it_ends() {
         text(&o.stdout).contains("Signed in to short"),
         "{}",
         text(&o.stdout)
+    );
+}
+
+/// Where the browser cannot reach this machine (Lakegate remote, in WSL or a container),
+/// `lakegate login --no-browser` takes the address the browser ended on, pasted at its
+/// prompt: another sign-in's address is refused in words and the prompt goes on; this
+/// sign-in's finishes it.
+#[test]
+fn login_no_browser_takes_the_pasted_address_the_browser_ended_on() {
+    let h = home("paste");
+    let sb = standalone(&h);
+    let host = sb.info["host"].as_str().unwrap().to_string();
+    let ca = sb.info["ca_file"].as_str().unwrap().to_string();
+    let o = run(lakegate(&h, &sb).args(["connections", "add", "remote", "--host", &host]));
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let mut login = lakegate(&h, &sb)
+        .args(["login", "remote", "--no-browser"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(login.stderr.take().unwrap());
+    let mut printed = String::new();
+    let link = read_until(&mut err, &mut printed, |l| l.starts_with("https://"))
+        .trim()
+        .to_string();
+    // The browser, elsewhere: it signs in and ends on an address it cannot load.
+    let out = Command::new("curl")
+        .args([
+            "-s",
+            "--cacert",
+            &ca,
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{redirect_url}",
+        ])
+        .arg(&link)
+        .output()
+        .unwrap();
+    let ended_on = text(&out.stdout).trim().to_string();
+    assert!(
+        ended_on.starts_with("http://localhost:8020"),
+        "{ended_on} {}",
+        text(&out.stderr)
+    );
+    let mut stdin = login.stdin.take().unwrap();
+    writeln!(stdin, "http://localhost:8020/?code=abc&state=forged").unwrap();
+    // Refused, in words; the prompt goes on.
+    read_until(&mut err, &mut printed, |l| l.contains("another sign-in"));
+    writeln!(stdin, "{ended_on}").unwrap();
+    drop(stdin);
+    let done = login.wait_with_output().unwrap();
+    assert!(done.status.success(), "{printed}{}", text(&done.stderr));
+    assert!(text(&done.stdout).contains("Signed in to remote as alice@example.com"));
+    assert!(
+        printed.contains("paste that whole address here"),
+        "{printed}"
     );
 }

@@ -23,6 +23,10 @@ pub struct Settings {
     /// The guide's steps marked done (`guide::STEPS`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub guide_done: Vec<String>,
+    /// The guide playground's company proxy while it is set as `proxy` (taken away when
+    /// its sandbox is gone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guide_proxy: Option<String>,
 }
 
 /// The keychain account of the proxy's password.

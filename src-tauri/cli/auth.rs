@@ -105,7 +105,9 @@ pub struct LoginArgs {
     /// databricks CLI names profiles.
     #[arg(long, value_name = "NAME", conflicts_with = "name")]
     profile: Option<String>,
-    /// Print the sign-in link instead of opening a browser.
+    /// Print the sign-in link instead of opening a browser, and take the address the
+    /// browser ended on, pasted here, when it cannot reach this machine (remote, WSL, a
+    /// container).
     #[arg(long)]
     no_browser: bool,
     /// Scopes to sign in with, space- or comma-separated (offline_access is added), as
@@ -511,12 +513,39 @@ pub fn login(args: LoginArgs) -> ExitCode {
             (false, None) => eprintln!("Open this link in a browser to sign in to {}:\n{}", view.host, started.link),
             (false, Some(problem)) => eprintln!("{problem}\nOpen this link in a browser to sign in to {}:\n{}", view.host, started.link),
         }
+        // Where no browser can reach this machine's listener (Lakegate on a remote machine,
+        // in WSL or a container), the address the browser ended on is pasted here instead.
+        let mut pasting = args.no_browser;
+        if pasting {
+            eprintln!("If the browser cannot reach this machine, it ends on an address it cannot load
+(http://localhost:…/?code=…): paste that whole address here and press Enter.");
+        }
         eprintln!("Waiting for the browser (Ctrl+C cancels)…");
-        let done = tokio::select! {
-            done = app.finish_sign_in(&name) => done?,
-            _ = wait_for_shutdown() => {
-                app.cancel_sign_in(&name);
-                return Err(crate::base::error::UiError::Cancelled { message: "the sign-in was cancelled".into() });
+        let finish = app.finish_sign_in(&name);
+        tokio::pin!(finish);
+        let mut lines = tokio::io::AsyncBufReadExt::lines(tokio::io::BufReader::new(tokio::io::stdin()));
+        let done = loop {
+            tokio::select! {
+                done = &mut finish => break done?,
+                line = lines.next_line(), if pasting => match line {
+                    Ok(Some(line)) if !line.trim().is_empty() => {
+                        // Handed over while the sign-in still runs (it judges the address).
+                        tokio::select! {
+                            done = &mut finish => break done?,
+                            taken = app.paste_sign_in(&name, line.trim()) => match taken {
+                                Ok(()) => eprintln!("Address taken: finishing the sign-in…"),
+                                Err(e) => eprintln!("lakegate: {e}"),
+                            },
+                        }
+                    }
+                    Ok(Some(_)) => {}
+                    // No more input: wait for the browser alone.
+                    _ => pasting = false,
+                },
+                _ = wait_for_shutdown() => {
+                    app.cancel_sign_in(&name);
+                    return Err(crate::base::error::UiError::Cancelled { message: "the sign-in was cancelled".into() });
+                }
             }
         };
         let who = done.signed_in_as.unwrap_or_else(|| "(unknown user)".into());

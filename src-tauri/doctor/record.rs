@@ -90,11 +90,15 @@ fn redirect_path(location: &str) -> String {
 /// What identifies an error answer: a JSON error's `error_code`, `error`, the start of its
 /// `message` or `error_description` (request ids and names after it vary), or an HTML page's
 /// title, or the start of its text.
+/// The start of a message that identifies it: up to its first `[`, `:` or quote, 40
+/// characters at most (request ids and names after it vary).
+fn identifying_start(s: &str) -> String {
+    let cut = s.split(['[', ':', '\'', '"']).next().unwrap_or(s);
+    cut.chars().take(40).collect::<String>().trim().to_string()
+}
+
 fn identifying_words(body: &str) -> Vec<String> {
-    let start = |s: &str| {
-        let cut = s.split(['[', ':', '\'', '"']).next().unwrap_or(s);
-        cut.chars().take(40).collect::<String>().trim().to_string()
-    };
+    let start = identifying_start;
     match serde_json::from_str::<Value>(body) {
         Ok(v) if v.is_object() => {
             let mut marks = Vec::new();
@@ -185,20 +189,21 @@ pub fn field_recording(
     let kept = match serde_json::from_str::<Value>(body) {
         Ok(v) if v.is_object() && !marks.is_empty() => {
             let mut shape = serde_json::Map::new();
+            // Redacted whole first, then cut: a token cut in two would escape the redaction.
             for k in ["error_code", "error"] {
                 if let Some(c) = v[k].as_str() {
-                    shape.insert(k.into(), json!(redact_text(c)));
+                    let code: String = redact_text(c).chars().take(80).collect();
+                    shape.insert(k.into(), json!(code));
                 }
             }
             for k in ["message", "error_description", "detail"] {
                 if let Some(m) = v[k].as_str() {
-                    let start: String = m.chars().take(120).collect();
-                    shape.insert(k.into(), json!(redact_text(&start)));
+                    shape.insert(k.into(), json!(identifying_start(&redact_text(m))));
                 }
             }
             Some(Value::Object(shape).to_string())
         }
-        _ if !marks.is_empty() => Some(redact_text(&marks.join(" "))),
+        _ if !marks.is_empty() => Some(identifying_start(&redact_text(&words::words(body, 4_000)))),
         _ => None,
     };
     let mut headers = serde_json::Map::new();

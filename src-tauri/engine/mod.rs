@@ -43,8 +43,12 @@ pub type KeychainProbe = Box<dyn Fn() -> Result<(), SecretsError> + Send + Sync>
 enum SignIn {
     /// Link opened, not yet awaited; with the connection as it was when it started.
     Started(Box<(PendingLogin, reqwest::Client, Connection)>),
-    /// Being awaited; sending cancels it.
-    Waiting(oneshot::Sender<()>),
+    /// Being awaited: `cancel` ends it; `paste` hands it the address a browser that could
+    /// not reach the listener ended on.
+    Waiting {
+        cancel: oneshot::Sender<()>,
+        paste: tokio::sync::mpsc::Sender<crate::oauth::Paste>,
+    },
     /// The browser came back: the tokens are being checked and kept. The connection cannot
     /// be removed meanwhile (its keychain entry is being written).
     Completing,
@@ -175,7 +179,7 @@ impl Engine {
     }
 
     /// The proxy's password, when the keychain holds one (and it can be read).
-    fn proxy_password(&self) -> Option<SecretString> {
+    pub(crate) fn proxy_password(&self) -> Option<SecretString> {
         let settings = crate::base::settings::load(&self.config_dir).ok()?;
         let proxy = url::Url::parse(settings.proxy.as_deref()?).ok()?;
         if proxy.username().is_empty() {
@@ -321,6 +325,8 @@ impl Engine {
         if let Some(run) = &*guard {
             return Ok(self.view(&run.connections[0]).await);
         }
+        // A company proxy a former run's playground set is gone with it.
+        self.forget_guide_proxy();
         let sandbox = Sandbox::start(SandboxConfig {
             dir: Some(self.data_dir.join("sandbox")),
             ..SandboxConfig::default()
@@ -444,7 +450,7 @@ impl Engine {
                 wsay!("remove-while-signing-in", name = name),
             ));
         }
-        if let Some(SignIn::Waiting(cancel)) = self.sign_ins().remove(name) {
+        if let Some(SignIn::Waiting { cancel, .. }) = self.sign_ins().remove(name) {
             let _ = cancel.send(());
         }
         let (pending, client) = self.session.begin_sign_in(&conn, port_wait).await?;
@@ -469,11 +475,12 @@ impl Engine {
     /// Waits for the browser (5 minutes at most, or until cancelled) and keeps the tokens.
     pub async fn finish_sign_in(&self, name: &str) -> Result<ConnectionView, UiError> {
         let (tx, rx) = oneshot::channel();
+        let (paste, pasted) = tokio::sync::mpsc::channel(4);
         let started = {
             let mut map = self.sign_ins();
             match map.remove(name) {
                 Some(SignIn::Started(started)) => {
-                    map.insert(name.to_string(), SignIn::Waiting(tx));
+                    map.insert(name.to_string(), SignIn::Waiting { cancel: tx, paste });
                     *started
                 }
                 other => {
@@ -490,9 +497,13 @@ impl Engine {
         let token_endpoint = pending.token_endpoint().clone();
         // The code goes back only to the token endpoint that issued it (fixed at the start).
         let result = pending
-            .finish(&client, async move {
-                let _ = rx.await;
-            })
+            .finish_or_pasted(
+                &client,
+                async move {
+                    let _ = rx.await;
+                },
+                Some(pasted),
+            )
             .await;
         let _completing = Completing { app: self, name };
         self.sign_ins().insert(name.to_string(), SignIn::Completing);
@@ -542,8 +553,34 @@ impl Engine {
         }
     }
 
+    /// Hands the waiting sign-in of `name` the address its browser ended on, when the
+    /// browser could not reach Lakegate's listener (a remote machine, WSL, a container):
+    /// taken once, and only as the listener would take it (redirect, state, `iss`).
+    pub async fn paste_sign_in(&self, name: &str, address: &str) -> Result<(), UiError> {
+        let none = || UiError::NotFound {
+            message: wsay!("sign-in-paste-none", name = name),
+        };
+        let paste = match self.sign_ins().get(name) {
+            Some(SignIn::Waiting { paste, .. }) => paste.clone(),
+            _ => return Err(none()),
+        };
+        let (reply, answer) = oneshot::channel();
+        paste
+            .send(crate::oauth::Paste {
+                address: address.to_string(),
+                reply,
+            })
+            .await
+            .map_err(|_| none())?;
+        match answer.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(said)) => Err(UiError::invalid("address", said)),
+            Err(_) => Err(none()),
+        }
+    }
+
     pub fn cancel_sign_in(&self, name: &str) {
-        if let Some(SignIn::Waiting(cancel)) = self.sign_ins().remove(name) {
+        if let Some(SignIn::Waiting { cancel, .. }) = self.sign_ins().remove(name) {
             let _ = cancel.send(());
         }
     }

@@ -57,4 +57,5 @@ pub const COMMANDS: &[&str] = &[
     "guide_run_as_app",
     "open_service_principals_page",
     "arm_guide_trial",
+    "paste_sign_in",
 ];

@@ -591,3 +591,14 @@ pub async fn open_service_principals_page(
 pub async fn arm_guide_trial(app: State<'_, Engine>, id: String) -> Result<(), UiError> {
     app.arm_guide_trial(&id).await
 }
+
+/// Hands a waiting sign-in the address the browser ended on, when the browser could not
+/// reach Lakegate (a remote machine, WSL, a container). The address is never kept.
+#[tauri::command]
+pub async fn paste_sign_in(
+    app: State<'_, Engine>,
+    name: String,
+    address: String,
+) -> Result<(), UiError> {
+    app.paste_sign_in(&name, &address).await
+}

@@ -38,6 +38,8 @@ pub fn run() -> tauri::Result<()> {
             });
             let state = crate::engine::Engine::new(host)
                 .map_err(|e| Box::new(e) as Box<dyn std::error::Error>)?;
+            // The guide playground's company proxy ended with the window that set it.
+            state.forget_guide_proxy();
             app.manage(state);
             app.manage(commands::CopiedToken::default());
             app.manage(commands::LinkInbox::default());
@@ -108,7 +110,8 @@ pub fn run() -> tauri::Result<()> {
             commands::add_sandbox_service_principal,
             commands::guide_run_as_app,
             commands::open_service_principals_page,
-            commands::arm_guide_trial
+            commands::arm_guide_trial,
+            commands::paste_sign_in
         ])
         .build(tauri::generate_context!())?
         .run(|handle, event| {

@@ -103,6 +103,8 @@ pub struct AppRun {
     pub exit_code: Option<i32>,
     /// What it printed (the status line, headers and the start of the body), redacted.
     pub output: String,
+    /// The steps done now (the scenario's is, when the app answered).
+    pub done: Vec<String>,
 }
 
 /// What the playground knows of one of the workspace's apps.

@@ -11,6 +11,41 @@ use crate::connections::{ConnectionKind, Origin};
 use crate::engine::Engine;
 use crate::workspace::{self, AppSummary};
 
+/// A folder of its own for one run of the headless side; removed when dropped.
+struct Scratch(std::path::PathBuf);
+
+impl Scratch {
+    fn new(data_dir: &std::path::Path) -> Result<Scratch, UiError> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let dir = data_dir.join(format!("guide-app-run-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&dir).map_err(|e| UiError::Storage {
+            message: e.to_string(),
+            path: Some(dir.display().to_string()),
+        })?;
+        Ok(Scratch(dir))
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// `s` as a POSIX shell reads it back whole (single quotes where it needs them).
+fn shell_quoted(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/:.,_-=@+%".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
 impl Engine {
     /// The guide on `connection`'s workspace, with `app` (else its first running app with
     /// an address): the requirements as found now, and each step in the person's tools.
@@ -348,13 +383,9 @@ impl Engine {
                 message: wsay!("guide-run-failed", reason = e.to_string()),
             })?,
         };
-        // Folders of its own, empty each time.
-        let home = self.data_dir.join("guide-app-run");
-        let _ = std::fs::remove_dir_all(&home);
-        std::fs::create_dir_all(&home).map_err(|e| UiError::Storage {
-            message: e.to_string(),
-            path: Some(home.display().to_string()),
-        })?;
+        // Folders of its own, new for each run and gone after it, however it ends.
+        let scratch = Scratch::new(&self.data_dir)?;
+        let home = scratch.0.clone();
         let mut cmd = tokio::process::Command::new(exe);
         cmd.env_clear();
         for keep in ["PATH", "SystemRoot", "SYSTEMROOT", "LANG"] {
@@ -379,8 +410,9 @@ impl Engine {
         let command = format!(
             "export SSL_CERT_FILE={ca}\nexport DATABRICKS_HOST={host}\nexport DATABRICKS_CLIENT_ID={client_id}\n\
              export DATABRICKS_CLIENT_SECRET=…  # {secret_note}\nlakegate call GET {url} --include",
-            ca = ca_file.display(),
-            url = parsed.as_str(),
+            ca = shell_quoted(&ca_file.display().to_string()),
+            host = shell_quoted(&host),
+            url = shell_quoted(parsed.as_str()),
             secret_note = wsay!("guide-run-secret-note"),
         );
         let out = tokio::time::timeout(std::time::Duration::from_secs(60), cmd.output())
@@ -396,15 +428,25 @@ impl Engine {
         if !err.trim().is_empty() {
             text.push_str(&err);
         }
-        let mut shown: String = text.chars().take(4000).collect();
-        if shown.len() < text.len() {
+        // Redacted whole, then cut (a token cut in two would escape the redaction).
+        let redacted = crate::base::redaction::redact_text(&text);
+        let mut shown: String = redacted.chars().take(4000).collect();
+        if shown.len() < redacted.len() {
             shown.push('…');
         }
-        let _ = std::fs::remove_dir_all(&home);
+        drop(scratch);
+        let exit_code = out.status.code();
+        // The step is done when the app answered the app that called it.
+        let done = if exit_code == Some(0) {
+            self.mark_guide_step("from-app", true)?
+        } else {
+            self.guide_done()?
+        };
         Ok(AppRun {
             command,
-            exit_code: out.status.code(),
-            output: crate::base::redaction::redact_text(&shown),
+            exit_code,
+            output: shown,
+            done,
         })
     }
 
@@ -444,24 +486,85 @@ impl Engine {
             }
             "proxy" => {
                 let now = self.network_settings()?;
-                if now.proxy.is_some() {
+                // Never over a proxy the person set, in Settings or in the environment.
+                if now.proxy.is_some() || now.env_proxy.is_some() {
                     return Err(UiError::invalid("proxy", wsay!("guide-proxy-already")));
                 }
                 if run.company_proxy.is_none() {
-                    let started = crate::sandbox::company_proxy::CompanyProxy::start()
-                        .await
-                        .map_err(|e| UiError::Sandbox {
-                            message: e.to_string(),
-                        })?;
+                    let started =
+                        crate::sandbox::company_proxy::CompanyProxy::start(run.sandbox.addr.port())
+                            .await
+                            .map_err(|e| UiError::Sandbox {
+                                message: e.to_string(),
+                            })?;
                     run.company_proxy = Some(started);
                 }
-                let url = run.company_proxy.as_ref().map(|p| p.url.clone());
+                let Some(url) = run.company_proxy.as_ref().map(|p| p.url.clone()) else {
+                    return Ok(());
+                };
+                // Where NO_PROXY lets the apps' domain bypass it, the trial would teach nothing.
+                let app = run.sandbox.info.apps.first().map(|a| a.url.clone());
+                let through = app.and_then(|a| url::Url::parse(&a).ok()).is_some_and(|a| {
+                    crate::http::call::proxy_for(
+                        &a,
+                        &crate::http::call::ProxySettings {
+                            proxy: Some(url.clone()),
+                            no_proxy: now.no_proxy.clone(),
+                            ..Default::default()
+                        },
+                    )
+                    .is_some()
+                });
+                if !through {
+                    return Err(UiError::invalid("proxy", wsay!("guide-proxy-bypassed")));
+                }
                 drop(guard);
-                self.save_network_settings(crate::bridge::NetworkSettings { proxy: url, ..now })?;
+                self.save_network_settings(crate::bridge::NetworkSettings {
+                    proxy: Some(url.clone()),
+                    ..now
+                })?;
+                // Remembered as the playground's, so a later start takes it away.
+                let mut s = crate::base::settings::load(&self.config_dir).map_err(|e| {
+                    UiError::Storage {
+                        message: e.in_window(),
+                        path: None,
+                    }
+                })?;
+                s.guide_proxy = Some(url);
+                crate::base::settings::save(&self.config_dir, &s).map_err(|e| {
+                    UiError::Storage {
+                        message: e.in_window(),
+                        path: None,
+                    }
+                })?;
             }
-            _ => {}
+            "scopes" | "no-can-use" | "wrong-app" | "stopped" | "wrong-path" => {}
+            other => {
+                return Err(UiError::invalid(
+                    "id",
+                    wsay!("guide-no-such-trial", trial = format!("{other:?}")),
+                ))
+            }
         }
         Ok(())
+    }
+
+    /// Takes away the playground's company proxy from Settings → Network when it is still
+    /// there (its sandbox, and so the proxy, ended with the last run): a new sandbox run
+    /// and the window's start call it. A proxy the person typed since is left alone.
+    pub fn forget_guide_proxy(&self) {
+        let Ok(mut s) = crate::base::settings::load(&self.config_dir) else {
+            return;
+        };
+        let Some(trial) = s.guide_proxy.take() else {
+            return;
+        };
+        if s.proxy.as_deref() == Some(trial.as_str()) {
+            s.proxy = None;
+        }
+        if crate::base::settings::save(&self.config_dir, &s).is_ok() {
+            self.session.set_network(s, self.proxy_password());
+        }
     }
 
     /// Opens `connection`'s workspace page of service principals in the system browser,

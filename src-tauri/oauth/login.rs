@@ -92,6 +92,16 @@ pub enum LoginError {
     Exchange(#[from] GrantError),
 }
 
+/// An address pasted back by a person whose browser could not reach the loopback listener
+/// (Lakegate on a remote machine, in WSL or a container): the `http://localhost:8020/?code=…`
+/// the browser ended on. It is judged exactly as the listener judges the browser's request
+/// (the redirect's address and path, the state, `iss`, once); `reply` says whether it was
+/// taken, or why not, in the window's words.
+pub struct Paste {
+    pub address: String,
+    pub reply: tokio::sync::oneshot::Sender<Result<(), String>>,
+}
+
 /// A sign-in waiting for the browser.
 pub struct PendingLogin {
     /// What the browser must open. Holds the state and the PKCE challenge, no secret.
@@ -253,6 +263,17 @@ impl PendingLogin {
         http: &reqwest::Client,
         cancel: impl Future<Output = ()>,
     ) -> Result<TokenSet, LoginError> {
+        self.finish_or_pasted(http, cancel, None).await
+    }
+
+    /// `finish`, also taking the address a person pastes back (`pasted`) when their browser
+    /// could not reach the listener: whichever comes first with this sign-in's answer.
+    pub async fn finish_or_pasted(
+        self,
+        http: &reqwest::Client,
+        cancel: impl Future<Output = ()>,
+        mut pasted: Option<tokio::sync::mpsc::Receiver<Paste>>,
+    ) -> Result<TokenSet, LoginError> {
         let PendingLogin {
             listeners,
             path,
@@ -276,6 +297,30 @@ impl PendingLogin {
                     Ok(stream) => stream,
                     Err(_) => continue,
                 },
+                paste = next_paste(&mut pasted) => {
+                    let Some(Paste { address, reply }) = paste else {
+                        // No one can paste any more: wait for the browser alone.
+                        pasted = None;
+                        continue;
+                    };
+                    let issuer = (endpoints.issuer.as_str(), endpoints.sends_iss);
+                    match judge_pasted(&address, &redirect_uri, &path, state.secret(), issuer) {
+                        Judged::Code(code) => {
+                            let _ = reply.send(Ok(()));
+                            break code;
+                        }
+                        Judged::Ignored { page, .. } => {
+                            let id = format!("{page}-pasted");
+                            let lang = crate::base::i18n::window_language();
+                            let _ = reply.send(Err(crate::base::i18n::text(lang, &id, &[])));
+                            continue;
+                        }
+                        Judged::Failed { error, .. } => {
+                            let _ = reply.send(Err(crate::base::i18n::Localize::in_window(&error)));
+                            return Err(error);
+                        }
+                    }
+                }
             };
             let issuer = (endpoints.issuer.as_str(), endpoints.sends_iss);
             match answer(stream, &path, state.secret(), issuer).await {
@@ -303,6 +348,48 @@ impl PendingLogin {
             .map_err(|e| LoginError::Exchange(classify(e)))?;
         Ok(token_set(&resp, &scopes))
     }
+}
+
+/// The next pasted address; never, when there is no one to paste.
+async fn next_paste(pasted: &mut Option<tokio::sync::mpsc::Receiver<Paste>>) -> Option<Paste> {
+    match pasted {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// A pasted address, judged as the listener judges the browser's request: it must be this
+/// sign-in's redirect (http, a loopback name, its port and path), then `judge` decides.
+fn judge_pasted(
+    address: &str,
+    redirect_uri: &str,
+    path: &str,
+    state: &str,
+    issuer: (&str, bool),
+) -> Judged {
+    let not_ours = Judged::Ignored {
+        status: "400 Bad Request",
+        page: "callback-not-redirect",
+    };
+    let (Ok(url), Ok(redirect)) = (Url::parse(address.trim()), Url::parse(redirect_uri)) else {
+        return not_ours;
+    };
+    let loopback = |u: &Url| {
+        matches!(
+            u.host(),
+            Some(url::Host::Domain("localhost"))
+                | Some(url::Host::Ipv4(Ipv4Addr::LOCALHOST))
+                | Some(url::Host::Ipv6(Ipv6Addr::LOCALHOST))
+        )
+    };
+    if url.scheme() != "http"
+        || !loopback(&url)
+        || url.port_or_known_default() != redirect.port_or_known_default()
+        || url.path() != path
+    {
+        return not_ours;
+    }
+    judge(&url, state, issuer)
 }
 
 async fn accept_any(listeners: &[TcpListener]) -> std::io::Result<TcpStream> {
@@ -451,45 +538,78 @@ async fn answer(
         .await;
         return Callback::Ignored;
     }
+    match judge(&url, state, (issuer, iss_required)) {
+        Judged::Ignored { status, page } => {
+            respond(&mut stream, status, lang, page, &[]).await;
+            Callback::Ignored
+        }
+        Judged::Failed {
+            status,
+            page,
+            said,
+            error,
+        } => {
+            let args: Vec<(&str, crate::base::i18n::Arg)> = match said {
+                Some(s) => vec![("said", s.into())],
+                None => vec![],
+            };
+            respond(&mut stream, status, lang, page, &args).await;
+            Callback::Failed(error)
+        }
+        Judged::Code(code) => {
+            respond(&mut stream, "200 OK", lang, "callback-signed-in", &[]).await;
+            Callback::Code(code)
+        }
+    }
+}
+
+/// What a callback says, however it came (the browser's request, a pasted address).
+enum Judged {
+    /// Not this sign-in's answer: the page's status and message id; the wait goes on.
+    Ignored {
+        status: &'static str,
+        page: &'static str,
+    },
+    /// This sign-in's answer, and a failure that ends it.
+    Failed {
+        status: &'static str,
+        page: &'static str,
+        said: Option<String>,
+        error: LoginError,
+    },
+    Code(String),
+}
+
+/// The state (compared whole), `iss` (RFC 9207), an error from the workspace, the code.
+fn judge(url: &Url, state: &str, (issuer, iss_required): (&str, bool)) -> Judged {
     let q: std::collections::HashMap<String, String> = url.query_pairs().into_owned().collect();
     if !q.get("state").is_some_and(|got| same_secret(got, state)) {
-        respond(
-            &mut stream,
-            "400 Bad Request",
-            lang,
-            "callback-not-this-sign-in",
-            &[],
-        )
-        .await;
-        return Callback::Ignored;
+        return Judged::Ignored {
+            status: "400 Bad Request",
+            page: "callback-not-this-sign-in",
+        };
     }
     if iss_required && !q.contains_key("iss") {
-        respond(
-            &mut stream,
-            "400 Bad Request",
-            lang,
-            "callback-no-issuer",
-            &[],
-        )
-        .await;
-        return Callback::Failed(LoginError::IssuerMissing {
-            expected: issuer.into(),
-        });
+        return Judged::Failed {
+            status: "400 Bad Request",
+            page: "callback-no-issuer",
+            said: None,
+            error: LoginError::IssuerMissing {
+                expected: issuer.into(),
+            },
+        };
     }
     if let Some(got) = q.get("iss") {
         if got != issuer {
-            respond(
-                &mut stream,
-                "400 Bad Request",
-                lang,
-                "callback-wrong-issuer",
-                &[],
-            )
-            .await;
-            return Callback::Failed(LoginError::IssuerMismatch {
-                expected: issuer.into(),
-                got: got.clone(),
-            });
+            return Judged::Failed {
+                status: "400 Bad Request",
+                page: "callback-wrong-issuer",
+                said: None,
+                error: LoginError::IssuerMismatch {
+                    expected: issuer.into(),
+                    got: got.clone(),
+                },
+            };
         }
     }
     if let Some(error) = q.get("error") {
@@ -498,35 +618,22 @@ async fn answer(
             Some(d) => format!("{error}: {d}"),
             None => error.clone(),
         };
-        respond(
-            &mut stream,
-            "200 OK",
-            lang,
-            "callback-provider-error",
-            &[("said", said.into())],
-        )
-        .await;
-        return Callback::Failed(LoginError::Provider {
-            error: error.clone(),
-            description,
-        });
+        return Judged::Failed {
+            status: "200 OK",
+            page: "callback-provider-error",
+            said: Some(said),
+            error: LoginError::Provider {
+                error: error.clone(),
+                description,
+            },
+        };
     }
     match q.get("code").filter(|c| !c.is_empty()) {
-        Some(code) => {
-            respond(&mut stream, "200 OK", lang, "callback-signed-in", &[]).await;
-            Callback::Code(code.clone())
-        }
-        None => {
-            respond(
-                &mut stream,
-                "400 Bad Request",
-                lang,
-                "callback-no-code",
-                &[],
-            )
-            .await;
-            Callback::Ignored
-        }
+        Some(code) => Judged::Code(code.clone()),
+        None => Judged::Ignored {
+            status: "400 Bad Request",
+            page: "callback-no-code",
+        },
     }
 }
 

@@ -12,8 +12,8 @@ pub use discovery::{discover, DiscoveryError, OAuthEndpoints};
 pub use grants::{client_credentials, refresh, GrantError};
 pub use host_url::{normalize_host, AddressError};
 pub use login::{
-    LoginError, LoginOptions, PendingLogin, PortWait, RedirectChoice, CLI_PORT, CLI_PORT_WAIT,
-    LOGIN_TIMEOUT,
+    LoginError, LoginOptions, Paste, PendingLogin, PortWait, RedirectChoice, CLI_PORT,
+    CLI_PORT_WAIT, LOGIN_TIMEOUT,
 };
 
 use secrecy::SecretString;

@@ -14,8 +14,11 @@ use tokio::task::JoinHandle;
 /// The sandbox apps' domain, which this proxy blocks.
 const BLOCKED: &str = ".apps.localhost";
 
-/// The longest request head the proxy reads.
+/// The longest request head the proxy reads, and how long it waits for it.
 const MAX_HEAD: usize = 8 * 1024;
+const HEAD_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+/// Connections served at once.
+const MAX_CONNECTIONS: usize = 64;
 
 /// A running company proxy; dropping it stops it.
 pub struct CompanyProxy {
@@ -31,13 +34,21 @@ impl Drop for CompanyProxy {
 }
 
 impl CompanyProxy {
-    /// Starts the proxy on a free loopback port.
-    pub async fn start() -> std::io::Result<CompanyProxy> {
+    /// Starts the proxy on a free loopback port, for the sandbox listening on
+    /// `sandbox_port` (the only place it tunnels to).
+    pub async fn start(sandbox_port: u16) -> std::io::Result<CompanyProxy> {
         let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
         let url = format!("http://{}", listener.local_addr()?);
+        let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
         let task = tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
-                tokio::spawn(serve(client));
+                let Ok(slot) = slots.clone().try_acquire_owned() else {
+                    continue; // Busy: the connection is closed unanswered.
+                };
+                tokio::spawn(async move {
+                    serve(client, sandbox_port).await;
+                    drop(slot);
+                });
             }
         });
         Ok(CompanyProxy { url, task })
@@ -46,7 +57,12 @@ impl CompanyProxy {
 
 /// The block page a company's filter shows for a domain not on its allow list.
 fn blocked(target: &str) -> Vec<u8> {
-    let host = target.rsplit_once(':').map_or(target, |(h, _)| h);
+    let host: String = target
+        .rsplit_once(':')
+        .map_or(target, |(h, _)| h)
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || ".-".contains(*c))
+        .collect();
     let body = format!(
         "<!doctype html><html><head><title>Access blocked by your company's web filter</title></head>\
          <body><h1>Access blocked by your company's web filter</h1>\
@@ -60,13 +76,13 @@ fn blocked(target: &str) -> Vec<u8> {
     .into_bytes()
 }
 
-async fn serve(mut client: TcpStream) {
+async fn serve(mut client: TcpStream, sandbox_port: u16) {
     let mut head = Vec::new();
     let mut buf = [0u8; 1024];
     while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-        match client.read(&mut buf).await {
-            Ok(0) | Err(_) => return,
-            Ok(n) => head.extend_from_slice(&buf[..n]),
+        match tokio::time::timeout(HEAD_WAIT, client.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) | Err(_) => return,
+            Ok(Ok(n)) => head.extend_from_slice(&buf[..n]),
         }
         if head.len() > MAX_HEAD {
             let _ = client
@@ -94,12 +110,14 @@ async fn serve(mut client: TcpStream) {
         let _ = client.write_all(&blocked(target)).await;
         return;
     }
-    // Everything else this sandbox serves (its workspace, on loopback) is let through; the
-    // proxy reaches no other host.
+    // The sandbox's workspace is let through; the proxy reaches nothing else.
     let port = target
         .rsplit_once(':')
         .and_then(|(_, p)| p.parse::<u16>().ok());
-    let (true, Some(port)) = (host == "localhost" || host == "127.0.0.1", port) else {
+    let (true, Some(port)) = (
+        (host == "localhost" || host == "127.0.0.1") && port == Some(sandbox_port),
+        port,
+    ) else {
         let _ = client.write_all(&blocked(target)).await;
         return;
     };

@@ -134,9 +134,9 @@ pub struct Faults {
     /// record from Databricks; the SDKs wait out the header when it is sent.
     pub retry_after_secs: Option<u64>,
     /// The next N calls to an app's `/api/` refuse their token as one past its expiry,
-    /// whatever its `exp` says (the guide's playground): 302 to sign in, as the record has
-    /// an expired token answered (apps-expired-oauth-302-authorize; omnigent-ai/omnigent
-    /// PR #4210: once the ~1 h token expired, "every request 302'd to the login page").
+    /// whatever its `exp` says (the guide's playground), as this sandbox answers an expired
+    /// token: 302 to sign in (apps-expired-oauth-302-authorize; the record disagrees with
+    /// itself: apps-expired-oauth-403-invalid-token has a 403 "Invalid Token").
     pub expired_tokens: u32,
     /// Answer the requests this recording describes as Databricks is on record as answering
     /// them (tests/fixtures/databricks/<id>.json; `replay.rs` says which requests).

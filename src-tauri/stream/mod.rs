@@ -210,13 +210,15 @@ pub fn buffering_note(
 ) -> Option<String> {
     let first = arrivals.first()?.0;
     let waited = first.max(first_byte_ms);
-    // Bunches: pieces that arrived within 50 ms of the one before belong together.
+    // Bunches: pieces that arrived within 50 ms of the one before belong together; the
+    // gaps between bunches, the shortest and the longest.
     let mut bunches = 1usize;
-    let mut longest = waited;
+    let (mut shortest, mut longest) = (f64::INFINITY, 0f64);
     for pair in arrivals.windows(2) {
         let gap = pair[1].0 - pair[0].0;
         if gap >= 50.0 {
             bunches += 1;
+            shortest = shortest.min(gap);
             longest = longest.max(gap);
         }
     }
@@ -230,8 +232,9 @@ pub fn buffering_note(
             seconds = format!("{:.1}", waited / 1000.0)
         ));
     }
-    // Three events a bunch or more, the bunches half a second apart or more.
-    (bunches > 1 && events >= bunches * 3 && longest >= 500.0).then(|| {
+    // Three events a bunch or more, every bunch half a second or more after the one before
+    // (a stream with one hiccup is not a buffered one).
+    (bunches > 1 && events >= bunches * 3 && shortest >= 500.0).then(|| {
         crate::base::i18n::wsay!(
             "stream-buffered-chunks",
             events = events,
@@ -417,6 +420,17 @@ mod tests {
         // One event a piece, 150 ms apart: streamed as it should be.
         let streamed: Vec<(f64, usize)> = (0..24).map(|i| (20.0 + 150.0 * i as f64, 40)).collect();
         assert_eq!(buffering_note(20.0, &streamed, 24), None);
+        // A stream that came token by token but for one 60 ms hiccup, after a slow start,
+        // is not a buffered one either.
+        let hiccup: Vec<(f64, usize)> = (0..24)
+            .map(|i| {
+                (
+                    800.0 + 30.0 * i as f64 + if i > 12 { 60.0 } else { 0.0 },
+                    40,
+                )
+            })
+            .collect();
+        assert_eq!(buffering_note(800.0, &hiccup, 24), None);
         // A stream that stalls after three events is not a buffered one.
         assert_eq!(
             buffering_note(20.0, &[(20.0, 40), (170.0, 40), (320.0, 40)], 3),

@@ -288,6 +288,13 @@ pub struct Person {
 /// The browser's part of a sign-in: the sandbox's page at `url`, `user` picked, the
 /// redirect followed back to the loopback listener.
 pub async fn browse(url: String, ca: PathBuf, user: String) {
+    let location = browse_to(url, ca, user).await;
+    reqwest::Client::new().get(location).send().await.unwrap();
+}
+
+/// The browser's part of a sign-in up to the address it ends on (the loopback redirect
+/// with the code), which a browser on another machine cannot load.
+pub async fn browse_to(url: String, ca: PathBuf, user: String) -> String {
     let pem = std::fs::read(ca).unwrap();
     let http = reqwest::Client::builder()
         .add_root_certificate(reqwest::Certificate::from_pem(&pem).unwrap())
@@ -310,8 +317,7 @@ pub async fn browse(url: String, ca: PathBuf, user: String) {
         .send()
         .await
         .unwrap();
-    let location = back.headers()["location"].to_str().unwrap().to_string();
-    reqwest::Client::new().get(location).send().await.unwrap();
+    back.headers()["location"].to_str().unwrap().to_string()
 }
 
 impl lakegate::base::host::Host for Person {

@@ -157,6 +157,8 @@ export const api = {
   openServicePrincipalsPage: (connection: string) => call('open_service_principals_page', { connection }),
   /** Makes the sandbox fail as a playground trial asks, for the next request. */
   armGuideTrial: (id: string) => call('arm_guide_trial', { id }),
+  /** Hands a waiting sign-in the address its browser ended on (a browser that could not reach Lakegate). */
+  pasteSignIn: (name: string, address: string) => call('paste_sign_in', { name, address }),
   scopeMatrix: (connection: string) => call('scope_matrix', { connection }),
   signInWithScopes: (connection: string, scopes: string[]) =>
     call('sign_in_with_scopes', { connection, scopes }),

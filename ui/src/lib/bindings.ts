@@ -648,9 +648,13 @@ exitCode: number | null,
 /**
  * What it printed (the status line, headers and the start of the body), redacted.
  */
-output: string, };
+output: string, 
+/**
+ * The steps done now (the scenario's is, when the app answered).
+ */
+done: Array<string>, };
 
-export type Command = "app_info" | "connections_overview" | "start_sandbox" | "begin_sign_in" | "finish_sign_in" | "cancel_sign_in" | "sign_out" | "add_connection" | "scope_hints" | "url_warning" | "endpoint_fits" | "remove_connection" | "set_trusted_hosts" | "inspect_token" | "copy_token" | "use_memory_secrets" | "list_apps" | "discover_endpoints" | "send_request" | "cancel_request" | "text_rows" | "tree_rows" | "toggle_node" | "search_body" | "save_body" | "release_body" | "import_curl" | "copy_link" | "watch_links" | "open_link" | "snippets" | "history" | "save_request" | "saved_requests" | "network_settings" | "save_network_settings" | "language_settings" | "set_language" | "diagnose" | "export_report" | "scope_matrix" | "sign_in_with_scopes" | "open_check_file" | "run_check_file" | "save_check_report" | "check_file_from_saved" | "access_view" | "save_access_report" | "guide" | "mark_guide_step" | "reset_guide" | "open_guide_reading" | "add_sandbox_service_principal" | "guide_run_as_app" | "open_service_principals_page" | "arm_guide_trial";
+export type Command = "app_info" | "connections_overview" | "start_sandbox" | "begin_sign_in" | "finish_sign_in" | "cancel_sign_in" | "sign_out" | "add_connection" | "scope_hints" | "url_warning" | "endpoint_fits" | "remove_connection" | "set_trusted_hosts" | "inspect_token" | "copy_token" | "use_memory_secrets" | "list_apps" | "discover_endpoints" | "send_request" | "cancel_request" | "text_rows" | "tree_rows" | "toggle_node" | "search_body" | "save_body" | "release_body" | "import_curl" | "copy_link" | "watch_links" | "open_link" | "snippets" | "history" | "save_request" | "saved_requests" | "network_settings" | "save_network_settings" | "language_settings" | "set_language" | "diagnose" | "export_report" | "scope_matrix" | "sign_in_with_scopes" | "open_check_file" | "run_check_file" | "save_check_report" | "check_file_from_saved" | "access_view" | "save_access_report" | "guide" | "mark_guide_step" | "reset_guide" | "open_guide_reading" | "add_sandbox_service_principal" | "guide_run_as_app" | "open_service_principals_page" | "arm_guide_trial" | "paste_sign_in";
 
 export type CommandArgs = {
   app_info: {};
@@ -709,6 +713,7 @@ export type CommandArgs = {
   guide_run_as_app: { url: string };
   open_service_principals_page: { connection: string };
   arm_guide_trial: { id: string };
+  paste_sign_in: { name: string; address: string };
 };
 
 export type CommandReturns = {
@@ -768,4 +773,5 @@ export type CommandReturns = {
   guide_run_as_app: AppRun;
   open_service_principals_page: null;
   arm_guide_trial: null;
+  paste_sign_in: null;
 };
