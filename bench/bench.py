@@ -27,16 +27,54 @@ OUT = REPO / "target" / "bench"
 RUNS = int(os.environ.get("BENCH_RUNS", "15"))
 
 
-def timed(cmd, env, runs=RUNS):
+def shown(cmd, secrets=()):
+    """A command as the report may name it: its arguments, never a secret (a token, a client
+    secret, an Authorization header)."""
+    out = []
+    for arg in cmd:
+        arg = str(arg)
+        for s in secrets:
+            if s:
+                arg = arg.replace(s, "…")
+        if arg.lower().startswith("authorization:"):
+            arg = "Authorization: …"
+        out.append(arg)
+    return " ".join(out)
+
+
+def once(cmd, env, secrets=()):
+    """Seconds for `cmd` as a cold process; a failure names the command, its arguments (no
+    secret) and the tail of what it printed."""
+    start = time.perf_counter()
+    done = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        said = (done.stdout + done.stderr).decode(errors="replace")
+        for s in secrets:
+            if s:
+                said = said.replace(s, "…")
+        raise SystemExit(f"bench: `{shown(cmd, secrets)}` failed (exit {done.returncode}):\n{said[-1200:]}")
+    return elapsed
+
+
+def figures(samples):
+    return {"median_ms": statistics.median(samples) * 1000, "min_ms": min(samples) * 1000, "max_ms": max(samples) * 1000, "runs": len(samples)}
+
+
+def timed(cmd, env, runs=RUNS, secrets=()):
     """Median and spread of wall-clock seconds for `cmd` as a cold process."""
-    samples = []
+    return figures([once(cmd, env, secrets) for _ in range(runs)])
+
+
+def paired(a, b, runs=RUNS, secrets=()):
+    """Two commands (each `(cmd, env)`) alternated A, B, A, B…, so a noisy minute falls on
+    both: each side's figures and the median of the per-pair ratios A / B, with min and max."""
+    sa, sb = [], []
     for _ in range(runs):
-        start = time.perf_counter()
-        done = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        samples.append(time.perf_counter() - start)
-        if done.returncode != 0:
-            raise SystemExit(f"bench: {cmd[0]} failed: {done.stderr.decode(errors='replace')[:400]}")
-    return {"median_ms": statistics.median(samples) * 1000, "min_ms": min(samples) * 1000, "max_ms": max(samples) * 1000, "runs": runs}
+        sa.append(once(*a, secrets))
+        sb.append(once(*b, secrets))
+    ratios = [x / y for x, y in zip(sa, sb)]
+    return figures(sa), figures(sb), {"median": statistics.median(ratios), "min": min(ratios), "max": max(ratios), "pairs": runs}
 
 
 def tree_pss(pid):
@@ -168,10 +206,15 @@ def main():
         token_env = dict(base_env, DATABRICKS_HOST=host, DATABRICKS_TOKEN=token)
 
         results = {}
-        results["call_lakegate"] = timed([str(BIN), "call", "GET", hello], token_env)
-        results["call_curl"] = timed(["curl", "-sS", "-o", "/dev/null", "-H", f"Authorization: Bearer {token}", hello], base_env)
-        results["token_lakegate"] = timed([str(BIN), "token"], m2m_env)
-        results["token_curl"] = timed(["curl", "-sS", "-o", "/dev/null", "-u", f"{sp['client_id']}:{sp['client_secret']}", "-d", "grant_type=client_credentials", "-d", "scope=all-apis", f"{host}/oidc/v1/token"], base_env)
+        # Each comparison's two sides alternate, pair by pair (`paired`).
+        pairs = {}
+        hidden = (token, sp["client_secret"])
+        results["call_lakegate"], results["call_curl"], pairs["call"] = paired(
+            ([str(BIN), "call", "GET", hello], token_env),
+            (["curl", "-sS", "-o", "/dev/null", "-H", f"Authorization: Bearer {token}", hello], base_env), secrets=hidden)
+        results["token_lakegate"], results["token_curl"], pairs["token"] = paired(
+            ([str(BIN), "token"], m2m_env),
+            (["curl", "-sS", "-o", "/dev/null", "-u", f"{sp['client_id']}:{sp['client_secret']}", "-d", "grant_type=client_credentials", "-d", "scope=all-apis", f"{host}/oidc/v1/token"], base_env), secrets=hidden)
         # 100 checks (two GET endpoints of one app, each with its status and a JSON pointer)
         # run by `lakegate check`, against the same 100 requests made one by one with curl in
         # a shell loop; the same token for both.
@@ -184,9 +227,11 @@ def main():
         checks_file.write_text(json.dumps({"name": "bench", "checks": checks}))
         loop = OUT / "curl-loop.sh"
         loop.write_text("set -e\n" + "".join(f'curl -sS -o /dev/null -H "Authorization: Bearer $T" "{app_url}{p}"\n' for p in paths))
-        results["check_100_lakegate"] = timed([str(BIN), "check", str(checks_file)], token_env, runs=5)
-        results["check_100_lakegate_one_at_a_time"] = timed([str(BIN), "check", "--concurrency", "1", str(checks_file)], token_env, runs=5)
-        results["check_100_curl_loop"] = timed(["bash", str(loop)], dict(base_env, T=token), runs=5)
+        curl_loop = (["bash", str(loop)], dict(base_env, T=token))
+        results["check_100_lakegate"], results["check_100_curl_loop"], pairs["check_100"] = paired(
+            ([str(BIN), "check", str(checks_file)], token_env), curl_loop, runs=5, secrets=hidden)
+        results["check_100_lakegate_one_at_a_time"], _, pairs["check_100_one_at_a_time"] = paired(
+            ([str(BIN), "check", "--concurrency", "1", str(checks_file)], token_env), curl_loop, runs=5, secrets=hidden)
         # Check all over 7 apps × 4 identities (two people signed in through the sandbox's
         # sign-in page, two service principals), against the same 28 requests by curl.
         team_env = dict(base_env, XDG_CONFIG_HOME=str(home / "team-config"), XDG_DATA_HOME=str(home / "team-data"))
@@ -202,8 +247,9 @@ def main():
         app_urls = [a["url"] for a in info["apps"]]
         team_loop = OUT / "curl-team.sh"
         team_loop.write_text("".join(f'curl -sS -o /dev/null -H "Authorization: Bearer $T{i}" "{u}/api/hello"\n' for u in app_urls for i in range(len(tokens))))
-        results["access_check_all_lakegate"] = timed([str(BIN), "access", "-c", "alice", "--path", "/api/hello", "--json"], team_env, runs=5)
-        results["access_check_all_curl_loop"] = timed(["bash", str(team_loop)], dict(base_env, **{f"T{i}": t for i, t in enumerate(tokens)}), runs=5)
+        results["access_check_all_lakegate"], results["access_check_all_curl_loop"], pairs["access_check_all"] = paired(
+            ([str(BIN), "access", "-c", "alice", "--path", "/api/hello", "--json"], team_env),
+            (["bash", str(team_loop)], dict(base_env, **{f"T{i}": t for i, t in enumerate(tokens)})), runs=5, secrets=hidden + tuple(tokens))
         sdk = "from databricks.sdk.core import Config; import os; Config(host=os.environ['DATABRICKS_HOST'], client_id=os.environ['DATABRICKS_CLIENT_ID'], client_secret=os.environ['DATABRICKS_CLIENT_SECRET']).authenticate()"
         if PY.exists():
             results["token_python_sdk"] = timed([str(PY), "-c", sdk], dict(m2m_env, DATABRICKS_CONFIG_FILE=str(OUT / "none.cfg")), runs=max(5, RUNS // 3))
@@ -225,6 +271,9 @@ def main():
 
     r = results
     med = lambda k: r[k]["median_ms"]
+    # A paired comparison: the median of its per-pair ratios, and their spread in words.
+    pair = lambda k: pairs[k]["median"]
+    spread = lambda k: f" (median of {pairs[k]['pairs']} alternated pairs, {pairs[k]['min']:.2f}–{pairs[k]['max']:.2f}×)"
     bare, app = window["bare"], window["lakegate"]
     growth = in_window["pss_after_all_bytes"] / in_window["pss_after_first_request_bytes"] - 1
     # (comparison, measured, shown as, target, met)
@@ -232,11 +281,11 @@ def main():
         ("start to the page loaded: Lakegate's UI / the bare window", app["start_ms"]["median"] / bare["start_ms"]["median"], "×", "≤ 1.3×", lambda v: v <= 1.3),
         ("whole-app PSS at rest: Lakegate / the bare window", app["pss_mb"]["median"] / bare["pss_mb"]["median"], "×", "≤ 1.25×", lambda v: v <= 1.25),
         (f"PSS growth over {in_window['requests']:,} requests through the window", growth * 100, "%", "≤ 5 %", lambda v: v <= 5),
-        ("`lakegate call` / `curl`, same token, cold processes", med("call_lakegate") / med("call_curl"), "×", "≤ 1.5×", lambda v: v <= 1.5),
+        ("`lakegate call` / `curl`, same token, cold processes" + spread("call"), pair("call"), "×", "≤ 1.5×", lambda v: v <= 1.5),
         ("warm request in the app (its own timings) / `curl`", in_window["in_app_median_ms"] / med("call_curl"), "×", "≤ 1×", lambda v: v <= 1),
         ("warm request in the app / `lakegate call`", in_window["in_app_median_ms"] / med("call_lakegate"), "×", "—", None),
         ("warm request in the window, click to answer drawn (IPC and rendering included) / `curl`", in_window["median_ms"] / med("call_curl"), "×", "—", None),
-        ("M2M token: `lakegate token` / `curl` posting the same request", med("token_lakegate") / med("token_curl"), "×", "≤ 2×", lambda v: v <= 2),
+        ("M2M token: `lakegate token` / `curl` posting the same request" + spread("token"), pair("token"), "×", "≤ 2×", lambda v: v <= 2),
     ]
     mib20 = big["answers"][-1]
     mb1 = big["answers"][0]
@@ -248,9 +297,9 @@ def main():
         ("whole-app PSS after a 20 MiB answer is replaced by a small one / before it", (big["pss_after_replaced_bytes"] / big["pss_before_bytes"] - 1) * 100, " %", "≤ 10 %", lambda v: v <= 10),
     ]
     rows += [
-        ("Check all, 7 apps × 4 identities (`lakegate access --path`: permissions, groups, scopes and 28 calls) / the 28 calls by `curl` in a shell loop", med("access_check_all_lakegate") / med("access_check_all_curl_loop"), "×", "—", None),
-        ("`lakegate check`, 100 checks (4 at once) / the same 100 requests by `curl` in a shell loop", med("check_100_lakegate") / med("check_100_curl_loop"), "×", "—", None),
-        ("`lakegate check --concurrency 1`, 100 checks / the `curl` loop", med("check_100_lakegate_one_at_a_time") / med("check_100_curl_loop"), "×", "—", None),
+        ("Check all, 7 apps × 4 identities (`lakegate access --path`: permissions, groups, scopes and 28 calls) / the 28 calls by `curl` in a shell loop" + spread("access_check_all"), pair("access_check_all"), "×", "—", None),
+        ("`lakegate check`, 100 checks (4 at once) / the same 100 requests by `curl` in a shell loop" + spread("check_100"), pair("check_100"), "×", "—", None),
+        ("`lakegate check --concurrency 1`, 100 checks / the `curl` loop" + spread("check_100_one_at_a_time"), pair("check_100_one_at_a_time"), "×", "—", None),
     ]
     rows += [
         ("first start to the first 200 from an app, the guide's way (clicks in the window)", first["guide_clicks"], " clicks", "—", None),
@@ -298,7 +347,7 @@ def main():
     if "deb_bytes" not in sizes:
         lines += ["", "The .deb size is reported once `make package` has built it."]
     (OUT / "report.md").write_text("\n".join(lines) + "\n")
-    (OUT / "report.json").write_text(json.dumps({"cli": results, "window": window, "in_window": in_window, "big": big, "first_200": first, "sizes": sizes, "ratios": {n: v for n, v, *_ in rows}}, indent=2))
+    (OUT / "report.json").write_text(json.dumps({"cli": results, "pairs": pairs, "window": window, "in_window": in_window, "big": big, "first_200": first, "sizes": sizes, "ratios": {n: v for n, v, *_ in rows}}, indent=2))
     print("\n".join(lines))
 
 
