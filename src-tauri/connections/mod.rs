@@ -164,7 +164,13 @@ pub fn validate_name(name: &str) -> Result<(), String> {
         return Err(crate::base::i18n::wsay!("name-too-long", max = 64u64));
     }
     let lower = n.to_ascii_lowercase();
-    if lower.starts_with("profile:") || lower == "env" || lower == "sandbox" {
+    // The sandbox's own connections (`engine::SANDBOX_CONNECTION`, the guide's
+    // `engine::SANDBOX_SERVICE_PRINCIPAL`) would shadow a saved one of the same name.
+    if lower.starts_with("profile:")
+        || lower == "env"
+        || lower == "sandbox"
+        || lower == "sandbox service principal"
+    {
         return Err(crate::base::i18n::wsay!(
             "name-reserved",
             name = format!("{n:?}")
@@ -258,5 +264,26 @@ impl From<TokenError> for crate::base::error::UiError {
 impl From<crate::oauth::LoginError> for crate::base::error::UiError {
     fn from(e: crate::oauth::LoginError) -> Self {
         TokenError::Login(e).into()
+    }
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::validate_name;
+
+    #[test]
+    fn the_names_lakegate_gives_its_own_connections_are_reserved() {
+        for taken in [
+            "Sandbox",
+            "sandbox service principal",
+            "Sandbox Service Principal",
+            "ENV",
+            "profile:work",
+        ] {
+            assert!(validate_name(taken).is_err(), "{taken}");
+        }
+        for free in ["Sandbox 2", "work", "service principal"] {
+            assert!(validate_name(free).is_ok(), "{free}");
+        }
     }
 }
