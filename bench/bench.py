@@ -157,33 +157,15 @@ def window_figures(base_env):
         xvfb.wait()
 
 
-def requests_in_window():
-    out = OUT / "requests.json"
+def window_journey(journey, what):
+    """Runs `bench/<journey>.bench.mjs` in the real window (tests/e2e/run.sh) and returns
+    the figures it wrote; `what` names it when it fails."""
+    out = OUT / f"{journey}.json"
     out.unlink(missing_ok=True)
-    env = dict(os.environ, LAKEGATE_BIN=str(BIN), E2E_TESTS="../../bench/requests.bench.mjs", BENCH_OUT=str(out), E2E_TIMEOUT_MS="1800000", E2E_PAINTING="app")
+    env = dict(os.environ, LAKEGATE_BIN=str(BIN), E2E_TESTS=f"../../bench/{journey}.bench.mjs", BENCH_OUT=str(out), E2E_TIMEOUT_MS="1800000", E2E_PAINTING="app")
     done = subprocess.run([str(REPO / "tests" / "e2e" / "run.sh")], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if done.returncode != 0 or not out.exists():
-        raise SystemExit(f"bench: the requests through the window failed:\n{done.stdout[-3000:]}")
-    return json.loads(out.read_text())
-
-
-def big_answers_in_window():
-    out = OUT / "big.json"
-    out.unlink(missing_ok=True)
-    env = dict(os.environ, LAKEGATE_BIN=str(BIN), E2E_TESTS="../../bench/big.bench.mjs", BENCH_OUT=str(out), E2E_TIMEOUT_MS="1800000", E2E_PAINTING="app")
-    done = subprocess.run([str(REPO / "tests" / "e2e" / "run.sh")], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    if done.returncode != 0 or not out.exists():
-        raise SystemExit(f"bench: the big answers through the window failed:\n{done.stdout[-3000:]}")
-    return json.loads(out.read_text())
-
-
-def first_200_in_window():
-    out = OUT / "first-200.json"
-    out.unlink(missing_ok=True)
-    env = dict(os.environ, LAKEGATE_BIN=str(BIN), E2E_TESTS="../../bench/first-200.bench.mjs", BENCH_OUT=str(out), E2E_TIMEOUT_MS="1800000", E2E_PAINTING="app")
-    done = subprocess.run([str(REPO / "tests" / "e2e" / "run.sh")], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    if done.returncode != 0 or not out.exists():
-        raise SystemExit(f"bench: first start to the first 200 through the window failed:\n{done.stdout[-3000:]}")
+        raise SystemExit(f"bench: {what} through the window failed:\n{done.stdout[-3000:]}")
     return json.loads(out.read_text())
 
 
@@ -258,9 +240,9 @@ def main():
         sandbox.wait(timeout=10)
 
     window = window_figures(base_env)
-    in_window = requests_in_window()
-    big = big_answers_in_window()
-    first = first_200_in_window()
+    in_window = window_journey("requests", "the requests")
+    big = window_journey("big", "the big answers")
+    first = window_journey("first-200", "first start to the first 200")
 
     sizes = {"release_binary_bytes": BIN.stat().st_size}
     debs = sorted((REPO / "target" / "release" / "bundle" / "deb").glob("*.deb"))

@@ -20,7 +20,7 @@ impl Scratch {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());
         let dir = data_dir.join(format!("guide-app-run-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&dir).map_err(|e| UiError::Storage {
+        crate::base::platform::create_private_dir(&dir).map_err(|e| UiError::Storage {
             message: e.to_string(),
             path: Some(dir.display().to_string()),
         })?;
@@ -31,18 +31,6 @@ impl Scratch {
 impl Drop for Scratch {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// `s` as a POSIX shell reads it back whole (single quotes where it needs them).
-fn shell_quoted(s: &str) -> String {
-    if !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "/:.,_-=@+%".contains(c))
-    {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', "'\\''"))
     }
 }
 
@@ -410,9 +398,9 @@ impl Engine {
         let command = format!(
             "export SSL_CERT_FILE={ca}\nexport DATABRICKS_HOST={host}\nexport DATABRICKS_CLIENT_ID={client_id}\n\
              export DATABRICKS_CLIENT_SECRET=…  # {secret_note}\nlakegate call GET {url} --include",
-            ca = shell_quoted(&ca_file.display().to_string()),
-            host = shell_quoted(&host),
-            url = shell_quoted(parsed.as_str()),
+            ca = crate::snippets::shell_quote(&ca_file.display().to_string()),
+            host = crate::snippets::shell_quote(&host),
+            url = crate::snippets::shell_quote(parsed.as_str()),
             secret_note = wsay!("guide-run-secret-note"),
         );
         let out = tokio::time::timeout(std::time::Duration::from_secs(60), cmd.output())

@@ -17,7 +17,8 @@ pub struct SnippetInput<'a> {
     pub body: Option<&'a str>,
 }
 
-fn shell_quote(s: &str) -> String {
+/// `s` as a POSIX shell reads it back whole.
+pub(crate) fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "'\\''"))
 }
 
